@@ -1,0 +1,168 @@
+package dev.keel.core.error;
+
+import static dev.keel.core.error.ErrorCategory.AUTH;
+import static dev.keel.core.error.ErrorCategory.BROKER;
+import static dev.keel.core.error.ErrorCategory.DATA;
+import static dev.keel.core.error.ErrorCategory.NETWORK;
+import static dev.keel.core.error.ErrorCategory.RATE_LIMIT;
+import static dev.keel.core.error.ErrorCategory.SYSTEM;
+import static dev.keel.core.error.ErrorCategory.TIMEOUT;
+import static dev.keel.core.error.ErrorCategory.VALIDATION;
+import static dev.keel.core.error.RecoveryStrategy.CIRCUIT_BREAK;
+import static dev.keel.core.error.RecoveryStrategy.DEGRADE;
+import static dev.keel.core.error.RecoveryStrategy.IGNORE;
+import static dev.keel.core.error.RecoveryStrategy.MANUAL;
+import static dev.keel.core.error.RecoveryStrategy.RETRY_BACKOFF;
+import static dev.keel.core.error.Severity.CRITICAL;
+import static dev.keel.core.error.Severity.HIGH;
+import static dev.keel.core.error.Severity.INFO;
+import static dev.keel.core.error.Severity.LOW;
+import static dev.keel.core.error.Severity.MEDIUM;
+
+/**
+ * The error catalog. Every error Keel reports has one of these codes; {@code docs/errors.md} is generated from
+ * this enum and a test keeps it in step.
+ */
+public enum ErrorCode {
+    // network
+    CONNECTION_RESET(NETWORK, HIGH, true, RETRY_BACKOFF,
+            "The connection to the broker was reset. Keel resolves any order in flight by looking it up.",
+            "Check network reachability of the broker endpoint; if resets persist, check the broker's status page."),
+    CONNECTION_REFUSED(NETWORK, HIGH, true, RETRY_BACKOFF,
+            "The broker refused the connection; the request was not delivered.",
+            "Verify the broker URL and that outbound HTTPS is allowed; Keel retries with backoff."),
+    // timeout
+    BROKER_TIMEOUT(TIMEOUT, HIGH, true, RETRY_BACKOFF,
+            "The broker did not answer in time. An order in flight is UNKNOWN until a lookup resolves it.",
+            "Run 'keel reconcile' if UNKNOWN orders remain; raise the timeout only if the broker is known slow."),
+    // auth
+    UNAUTHORIZED(AUTH, CRITICAL, false, MANUAL,
+            "The broker rejected the API credentials (HTTP 401).",
+            "Check APCA key id and secret in the environment or key file; rotate them if they were revoked."),
+    FORBIDDEN(AUTH, CRITICAL, false, MANUAL,
+            "The account may not perform this action (HTTP 403).",
+            "Check account status and permissions at the broker (trading blocked, account restricted)."),
+    // rate limit
+    RATE_LIMITED(RATE_LIMIT, MEDIUM, true, RETRY_BACKOFF,
+            "The broker rate-limited the request (HTTP 429); Keel waits at least Retry-After.",
+            "If frequent, lower request concurrency or the configured rate limit for this broker."),
+    // broker
+    BROKER_SERVER_ERROR(BROKER, HIGH, true, CIRCUIT_BREAK,
+            "The broker answered with a server error (HTTP 5xx). An order in flight is UNKNOWN until looked up.",
+            "Check the broker's status page; the circuit breaker opens if errors persist."),
+    BROKER_UNAVAILABLE(BROKER, HIGH, true, CIRCUIT_BREAK,
+            "The broker's circuit breaker is open; calls are refused without reaching the broker.",
+            "Wait for the breaker to half-open; 'keel status' shows its state."),
+    INSUFFICIENT_BUYING_POWER(BROKER, MEDIUM, false, MANUAL,
+            "The broker rejected the order for insufficient buying power.",
+            "Check pending orders and cash; Keel sizes buys on settled cash, so another process may be trading."),
+    SYMBOL_NOT_FOUND(BROKER, MEDIUM, false, MANUAL,
+            "The broker does not know the symbol, or it is not tradable.",
+            "Check the ticker in the targets (delisted or renamed?) and replace it in the config."),
+    MARKET_CLOSED(BROKER, MEDIUM, false, MANUAL,
+            "The market is closed for this order type.",
+            "Run during market hours, or use an order type the broker queues for the open."),
+    ORDER_REJECTED(BROKER, MEDIUM, false, MANUAL,
+            "The broker rejected the order (HTTP 422) for a reason Keel has no specific code for.",
+            "Read the broker's message in the transaction log and correct the order or its parameters."),
+    DUPLICATE_CLIENT_ORDER_ID(BROKER, INFO, false, IGNORE,
+            "The broker already holds an order with this client order id: the earlier submit got through.",
+            "Nothing to do: Keel adopts the existing order by looking it up."),
+    ORDER_NOT_FOUND(BROKER, INFO, false, IGNORE,
+            "The broker answered that no order has this id.",
+            "After the visibility grace period this means the submit never arrived; Keel resubmits the same id."),
+    ORDER_NOT_FILLED(BROKER, MEDIUM, false, MANUAL,
+            "The order was accepted but did not fill in the time allowed, and was cancelled.",
+            "Check liquidity and market hours; the next rebalance picks up the remaining drift."),
+    BROKER_RESPONSE_UNRECOGNIZED(BROKER, HIGH, false, MANUAL,
+            "The broker answered something Keel does not understand; the raw answer is in the journal.",
+            "Open the journal entry ('keel tx show'), and report the raw answer; the order is treated as UNKNOWN."),
+    // validation
+    INVALID_ORDER(VALIDATION, MEDIUM, false, MANUAL,
+            "The order is invalid (size, price or type).",
+            "Check min-trade, fractional support of the symbol and limit prices."),
+    CONFIG_INVALID(VALIDATION, HIGH, false, MANUAL,
+            "The configuration is invalid.",
+            "Fix the named field in the named file; 'keel rebalance --dry-run' validates without trading."),
+    RISK_LIMIT_EXCEEDED(VALIDATION, HIGH, false, MANUAL,
+            "The plan exceeds a risk limit (max turnover or max order); nothing was sent.",
+            "Review the plan with --dry-run; raise the limit only if the trade is intended."),
+    // data
+    QUOTE_MISSING(DATA, MEDIUM, true, DEGRADE,
+            "No quote is available for the symbol; Keel does not size orders without a price.",
+            "Check the market-data source; the symbol is skipped in this run."),
+    QUOTE_STALE(DATA, MEDIUM, true, DEGRADE,
+            "The quote is older than allowed or not sane (zero or crossed); Keel does not size orders on it.",
+            "Check the market-data source's health; the symbol is skipped in this run."),
+    RECONCILIATION_MISMATCH(DATA, HIGH, false, MANUAL,
+            "The broker's positions or cash differ from what the journal expects beyond tolerance.",
+            "Compare 'keel broker positions' with 'keel tx show'; resolve the difference before trading resumes."),
+    ORDER_OUTCOME_UNKNOWN(DATA, CRITICAL, false, MANUAL,
+            "An order's outcome could not be resolved: the broker could not be asked whether it exists.",
+            "Run 'keel reconcile' when the broker is reachable; never re-place the order by hand before that."),
+    // system
+    JOURNAL_WRITE_FAILED(SYSTEM, CRITICAL, false, MANUAL,
+            "Keel could not write its journal (disk full, permissions, database down); nothing was sent.",
+            "Free disk space or restore the database, then run 'keel recover'."),
+    JOURNAL_CORRUPT(SYSTEM, CRITICAL, false, MANUAL,
+            "A journal record failed its checksum or sequence check; Keel refuses to start on it.",
+            "Restore the journal from backup, or inspect the reported position; never delete records to proceed."),
+    ACCOUNT_LOCKED(SYSTEM, MEDIUM, true, RETRY_BACKOFF,
+            "Another operation holds the account's lock; this one timed out waiting.",
+            "Wait for the other operation to finish ('keel tx list'); rerun afterwards."),
+    NOTIFICATION_FAILED(SYSTEM, LOW, true, RETRY_BACKOFF,
+            "A notification channel failed; the notification stays in the outbox and is retried.",
+            "Check the channel's configuration (file path, SMTP, webhook)."),
+    INTERNAL_ERROR(SYSTEM, CRITICAL, false, MANUAL,
+            "An unexpected internal error.",
+            "Report it with the journal; the operation was closed as NEEDS_REVIEW.");
+
+    private final ErrorCategory category;
+    private final Severity severity;
+    private final boolean retryable;
+    private final RecoveryStrategy strategy;
+    private final String description;
+    private final String suggestion;
+
+    ErrorCode(ErrorCategory category, Severity severity, boolean retryable, RecoveryStrategy strategy,
+              String description, String suggestion) {
+        this.category = category;
+        this.severity = severity;
+        this.retryable = retryable;
+        this.strategy = strategy;
+        this.description = description;
+        this.suggestion = suggestion;
+    }
+
+    public ErrorCategory category() {
+        return category;
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    /** Whether repeating the same request may succeed. For an order submit this is only ever done by the UNKNOWN path. */
+    public boolean retryable() {
+        return retryable;
+    }
+
+    public RecoveryStrategy strategy() {
+        return strategy;
+    }
+
+    /** One sentence: what happened. */
+    public String description() {
+        return description;
+    }
+
+    /** One sentence: what the operator should do. */
+    public String suggestion() {
+        return suggestion;
+    }
+
+    /** The runbook anchor in {@code docs/errors.md}. */
+    public String runbook() {
+        return "docs/errors.md#" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,62 @@
+package dev.keel.core.journal;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The append-only, checksummed event journal and the views kept beside it. Implementations: SQLite (embedded
+ * default) and PostgreSQL (scale-out) in the {@code store} module; one contract test suite runs over both.
+ *
+ * <p>Writes fail with {@link dev.keel.core.error.KeelException} code {@code JOURNAL_WRITE_FAILED}; reads that meet
+ * a bad record throw {@link JournalCorruptException}. Implementations are thread-safe.
+ */
+public interface Journal extends AutoCloseable {
+
+    /**
+     * Appends one event. Durable when this returns (fsync'd or committed); concurrent appends from several
+     * threads may share one commit (group commit).
+     */
+    JournalRecord append(JournalEvent event);
+
+    /** Appends events atomically, in order: all are durable when this returns, or none is written. */
+    List<JournalRecord> appendAll(List<? extends JournalEvent> events);
+
+    /** Every record with a sequence above {@code afterSequence}, in order; verifies checksums as it reads. */
+    void replay(long afterSequence, Consumer<JournalRecord> sink);
+
+    /** The records of one stream (a transaction, an account, a notification), in order. */
+    List<JournalRecord> stream(String streamId);
+
+    /** Stream ids of one kind ({@link JournalEvent#TRANSACTION}...) that no event has closed yet, oldest first. */
+    List<String> openStreams(String streamKind);
+
+    /** The most recent transactions first, at most {@code limit}, for one account or all ({@code accountId} null). */
+    List<TransactionSummary> recentTransactions(int limit, String accountId);
+
+    Optional<TransactionSummary> transaction(String txId);
+
+    /** The sequence of the last record, 0 when empty. */
+    long lastSequence();
+
+    /**
+     * Moves the closed transactions that ended before {@code cutoff}, with their events, into a compressed archive
+     * file under {@code archiveDir}, then removes them from the live journal. Never drops anything silently.
+     */
+    ArchiveResult archive(Instant cutoff, Path archiveDir);
+
+    /**
+     * What an archive run did.
+     *
+     * @param file         the archive written, or null when there was nothing to archive
+     * @param transactions transactions moved
+     * @param records      records moved
+     */
+    record ArchiveResult(Path file, int transactions, long records) {
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,18 @@
+package dev.keel.core.journal;
+
+/** The events of a transaction's stream; the stream id is the transaction id. */
+public sealed interface TransactionEvent extends JournalEvent permits TransactionStarted, OrderIntentRecorded,
+        OrderAttemptFailed, OrderLookedUp, OrderUpdated, OrderFailed, BuysSized, ReconciliationRecorded,
+        TransactionEnded, TransactionResumed {
+    String txId();
+
+    @Override
+    default String streamId() {
+        return txId();
+    }
+
+    @Override
+    default String streamKind() {
+        return TRANSACTION;
+    }
+}
