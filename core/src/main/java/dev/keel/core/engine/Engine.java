@@ -1,0 +1,197 @@
+package dev.keel.core.engine;
+
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.error.Severity;
+import dev.keel.core.execution.OperationContext;
+import dev.keel.core.execution.TransactionLedger;
+import dev.keel.core.execution.TransactionView;
+import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.NotificationQueued;
+import dev.keel.core.journal.TransactionEnded;
+import dev.keel.core.journal.TransactionResumed;
+import dev.keel.core.model.TransactionStatus;
+import dev.keel.core.notify.Outbox;
+import dev.keel.core.rebalance.ProgressListener;
+import dev.keel.core.rebalance.RebalanceOutcome;
+import dev.keel.core.rebalance.RebalancePlan;
+import dev.keel.core.rebalance.RebalancePlanner;
+import dev.keel.core.rebalance.RebalanceSaga;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs operations for a set of accounts over one journal. Before new work for an account starts, every
+ * transaction of it that a previous engine left in progress is resumed or closed (law 6).
+ */
+public final class Engine {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** The default wait for an account's lock: 10 s. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Journal journal;
+    private final Map<String, AccountRuntime> accounts = new LinkedHashMap<>();
+    private final Outbox outbox;
+    private final Clock clock;
+    private final Supplier<String> txIds;
+    private final Duration lockTimeout;
+    private final AccountLocks locks = new AccountLocks();
+    private final RebalancePlanner planner = new RebalancePlanner();
+
+    /**
+     * @param txIds new transaction ids; must never repeat an id the journal holds (checked)
+     */
+    public Engine(Journal journal, List<AccountRuntime> accounts, Outbox outbox, Clock clock, Supplier<String> txIds,
+                  Duration lockTimeout) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        accounts.forEach(a -> this.accounts.put(a.accountId(), a));
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.txIds = Objects.requireNonNull(txIds, "txIds");
+        this.lockTimeout = Objects.requireNonNull(lockTimeout, "lockTimeout");
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public AccountRuntime account(String accountId) {
+        AccountRuntime a = accounts.get(accountId);
+        if (a == null) {
+            throw new KeelException(ErrorCode.CONFIG_INVALID, "no account '" + accountId + "' in the configuration; "
+                    + "configured: " + String.join(", ", accounts.keySet()));
+        }
+        return a;
+    }
+
+    public List<String> accountIds() {
+        return List.copyOf(accounts.keySet());
+    }
+
+    /** Resumes or closes every transaction left in progress, then delivers pending notifications. */
+    public RecoveryReport recover() {
+        Instant began = clock.instant();
+        List<RecoveryReport.Entry> entries = new ArrayList<>();
+        for (String txId : journal.openStreams(JournalEvent.TRANSACTION)) {
+            entries.add(recoverOne(txId, ProgressListener.NONE));
+        }
+        outbox.dispatch();
+        return new RecoveryReport(entries, Duration.between(began, clock.instant()));
+    }
+
+    /** Plans without sending anything. */
+    public RebalancePlan dryRun(String accountId) {
+        AccountRuntime a = account(accountId);
+        return saga(a, ProgressListener.NONE).dryRun(a.account());
+    }
+
+    /**
+     * Rebalances one account: first recovers any transaction of it left in progress, then runs a new one.
+     *
+     * @param correlationId ties this run to its cause (an event id, a CLI invocation); null to use the tx id
+     */
+    public RebalanceOutcome rebalance(String accountId, String correlationId, ProgressListener progress) {
+        AccountRuntime a = account(accountId);
+        for (String open : journal.openStreams(JournalEvent.TRANSACTION)) {
+            if (journal.transaction(open).map(t -> accountId.equals(t.accountId())).orElse(false)) {
+                recoverOne(open, progress);
+            }
+        }
+        String txId = newTxId();
+        OperationContext ctx = new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
+        RebalanceOutcome outcome;
+        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
+            outcome = saga(a, progress).start(a.account(), ctx);
+        } catch (KeelException e) {
+            if (e.code() != ErrorCode.ACCOUNT_LOCKED) {
+                throw e;
+            }
+            outcome = saga(a, progress).abortLocked(a.account(), ctx, e.getMessage());
+        }
+        outbox.dispatch();
+        return outcome;
+    }
+
+    private RecoveryReport.Entry recoverOne(String txId, ProgressListener progress) {
+        TransactionView view = TransactionView.fold(journal.stream(txId));
+        if (view.isTerminal()) {
+            return new RecoveryReport.Entry(txId, view.ended().accountId(), view.ended().status(), "already ended");
+        }
+        String accountId = view.started() == null ? null : view.started().accountId();
+        AccountRuntime a = accountId == null ? null : accounts.get(accountId);
+        OperationContext ctx = new OperationContext(txId, accountId == null ? "unknown" : accountId,
+                view.started() == null ? txId : view.started().correlationId());
+        TransactionLedger ledger = new TransactionLedger(journal, ctx, view);
+        if (a == null) {
+            String why = view.started() == null ? "its start record is missing"
+                    : "account '" + accountId + "' is not in the configuration";
+            closeUnrecoverable(ledger, why);
+            return new RecoveryReport.Entry(txId, accountId, TransactionStatus.NEEDS_REVIEW, why);
+        }
+        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
+            LOG.info("resuming {} for {}", txId, accountId);
+            ledger.record(new TransactionResumed(txId, accountId, "engine restarted with the transaction in progress",
+                    clock.instant()));
+            RebalanceOutcome outcome = saga(a, progress).resume(a.account(), ledger);
+            return new RecoveryReport.Entry(txId, accountId, outcome.status(), outcome.notes());
+        }
+    }
+
+    private void closeUnrecoverable(TransactionLedger ledger, String why) {
+        OperationContext ctx = ledger.context();
+        String message = "cannot resume transaction: " + why;
+        ledger.recordAll(List.of(
+                new TransactionEnded(ctx.txId(), ctx.accountId(), TransactionStatus.NEEDS_REVIEW,
+                        ErrorCode.INTERNAL_ERROR, message, "closed by recovery without resuming", clock.instant()),
+                new NotificationQueued(ctx.txId() + ":outcome", ctx.accountId(), ctx.txId(), Severity.CRITICAL,
+                        "Transaction " + ctx.txId() + " needs review", message + "\nDetails: keel tx show "
+                        + ctx.txId(), clock.instant())));
+    }
+
+    private String newTxId() {
+        for (int i = 0; i < 16; i++) {
+            String id = txIds.get();
+            if (journal.transaction(id).isEmpty()) {
+                return id;
+            }
+            LOG.warn("transaction id {} is already in the journal; drawing another", id);
+        }
+        throw new KeelException(ErrorCode.INTERNAL_ERROR, "the transaction id generator keeps repeating ids");
+    }
+
+    private RebalanceSaga saga(AccountRuntime a, ProgressListener progress) {
+        return new RebalanceSaga(journal, a.executor(), planner, clock, progress);
+    }
+
+    /** Puts the operation's ids into the logging context for the duration of a block. */
+    private record Mdc() implements AutoCloseable {
+        static Mdc of(OperationContext ctx) {
+            MDC.put("operationId", ctx.txId());
+            MDC.put("accountId", ctx.accountId());
+            MDC.put("correlationId", ctx.correlationId());
+            return new Mdc();
+        }
+
+        @Override
+        public void close() {
+            MDC.remove("operationId");
+            MDC.remove("accountId");
+            MDC.remove("correlationId");
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.keel.core.execution;
+
+import dev.keel.core.broker.BrokerException;
+import dev.keel.core.broker.Delivery;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.journal.OrderAttemptFailed;
+import dev.keel.core.journal.OrderFailed;
+import dev.keel.core.journal.OrderIntentRecorded;
+import dev.keel.core.journal.OrderLookedUp;
+import dev.keel.core.journal.OrderUpdated;
+import dev.keel.core.model.BrokerOrder;
+import dev.keel.core.model.OrderSpec;
+import dev.keel.core.model.OrderState;
+import dev.keel.core.time.Sleeper;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one order intent to an outcome, keeping laws 1-4:
+ * <ol>
+ *   <li>the intent with its client order id is journaled before the first submit;</li>
+ *   <li>the client order id comes from (transaction, leg) only, so every resubmit reuses it;</li>
+ *   <li>an ambiguous submit makes the order UNKNOWN, resolved only by a lookup by client order id;</li>
+ *   <li>only a "not found" answered after the visibility grace period proves the order absent.</li>
+ * </ol>
+ * A submit is repeated only after a definite non-acceptance (rate limit, refused connection, open breaker) or
+ * after absence was proven. The same entry point resumes an order after a crash: it continues from the state
+ * folded from the journal.
+ */
+public final class OrderExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(OrderExecutor.class);
+
+    private final BrokerGateway gateway;
+    private final ExecutionSettings settings;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final RandomGenerator random;
+
+    public OrderExecutor(BrokerGateway gateway, ExecutionSettings settings, Clock clock, Sleeper sleeper,
+                         RandomGenerator random) {
+        this.gateway = Objects.requireNonNull(gateway, "gateway");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    public BrokerGateway gateway() {
+        return gateway;
+    }
+
+    /**
+     * Executes (or, if the ledger already knows the leg, resumes) the order {@code leg} of the ledger's
+     * transaction and waits for it to fill, be cancelled for the fill timeout, or fail.
+     *
+     * @param amountUsd the planned cash amount, reported back in the result
+     */
+    public OrderResult execute(TransactionLedger ledger, String leg, OrderSpec spec, BigDecimal amountUsd) {
+        OperationContext ctx = ledger.context();
+        String cid = ClientOrderIds.derive(ctx.txId(), leg);
+        if (ledger.view().order(cid) == null) {
+            ledger.record(new OrderIntentRecorded(ctx.txId(), ctx.accountId(), leg, cid, spec, clock.instant()));
+        }
+        drive(ledger, cid);
+        return OrderResult.of(ledger.view().order(cid), amountUsd);
+    }
+
+    private void drive(TransactionLedger ledger, String cid) {
+        while (true) {
+            OrderTrack t = ledger.view().order(cid);
+            switch (t.state()) {
+                case INTENDED -> {
+                    if (t.failedAttempts() >= settings.retry().maxAttempts()) {
+                        giveUp(ledger, t);
+                    } else {
+                        submitOnce(ledger, t);
+                    }
+                }
+                case UNKNOWN -> {
+                    if (!resolve(ledger, cid)) {
+                        return; // still UNKNOWN: the transaction must go to review, never guess (law 3)
+                    }
+                }
+                case ACCEPTED, PARTIALLY_FILLED -> {
+                    awaitFill(ledger, cid);
+                    return;
+                }
+                case FILLED, CANCELLED, EXPIRED, REJECTED, FAILED -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void submitOnce(TransactionLedger ledger, OrderTrack t) {
+        OperationContext ctx = ledger.context();
+        int attempt = t.failedAttempts() + 1;
+        try {
+            BrokerOrder order = gateway.submit(t.clientOrderId(), t.spec());
+            ledger.record(updated(ctx, order));
+        } catch (BrokerException e) {
+            ledger.record(new OrderAttemptFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), attempt, e.code(),
+                    e.delivery(), e.httpStatus(), e.getMessage(), e.rawResponse(), clock.instant()));
+            LOG.info("submit {} attempt {} failed: {} ({})", t.clientOrderId(), attempt, e.code(), e.delivery());
+            if (e.delivery() == Delivery.AMBIGUOUS || e.code() == ErrorCode.DUPLICATE_CLIENT_ORDER_ID) {
+                return; // the fold made it UNKNOWN; drive() resolves it by lookup
+            }
+            if (e.delivery() == Delivery.REFUSED || !e.code().retryable()) {
+                OrderState end = e.delivery() == Delivery.REFUSED ? OrderState.REJECTED : OrderState.FAILED;
+                ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), end, e.code(),
+                        e.getMessage(), attempt - 1, clock.instant()));
+                return;
+            }
+            if (attempt < settings.retry().maxAttempts()) {
+                sleeper.sleep(settings.retry().delay(attempt, e.retryAfter(), random));
+            }
+        }
+    }
+
+    private void giveUp(TransactionLedger ledger, OrderTrack t) {
+        OperationContext ctx = ledger.context();
+        ErrorCode code = t.lastError() == null ? ErrorCode.INTERNAL_ERROR : t.lastError();
+        ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), OrderState.FAILED, code,
+                "gave up after " + t.failedAttempts() + " attempts: " + t.lastMessage(), t.retryCount(),
+                clock.instant()));
+    }
+
+    /**
+     * Asks the broker about an UNKNOWN order until it answers: found (adopt it), or not found after the grace
+     * period (absent: the same id may be submitted again). Returns false if every lookup failed.
+     */
+    private boolean resolve(TransactionLedger ledger, String cid) {
+        OperationContext ctx = ledger.context();
+        int failures = 0;
+        while (true) {
+            OrderTrack t = ledger.view().order(cid);
+            Instant graceEnds = t.lastAttemptAt() == null ? clock.instant()
+                    : t.lastAttemptAt().plus(settings.visibilityGrace());
+            boolean afterGrace = !clock.instant().isBefore(graceEnds);
+            try {
+                Optional<BrokerOrder> found = gateway.lookup(cid);
+                if (found.isPresent()) {
+                    ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid, OrderLookedUp.Outcome.FOUND,
+                            afterGrace, null, clock.instant()));
+                    ledger.record(updated(ctx, found.get()));
+                    return true;
+                }
+                ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid, OrderLookedUp.Outcome.NOT_FOUND,
+                        afterGrace, null, clock.instant()));
+                if (afterGrace) {
+                    return true;
+                }
+                sleeper.sleep(Duration.between(clock.instant(), graceEnds));
+            } catch (BrokerException e) {
+                ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid, OrderLookedUp.Outcome.ERROR,
+                        afterGrace, e.code(), clock.instant()));
+                failures++;
+                if (failures >= settings.retry().maxAttempts()) {
+                    LOG.warn("order {} stays UNKNOWN: {} lookups failed, last {}", cid, failures, e.code());
+                    return false;
+                }
+                sleeper.sleep(settings.retry().delay(failures, e.retryAfter(), random));
+            }
+        }
+    }
+
+    /** Polls until the order is terminal; past the fill timeout, cancels it and records what the broker says. */
+    private void awaitFill(TransactionLedger ledger, String cid) {
+        OperationContext ctx = ledger.context();
+        Duration interval = settings.pollInterval();
+        while (true) {
+            OrderTrack t = ledger.view().order(cid);
+            if (t.state().isTerminal()) {
+                return;
+            }
+            Instant deadline = t.acceptedAt().plus(settings.fillTimeout());
+            Instant now = clock.instant();
+            if (!now.isBefore(deadline)) {
+                cancelUnfilled(ledger, t);
+                return;
+            }
+            Duration wait = interval.compareTo(Duration.between(now, deadline)) < 0 ? interval
+                    : Duration.between(now, deadline);
+            sleeper.sleep(wait);
+            interval = min(interval.multipliedBy(2), settings.maxPollInterval());
+            try {
+                gateway.lookup(cid).ifPresent(o -> recordIfChanged(ledger, ctx, t, o));
+            } catch (BrokerException e) {
+                LOG.debug("fill poll of {} failed: {}; polling on until the fill timeout", cid, e.code());
+            }
+        }
+    }
+
+    private void cancelUnfilled(TransactionLedger ledger, OrderTrack t) {
+        OperationContext ctx = ledger.context();
+        try {
+            recordIfChanged(ledger, ctx, t, gateway.cancel(t.brokerOrderId()));
+        } catch (BrokerException e) {
+            LOG.warn("cancel of unfilled {} failed: {}; asking the broker for its state", t.clientOrderId(), e.code());
+        }
+        OrderTrack after = ledger.view().order(t.clientOrderId());
+        if (after.state().isLive()) {
+            try {
+                gateway.lookup(t.clientOrderId()).ifPresent(o -> recordIfChanged(ledger, ctx, after, o));
+            } catch (BrokerException e) {
+                LOG.warn("order {} may still be working at the broker: {}", t.clientOrderId(), e.code());
+            }
+        }
+    }
+
+    private void recordIfChanged(TransactionLedger ledger, OperationContext ctx, OrderTrack t, BrokerOrder o) {
+        if (o.state() != t.state() || o.filledQuantity().compareTo(t.filledQuantity()) != 0
+                || !o.brokerOrderId().equals(t.brokerOrderId())) {
+            ledger.record(updated(ctx, o));
+        }
+    }
+
+    private OrderUpdated updated(OperationContext ctx, BrokerOrder o) {
+        return new OrderUpdated(ctx.txId(), ctx.accountId(), o.clientOrderId(), o.brokerOrderId(), o.state(),
+                o.filledQuantity(), o.filledAvgPrice(), clock.instant());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

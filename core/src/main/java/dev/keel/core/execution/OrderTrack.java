@@ -1,0 +1,79 @@
+package dev.keel.core.execution;
+
+import dev.keel.core.broker.Delivery;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.journal.OrderAttemptFailed;
+import dev.keel.core.journal.OrderFailed;
+import dev.keel.core.journal.OrderIntentRecorded;
+import dev.keel.core.journal.OrderLookedUp;
+import dev.keel.core.journal.OrderUpdated;
+import dev.keel.core.model.OrderSpec;
+import dev.keel.core.model.OrderState;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One order intent as folded from its journal events. Immutable: {@code apply} returns the next track, and an
+ * illegal move of the order lifecycle throws.
+ *
+ * @param failedAttempts submits that did not return an order
+ * @param lastAttemptAt  when the last submit attempt failed, for the visibility grace period; null if none did
+ * @param acceptedAt     when the broker was first seen to hold the order; null before
+ * @param lookupErrors   lookups that failed (they say nothing about the order: law 4)
+ */
+public record OrderTrack(String leg, String clientOrderId, OrderSpec spec, OrderState state, String brokerOrderId,
+                         int failedAttempts, Instant lastAttemptAt, Instant acceptedAt, BigDecimal filledQuantity,
+                         BigDecimal filledAvgPrice, ErrorCode lastError, String lastMessage, int lookupErrors) {
+
+    static OrderTrack of(OrderIntentRecorded e) {
+        return new OrderTrack(e.leg(), e.clientOrderId(), e.spec(), OrderState.INTENDED, null, 0, null, null,
+                BigDecimal.ZERO, null, null, null, 0);
+    }
+
+    OrderTrack apply(OrderAttemptFailed e) {
+        boolean unknown = e.delivery() == Delivery.AMBIGUOUS || e.code() == ErrorCode.DUPLICATE_CLIENT_ORDER_ID;
+        OrderState next = unknown ? state.moveTo(OrderState.UNKNOWN) : state;
+        return new OrderTrack(leg, clientOrderId, spec, next, brokerOrderId, Math.max(failedAttempts, e.attempt()),
+                e.at(), acceptedAt, filledQuantity, filledAvgPrice, e.code(), e.message(), lookupErrors);
+    }
+
+    OrderTrack apply(OrderLookedUp e) {
+        return switch (e.outcome()) {
+            case FOUND -> this;
+            case NOT_FOUND -> e.afterGrace() && state == OrderState.UNKNOWN
+                    ? withState(OrderState.INTENDED)
+                    : this;
+            case ERROR -> new OrderTrack(leg, clientOrderId, spec, state, brokerOrderId, failedAttempts,
+                    lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, e.errorCode(), lastMessage,
+                    lookupErrors + 1);
+        };
+    }
+
+    OrderTrack apply(OrderUpdated e) {
+        return new OrderTrack(leg, clientOrderId, spec, state.moveTo(e.state()), e.brokerOrderId(), failedAttempts,
+                lastAttemptAt, acceptedAt == null ? e.at() : acceptedAt, e.filledQuantity(), e.filledAvgPrice(),
+                lastError, lastMessage, lookupErrors);
+    }
+
+    OrderTrack apply(OrderFailed e) {
+        return new OrderTrack(leg, clientOrderId, spec, state.moveTo(e.state()), brokerOrderId, failedAttempts,
+                lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, e.code(), e.message(), lookupErrors);
+    }
+
+    private OrderTrack withState(OrderState next) {
+        return new OrderTrack(leg, clientOrderId, spec, state.moveTo(next), brokerOrderId, failedAttempts,
+                lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, lastError, lastMessage, lookupErrors);
+    }
+
+    /** Submits after the first. */
+    public int retryCount() {
+        boolean reached = brokerOrderId != null;
+        return reached ? failedAttempts : Math.max(0, failedAttempts - 1);
+    }
+
+    /** Cash value filled: quantity times average price. */
+    public BigDecimal filledNotional() {
+        return filledAvgPrice == null ? BigDecimal.ZERO
+                : dev.keel.core.model.Money.cash(filledQuantity.multiply(filledAvgPrice));
+    }
+}

@@ -1,0 +1,329 @@
+package dev.keel.core.rebalance;
+
+import dev.keel.core.broker.Broker;
+import dev.keel.core.broker.BrokerException;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.error.Severity;
+import dev.keel.core.execution.OperationContext;
+import dev.keel.core.execution.OrderExecutor;
+import dev.keel.core.execution.OrderResult;
+import dev.keel.core.execution.TransactionLedger;
+import dev.keel.core.execution.TransactionView;
+import dev.keel.core.journal.BuysSized;
+import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.LastRebalanceMoved;
+import dev.keel.core.journal.NotificationQueued;
+import dev.keel.core.journal.ReconciliationRecorded;
+import dev.keel.core.journal.TransactionEnded;
+import dev.keel.core.journal.TransactionStarted;
+import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.MarketClock;
+import dev.keel.core.model.PlannedOrder;
+import dev.keel.core.model.Quote;
+import dev.keel.core.model.Side;
+import dev.keel.core.model.Symbol;
+import dev.keel.core.model.TransactionStatus;
+import dev.keel.core.reconcile.Reconciler;
+import dev.keel.core.reconcile.Reconciliation;
+import dev.keel.core.risk.RiskCheck;
+import dev.keel.core.risk.RiskViolation;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rebalance of the Dalio Lite spec as a saga over the journal: pre-flight, plan, sells, buys sized on the cash
+ * the sells freed (law 5), reconciliation, exactly one terminal state (law 6), the last-rebalance date only on
+ * COMPLETED (law 7), and a notification in the same atomic append as the terminal state (law 8).
+ *
+ * <p>Every step reads the transaction's folded state first, so {@link #resume} after a crash runs the same code and
+ * skips what the journal says is done. The caller holds the account's lock.
+ */
+public final class RebalanceSaga {
+    private static final Logger LOG = LoggerFactory.getLogger(RebalanceSaga.class);
+    /** The operation name in the transaction log. */
+    public static final String OPERATION = "rebalance";
+
+    private final Journal journal;
+    private final OrderExecutor executor;
+    private final RebalancePlanner planner;
+    private final Clock clock;
+    private final ProgressListener progress;
+
+    public RebalanceSaga(Journal journal, OrderExecutor executor, RebalancePlanner planner, Clock clock,
+                         ProgressListener progress) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.planner = Objects.requireNonNull(planner, "planner");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
+
+    /** Pre-flight and plan only; nothing is journaled or sent. */
+    public RebalancePlan dryRun(RebalanceAccount account) {
+        Broker broker = executor.gateway().broker();
+        AccountSnapshot snapshot = executor.gateway().read(broker::account);
+        return planner.plan(snapshot, quotes(account, snapshot), account.target());
+    }
+
+    /** Runs a new rebalance of {@code account} as transaction {@code ctx.txId()}. */
+    public RebalanceOutcome start(RebalanceAccount account, OperationContext ctx) {
+        TransactionView view = new TransactionView();
+        TransactionLedger ledger = new TransactionLedger(journal, ctx, view);
+        AccountSnapshot snapshot;
+        RebalancePlan plan;
+        try {
+            CircuitBreaker.State state = executor.gateway().breaker().getState();
+            if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
+                throw new KeelException(ErrorCode.BROKER_UNAVAILABLE, "the broker's circuit breaker is open",
+                        ctx.errorContext(), null);
+            }
+            Broker broker = executor.gateway().broker();
+            snapshot = executor.gateway().read(broker::account);
+            MarketClock market = executor.gateway().read(broker::clock);
+            if (!market.open()) {
+                throw new KeelException(ErrorCode.MARKET_CLOSED, "the market is closed; it opens "
+                        + market.nextOpen(), ctx.errorContext(), null);
+            }
+            plan = planner.plan(snapshot, quotes(account, snapshot), account.target());
+        } catch (KeelException e) {
+            return abort(ledger, account, List.of(), null, BigDecimal.ZERO, e.code(), e.getMessage());
+        }
+        progress.planned(plan);
+        if (!plan.rebalanceNeeded()) {
+            return new RebalanceOutcome(null, TransactionStatus.COMPLETED, plan, List.of(), null, null, null,
+                    "every symbol is within its drift threshold; nothing sent");
+        }
+        List<RiskViolation> violations = RiskCheck.check(plan, account.risk()).violations();
+        if (!violations.isEmpty()) {
+            String message = String.join("; ", violations.stream().map(RiskViolation::describe).toList());
+            return abort(ledger, account, plan.orders(), snapshot, plan.cashReserve(),
+                    ErrorCode.RISK_LIMIT_EXCEEDED, message);
+        }
+        ledger.record(new TransactionStarted(ctx.txId(), ctx.accountId(), OPERATION, ctx.correlationId(),
+                plan.orders(), snapshot, plan.cashReserve(), clock.instant()));
+        return run(ledger, account, plan);
+    }
+
+    /** Journals a rebalance that could not start because another operation holds the account (ABORTED). */
+    public RebalanceOutcome abortLocked(RebalanceAccount account, OperationContext ctx, String message) {
+        TransactionLedger ledger = new TransactionLedger(journal, ctx, new TransactionView());
+        return abort(ledger, account, List.of(), null, BigDecimal.ZERO, ErrorCode.ACCOUNT_LOCKED, message);
+    }
+
+    /** Continues a transaction a previous engine left in progress, from its folded state. */
+    public RebalanceOutcome resume(RebalanceAccount account, TransactionLedger ledger) {
+        TransactionStarted s = ledger.view().started();
+        AccountSnapshot before = s.before();
+        BigDecimal equity = before.equity();
+        List<PlannedOrder> sells = s.targetOrders().stream().filter(o -> o.spec().side() == Side.SELL).toList();
+        List<PlannedOrder> buys = s.targetOrders().stream().filter(o -> o.spec().side() == Side.BUY).toList();
+        RebalancePlan plan = new RebalancePlan(s.accountId(), before.asOf(), account.target(), before.cash(),
+                equity, equity.subtract(s.cashReserve()), List.of(), true, sells, buys, List.of(), BigDecimal.ZERO);
+        return run(ledger, account, plan);
+    }
+
+    private RebalanceOutcome run(TransactionLedger ledger, RebalanceAccount account, RebalancePlan plan) {
+        OperationContext ctx = ledger.context();
+        List<OrderResult> results = new ArrayList<>();
+        for (PlannedOrder sell : plan.sells()) {
+            results.add(execute(ledger, sell));
+        }
+        if (ledger.view().buysSized() == null) {
+            try {
+                AccountSnapshot afterSells = executor.gateway().read(executor.gateway().broker()::account);
+                BuySizing sizing = plan.scaleBuys(plan.spendable(afterSells.cash()));
+                ledger.record(new BuysSized(ctx.txId(), ctx.accountId(), sizing.cashAvailable(), sizing.scale(),
+                        sizing.buys(), clock.instant()));
+                for (Skipped dropped : sizing.dropped()) {
+                    results.add(OrderResult.skipped("buy-" + dropped.symbol(), dropped.symbol(), Side.BUY,
+                            dropped.amount(), dropped.reason().code(), dropped.detail()));
+                }
+            } catch (BrokerException e) {
+                // Without the cash after the sells no buy can be sized safely (law 5): the buys are not sent.
+                LOG.warn("{}: cannot read cash after the sells ({}); buys not sent", ctx.txId(), e.code());
+                return finish(ledger, account, plan, results, null, e.code(),
+                        "buys not sent: could not read the cash after the sells: " + e.getMessage());
+            }
+        }
+        for (PlannedOrder buy : ledger.view().buysSized().buys()) {
+            results.add(execute(ledger, buy));
+        }
+        Reconciliation reconciliation;
+        try {
+            AccountSnapshot after = executor.gateway().read(executor.gateway().broker()::account);
+            reconciliation = Reconciler.reconcile(account.target().weights(), account.target().driftThreshold(),
+                    ledger.view().started().before(), ledger.view().orders(), after);
+            ledger.record(new ReconciliationRecorded(ctx.txId(), ctx.accountId(), reconciliation.lines(),
+                    reconciliation.withinTolerance(), clock.instant()));
+        } catch (BrokerException e) {
+            return finish(ledger, account, plan, results, null, e.code(),
+                    "reconciliation impossible: could not read the account: " + e.getMessage());
+        }
+        return finish(ledger, account, plan, results, reconciliation, null, null);
+    }
+
+    private OrderResult execute(TransactionLedger ledger, PlannedOrder order) {
+        progress.orderStarted(order);
+        OrderResult result = executor.execute(ledger, order.leg(), order.spec(), order.estimatedNotional());
+        progress.orderFinished(result);
+        return result;
+    }
+
+    private RebalanceOutcome finish(TransactionLedger ledger, RebalanceAccount account, RebalancePlan plan,
+                                    List<OrderResult> results, Reconciliation reconciliation, ErrorCode failure,
+                                    String failureMessage) {
+        OperationContext ctx = ledger.context();
+        List<OrderResult> sent = results.stream().filter(r -> r.status() != OrderResult.Status.SKIPPED).toList();
+        boolean unresolved = sent.stream().anyMatch(r -> r.status() == OrderResult.Status.UNKNOWN);
+        boolean disagree = reconciliation != null && !reconciliation.brokerAgrees();
+        boolean anyFilled = sent.stream().anyMatch(r -> r.filledQuantity().signum() > 0);
+        boolean allFilled = sent.stream().allMatch(r -> r.status() == OrderResult.Status.SUCCESS)
+                && results.size() == sent.size();
+
+        TransactionStatus status;
+        ErrorCode code = failure;
+        String message = failureMessage;
+        if (unresolved || disagree) {
+            status = TransactionStatus.NEEDS_REVIEW;
+            code = unresolved ? firstCode(sent, OrderResult.Status.UNKNOWN, ErrorCode.ORDER_OUTCOME_UNKNOWN)
+                    : ErrorCode.RECONCILIATION_MISMATCH;
+            message = unresolved ? "an order's outcome is unresolved; run 'keel reconcile' before trading again"
+                    : "the broker disagrees with the journal: " + String.join("; ", reconciliation.mismatches());
+        } else if (failure == null && allFilled && reconciliation.withinTolerance()) {
+            status = TransactionStatus.COMPLETED;
+        } else if (!anyFilled) {
+            status = TransactionStatus.FAILED;
+            code = code != null ? code : firstCode(results, null, ErrorCode.ORDER_NOT_FILLED);
+            message = message != null ? message : describeFailures(results);
+        } else {
+            status = TransactionStatus.PARTIAL;
+            code = code != null ? code : firstCode(results, null, ErrorCode.ORDER_NOT_FILLED);
+            message = message != null ? message : allFilled
+                    ? "every order filled but the portfolio is still off target beyond the drift threshold"
+                    : describeFailures(results);
+        }
+        String notes = notes(plan, results, reconciliation);
+        List<JournalEvent> end = new ArrayList<>();
+        end.add(new TransactionEnded(ctx.txId(), ctx.accountId(), status, code, message, notes, clock.instant()));
+        if (status == TransactionStatus.COMPLETED) {
+            end.add(new LastRebalanceMoved(ctx.accountId(), ctx.txId(),
+                    LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), clock.instant()));
+        }
+        end.add(notification(ctx, status, message, notes, results));
+        ledger.recordAll(end);
+        LOG.info("{} ended {}{}", ctx.txId(), status, code == null ? "" : " (" + code + ")");
+        return new RebalanceOutcome(ctx.txId(), status, plan, results, reconciliation, code, message, notes);
+    }
+
+    private RebalanceOutcome abort(TransactionLedger ledger, RebalanceAccount account, List<PlannedOrder> planned,
+                                   AccountSnapshot snapshot, BigDecimal reserve, ErrorCode code, String message) {
+        OperationContext ctx = ledger.context();
+        AccountSnapshot before = snapshot != null ? snapshot
+                : new AccountSnapshot(account.accountId(), BigDecimal.ZERO, BigDecimal.ZERO, List.of(),
+                clock.instant());
+        String notes = "aborted before any order was sent";
+        ledger.recordAll(List.of(
+                new TransactionStarted(ctx.txId(), ctx.accountId(), OPERATION, ctx.correlationId(), planned, before,
+                        reserve, clock.instant()),
+                new TransactionEnded(ctx.txId(), ctx.accountId(), TransactionStatus.ABORTED, code, message, notes,
+                        clock.instant()),
+                notification(ctx, TransactionStatus.ABORTED, message, notes, List.of())));
+        LOG.warn("{} aborted: {} {}", ctx.txId(), code, message);
+        return new RebalanceOutcome(ctx.txId(), TransactionStatus.ABORTED, null, List.of(), null, code, message,
+                notes);
+    }
+
+    private Map<Symbol, Quote> quotes(RebalanceAccount account, AccountSnapshot snapshot) {
+        TreeSet<Symbol> symbols = new TreeSet<>(account.target().weights().keySet());
+        snapshot.positions().forEach(p -> symbols.add(p.symbol()));
+        Map<Symbol, Quote> quotes = new TreeMap<>();
+        for (Symbol s : symbols) {
+            try {
+                quotes.put(s, executor.gateway().read(() -> executor.gateway().broker().quote(s)));
+            } catch (BrokerException e) {
+                LOG.warn("no quote for {}: {}; the planner skips it", s, e.code());
+            }
+        }
+        return quotes;
+    }
+
+    private NotificationQueued notification(OperationContext ctx, TransactionStatus status, String message,
+                                            String notes, List<OrderResult> results) {
+        Severity severity = switch (status) {
+            case COMPLETED -> Severity.INFO;
+            case ABORTED -> Severity.MEDIUM;
+            case PARTIAL, FAILED, ROLLED_BACK -> Severity.HIGH;
+            case NEEDS_REVIEW, IN_PROGRESS -> Severity.CRITICAL;
+        };
+        StringBuilder body = new StringBuilder();
+        if (message != null) {
+            body.append(message).append('\n');
+        }
+        for (OrderResult r : results) {
+            body.append(String.format("  %-4s %-6s %-8s %s%n", r.side(), r.symbol(), r.status(),
+                    r.errorCode() == null ? "" : r.errorCode() + (r.errorMessage() == null ? ""
+                            : ": " + r.errorMessage())));
+        }
+        body.append(notes).append('\n').append("Details: keel tx show ").append(ctx.txId());
+        String title = "Rebalance " + status + " for account " + ctx.accountId();
+        return new NotificationQueued(ctx.txId() + ":outcome", ctx.accountId(), ctx.txId(), severity, title,
+                body.toString(), clock.instant());
+    }
+
+    private static String notes(RebalancePlan plan, List<OrderResult> results, Reconciliation reconciliation) {
+        StringBuilder notes = new StringBuilder();
+        long ok = results.stream().filter(r -> r.status() == OrderResult.Status.SUCCESS).count();
+        notes.append(ok).append(" of ").append(results.size()).append(" orders filled");
+        for (Skipped s : plan.skipped()) {
+            notes.append("; skipped ").append(s.symbol()).append(": ").append(s.detail());
+        }
+        if (reconciliation != null) {
+            notes.append(reconciliation.withinTolerance() ? "; every symbol within drift threshold"
+                    : "; off target:");
+            for (ReconciliationRecorded.Line l : reconciliation.lines()) {
+                if (!reconciliation.withinTolerance()
+                        && l.drift().abs().compareTo(plan.target().driftThreshold()) > 0) {
+                    notes.append(' ').append(l.symbol()).append(' ').append(percent(l.drift()));
+                }
+            }
+            for (String m : reconciliation.mismatches()) {
+                notes.append("; MISMATCH ").append(m);
+            }
+        }
+        return notes.toString();
+    }
+
+    private static String percent(BigDecimal fraction) {
+        return fraction.movePointRight(2).setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString() + "%";
+    }
+
+    private static ErrorCode firstCode(List<OrderResult> results, OrderResult.Status status, ErrorCode fallback) {
+        return results.stream()
+                .filter(r -> r.errorCode() != null && (status == null || r.status() == status))
+                .map(OrderResult::errorCode).findFirst().orElse(fallback);
+    }
+
+    private static String describeFailures(List<OrderResult> results) {
+        List<String> parts = new ArrayList<>();
+        for (OrderResult r : results) {
+            if (r.status() != OrderResult.Status.SUCCESS) {
+                parts.add(r.side() + " " + r.symbol() + " " + r.status()
+                        + (r.errorCode() == null ? "" : " (" + r.errorCode() + ")"));
+            }
+        }
+        return String.join(", ", parts);
+    }
+}
