@@ -1,0 +1,251 @@
+package dev.keel.core.notify;
+
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.Severity;
+import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.NotificationAttemptFailed;
+import dev.keel.core.journal.NotificationDelivered;
+import dev.keel.core.journal.NotificationEvent;
+import dev.keel.core.journal.NotificationQueued;
+import dev.keel.core.journal.NotificationSettled;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable outbox (law 8): notifications are journaled before they are sent, every channel's delivery and
+ * failure is journaled, and a failing channel is retried on the next {@link #dispatch()} without failing anything
+ * else. Delivery is at least once: a crash between a send and its record sends it again to that channel only.
+ */
+public final class Outbox {
+    /** The default attempts per channel before a notification is settled undelivered: 5. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    private static final int MAX_ERROR_LENGTH = 500;
+    /** The stream id of notification X is this prefix and X, as {@link NotificationEvent#streamId()} makes it. */
+    private static final String NOTIFICATION_STREAM_PREFIX = "notification:";
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+    private final Journal journal;
+    private final List<NotificationChannel> channels;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final int maxAttempts;
+
+    private Outbox(Builder b) {
+        this.journal = b.journal;
+        this.channels = List.copyOf(b.channels);
+        this.clock = b.clock;
+        this.random = b.random;
+        this.maxAttempts = b.maxAttempts;
+    }
+
+    /**
+     * @param journal where the outbox lives
+     * @param clock   stamps every outbox event
+     * @param random  a seeded generator for the ids of notifications that report on no transaction
+     */
+    public static Builder builder(Journal journal, Clock clock, RandomGenerator random) {
+        return new Builder(journal, clock, random);
+    }
+
+    public List<NotificationChannel> channels() {
+        return channels;
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /**
+     * The event that queues a notification, without writing it, so a caller can journal it atomically with the
+     * outcome it reports ({@link Journal#appendAll}). With a {@code txId} the id is derived from (txId, title):
+     * the same report on the same transaction always has the same id.
+     *
+     * @param txId the transaction reported on, or null
+     */
+    public NotificationQueued prepare(String accountId, String txId, Severity severity, String title, String body) {
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(severity, "severity");
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(body, "body");
+        return new NotificationQueued(newId(txId, title), accountId, txId, severity, title, body, clock.instant());
+    }
+
+    /**
+     * Journals a notification for delivery and returns its id. Idempotent by id: queuing the same (txId, title)
+     * again writes nothing and returns the same id.
+     *
+     * @param txId the transaction reported on, or null
+     */
+    public synchronized String enqueue(String accountId, String txId, Severity severity, String title, String body) {
+        NotificationQueued queued = prepare(accountId, txId, severity, title, body);
+        if (journal.stream(queued.streamId()).isEmpty()) {
+            journal.append(queued);
+        }
+        return queued.notificationId();
+    }
+
+    /** The notifications still in the outbox, oldest first. */
+    public List<Notification> pending() {
+        List<Notification> out = new ArrayList<>();
+        for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
+            OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
+            if (entry.queued() != null && !entry.settled()) {
+                out.add(Notification.of(entry.queued()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sends every pending notification to each channel that has not delivered it yet and records the outcome.
+     * Never throws for a failing channel; a journal that cannot be written does throw. Waiting between rounds is
+     * the caller's concern. With no channels configured nothing is sent or settled.
+     */
+    public synchronized DeliveryReport dispatch() {
+        List<DeliveryReport.Attempt> attempts = new ArrayList<>();
+        List<String> settled = new ArrayList<>();
+        List<String> undelivered = new ArrayList<>();
+        List<String> pending = new ArrayList<>();
+        if (channels.isEmpty()) {
+            return new DeliveryReport(attempts, settled, undelivered, pending);
+        }
+        for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
+            OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
+            if (entry.queued() == null) {
+                LOG.warn("outbox stream {} has no NotificationQueued event; skipped", stream);
+                continue;
+            }
+            if (entry.settled()) {
+                continue;
+            }
+            Notification n = Notification.of(entry.queued());
+            for (NotificationChannel channel : channels) {
+                if (channel.accepts(n) && !entry.deliveredTo(channel.name())
+                        && entry.failures(channel.name()) < maxAttempts) {
+                    attempts.add(attempt(channel, n, entry));
+                }
+            }
+            settle(n, entry, settled, undelivered, pending);
+        }
+        return new DeliveryReport(attempts, settled, undelivered, pending);
+    }
+
+    /** Sends once, journals the outcome and applies it to {@code entry}. */
+    private DeliveryReport.Attempt attempt(NotificationChannel channel, Notification n, OutboxEntry entry) {
+        int attempt = entry.failures(channel.name()) + 1;
+        String error = null;
+        try {
+            channel.send(n);
+        } catch (RuntimeException e) {
+            error = describe(e);
+            LOG.warn("notification {} to channel {} failed (attempt {} of {}): {}", n.id(), channel.name(), attempt,
+                    maxAttempts, error);
+        }
+        NotificationEvent outcome = error == null
+                ? new NotificationDelivered(n.id(), n.accountId(), channel.name(), clock.instant())
+                : new NotificationAttemptFailed(n.id(), n.accountId(), channel.name(), attempt, error,
+                        clock.instant());
+        // A send whose record fails to write is sent again by a later round: at least once, never lost.
+        journal.append(outcome);
+        entry.apply(outcome);
+        return new DeliveryReport.Attempt(n.id(), channel.name(), attempt, error == null, error);
+    }
+
+    private void settle(Notification n, OutboxEntry entry, List<String> settled, List<String> undelivered,
+                        List<String> pending) {
+        Set<String> exhausted = new TreeSet<>();
+        for (NotificationChannel channel : channels) {
+            if (!channel.accepts(n) || entry.deliveredTo(channel.name())) {
+                continue;
+            }
+            if (entry.failures(channel.name()) < maxAttempts) {
+                pending.add(n.id());
+                return;
+            }
+            exhausted.add(channel.name());
+        }
+        boolean delivered = exhausted.isEmpty();
+        journal.append(new NotificationSettled(n.id(), n.accountId(), delivered, clock.instant()));
+        if (delivered) {
+            settled.add(n.id());
+        } else {
+            undelivered.add(n.id());
+            LOG.error("{}: notification {} ('{}', account {}, transaction {}) settled undelivered: channel(s) {} "
+                    + "failed {} attempts", ErrorCode.NOTIFICATION_FAILED, n.id(), n.title(), n.accountId(), n.txId(),
+                    exhausted, maxAttempts);
+        }
+    }
+
+    private static String describe(RuntimeException e) {
+        String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return message.length() <= MAX_ERROR_LENGTH ? message : message.substring(0, MAX_ERROR_LENGTH);
+    }
+
+    private String newId(String txId, String title) {
+        if (txId != null) {
+            return "n-" + UUID.nameUUIDFromBytes((txId + "\n" + title).getBytes(StandardCharsets.UTF_8));
+        }
+        // A seeded generator repeats its ids after a restart with the same seed; draw again past any in use.
+        while (true) {
+            String id = "n-" + new UUID(random.nextLong(), random.nextLong());
+            if (journal.stream(NOTIFICATION_STREAM_PREFIX + id).isEmpty()) {
+                return id;
+            }
+        }
+    }
+
+    /** Builds an {@link Outbox}. */
+    public static final class Builder {
+        private final Journal journal;
+        private final Clock clock;
+        private final RandomGenerator random;
+        private final List<NotificationChannel> channels = new ArrayList<>();
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+
+        private Builder(Journal journal, Clock clock, RandomGenerator random) {
+            this.journal = Objects.requireNonNull(journal, "journal");
+            this.clock = Objects.requireNonNull(clock, "clock");
+            this.random = Objects.requireNonNull(random, "random");
+        }
+
+        public Builder channel(NotificationChannel channel) {
+            Objects.requireNonNull(channel, "channel");
+            for (NotificationChannel c : channels) {
+                if (c.name().equals(channel.name())) {
+                    throw new IllegalArgumentException("channel names must be unique, but '" + channel.name()
+                            + "' was given twice");
+                }
+            }
+            channels.add(channel);
+            return this;
+        }
+
+        public Builder channels(List<? extends NotificationChannel> all) {
+            all.forEach(this::channel);
+            return this;
+        }
+
+        /** Attempts per channel before a notification is settled undelivered; {@value Outbox#DEFAULT_MAX_ATTEMPTS}. */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Outbox build() {
+            return new Outbox(this);
+        }
+    }
+}

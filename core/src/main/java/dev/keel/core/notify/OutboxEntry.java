@@ -1,0 +1,57 @@
+package dev.keel.core.notify;
+
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.NotificationAttemptFailed;
+import dev.keel.core.journal.NotificationDelivered;
+import dev.keel.core.journal.NotificationEvent;
+import dev.keel.core.journal.NotificationQueued;
+import dev.keel.core.journal.NotificationSettled;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One notification's outbox state, folded from its journal stream. */
+final class OutboxEntry {
+    private NotificationQueued queued;
+    private final Set<String> delivered = new HashSet<>();
+    private final Map<String, Integer> failures = new HashMap<>();
+    private boolean settled;
+
+    static OutboxEntry fold(List<JournalRecord> stream) {
+        OutboxEntry entry = new OutboxEntry();
+        for (JournalRecord record : stream) {
+            if (record.event() instanceof NotificationEvent event) {
+                entry.apply(event);
+            }
+        }
+        return entry;
+    }
+
+    void apply(NotificationEvent event) {
+        switch (event) {
+            case NotificationQueued q -> queued = q;
+            case NotificationDelivered d -> delivered.add(d.channel());
+            case NotificationAttemptFailed f -> failures.merge(f.channel(), 1, Integer::sum);
+            case NotificationSettled s -> settled = true;
+        }
+    }
+
+    /** The queued event, or null when the stream holds none (nothing to send). */
+    NotificationQueued queued() {
+        return queued;
+    }
+
+    boolean settled() {
+        return settled;
+    }
+
+    boolean deliveredTo(String channel) {
+        return delivered.contains(channel);
+    }
+
+    int failures(String channel) {
+        return failures.getOrDefault(channel, 0);
+    }
+}
