@@ -8,7 +8,6 @@ import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
-import dev.keel.core.journal.NotificationQueued;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionResumed;
 import dev.keel.core.model.TransactionStatus;
@@ -158,9 +157,8 @@ public final class Engine {
         ledger.recordAll(List.of(
                 new TransactionEnded(ctx.txId(), ctx.accountId(), TransactionStatus.NEEDS_REVIEW,
                         ErrorCode.INTERNAL_ERROR, message, "closed by recovery without resuming", clock.instant()),
-                new NotificationQueued(ctx.txId() + ":outcome", ctx.accountId(), ctx.txId(), Severity.CRITICAL,
-                        "Transaction " + ctx.txId() + " needs review", message + "\nDetails: keel tx show "
-                        + ctx.txId(), clock.instant())));
+                outbox.prepare(ctx.accountId(), ctx.txId(), Severity.CRITICAL, "Transaction " + ctx.txId()
+                        + " needs review", message + "\nDetails: keel tx show " + ctx.txId())));
     }
 
     private String newTxId() {
@@ -175,7 +173,7 @@ public final class Engine {
     }
 
     private RebalanceSaga saga(AccountRuntime a, ProgressListener progress) {
-        return new RebalanceSaga(journal, a.executor(), planner, clock, progress);
+        return new RebalanceSaga(journal, outbox, a.executor(), planner, clock, progress);
     }
 
     /** Puts the operation's ids into the logging context for the duration of a block. */

@@ -18,6 +18,7 @@ import dev.keel.core.journal.NotificationQueued;
 import dev.keel.core.journal.ReconciliationRecorded;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionStarted;
+import dev.keel.core.notify.Outbox;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.MarketClock;
 import dev.keel.core.model.PlannedOrder;
@@ -28,7 +29,6 @@ import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.reconcile.Reconciler;
 import dev.keel.core.reconcile.Reconciliation;
 import dev.keel.core.risk.RiskCheck;
-import dev.keel.core.risk.RiskViolation;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -57,14 +57,16 @@ public final class RebalanceSaga {
     public static final String OPERATION = "rebalance";
 
     private final Journal journal;
+    private final Outbox outbox;
     private final OrderExecutor executor;
     private final RebalancePlanner planner;
     private final Clock clock;
     private final ProgressListener progress;
 
-    public RebalanceSaga(Journal journal, OrderExecutor executor, RebalancePlanner planner, Clock clock,
-                         ProgressListener progress) {
+    public RebalanceSaga(Journal journal, Outbox outbox, OrderExecutor executor, RebalancePlanner planner,
+                         Clock clock, ProgressListener progress) {
         this.journal = Objects.requireNonNull(journal, "journal");
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -106,11 +108,10 @@ public final class RebalanceSaga {
             return new RebalanceOutcome(null, TransactionStatus.COMPLETED, plan, List.of(), null, null, null,
                     "every symbol is within its drift threshold; nothing sent");
         }
-        List<RiskViolation> violations = RiskCheck.check(plan, account.risk()).violations();
-        if (!violations.isEmpty()) {
-            String message = String.join("; ", violations.stream().map(RiskViolation::describe).toList());
+        RiskCheck risk = RiskCheck.check(plan, account.risk());
+        if (!risk.passed()) {
             return abort(ledger, account, plan.orders(), snapshot, plan.cashReserve(),
-                    ErrorCode.RISK_LIMIT_EXCEEDED, message);
+                    ErrorCode.RISK_LIMIT_EXCEEDED, risk.summary());
         }
         ledger.record(new TransactionStarted(ctx.txId(), ctx.accountId(), OPERATION, ctx.correlationId(),
                 plan.orders(), snapshot, plan.cashReserve(), clock.instant()));
@@ -279,8 +280,7 @@ public final class RebalanceSaga {
         }
         body.append(notes).append('\n').append("Details: keel tx show ").append(ctx.txId());
         String title = "Rebalance " + status + " for account " + ctx.accountId();
-        return new NotificationQueued(ctx.txId() + ":outcome", ctx.accountId(), ctx.txId(), severity, title,
-                body.toString(), clock.instant());
+        return outbox.prepare(ctx.accountId(), ctx.txId(), severity, title, body.toString());
     }
 
     private static String notes(RebalancePlan plan, List<OrderResult> results, Reconciliation reconciliation) {
