@@ -1,0 +1,262 @@
+package dev.keel.paper;
+
+import dev.keel.core.model.OrderSpec;
+import dev.keel.core.model.OrderState;
+import dev.keel.core.model.OrderType;
+import dev.keel.core.model.Side;
+import dev.keel.core.model.Symbol;
+import dev.keel.core.model.TimeInForce;
+import dev.keel.paper.ExchangeOrderLogEntry.Fill;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Saves the exchange's whole state to a SQLite file (WAL, synchronous=FULL), one transaction per save, so a killed
+ * process leaves either the state before a call or the state after it. Saves are incremental: orders and accounts
+ * that changed, the fills they gained, the faults fired since the last save, and the small tables whole.
+ */
+final class StateStore implements AutoCloseable {
+    static final int SCHEMA_VERSION = 1;
+    private static final List<String> SCHEMA = List.of(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, cash TEXT NOT NULL,"
+                    + " orders_created INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS holdings (account TEXT NOT NULL, symbol TEXT NOT NULL,"
+                    + " quantity TEXT NOT NULL, PRIMARY KEY (account, symbol))",
+            "CREATE TABLE IF NOT EXISTS orders (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+                    + " client_order_id TEXT NOT NULL, account TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,"
+                    + " type TEXT NOT NULL, quantity TEXT, notional TEXT, limit_price TEXT, time_in_force TEXT NOT NULL,"
+                    + " fraction TEXT NOT NULL, eligible_at TEXT NOT NULL, reserve_price TEXT NOT NULL,"
+                    + " created_at TEXT NOT NULL, state TEXT NOT NULL, matched INTEGER NOT NULL,"
+                    + " updated_at TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS fills (order_seq INTEGER NOT NULL, n INTEGER NOT NULL, quantity TEXT NOT NULL,"
+                    + " price TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (order_seq, n))",
+            "CREATE TABLE IF NOT EXISTS prices (symbol TEXT PRIMARY KEY, mid TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS call_counts (op TEXT PRIMARY KEY, n INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS fault_counters (rule INTEGER PRIMARY KEY, rule_text TEXT NOT NULL,"
+                    + " matched INTEGER NOT NULL, fired INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS faults_fired (seq INTEGER PRIMARY KEY, call_number INTEGER NOT NULL,"
+                    + " at TEXT NOT NULL, op TEXT NOT NULL, account TEXT NOT NULL, rule INTEGER NOT NULL,"
+                    + " kind TEXT NOT NULL, symbol TEXT)");
+
+    private final Path file;
+    private final Connection connection;
+    private final StateWriter writer;
+    private int savedFaults;
+
+    private StateStore(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+        this.writer = new StateWriter(connection);
+    }
+
+    /** Opens (creating if need be) the state file. */
+    static StateStore open(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                for (String ddl : SCHEMA) {
+                    s.execute(ddl);
+                }
+            }
+            c.setAutoCommit(false);
+            c.commit();
+            return new StateStore(file, c);
+        } catch (SQLException | java.io.IOException e) {
+            throw new IllegalStateException("paper exchange cannot open its state file " + file, e);
+        }
+    }
+
+    /** The saved state, or null when the file holds none yet. */
+    ExchangeState load(PaperConfig config) {
+        try {
+            Map<String, String> meta = readMeta();
+            if (meta.isEmpty()) {
+                return null;
+            }
+            int version = Integer.parseInt(meta.get("schema_version"));
+            if (version != SCHEMA_VERSION) {
+                throw new IllegalStateException("paper state file " + file + " has schema version " + version
+                        + ", this exchange reads " + SCHEMA_VERSION);
+            }
+            ExchangeState state = shell(config, meta, readPrices());
+            readFaultCounters(state.plan);
+            readAccounts(state);
+            readOrders(state);
+            readCounts(state, Long.parseLong(meta.get("call_number")));
+            readFaultsFired(state);
+            savedFaults = state.faultsFired().size();
+            return state;
+        } catch (SQLException e) {
+            throw new IllegalStateException("paper exchange cannot read its state file " + file, e);
+        }
+    }
+
+    /** The state's frame (prices, generators, time) before accounts and orders are added. */
+    private static ExchangeState shell(PaperConfig config, Map<String, String> meta, Map<Symbol, BigDecimal> saved) {
+        Map<Symbol, BigDecimal> mids = new TreeMap<>(config.prices());
+        mids.putAll(saved); // saved prices win; symbols new in the config join at their configured price
+        Market market = new Market(mids, config.spreadBps(), config.volatility(),
+                Long.parseLong(meta.get("price_random")));
+        FaultPlan plan = new FaultPlan(config.faults(), Long.parseLong(meta.get("fault_random")));
+        Instant processed = Instant.parse(meta.get("processed_up_to"));
+        Instant nextStep = null;
+        if (config.priceMode() == PriceMode.RANDOM_WALK) {
+            String step = meta.get("next_step_at");
+            nextStep = step == null ? ExchangeState.stepAfter(config, processed) : Instant.parse(step);
+        }
+        return new ExchangeState(config, market, plan, processed, nextStep);
+    }
+
+    private Map<String, String> readMeta() throws SQLException {
+        Map<String, String> meta = new HashMap<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT key, value FROM meta")) {
+            while (rs.next()) {
+                meta.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return meta;
+    }
+
+    private Map<Symbol, BigDecimal> readPrices() throws SQLException {
+        Map<Symbol, BigDecimal> prices = new TreeMap<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT symbol, mid FROM prices")) {
+            while (rs.next()) {
+                prices.put(Symbol.of(rs.getString(1)), new BigDecimal(rs.getString(2)));
+            }
+        }
+        return prices;
+    }
+
+    private void readFaultCounters(FaultPlan plan) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT rule, rule_text, matched, fired FROM fault_counters")) {
+            while (rs.next()) {
+                int rule = rs.getInt(1);
+                // counters carry over only to the same rule at the same place; an edited plan starts afresh
+                if (rule < plan.rules().size() && plan.rules().get(rule).toString().equals(rs.getString(2))) {
+                    plan.restore(rule, rs.getInt(3), rs.getInt(4));
+                }
+            }
+        }
+    }
+
+    private void readAccounts(ExchangeState state) throws SQLException {
+        Map<String, Map<Symbol, BigDecimal>> holdings = new HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT account, symbol, quantity FROM holdings")) {
+            while (rs.next()) {
+                holdings.computeIfAbsent(rs.getString(1), a -> new TreeMap<>())
+                        .put(Symbol.of(rs.getString(2)), new BigDecimal(rs.getString(3)));
+            }
+        }
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, cash, orders_created FROM accounts ORDER BY id")) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                state.restore(new PaperAccount(id, new BigDecimal(rs.getString(2)),
+                        holdings.getOrDefault(id, Map.of()), rs.getLong(3)));
+            }
+        }
+    }
+
+    private void readOrders(ExchangeState state) throws SQLException {
+        Map<Long, List<Fill>> fills = new HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT order_seq, quantity, price, at FROM fills ORDER BY order_seq, n")) {
+            while (rs.next()) {
+                fills.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Fill(
+                        new BigDecimal(rs.getString(2)), new BigDecimal(rs.getString(3)), Instant.parse(rs.getString(4))));
+            }
+        }
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT seq, id, client_order_id, account, symbol, side, type, quantity,"
+                     + " notional, limit_price, time_in_force, fraction, eligible_at, reserve_price, created_at, state,"
+                     + " matched, updated_at FROM orders ORDER BY seq")) {
+            while (rs.next()) {
+                long seq = rs.getLong(1);
+                OrderSpec spec = new OrderSpec(Symbol.of(rs.getString(5)), Side.valueOf(rs.getString(6)),
+                        OrderType.valueOf(rs.getString(7)), decimal(rs.getString(8)), decimal(rs.getString(9)),
+                        decimal(rs.getString(10)), TimeInForce.valueOf(rs.getString(11)));
+                state.register(new PaperOrder(seq, rs.getString(2), rs.getString(3), rs.getString(4), spec,
+                        new BigDecimal(rs.getString(12)), Instant.parse(rs.getString(13)),
+                        new BigDecimal(rs.getString(14)), Instant.parse(rs.getString(15)),
+                        OrderState.valueOf(rs.getString(16)), rs.getInt(17) != 0, fills.getOrDefault(seq, List.of()),
+                        Instant.parse(rs.getString(18))));
+            }
+        }
+    }
+
+    private void readCounts(ExchangeState state, long callNumber) throws SQLException {
+        Map<BrokerCall, Integer> counts = new EnumMap<>(BrokerCall.class);
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT op, n FROM call_counts")) {
+            while (rs.next()) {
+                counts.put(BrokerCall.parse(rs.getString(1)), rs.getInt(2));
+            }
+        }
+        state.restoreCounts(counts, callNumber);
+    }
+
+    private void readFaultsFired(ExchangeState state) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT call_number, at, op, account, rule, kind, symbol FROM faults_fired"
+                     + " ORDER BY seq")) {
+            while (rs.next()) {
+                String symbol = rs.getString(7);
+                state.recordFault(new FaultRecord(rs.getLong(1), Instant.parse(rs.getString(2)),
+                        BrokerCall.parse(rs.getString(3)), rs.getString(4), rs.getInt(5),
+                        FaultKind.parse(rs.getString(6)), symbol == null ? null : Symbol.of(symbol)));
+            }
+        }
+    }
+
+    private static BigDecimal decimal(String text) {
+        return text == null ? null : new BigDecimal(text);
+    }
+
+    /** Writes what changed since the last save in one transaction. */
+    void save(ExchangeState state) {
+        try {
+            writer.write(state, savedFaults);
+            connection.commit();
+            savedFaults = state.faultsFired().size();
+            state.orders().forEach(PaperOrder::saved);
+            state.accounts().forEach(PaperAccount::saved);
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IllegalStateException("paper exchange cannot save its state to " + file, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException("paper exchange cannot close its state file " + file, e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.keel.paper;
+
+import dev.keel.core.model.Symbol;
+import dev.keel.paper.ExchangeOrderLogEntry.Fill;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/** The write half of {@link StateStore}: one call writes what changed, inside the caller's transaction. */
+final class StateWriter {
+    private final Connection connection;
+
+    StateWriter(Connection connection) {
+        this.connection = connection;
+    }
+
+    void write(ExchangeState state, int savedFaults) throws SQLException {
+        writeMeta(state);
+        for (PaperAccount account : state.accounts()) {
+            if (account.dirty()) {
+                writeAccount(account);
+            }
+        }
+        for (PaperOrder order : state.orders()) {
+            if (order.dirty()) {
+                writeOrder(order);
+            }
+        }
+        for (Map.Entry<Symbol, BigDecimal> e : state.market.mids().entrySet()) {
+            execute("INSERT OR REPLACE INTO prices (symbol, mid) VALUES (?, ?)", e.getKey().value(),
+                    e.getValue().toString());
+        }
+        for (Map.Entry<BrokerCall, Integer> e : state.callCounts().entrySet()) {
+            execute("INSERT OR REPLACE INTO call_counts (op, n) VALUES (?, ?)", e.getKey().wire(), e.getValue());
+        }
+        writeFaults(state, savedFaults);
+    }
+
+    private void writeMeta(ExchangeState state) throws SQLException {
+        meta("schema_version", Integer.toString(StateStore.SCHEMA_VERSION));
+        meta("price_random", Long.toString(state.market.randomState()));
+        meta("fault_random", Long.toString(state.plan.randomState()));
+        meta("processed_up_to", state.processedUpTo.toString());
+        meta("call_number", Long.toString(state.callNumber()));
+        if (state.nextStepAt == null) {
+            execute("DELETE FROM meta WHERE key = 'next_step_at'");
+        } else {
+            meta("next_step_at", state.nextStepAt.toString());
+        }
+    }
+
+    private void meta(String key, String value) throws SQLException {
+        execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
+    }
+
+    private void writeAccount(PaperAccount account) throws SQLException {
+        execute("INSERT OR REPLACE INTO accounts (id, cash, orders_created) VALUES (?, ?, ?)", account.id,
+                account.cash().toString(), account.ordersCreated());
+        execute("DELETE FROM holdings WHERE account = ?", account.id);
+        for (Map.Entry<Symbol, BigDecimal> e : account.holdings().entrySet()) {
+            execute("INSERT INTO holdings (account, symbol, quantity) VALUES (?, ?, ?)", account.id,
+                    e.getKey().value(), e.getValue().toString());
+        }
+    }
+
+    private void writeOrder(PaperOrder o) throws SQLException {
+        execute("INSERT OR REPLACE INTO orders (seq, id, client_order_id, account, symbol, side, type, quantity,"
+                        + " notional, limit_price, time_in_force, fraction, eligible_at, reserve_price, created_at, state,"
+                        + " matched, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                o.seq, o.id, o.clientOrderId, o.accountId, o.spec.symbol().value(), o.spec.side().name(),
+                o.spec.type().name(), text(o.spec.quantity()), text(o.spec.notional()), text(o.spec.limitPrice()),
+                o.spec.timeInForce().name(), o.fraction.toString(), o.eligibleAt.toString(),
+                o.reservePrice.toString(), o.createdAt.toString(), o.state().name(), o.matched() ? 1 : 0,
+                o.updatedAt().toString());
+        List<Fill> fills = o.fills();
+        for (int n = 0; n < fills.size(); n++) {
+            Fill f = fills.get(n);
+            // fills only ever append, so the ones already saved are left alone
+            execute("INSERT OR IGNORE INTO fills (order_seq, n, quantity, price, at) VALUES (?, ?, ?, ?, ?)", o.seq, n,
+                    f.quantity().toString(), f.price().toString(), f.at().toString());
+        }
+    }
+
+    private void writeFaults(ExchangeState state, int savedFaults) throws SQLException {
+        FaultPlan plan = state.plan;
+        execute("DELETE FROM fault_counters");
+        for (int i = 0; i < plan.rules().size(); i++) {
+            execute("INSERT INTO fault_counters (rule, rule_text, matched, fired) VALUES (?, ?, ?, ?)", i,
+                    plan.rules().get(i).toString(), plan.matched(i), plan.fired(i));
+        }
+        List<FaultRecord> fired = state.faultsFired();
+        for (int i = savedFaults; i < fired.size(); i++) {
+            FaultRecord r = fired.get(i);
+            execute("INSERT INTO faults_fired (seq, call_number, at, op, account, rule, kind, symbol)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", i, r.callNumber(), r.at().toString(), r.op().wire(),
+                    r.accountId(), r.ruleIndex(), r.kind().wire(), r.symbol() == null ? null : r.symbol().value());
+        }
+    }
+
+    /** {@code toString} round-trips exactly through {@code new BigDecimal(String)}, scale included. */
+    private static String text(BigDecimal value) {
+        return value == null ? null : value.toString();
+    }
+
+    private void execute(String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+}
