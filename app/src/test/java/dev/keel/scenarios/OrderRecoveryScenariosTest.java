@@ -1,0 +1,180 @@
+package dev.keel.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.journal.OrderAttemptFailed;
+import dev.keel.core.journal.OrderUpdated;
+import dev.keel.core.model.OrderState;
+import dev.keel.core.model.Symbol;
+import dev.keel.core.model.TransactionStatus;
+import dev.keel.core.rebalance.ProgressListener;
+import dev.keel.core.rebalance.RebalanceOutcome;
+import dev.keel.paper.FaultRule;
+import dev.keel.paper.PaperConfig;
+import dev.keel.paper.PaperExchange;
+import dev.keel.paper.RejectReason;
+import dev.keel.paper.BrokerCall;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The order-level scenarios of the rebalancer spec, each run as a whole All-Weather rebalance against the paper
+ * exchange with one fault aimed at one leg, asserting that leg's whole journal history (laws 1-4).
+ */
+class OrderRecoveryScenariosTest {
+    @TempDir
+    Path dir;
+
+    private static FaultRule onSubmit(FaultRule rule, String symbol) {
+        return rule.withOp(BrokerCall.SUBMIT).withSymbol(Symbol.of(symbol));
+    }
+
+    private RebalanceOutcome rebalance(Harness h) {
+        return h.engine().rebalance(Harness.ACCOUNT, null, ProgressListener.NONE);
+    }
+
+    @Test
+    void timeoutBeforeAcceptIsResolvedByLookupThenResubmittedWithTheSameId() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.timeoutBeforeAccept(), "VTI").withTimes(1)))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(h.orderEvents(outcome.txId(), "sell-VTI")).containsExactly(
+                    "intent SELL VTI",
+                    "attempt 1 failed BROKER_TIMEOUT AMBIGUOUS",
+                    "lookup NOT_FOUND within grace",
+                    "lookup NOT_FOUND after grace",
+                    "broker FILLED");
+            assertThat(h.exchangeOrdersFor(outcome.txId() + ":sell-VTI")).isEqualTo(1);
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.COMPLETED);
+        }
+    }
+
+    @Test
+    void serverErrorEveryTimeExhaustsRetriesWithALookupBeforeEachResubmit() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.serverError(500), "IEF")))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            List<String> expected = new java.util.ArrayList<>(List.of("intent BUY IEF"));
+            for (int attempt = 1; attempt <= 4; attempt++) {
+                expected.add("attempt " + attempt + " failed BROKER_SERVER_ERROR AMBIGUOUS");
+                expected.add("lookup NOT_FOUND within grace");
+                expected.add("lookup NOT_FOUND after grace");
+            }
+            expected.add("failed FAILED BROKER_SERVER_ERROR");
+            assertThat(h.orderEvents(outcome.txId(), "buy-IEF")).containsExactlyElementsOf(expected);
+            assertThat(h.exchangeOrdersFor(outcome.txId() + ":buy-IEF")).isZero();
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.PARTIAL);
+            assertThat(outcome.errorCode()).isEqualTo(ErrorCode.BROKER_SERVER_ERROR);
+        }
+    }
+
+    @Test
+    void unauthorizedIsNotRetried() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.reject(RejectReason.UNAUTHORIZED), "GLD")))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(h.orderEvents(outcome.txId(), "buy-GLD")).containsExactly(
+                    "intent BUY GLD",
+                    "attempt 1 failed UNAUTHORIZED NOT_PROCESSED",
+                    "failed FAILED UNAUTHORIZED");
+            assertThat(h.exchange.callCounts().get("submit")).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void timeoutAfterAcceptIsResolvedByLookupWithExactlyOneOrderAtTheBroker() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.timeoutAfterAccept(), "TLT")))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(h.orderEvents(outcome.txId(), "buy-TLT")).containsExactly(
+                    "intent BUY TLT",
+                    "attempt 1 failed BROKER_TIMEOUT AMBIGUOUS",
+                    "lookup FOUND within grace",
+                    "broker FILLED");
+            assertThat(h.exchangeOrdersFor(outcome.txId() + ":buy-TLT")).isEqualTo(1);
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.COMPLETED);
+        }
+    }
+
+    @Test
+    void notFoundWithinTheGracePeriodIsNotProofOfAbsence() {
+        Path state = dir.resolve("lagging");
+        PaperConfig lagging = PaperConfig.builder()
+                .seed(1).startingCash(new java.math.BigDecimal("1000.00"))
+                .price(Symbol.of("VTI"), new java.math.BigDecimal("250.00"))
+                .lookupVisibilityLag(Duration.ofMillis(1500))
+                .fault(FaultRule.timeoutAfterAccept().withOp(BrokerCall.SUBMIT))
+                .stateFile(state.resolve("paper.db"))
+                .build();
+        try (Harness h = new Harness(dir, List.of())) {
+            try (PaperExchange exchange = new PaperExchange(lagging, h.clock, h.clock)) {
+                h.brokerDecorator = ignored -> exchange.broker("lag");
+                var ledger = new dev.keel.core.execution.TransactionLedger(h.journal,
+                        new dev.keel.core.execution.OperationContext("tx-lag", "lag", "c"),
+                        new dev.keel.core.execution.TransactionView());
+                var result = h.executor().execute(ledger, "buy-VTI",
+                        dev.keel.core.model.OrderSpec.marketNotional(Symbol.of("VTI"), dev.keel.core.model.Side.BUY,
+                                new java.math.BigDecimal("500.00")), new java.math.BigDecimal("500.00"));
+
+                assertThat(h.orderEvents("tx-lag", "buy-VTI")).containsExactly(
+                        "intent BUY VTI",
+                        "attempt 1 failed BROKER_TIMEOUT AMBIGUOUS",
+                        "lookup NOT_FOUND within grace",
+                        "lookup FOUND after grace",
+                        "broker FILLED");
+                assertThat(result.status()).isEqualTo(dev.keel.core.execution.OrderResult.Status.SUCCESS);
+                assertThat(exchange.orderLog()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void rateLimitWaitsAtLeastRetryAfterThenSucceeds() {
+        try (Harness h = new Harness(dir,
+                List.of(onSubmit(FaultRule.rateLimited(Duration.ofSeconds(5)), "DBC").withTimes(1)))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(h.orderEvents(outcome.txId(), "buy-DBC")).containsExactly(
+                    "intent BUY DBC",
+                    "attempt 1 failed RATE_LIMITED NOT_PROCESSED",
+                    "broker FILLED");
+            var failedAt = h.events(outcome.txId()).stream().filter(OrderAttemptFailed.class::isInstance)
+                    .map(OrderAttemptFailed.class::cast).findFirst().orElseThrow().at();
+            var filledAt = h.events(outcome.txId()).stream().filter(OrderUpdated.class::isInstance)
+                    .map(OrderUpdated.class::cast)
+                    .filter(u -> u.clientOrderId().endsWith("buy-DBC") && u.state() == OrderState.FILLED)
+                    .findFirst().orElseThrow().at();
+            assertThat(Duration.between(failedAt, filledAt)).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void crashAfterAcceptIsResumedWithoutASecondOrder() {
+        try (Harness h = new Harness(dir, List.of())) {
+            h.brokerDecorator = b -> new CrashingBroker(b, 3); // dies right after the 2nd buy (GLD) is accepted
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebalance(h))
+                    .isInstanceOf(CrashingBroker.Crash.class);
+
+            h.reopenJournal();
+            h.brokerDecorator = b -> b;
+            var report = h.engine().recover();
+
+            assertThat(report.transactions()).singleElement()
+                    .satisfies(e -> assertThat(e.status()).isEqualTo(TransactionStatus.COMPLETED));
+            String txId = report.transactions().get(0).txId();
+            assertThat(h.orderEvents(txId, "buy-GLD")).containsExactly(
+                    "intent BUY GLD",
+                    "attempt 1 failed DUPLICATE_CLIENT_ORDER_ID REFUSED",
+                    "lookup FOUND within grace",
+                    "broker FILLED");
+            for (var entry : h.exchange.orderLog()) {
+                assertThat(h.exchangeOrdersFor(entry.clientOrderId())).as(entry.clientOrderId()).isEqualTo(1);
+            }
+            assertThat(h.eventKinds(txId)).contains("TransactionResumed").last().isEqualTo("TransactionEnded");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.keel.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.Severity;
+import dev.keel.core.execution.OrderResult;
+import dev.keel.core.journal.BuysSized;
+import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.model.Symbol;
+import dev.keel.core.model.TransactionStatus;
+import dev.keel.core.rebalance.ProgressListener;
+import dev.keel.core.rebalance.RebalanceOutcome;
+import dev.keel.paper.BrokerCall;
+import dev.keel.paper.FaultRule;
+import dev.keel.paper.RejectReason;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The transaction-level scenarios of the rebalancer spec: terminal states, law 5, law 7, law 8. */
+class RebalanceScenariosTest {
+    @TempDir
+    Path dir;
+
+    private static FaultRule onSubmit(FaultRule rule, String symbol) {
+        return rule.withOp(BrokerCall.SUBMIT).withSymbol(Symbol.of(symbol));
+    }
+
+    private static RebalanceOutcome rebalance(Harness h) {
+        return h.engine().rebalance(Harness.ACCOUNT, null, ProgressListener.NONE);
+    }
+
+    private static Map<String, OrderResult.Status> statuses(RebalanceOutcome outcome) {
+        return outcome.results().stream().collect(Collectors.toMap(r -> r.leg(), OrderResult::status,
+                (a, b) -> a, java.util.TreeMap::new));
+    }
+
+    private static boolean lastRebalanceMoved(Harness h) {
+        return !h.journal.stream("account:" + Harness.ACCOUNT).isEmpty();
+    }
+
+    @Test
+    void cleanRunCompletesMovesLastRebalanceAndReportsSuccess() {
+        try (Harness h = new Harness(dir, List.of())) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.COMPLETED);
+            assertThat(h.eventKinds(outcome.txId())).containsExactly(
+                    "TransactionStarted",
+                    "OrderIntentRecorded", "OrderUpdated",
+                    "BuysSized",
+                    "OrderIntentRecorded", "OrderUpdated",
+                    "OrderIntentRecorded", "OrderUpdated",
+                    "OrderIntentRecorded", "OrderUpdated",
+                    "OrderIntentRecorded", "OrderUpdated",
+                    "ReconciliationRecorded",
+                    "TransactionEnded");
+            assertThat(outcome.reconciliation().withinTolerance()).isTrue();
+            assertThat(outcome.reconciliation().brokerAgrees()).isTrue();
+            assertThat(lastRebalanceMoved(h)).isTrue();
+            assertThat(h.notified).singleElement().satisfies(n -> assertThat(n.severity()).isEqualTo(Severity.INFO));
+        }
+    }
+
+    @Test
+    void sellSucceedsBuyFailsEndsPartialNotifiedAndLastRebalanceUnchanged() {
+        try (Harness h = new Harness(dir,
+                List.of(onSubmit(FaultRule.reject(RejectReason.SYMBOL_NOT_FOUND), "TLT")))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.PARTIAL);
+            assertThat(statuses(outcome)).containsExactly(
+                    Map.entry("buy-DBC", OrderResult.Status.SUCCESS),
+                    Map.entry("buy-GLD", OrderResult.Status.SUCCESS),
+                    Map.entry("buy-IEF", OrderResult.Status.SUCCESS),
+                    Map.entry("buy-TLT", OrderResult.Status.FAILED),
+                    Map.entry("sell-VTI", OrderResult.Status.SUCCESS));
+            assertThat(outcome.errorCode()).isEqualTo(ErrorCode.SYMBOL_NOT_FOUND);
+            assertThat(h.ended(outcome.txId()).reconciliationNotes()).contains("off target").contains("TLT");
+            assertThat(lastRebalanceMoved(h)).isFalse();
+            assertThat(h.notified).singleElement().satisfies(n -> {
+                assertThat(n.severity()).isEqualTo(Severity.HIGH);
+                assertThat(n.title()).contains("PARTIAL");
+                assertThat(n.body()).contains("TLT").contains("SYMBOL_NOT_FOUND").contains("keel tx show");
+            });
+        }
+    }
+
+    @Test
+    void someBuysFailOthersFillEndsPartial() {
+        try (Harness h = new Harness(dir, List.of(
+                onSubmit(FaultRule.reject(RejectReason.SYMBOL_NOT_FOUND), "DBC"),
+                onSubmit(FaultRule.reject(RejectReason.INSUFFICIENT_BUYING_POWER), "GLD")))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.PARTIAL);
+            assertThat(statuses(outcome)).containsEntry("buy-DBC", OrderResult.Status.FAILED)
+                    .containsEntry("buy-GLD", OrderResult.Status.FAILED)
+                    .containsEntry("buy-IEF", OrderResult.Status.SUCCESS)
+                    .containsEntry("buy-TLT", OrderResult.Status.SUCCESS);
+            assertThat(outcome.results()).filteredOn(r -> r.leg().equals("buy-GLD")).singleElement()
+                    .satisfies(r -> assertThat(r.errorCode()).isEqualTo(ErrorCode.INSUFFICIENT_BUYING_POWER));
+            assertThat(lastRebalanceMoved(h)).isFalse();
+        }
+    }
+
+    @Test
+    void acceptedButNeverFilledIsCancelledAtTheFillTimeout() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.noFill(), "IEF")))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(h.orderEvents(outcome.txId(), "buy-IEF")).containsExactly(
+                    "intent BUY IEF",
+                    "broker ACCEPTED",
+                    "broker CANCELLED");
+            assertThat(outcome.results()).filteredOn(r -> r.leg().equals("buy-IEF")).singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.status()).isEqualTo(OrderResult.Status.FAILED);
+                        assertThat(r.errorCode()).isEqualTo(ErrorCode.ORDER_NOT_FILLED);
+                    });
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.PARTIAL);
+        }
+    }
+
+    @Test
+    void lessCashThanPlannedScalesBuysDownProportionally() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.partialFill(new BigDecimal("0.5")), "VTI")))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            BuysSized sized = h.events(outcome.txId()).stream().filter(BuysSized.class::isInstance)
+                    .map(BuysSized.class::cast).findFirst().orElseThrow();
+            assertThat(sized.scale()).isLessThan(BigDecimal.ONE);
+            BigDecimal total = sized.buys().stream().map(b -> b.estimatedNotional())
+                    .reduce(BigDecimal.ZERO, BigDecimal::add);
+            assertThat(total).isLessThanOrEqualTo(sized.cashAvailable());
+            assertThat(outcome.results()).noneMatch(r -> r.errorCode() == ErrorCode.INSUFFICIENT_BUYING_POWER);
+            assertThat(h.exchange.accountSnapshot(Harness.ACCOUNT).cash()).isGreaterThanOrEqualTo(BigDecimal.ZERO);
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.PARTIAL);
+        }
+    }
+
+    @Test
+    void riskLimitAbortsBeforeAnythingIsSent() {
+        try (Harness h = new Harness(dir, List.of())) {
+            var engine = new dev.keel.core.engine.Engine(h.journal, List.of(new dev.keel.core.engine.AccountRuntime(
+                    new dev.keel.core.rebalance.RebalanceAccount(Harness.ACCOUNT, Harness.allWeather(),
+                            dev.keel.core.risk.RiskLimits.builder().maxOrder(new BigDecimal("1000.00")).build()),
+                    h.executor())), h.outbox(), h.clock, () -> "tx-risk", java.time.Duration.ZERO);
+
+            RebalanceOutcome outcome = engine.rebalance(Harness.ACCOUNT, null, ProgressListener.NONE);
+
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.ABORTED);
+            assertThat(outcome.errorCode()).isEqualTo(ErrorCode.RISK_LIMIT_EXCEEDED);
+            assertThat(h.exchange.callCounts().getOrDefault("submit", 0)).isZero();
+            assertThat(h.eventKinds("tx-risk")).containsExactly("TransactionStarted", "TransactionEnded");
+            assertThat(h.notified).singleElement().satisfies(n -> assertThat(n.title()).contains("ABORTED"));
+        }
+    }
+
+    @Test
+    void everyOutcomeOtherThanCompletedHasANotificationInTheDurableOutbox() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.reject(RejectReason.MARKET_CLOSED), "GLD")))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.PARTIAL);
+            List<JournalEvent> all = new java.util.ArrayList<>();
+            h.journal.replay(0, r -> all.add(r.event()));
+            assertThat(all).filteredOn(e -> e instanceof dev.keel.core.journal.NotificationQueued q
+                    && outcome.txId().equals(q.txId())).hasSize(1);
+            assertThat(all).filteredOn(e -> e instanceof dev.keel.core.journal.NotificationSettled s
+                    && s.delivered()).hasSize(1);
+            assertThat(h.journal.openStreams(JournalEvent.NOTIFICATION)).isEmpty();
+        }
+    }
+}
