@@ -42,10 +42,6 @@ final class Field {
         return path;
     }
 
-    int line() {
-        return line;
-    }
-
     /** Problems found so far in the whole file: a reader compares before and after to know its part was clean. */
     int problemCount() {
         return problems.count();

@@ -1,7 +1,6 @@
 package dev.keel.app.config;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,17 +41,9 @@ final class Section {
         }
     }
 
-    String path() {
-        return path;
-    }
-
     /** Problems found so far in the whole file: a reader compares before and after to know its part was clean. */
     int problemCount() {
         return problems.count();
-    }
-
-    int line() {
-        return line;
     }
 
     boolean has(String key) {
@@ -77,22 +68,14 @@ final class Section {
         return fields;
     }
 
-    /** The line of a key, for problems about the key rather than its value. */
-    int keyLine(String key) {
-        YamlNode.Entry entry = entries.get(key);
-        return entry == null ? line : entry.keyLine();
-    }
-
     /** Reports every key that was not asked for. */
     void finish() {
         List<String> names = new ArrayList<>(known);
-        Map<String, Integer> reported = new HashMap<>();
         for (YamlNode.Entry entry : entries.values()) {
             String key = entry.key();
-            if (known.contains(key) || reported.containsKey(key)) {
+            if (known.contains(key)) {
                 continue;
             }
-            reported.put(key, entry.keyLine());
             if (isSecret(key)) {
                 problems.add(entry.keyLine(), child(key), SECRET_ADVICE);
             } else {

@@ -1,5 +1,6 @@
 package dev.keel.app.config;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -62,7 +63,13 @@ sealed interface YamlNode {
             if (parser.nextToken() == null) {
                 return null;
             }
-            return read(parser);
+            YamlNode root = read(parser);
+            if (parser.nextToken() != null) {
+                // a second document ("---") would otherwise be silently ignored
+                throw new JsonParseException(parser, "a config file holds one YAML document, but this one has more",
+                        parser.currentTokenLocation());
+            }
+            return root;
         }
     }
 

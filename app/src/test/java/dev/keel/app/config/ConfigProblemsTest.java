@@ -176,6 +176,18 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void duplicateKeyNamesTheLineOfTheFirst() {
+        assertThat(problemsOf(ConfigFiles.MINIMAL + "risk: { max-order: 10 }\nrisk: { max-order: 20 }\n"))
+                .containsExactly("keel.yaml:5: risk: duplicate key; it was already given on line 4");
+    }
+
+    @Test
+    void secondYamlDocumentIsRefusedNotIgnored() {
+        assertThat(problemsOf(ConfigFiles.MINIMAL + "---\njournal: sqlite:other.db\n")).singleElement().asString()
+                .contains("not valid YAML: a config file holds one YAML document, but this one has more");
+    }
+
+    @Test
     void emptyFileSaysWhatItNeeds() {
         assertThat(problemsOf("# nothing yet\n")).containsExactly(
                 "keel.yaml: the file is empty; it needs at least an 'accounts' list");
