@@ -1,0 +1,26 @@
+package dev.keel.app;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that reads {@code --config FILE} and prints through {@link Output}, text or {@code --json}. Subclasses
+ * declare their own options and implement {@link #call()}, returning an {@link ExitCodes} value.
+ */
+abstract class ConfiguredCommand implements Callable<Integer> {
+    @Mixin
+    Options.Config config;
+
+    @Mixin
+    Options.Json json;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Where this invocation prints, in the mode {@code --json} chose. */
+    Output output() {
+        return Output.of(spec, json.enabled());
+    }
+}

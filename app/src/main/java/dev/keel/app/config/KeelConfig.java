@@ -1,0 +1,55 @@
+package dev.keel.app.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A whole Keel configuration, as loaded from a YAML file by {@link ConfigLoader}. Relative paths in the file (the
+ * SQLite journal, the paper state, a file channel) are already resolved to absolute ones against the working
+ * directory the loader was given (the process's current directory for {@link ConfigLoader#load(Path)}).
+ *
+ * @param source         the file it came from, as the user named it
+ * @param journalUrl     {@code sqlite:/absolute/path.db} or {@code postgresql://host:port/db?user=...}
+ * @param broker         which broker and its settings
+ * @param accounts       at least one account, ids unique
+ * @param retry          retry policy for broker calls that are safe to repeat
+ * @param circuitBreaker circuit breaker around broker calls
+ * @param risk           limits a plan must keep before anything is sent
+ * @param notifications  at least one channel; default: the console
+ */
+public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
+                         RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
+                         List<ChannelConfig> notifications) {
+    /** The journal when the file names none: {@value}, relative to the working directory. */
+    public static final String DEFAULT_JOURNAL = "sqlite:keel-data/keel.db";
+
+    public KeelConfig {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(journalUrl, "journalUrl");
+        Objects.requireNonNull(broker, "broker");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+        Objects.requireNonNull(risk, "risk");
+        accounts = List.copyOf(accounts);
+        notifications = List.copyOf(notifications);
+        if (accounts.isEmpty()) {
+            throw new IllegalArgumentException("accounts must hold at least 1 account, but was empty");
+        }
+    }
+
+    /** The account with this id. */
+    public Optional<AccountConfig> account(String id) {
+        return accounts.stream().filter(a -> a.id().equals(id)).findFirst();
+    }
+
+    /**
+     * The demo's configuration: the built-in {@code demo.yaml} (the All-Weather portfolio on the paper exchange, with
+     * a timeout after accept on the 2nd submit, a rate limit on the 3rd, and DBC rejected as an unknown symbol), its
+     * journal, paper state and notification log placed in {@code dataDir}.
+     */
+    public static KeelConfig demo(Path dataDir) {
+        return ConfigLoader.demo(dataDir);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.keel.app.config;
+
+import dev.keel.core.error.Severity;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the policy sections: retry, circuit-breaker, risk and notifications. */
+final class SettingsReader {
+    private SettingsReader() {
+    }
+
+    static RetrySettings retry(Field field) {
+        Section s = field.section();
+        int mark = s.problemCount();
+        RetrySettings d = RetrySettings.DEFAULTS;
+        Integer maxAttempts = s.field("max-attempts").whole(d.maxAttempts(), Bound.atLeast(1));
+        Duration initialDelay = s.field("initial-delay").duration(d.initialDelay(), true);
+        BigDecimal multiplier = s.field("multiplier").number(BigDecimal.valueOf(d.multiplier()), Bound.atLeast(1));
+        Field maxDelayField = s.field("max-delay");
+        Duration maxDelay = maxDelayField.duration(d.maxDelay(), true);
+        BigDecimal jitter = s.field("jitter").number(BigDecimal.valueOf(d.jitter()),
+                Bound.between("0", true, "1", false));
+        if (initialDelay != null && maxDelay != null && maxDelay.compareTo(initialDelay) < 0) {
+            maxDelayField.problem("must be at least initial-delay (" + DurationFormat.format(initialDelay)
+                    + "), but was " + DurationFormat.format(maxDelay));
+        }
+        s.finish();
+        return s.problemCount() > mark ? null : new RetrySettings(maxAttempts, initialDelay,
+                multiplier.doubleValue(), maxDelay, jitter.doubleValue());
+    }
+
+    static BreakerSettings breaker(Field field) {
+        Section s = field.section();
+        int mark = s.problemCount();
+        BreakerSettings d = BreakerSettings.DEFAULTS;
+        Integer failureRate = s.field("failure-rate").whole(d.failureRatePercent(), new Bound(
+                BigDecimal.ZERO, false, BigDecimal.valueOf(100), true));
+        Integer window = s.field("window").whole(d.window(), Bound.atLeast(1));
+        Field minimumCallsField = s.field("minimum-calls");
+        Integer minimumCalls = minimumCallsField.whole(d.minimumCalls(), Bound.atLeast(1));
+        Duration openFor = s.field("open-for").duration(d.openFor(), true);
+        Integer halfOpenCalls = s.field("half-open-calls").whole(d.halfOpenCalls(), Bound.atLeast(1));
+        if (window != null && minimumCalls != null && minimumCalls > window) {
+            minimumCallsField.problem("must be at most window (" + window + "), but was " + minimumCalls);
+        }
+        s.finish();
+        return s.problemCount() > mark ? null
+                : new BreakerSettings(failureRate, window, minimumCalls, openFor, halfOpenCalls);
+    }
+
+    static RiskSettings risk(Field field) {
+        Section s = field.section();
+        int mark = s.problemCount();
+        RiskSettings d = RiskSettings.DEFAULTS;
+        BigDecimal maxTurnover = s.field("max-turnover").number(d.maxTurnover(), Bound.positive());
+        BigDecimal maxOrder = s.field("max-order").amount(d.maxOrder(), Bound.positive());
+        s.finish();
+        return s.problemCount() > mark ? null : new RiskSettings(maxTurnover, maxOrder);
+    }
+
+    /** Absent: the console alone. */
+    static List<ChannelConfig> channels(Field field, Path base) {
+        if (!field.present()) {
+            return List.of(ChannelConfig.console());
+        }
+        int mark = field.problemCount();
+        List<Field> items = field.items();
+        if (items.isEmpty() && field.problemCount() == mark) {
+            field.problem("must list at least one channel, e.g. [ { kind: console } ]");
+        }
+        List<ChannelConfig> channels = new ArrayList<>();
+        for (Field item : items) {
+            channels.add(channel(item, base));
+        }
+        return field.problemCount() > mark ? null : channels;
+    }
+
+    private static ChannelConfig channel(Field item, Path base) {
+        Section s = item.section();
+        int mark = s.problemCount();
+        ChannelConfig.Kind kind = s.field("kind").require(Field.oneOf(ChannelConfig.Kind.class))
+                .choice(ChannelConfig.Kind.class, null);
+        Field pathField = s.field("path");
+        Path path = pathField.file(null, base);
+        Severity minSeverity = s.field("min-severity").choice(Severity.values(), Severity::wire, Severity.INFO);
+        if (kind == ChannelConfig.Kind.FILE) {
+            pathField.require("the file to append notifications to");
+        } else if (kind != null && pathField.present()) {
+            pathField.problem("applies only to kind file, but kind is " + kind.wire());
+        }
+        s.finish();
+        return s.problemCount() > mark ? null : new ChannelConfig(kind, path, minSeverity);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.keel.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keel.app.config.ConfigException;
+import dev.keel.app.config.ConfigProblem;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.model.TransactionStatus;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
+
+class MainTest {
+
+    @Test
+    void versionAndHelpExitZero() {
+        assertThat(Run.of("--version").exitCode()).isEqualTo(ExitCodes.OK);
+        Run help = Run.of("--help");
+        assertThat(help.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(help.out()).contains("demo", "rebalance", "tx", "recover", "reconcile", "broker", "config");
+    }
+
+    @Test
+    void everyStubSaysNotWiredAndExitsOne() {
+        for (List<String> args : List.of(List.of("demo"), List.of("rebalance", "--account", "main", "--dry-run", "--json"),
+                List.of("tx", "list", "--limit", "5"), List.of("tx", "show", "tx-1"), List.of("recover"),
+                List.of("reconcile", "--config", "x.yaml"), List.of("broker", "orders"), List.of("broker", "positions"),
+                List.of("broker", "account", "--json"))) {
+            Run run = Run.of(args.toArray(String[]::new));
+
+            assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.INTERNAL);
+            assertThat(run.err()).as(String.join(" ", args)).contains("not wired yet");
+            assertThat(run.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void misspelledCommandIsBadUsageWithSuggestions() {
+        Run run = Run.of("rebalnce");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("keel: Unmatched argument at index 0: 'rebalnce'", "keel rebalance",
+                "Try 'keel --help'.");
+    }
+
+    @Test
+    void groupWithoutSubcommandShowsUsageAndExitsTwo() {
+        Run run = Run.of("broker");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("orders", "positions", "account");
+    }
+
+    @Test
+    void configExceptionFromAnyCommandExitsTwoWithoutAStackTrace() {
+        Run run = Run.of(cl -> cl.addSubcommand("boom", new Throws(new ConfigException(Path.of("keel.yaml"),
+                List.of(new ConfigProblem(Path.of("keel.yaml"), 3, "risk.max-order", "must be greater than 0, but was 0"))))),
+                "boom");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).isEqualTo("keel.yaml:3: risk.max-order: must be greater than 0, but was 0"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void unexpectedExceptionPrintsOneLinePointingAtTheLog() {
+        Run run = Run.of(cl -> cl.addSubcommand("boom", new Throws(new IllegalStateException("wheels fell off\nmore"))),
+                "boom");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(run.err()).isEqualTo("keel: internal error: IllegalStateException: wheels fell off (details in "
+                + Main.LOG_FILE + ")" + System.lineSeparator());
+    }
+
+    @Test
+    void keelExceptionPrintsItsCodeAndWhatToDo() {
+        Run run = Run.of(cl -> cl.addSubcommand("boom", new Throws(new KeelException(ErrorCode.JOURNAL_CORRUPT,
+                "record 17 failed its checksum"))), "boom");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(run.err().lines()).containsExactly(
+                "keel: JOURNAL_CORRUPT: record 17 failed its checksum (details in " + Main.LOG_FILE + ")",
+                "  what to do: " + ErrorCode.JOURNAL_CORRUPT.suggestion());
+    }
+
+    @Test
+    void exitCodesFollowTheTerminalStatus() {
+        assertThat(ExitCodes.of(TransactionStatus.COMPLETED)).isEqualTo(0);
+        assertThat(ExitCodes.of(TransactionStatus.PARTIAL)).isEqualTo(3);
+        assertThat(List.of(TransactionStatus.FAILED, TransactionStatus.ABORTED, TransactionStatus.ROLLED_BACK,
+                TransactionStatus.NEEDS_REVIEW)).allSatisfy(s -> assertThat(ExitCodes.of(s)).isEqualTo(4));
+        assertThat(ExitCodes.of(TransactionStatus.IN_PROGRESS)).isEqualTo(1);
+    }
+
+    /** A command that fails the way the test says. */
+    @Command(name = "boom")
+    static final class Throws implements Callable<Integer> {
+        private final RuntimeException failure;
+
+        Throws(RuntimeException failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public Integer call() {
+            throw failure;
+        }
+    }
+}
