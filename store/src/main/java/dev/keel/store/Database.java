@@ -29,8 +29,13 @@ record Database(Dialect dialect, DataSource writer, DataSource reader, String de
         String url = "jdbc:sqlite:" + file;
         migrate(Dialect.SQLITE, sqliteSource(url, false));
         HikariDataSource writer = pool("keel-journal-writer", sqliteSource(url, true), 1);
-        HikariDataSource reader = pool("keel-journal-reader", sqliteSource(url, false), SQLITE_READERS);
-        return new Database(Dialect.SQLITE, writer, reader, "sqlite:" + file, List.of(writer, reader));
+        try {
+            HikariDataSource reader = pool("keel-journal-reader", sqliteSource(url, false), SQLITE_READERS);
+            return new Database(Dialect.SQLITE, writer, reader, "sqlite:" + file, List.of(writer, reader));
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
     }
 
     static Database postgres(String jdbcUrl, String description) {

@@ -11,6 +11,7 @@ import dev.keel.core.error.KeelException;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalContractTest;
 import dev.keel.core.journal.JournalCorruptException;
+import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.JournalSamples;
 import dev.keel.core.model.TransactionStatus;
@@ -39,6 +40,9 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
 
     /** Makes the database refuse every event of {@code streamId}, as a full disk refuses a write. */
     protected abstract void refuseStream(String streamId);
+
+    /** Makes the database refuse to record any archive. */
+    protected abstract void refuseArchives();
 
     @Override
     protected List<JournalRecord> readArchive(Journal journal, Journal.ArchiveResult result) {
@@ -153,6 +157,43 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         reopen();
         assertThat(replayAll()).containsExactlyInAnyOrderElementsOf(written)
                 .extracting(JournalRecord::sequence).doesNotHaveDuplicates().allMatch(s -> s <= written.size());
+    }
+
+    @Test
+    void archiveThatCannotWriteItsFileChangesNothing() throws IOException {
+        List<JournalRecord> written = closedTransaction();
+        Path notAFolder = Files.createFile(tempDir.resolve("not-a-folder"));
+
+        assertThatThrownBy(() -> journal.archive(T0.plusSeconds(2), notAFolder))
+                .isInstanceOfSatisfying(KeelException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_WRITE_FAILED));
+
+        assertThat(replayAll()).isEqualTo(written);
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION)).isEmpty();
+        assertThat(journal.transaction("tx-1")).isPresent();
+    }
+
+    @Test
+    void archiveThatTheDatabaseRefusesRemovesItsFileAndChangesNothing() throws IOException {
+        List<JournalRecord> written = closedTransaction();
+        refuseArchives();
+        Path dir = tempDir.resolve("archive");
+
+        assertThatThrownBy(() -> journal.archive(T0.plusSeconds(2), dir))
+                .isInstanceOfSatisfying(KeelException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_WRITE_FAILED));
+
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+        reopen();
+        assertThat(replayAll()).isEqualTo(written);
+        assertThat(journal.transaction("tx-1")).isPresent();
+    }
+
+    private List<JournalRecord> closedTransaction() {
+        return journal.appendAll(List.of(started("tx-1", "acct-1", T0),
+                JournalSamples.ended("tx-1", "acct-1", TransactionStatus.COMPLETED, T0.plusSeconds(1))));
     }
 
     @Test

@@ -39,4 +39,9 @@ class PostgresJournalContractTest extends JdbcJournalContractTest {
     protected void refuseStream(String streamId) {
         execute("ALTER TABLE events ADD CONSTRAINT refuse_stream CHECK (stream_id <> '" + streamId + "')");
     }
+
+    @Override
+    protected void refuseArchives() {
+        execute("ALTER TABLE archives ADD CONSTRAINT refuse_archives CHECK (records < 0)");
+    }
 }

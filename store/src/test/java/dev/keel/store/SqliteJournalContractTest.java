@@ -33,4 +33,10 @@ class SqliteJournalContractTest extends JdbcJournalContractTest {
         execute("CREATE TRIGGER refuse_stream BEFORE INSERT ON events WHEN NEW.stream_id = '" + streamId + "'"
                 + " BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END");
     }
+
+    @Override
+    protected void refuseArchives() {
+        execute("CREATE TRIGGER refuse_archives BEFORE INSERT ON archives"
+                + " BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END");
+    }
 }
