@@ -79,7 +79,8 @@ record Database(Dialect dialect, DataSource writer, DataSource reader, String de
     private static void migrate(Dialect dialect, DataSource source) {
         Flyway.configure()
                 .dataSource(source)
-                .locations(dialect.migrations())
+                .locations(Dialect.MIGRATIONS)
+                .placeholders(dialect.placeholders())
                 .loggers("slf4j")
                 .load()
                 .migrate();

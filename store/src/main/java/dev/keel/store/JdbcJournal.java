@@ -114,34 +114,12 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public List<JournalRecord> stream(String streamId) {
-        return read(c -> {
-            List<JournalRecord> records = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(JournalReads.STREAM)) {
-                ps.setString(1, streamId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        records.add(EventCodec.decode(JournalReads.row(rs)));
-                    }
-                }
-            }
-            return List.copyOf(records);
-        });
+        return query(JournalReads.STREAM, List.of(streamId), rs -> EventCodec.decode(JournalReads.row(rs)));
     }
 
     @Override
     public List<String> openStreams(String streamKind) {
-        return read(c -> {
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(JournalReads.OPEN_STREAMS)) {
-                ps.setString(1, streamKind);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
-                    }
-                }
-            }
-            return List.copyOf(ids);
-        });
+        return query(JournalReads.OPEN_STREAMS, List.of(streamKind), rs -> rs.getString(1));
     }
 
     @Override
@@ -149,35 +127,14 @@ public final class JdbcJournal implements Journal {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be at least 0, but was " + limit);
         }
-        return read(c -> {
-            List<TransactionSummary> summaries = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(accountId == null
-                    ? JournalReads.RECENT : JournalReads.RECENT_OF_ACCOUNT)) {
-                int i = 1;
-                if (accountId != null) {
-                    ps.setString(i++, accountId);
-                }
-                ps.setInt(i, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        summaries.add(JournalReads.summary(rs));
-                    }
-                }
-            }
-            return List.copyOf(summaries);
-        });
+        return accountId == null
+                ? query(JournalReads.RECENT, List.of(limit), JournalReads::summary)
+                : query(JournalReads.RECENT_OF_ACCOUNT, List.of(accountId, limit), JournalReads::summary);
     }
 
     @Override
     public Optional<TransactionSummary> transaction(String txId) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(JournalReads.TRANSACTION)) {
-                ps.setString(1, txId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(JournalReads.summary(rs)) : Optional.empty();
-                }
-            }
-        });
+        return query(JournalReads.TRANSACTION, List.of(txId), JournalReads::summary).stream().findFirst();
     }
 
     @Override
@@ -209,6 +166,29 @@ public final class JdbcJournal implements Journal {
         } finally {
             db.close();
         }
+    }
+
+    /** Maps one row; may throw what JDBC throws. */
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, List<Object> parameters, RowMapper<T> mapper) {
+        return read(c -> {
+            List<T> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    ps.setObject(i + 1, parameters.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(mapper.map(rs));
+                    }
+                }
+            }
+            return List.copyOf(rows);
+        });
     }
 
     private <T> T read(GroupCommitWriter.SqlWork<T> work) {

@@ -1,4 +1,6 @@
 -- The journal: append-only events, the view of their streams kept in the same transaction, and what was archived.
+-- One schema for both dialects; the placeholders are the keys (Dialect.java): in SQLite an INTEGER PRIMARY KEY is
+-- the row id itself, in PostgreSQL a BIGINT.
 
 -- One row: the last sequence handed out. Every append takes it, which serialises writers and keeps sequences gap-free.
 CREATE TABLE journal_head (
@@ -8,7 +10,7 @@ CREATE TABLE journal_head (
 INSERT INTO journal_head (id, last_seq) VALUES (1, 0);
 
 CREATE TABLE events (
-    seq         BIGINT  PRIMARY KEY,
+    seq         ${sequence_key},
     stream_id   TEXT    NOT NULL,
     stream_kind TEXT    NOT NULL,
     account_id  TEXT,
@@ -37,12 +39,12 @@ CREATE INDEX streams_by_account ON streams (account_id, kind, first_seq);
 CREATE INDEX streams_by_end ON streams (kind, closed, closed_at);
 
 CREATE TABLE archives (
-    archive_id   BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    archive_id   ${generated_key},
     file         TEXT    NOT NULL UNIQUE,
     cutoff       TEXT    NOT NULL,
     created_at   TEXT    NOT NULL,
-    transactions INTEGER NOT NULL,
-    records      INTEGER NOT NULL,
+    transactions BIGINT  NOT NULL,
+    records      BIGINT  NOT NULL,
     first_seq    BIGINT  NOT NULL,
     last_seq     BIGINT  NOT NULL
 );
