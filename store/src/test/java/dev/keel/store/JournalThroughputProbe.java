@@ -24,6 +24,7 @@ public final class JournalThroughputProbe {
     private static final int THREADS = 16;
     private static final int PER_THREAD = 200;
     private static final int IN_FLIGHT = 1_000;
+    private static final int VERIFIED = 100_000;
 
     private JournalThroughputProbe() {
     }
@@ -83,6 +84,20 @@ public final class JournalThroughputProbe {
         }
         System.out.printf("%-10s recovery: open + read %d in-flight transactions (%d records): %d ms%n", name,
                 IN_FLIGHT, records, (System.nanoTime() - start) / 1_000_000);
+
+        try (JdbcJournal journal = Journals.open(recoveryUrl, clock)) {
+            for (int n = (int) journal.lastSequence(); n < VERIFIED; n += 1_000) {
+                List<JournalEvent> chunk = new ArrayList<>();
+                for (int i = 0; i < 1_000; i++) {
+                    chunk.add(intent("tx-bulk-" + n, "acct-1", "leg-" + i, JournalSamples.T0));
+                }
+                journal.appendAll(chunk);
+            }
+            start = System.nanoTime();
+            long checked = journal.verify();
+            System.out.printf("%-10s full verify: %d records in %d ms%n", name, checked,
+                    (System.nanoTime() - start) / 1_000_000);
+        }
     }
 
     private static void report(String name, String how, int appends, long startNanos) {
