@@ -1,0 +1,295 @@
+package dev.keel.core.journal;
+
+import static dev.keel.core.journal.JournalSamples.T0;
+import static dev.keel.core.journal.JournalSamples.ended;
+import static dev.keel.core.journal.JournalSamples.intent;
+import static dev.keel.core.journal.JournalSamples.started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.model.TransactionStatus;
+import dev.keel.core.time.ManualClock;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The behaviour every {@link Journal} must have; one subclass per implementation. */
+public abstract class JournalContractTest {
+    protected final ManualClock clock = new ManualClock(T0);
+    protected Journal journal;
+
+    @TempDir
+    protected Path tempDir;
+
+    /** Creates empty storage for one test (a file, a clean database); the journal is then opened on it. */
+    protected void createStorage() throws Exception {
+    }
+
+    /** Opens the journal on this test's storage; called again after {@code close()} to reopen the same storage. */
+    protected abstract Journal open(Clock clock);
+
+    /** The records an archive run moved, read back from wherever the implementation put them. */
+    protected abstract List<JournalRecord> readArchive(Journal journal, Journal.ArchiveResult result);
+
+    @BeforeEach
+    final void openJournal() throws Exception {
+        createStorage();
+        journal = open(clock);
+    }
+
+    @AfterEach
+    final void closeJournal() {
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    /** Closes the journal and opens it again on the same storage, as a restarted engine does. */
+    protected final Journal reopen() {
+        journal.close();
+        journal = null;
+        journal = open(clock);
+        return journal;
+    }
+
+    protected final List<JournalRecord> replayAll() {
+        List<JournalRecord> records = new ArrayList<>();
+        journal.replay(0, records::add);
+        return records;
+    }
+
+    @Test
+    void emptyJournalHasSequenceZeroAndNothingToReplay() {
+        assertThat(journal.lastSequence()).isZero();
+        assertThat(replayAll()).isEmpty();
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION)).isEmpty();
+        assertThat(journal.recentTransactions(10, null)).isEmpty();
+    }
+
+    @Test
+    void appendsGetConsecutiveSequencesFromOne() {
+        JournalRecord first = journal.append(started("tx-1", "acct-1", T0));
+        JournalRecord second = journal.append(intent("tx-1", "acct-1", "buy-TLT", T0.plusSeconds(1)));
+
+        assertThat(first).isEqualTo(new JournalRecord(1, started("tx-1", "acct-1", T0)));
+        assertThat(second.sequence()).isEqualTo(2);
+        assertThat(journal.lastSequence()).isEqualTo(2);
+        assertThat(replayAll()).containsExactly(first, second);
+    }
+
+    @Test
+    void streamHoldsOnlyItsOwnRecordsInOrder() {
+        JournalRecord a1 = journal.append(started("tx-a", "acct-1", T0));
+        journal.append(started("tx-b", "acct-1", T0));
+        JournalRecord a2 = journal.append(intent("tx-a", "acct-1", "buy-TLT", T0.plusSeconds(1)));
+
+        assertThat(journal.stream("tx-a")).containsExactly(a1, a2);
+        assertThat(journal.stream("tx-none")).isEmpty();
+    }
+
+    @Test
+    void openStreamsListsUnclosedStreamsOfOneKindOldestFirst() {
+        journal.append(started("tx-a", "acct-1", T0));
+        journal.append(started("tx-b", "acct-1", T0));
+        journal.append(started("tx-c", "acct-2", T0));
+        List<JournalEvent> notes = JournalSamples.everyType("tx-n", "acct-1").subList(11, 13);
+        journal.appendAll(notes);
+        journal.append(ended("tx-b", "acct-1", TransactionStatus.COMPLETED, T0.plusSeconds(5)));
+
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION)).containsExactly("tx-a", "tx-c");
+        assertThat(journal.openStreams(JournalEvent.NOTIFICATION)).containsExactly("notification:n-tx-n");
+        assertThat(journal.openStreams(JournalEvent.ACCOUNT)).isEmpty();
+    }
+
+    @Test
+    void transactionViewFoldsStartAndEnd() {
+        Instant end = T0.plusSeconds(30);
+        journal.append(started("tx-1", "acct-1", T0));
+        journal.append(intent("tx-1", "acct-1", "buy-TLT", T0.plusSeconds(1)));
+        assertThat(journal.transaction("tx-1")).contains(new TransactionSummary("tx-1", "acct-1", "rebalance",
+                TransactionStatus.IN_PROGRESS, T0, null, null));
+
+        journal.append(ended("tx-1", "acct-1", TransactionStatus.PARTIAL, end));
+
+        assertThat(journal.transaction("tx-1")).contains(new TransactionSummary("tx-1", "acct-1", "rebalance",
+                TransactionStatus.PARTIAL, T0, end, "buy-TLT rejected"));
+        assertThat(journal.transaction("tx-unknown")).isEmpty();
+        assertThat(journal.transaction("notification:n-1")).isEmpty();
+    }
+
+    @Test
+    void recentTransactionsAreNewestFirstFilteredByAccountAndLimited() {
+        for (int i = 1; i <= 5; i++) {
+            journal.append(started("tx-" + i, i % 2 == 0 ? "acct-even" : "acct-odd", T0.plusSeconds(i)));
+        }
+        journal.append(ended("tx-2", "acct-even", TransactionStatus.COMPLETED, T0.plusSeconds(9)));
+
+        assertThat(journal.recentTransactions(3, null)).extracting(TransactionSummary::txId)
+                .containsExactly("tx-5", "tx-4", "tx-3");
+        assertThat(journal.recentTransactions(10, "acct-even")).extracting(TransactionSummary::txId)
+                .containsExactly("tx-4", "tx-2");
+        assertThat(journal.recentTransactions(10, "acct-even").get(1).status()).isEqualTo(TransactionStatus.COMPLETED);
+        assertThat(journal.recentTransactions(10, "acct-none")).isEmpty();
+    }
+
+    @Test
+    void concurrentAppendsFromEightThreadsAreAllDurableAndGapFree() throws Exception {
+        int threads = 8;
+        int perThread = 40;
+        ConcurrentLinkedQueue<JournalRecord> written = new ConcurrentLinkedQueue<>();
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String txId = "tx-" + t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    written.add(journal.append(started(txId, "acct-1", T0)));
+                    for (int i = 1; i < perThread; i++) {
+                        written.add(journal.append(intent(txId, "acct-1", "leg-" + i, T0.plusSeconds(i))));
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        List<JournalRecord> expected = written.stream().sorted(Comparator.comparingLong(JournalRecord::sequence))
+                .toList();
+
+        assertThat(expected).extracting(JournalRecord::sequence)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, threads * perThread).boxed().toList());
+        reopen();
+        assertThat(replayAll()).isEqualTo(expected);
+        for (int t = 0; t < threads; t++) {
+            String txId = "tx-" + t;
+            assertThat(journal.stream(txId)).hasSize(perThread)
+                    .isEqualTo(expected.stream().filter(r -> r.event().streamId().equals(txId)).toList());
+        }
+    }
+
+    @Test
+    void appendAllWritesConsecutiveRecordsInOrder() {
+        journal.append(started("tx-0", "acct-1", T0));
+        List<JournalEvent> events = List.of(started("tx-1", "acct-1", T0), intent("tx-1", "acct-1", "a", T0),
+                intent("tx-1", "acct-1", "b", T0));
+
+        List<JournalRecord> records = journal.appendAll(events);
+
+        assertThat(records).extracting(JournalRecord::sequence).containsExactly(2L, 3L, 4L);
+        assertThat(records).extracting(JournalRecord::event).containsExactlyElementsOf(events);
+        assertThat(journal.appendAll(List.of())).isEmpty();
+        assertThat(journal.lastSequence()).isEqualTo(4);
+    }
+
+    @Test
+    void appendAllWithAnInvalidEventWritesNothing() {
+        journal.append(started("tx-0", "acct-1", T0));
+        List<JournalEvent> events = Arrays.asList(started("tx-1", "acct-1", T0), null);
+
+        assertThatThrownBy(() -> journal.appendAll(events)).isInstanceOf(NullPointerException.class);
+
+        assertThat(journal.lastSequence()).isEqualTo(1);
+        assertThat(journal.stream("tx-1")).isEmpty();
+        assertThat(journal.transaction("tx-1")).isEmpty();
+        assertThat(journal.append(intent("tx-0", "acct-1", "a", T0)).sequence()).isEqualTo(2);
+    }
+
+    @Test
+    void replayAfterReopenEqualsWhatWasWritten() {
+        List<JournalRecord> written = new ArrayList<>(journal.appendAll(JournalSamples.everyType("tx-1", "acct-1")));
+        written.add(journal.append(started("tx-2", "acct-2", T0.plusSeconds(60))));
+        List<TransactionSummary> summaries = journal.recentTransactions(10, null);
+        List<String> open = journal.openStreams(JournalEvent.TRANSACTION);
+
+        reopen();
+
+        assertThat(replayAll()).isEqualTo(written);
+        List<JournalRecord> tail = new ArrayList<>();
+        journal.replay(10, tail::add);
+        assertThat(tail).isEqualTo(written.subList(10, written.size()));
+        assertThat(journal.recentTransactions(10, null)).isEqualTo(summaries);
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION)).isEqualTo(open).containsExactly("tx-2");
+        assertThat(journal.lastSequence()).isEqualTo(written.size());
+        assertThat(journal.append(intent("tx-2", "acct-2", "a", T0)).sequence()).isEqualTo(written.size() + 1);
+    }
+
+    @Test
+    void archiveMovesClosedTransactionsEndedBeforeCutoff() {
+        Instant cutoff = T0.plus(Duration.ofDays(90));
+        List<JournalRecord> old = new ArrayList<>();
+        old.add(journal.append(started("tx-old", "acct-1", T0)));
+        JournalRecord keptOpen = journal.append(started("tx-open", "acct-1", T0));
+        old.add(journal.append(intent("tx-old", "acct-1", "buy-TLT", T0.plusSeconds(1))));
+        JournalRecord recentStart = journal.append(started("tx-recent", "acct-1", T0));
+        old.add(journal.append(ended("tx-old", "acct-1", TransactionStatus.COMPLETED, cutoff.minusNanos(1))));
+        JournalRecord recentEnd = journal.append(ended("tx-recent", "acct-1", TransactionStatus.FAILED, cutoff));
+        List<JournalRecord> remaining = List.of(keptOpen, recentStart, recentEnd);
+
+        Journal.ArchiveResult result = journal.archive(cutoff, tempDir.resolve("archive"));
+
+        assertThat(result.transactions()).isEqualTo(1);
+        assertThat(result.records()).isEqualTo(3);
+        assertThat(readArchive(journal, result)).isEqualTo(old);
+        assertThat(journal.stream("tx-old")).isEmpty();
+        assertThat(journal.transaction("tx-old")).isEmpty();
+        assertThat(journal.recentTransactions(10, null)).extracting(TransactionSummary::txId)
+                .containsExactly("tx-recent", "tx-open");
+        assertThat(replayAll()).isEqualTo(remaining);
+        assertThat(journal.lastSequence()).isEqualTo(6);
+        assertThat(journal.archive(cutoff, tempDir.resolve("archive"))).isEqualTo(new Journal.ArchiveResult(null, 0, 0));
+
+        reopen();
+        assertThat(replayAll()).isEqualTo(remaining);
+        List<JournalRecord> afterGap = new ArrayList<>();
+        journal.replay(1, afterGap::add);
+        assertThat(afterGap).isEqualTo(remaining);
+        assertThat(journal.append(intent("tx-open", "acct-1", "a", T0)).sequence()).isEqualTo(7);
+    }
+
+    @Test
+    void archiveOfTheNewestRecordsKeepsTheSequenceGoing() {
+        journal.append(started("tx-1", "acct-1", T0));
+        journal.append(ended("tx-1", "acct-1", TransactionStatus.ABORTED, T0.plusSeconds(1)));
+
+        assertThat(journal.archive(T0.plusSeconds(2), tempDir.resolve("archive")).records()).isEqualTo(2);
+        reopen();
+
+        assertThat(journal.lastSequence()).isEqualTo(2);
+        assertThat(replayAll()).isEmpty();
+        assertThat(journal.append(started("tx-2", "acct-1", T0)).sequence()).isEqualTo(3);
+        assertThat(replayAll()).extracting(JournalRecord::sequence).containsExactly(3L);
+    }
+
+    @Test
+    void appendAfterCloseFailsAsAJournalWriteFailure() {
+        journal.close();
+
+        assertThatThrownBy(() -> journal.append(started("tx-1", "acct-1", T0)))
+                .isInstanceOfSatisfying(KeelException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_WRITE_FAILED));
+        journal = null;
+    }
+}

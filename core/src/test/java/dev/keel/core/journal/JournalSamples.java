@@ -1,0 +1,99 @@
+package dev.keel.core.journal;
+
+import dev.keel.core.broker.Delivery;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.Severity;
+import dev.keel.core.model.Money;
+import dev.keel.core.model.OrderSpec;
+import dev.keel.core.model.OrderState;
+import dev.keel.core.model.PlannedOrder;
+import dev.keel.core.model.Side;
+import dev.keel.core.model.Symbol;
+import dev.keel.core.model.TimeInForce;
+import dev.keel.core.model.TransactionStatus;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Sample journal events for tests: one of every type, and small transaction builders. */
+public final class JournalSamples {
+    public static final Instant T0 = Instant.parse("2025-03-03T14:30:00.123456789Z");
+
+    private JournalSamples() {
+    }
+
+    /** Starts a rebalance transaction with a two-order plan. */
+    public static TransactionStarted started(String txId, String accountId, Instant at) {
+        return new TransactionStarted(txId, accountId, "rebalance", "corr-" + txId, List.of(
+                new PlannedOrder("sell-VTI", OrderSpec.marketQty(Symbol.of("VTI"), Side.SELL, new BigDecimal("100")),
+                        new BigDecimal("27512.50")),
+                new PlannedOrder("buy-TLT", OrderSpec.marketNotional(Symbol.of("TLT"), Side.BUY,
+                        new BigDecimal("1200.5")), new BigDecimal("1200.50"))), at);
+    }
+
+    public static TransactionEnded ended(String txId, String accountId, TransactionStatus status, Instant at) {
+        boolean ok = status == TransactionStatus.COMPLETED;
+        return new TransactionEnded(txId, accountId, status, ok ? null : ErrorCode.ORDER_REJECTED,
+                ok ? null : "buy-TLT rejected", ok ? "all within tolerance" : "TLT not bought", at);
+    }
+
+    public static OrderIntentRecorded intent(String txId, String accountId, String leg, Instant at) {
+        return new OrderIntentRecorded(txId, accountId, leg, txId + "-" + leg,
+                OrderSpec.limit(Symbol.of("BRK.B"), Side.BUY, new BigDecimal("3.500000000"),
+                        new BigDecimal("412.1000"), TimeInForce.GTC), at);
+    }
+
+    /** One event of every concrete type, in an order a real transaction could write them. */
+    public static List<JournalEvent> everyType(String txId, String accountId) {
+        Instant at = T0;
+        String coid = txId + "-buy-TLT";
+        return List.of(
+                started(txId, accountId, at),
+                intent(txId, accountId, "buy-TLT", at.plusMillis(1)),
+                new OrderAttemptFailed(txId, accountId, coid, 1, ErrorCode.BROKER_TIMEOUT, Delivery.AMBIGUOUS, null,
+                        "read timed out", null, at.plusMillis(2)),
+                new OrderLookedUp(txId, accountId, coid, OrderLookedUp.Outcome.FOUND, true, null, at.plusMillis(3)),
+                new OrderUpdated(txId, accountId, coid, "b-77", OrderState.PARTIALLY_FILLED, Money.qty(
+                        new BigDecimal("100")), new BigDecimal("90.1000"), at.plusMillis(4)),
+                new OrderFailed(txId, accountId, txId + "-buy-GLD", OrderState.REJECTED,
+                        ErrorCode.INSUFFICIENT_BUYING_POWER, "insufficient buying power", 0, at.plusMillis(5)),
+                new BuysSized(txId, accountId, new BigDecimal("1000.00"), new BigDecimal("0.8333333333"),
+                        List.of(new PlannedOrder("buy-TLT", OrderSpec.marketNotional(Symbol.of("TLT"), Side.BUY,
+                                new BigDecimal("833.33")), new BigDecimal("833.33"))), at.plusMillis(6)),
+                new ReconciliationRecorded(txId, accountId, List.of(new ReconciliationRecorded.Line("TLT",
+                        new BigDecimal("0.40"), new BigDecimal("0.3950000000"), new BigDecimal("-0.0050000000"),
+                        new BigDecimal("1E+1"), new BigDecimal("901.00"))), true, at.plusMillis(7)),
+                new TransactionResumed(txId, accountId, "engine restarted", at.plusMillis(8)),
+                ended(txId, accountId, TransactionStatus.PARTIAL, at.plusMillis(9)),
+                new LastRebalanceMoved(accountId, txId, LocalDate.of(2025, 3, 3), at.plusMillis(10)),
+                new NotificationQueued("n-" + txId, accountId, txId, Severity.HIGH, "Rebalance partial",
+                        "TLT not bought: \"insufficient\" \u2014 see log", at.plusMillis(11)),
+                new NotificationAttemptFailed("n-" + txId, accountId, "email", 1, "smtp down", at.plusMillis(12)),
+                new NotificationDelivered("n-" + txId, accountId, "file", at.plusMillis(13)),
+                new NotificationSettled("n-" + txId, accountId, false, at.plusMillis(14)));
+    }
+
+    /** Every concrete event type that {@link #everyType} has no sample of; empty when complete. */
+    public static Set<Class<?>> typesWithoutSample() {
+        Set<Class<?>> missing = new HashSet<>(concreteTypes(JournalEvent.class));
+        everyType("tx", "acct").forEach(e -> missing.remove(e.getClass()));
+        return missing;
+    }
+
+    /** The records permitted, directly or through sealed sub-interfaces, by {@code sealed}. */
+    public static List<Class<?>> concreteTypes(Class<?> sealed) {
+        List<Class<?>> types = new ArrayList<>();
+        for (Class<?> permitted : sealed.getPermittedSubclasses()) {
+            if (permitted.isSealed()) {
+                types.addAll(concreteTypes(permitted));
+            } else {
+                types.add(permitted);
+            }
+        }
+        return types;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.keel.store;
+
+import dev.keel.core.journal.Journal.ArchiveResult;
+import dev.keel.core.journal.JournalEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One archive run, inside the writer's transaction: the closed transactions that ended before the cutoff and all
+ * their events go to a file, the file is recorded in {@code archives} with the runs of sequences it took, and the
+ * rows leave the live tables. The file is written before the commit and deleted if the commit does not happen.
+ */
+final class ArchiveSql {
+    private static final String ELIGIBLE = "SELECT stream_id FROM streams WHERE kind = '" + JournalEvent.TRANSACTION
+            + "' AND closed = 1 AND closed_at < ?";
+    private static final String ROWS = "SELECT seq, stream_id, type, payload, checksum FROM events"
+            + " WHERE stream_id IN (" + ELIGIBLE + ") ORDER BY seq";
+    private static final String LOCK_HEAD = "UPDATE journal_head SET last_seq = last_seq WHERE id = 1";
+    private static final String INSERT_ARCHIVE = "INSERT INTO archives (file, cutoff, created_at, transactions,"
+            + " records, first_seq, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING archive_id";
+    private static final String INSERT_RANGE = "INSERT INTO archived_ranges (first_seq, last_seq, archive_id)"
+            + " VALUES (?, ?, ?)";
+
+    private ArchiveSql() {
+    }
+
+    static ArchiveResult run(Connection c, Instant cutoff, Path dir, Instant now) throws SQLException, IOException {
+        String cut = Timestamps.format(cutoff);
+        // Taking the head row blocks every append (of any process) until this commits: nothing joins a stream
+        // between reading its events and deleting them.
+        try (PreparedStatement lock = c.prepareStatement(LOCK_HEAD)) {
+            lock.executeUpdate();
+        }
+        List<StoredRow> rows = rows(c, cut);
+        if (rows.isEmpty()) {
+            return new ArchiveResult(null, 0, 0);
+        }
+        Set<String> streams = new HashSet<>();
+        rows.forEach(row -> streams.add(row.verified().streamId()));
+        long first = rows.getFirst().sequence();
+        long last = rows.getLast().sequence();
+        Path file = dir.resolve("journal-" + first + "-" + last + "-" + now.toEpochMilli() + ".jsonl.gz")
+                .toAbsolutePath();
+        ArchiveFile.write(file, rows);
+        try {
+            long archiveId = insertArchive(c, file, cut, now, streams.size(), rows);
+            insertRanges(c, archiveId, rows);
+            expect(delete(c, "DELETE FROM events WHERE stream_id IN (" + ELIGIBLE + ")", cut), rows.size(), "events");
+            expect(delete(c, "DELETE FROM streams WHERE stream_id IN (" + ELIGIBLE + ")", cut), streams.size(),
+                    "streams");
+            return new ArchiveResult(file, streams.size(), rows.size());
+        } catch (SQLException | RuntimeException e) {
+            // The caller rolls back; the file must not outlive the rows it copied staying live.
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    private static List<StoredRow> rows(Connection c, String cutoff) throws SQLException {
+        List<StoredRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(ROWS)) {
+            ps.setString(1, cutoff);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(JournalReads.row(rs));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static long insertArchive(Connection c, Path file, String cutoff, Instant now, int transactions,
+                                      List<StoredRow> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ARCHIVE)) {
+            ps.setString(1, file.toString());
+            ps.setString(2, cutoff);
+            ps.setString(3, Timestamps.format(now));
+            ps.setInt(4, transactions);
+            ps.setLong(5, rows.size());
+            ps.setLong(6, rows.getFirst().sequence());
+            ps.setLong(7, rows.getLast().sequence());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Records the archived sequences as runs of consecutive numbers. */
+    private static void insertRanges(Connection c, long archiveId, List<StoredRow> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_RANGE)) {
+            long start = rows.getFirst().sequence();
+            long previous = start;
+            for (StoredRow row : rows.subList(1, rows.size())) {
+                if (row.sequence() != previous + 1) {
+                    addRange(ps, start, previous, archiveId);
+                    start = row.sequence();
+                }
+                previous = row.sequence();
+            }
+            addRange(ps, start, previous, archiveId);
+            ps.executeBatch();
+        }
+    }
+
+    private static void addRange(PreparedStatement ps, long first, long last, long archiveId) throws SQLException {
+        ps.setLong(1, first);
+        ps.setLong(2, last);
+        ps.setLong(3, archiveId);
+        ps.addBatch();
+    }
+
+    private static int delete(Connection c, String sql, String cutoff) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, cutoff);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void expect(int actual, int expected, String table) throws SQLException {
+        if (actual != expected) {
+            throw new SQLException("archive would delete " + actual + " rows of " + table + " but copied "
+                    + expected + "; nothing was archived");
+        }
+    }
+}

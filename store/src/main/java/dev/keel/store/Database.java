@@ -1,0 +1,93 @@
+package dev.keel.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The connections of one journal database: a writer pool (SQLite: one connection) and a reader pool, migrated by
+ * Flyway before first use.
+ *
+ * @param description where the journal lives, without credentials, for messages
+ */
+record Database(Dialect dialect, DataSource writer, DataSource reader, String description,
+                List<HikariDataSource> pools) implements AutoCloseable {
+    /** SQLite waits this long for a lock another process holds before failing a statement. */
+    static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+    /** Readers on one SQLite file; WAL lets them run beside the writer. */
+    static final int SQLITE_READERS = 4;
+    /** Connections to PostgreSQL, shared by the writer thread and readers. */
+    static final int POSTGRES_POOL = 6;
+
+    static Database sqlite(Path file) {
+        String url = "jdbc:sqlite:" + file;
+        migrate(Dialect.SQLITE, sqliteSource(url, false));
+        HikariDataSource writer = pool("keel-journal-writer", sqliteSource(url, true), 1);
+        try {
+            HikariDataSource reader = pool("keel-journal-reader", sqliteSource(url, false), SQLITE_READERS);
+            return new Database(Dialect.SQLITE, writer, reader, "sqlite:" + file, List.of(writer, reader));
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    static Database postgres(String jdbcUrl, String description) {
+        PGSimpleDataSource plain = new PGSimpleDataSource();
+        plain.setURL(jdbcUrl);
+        migrate(Dialect.POSTGRESQL, plain);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setPoolName("keel-journal");
+        config.setMaximumPoolSize(POSTGRES_POOL);
+        config.setMinimumIdle(1);
+        HikariDataSource pool = new HikariDataSource(config);
+        return new Database(Dialect.POSTGRESQL, pool, pool, description, List.of(pool));
+    }
+
+    private static SQLiteDataSource sqliteSource(String url, boolean writer) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // FULL: a commit is on disk when it returns; WAL with NORMAL could lose the last commits on power loss.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+        config.enforceForeignKeys(true);
+        if (writer) {
+            // Take the write lock at BEGIN, so a transaction never fails half-way upgrading a read lock.
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        }
+        SQLiteDataSource source = new SQLiteDataSource(config);
+        source.setUrl(url);
+        return source;
+    }
+
+    private static HikariDataSource pool(String name, DataSource source, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(source);
+        config.setPoolName(name);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(1);
+        return new HikariDataSource(config);
+    }
+
+    private static void migrate(Dialect dialect, DataSource source) {
+        Flyway.configure()
+                .dataSource(source)
+                .locations(Dialect.MIGRATIONS)
+                .placeholders(dialect.placeholders())
+                .loggers("slf4j")
+                .load()
+                .migrate();
+    }
+
+    @Override
+    public void close() {
+        pools.forEach(HikariDataSource::close);
+    }
+}

@@ -1,0 +1,206 @@
+package dev.keel.store;
+
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.ErrorContext;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.JournalCorruptException;
+import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.TransactionSummary;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The {@link Journal} on SQLite or PostgreSQL: checksummed events, the stream view updated in the same transaction,
+ * group commit through one writer thread, archives that keep sequence checks exact. Open it with {@link Journals}.
+ *
+ * <p>On open the newest {@link #OPEN_VERIFY_TAIL} records are checked (checksums, no gaps, nothing past the head):
+ * that bounds start-up time however long the history, and every read verifies the records it touches anyway;
+ * {@link #verify()} checks everything.
+ */
+public final class JdbcJournal implements Journal {
+    /** Records checked when a journal opens: the newest 10,000. */
+    public static final int OPEN_VERIFY_TAIL = 10_000;
+    private static final int FETCH_SIZE = 1_000;
+
+    private final Database db;
+    private final Clock clock;
+    private final GroupCommitWriter writer;
+
+    JdbcJournal(Database db, Clock clock) {
+        this.db = db;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        try {
+            long head = read(JournalReads::head);
+            scan(Math.max(0, head - OPEN_VERIFY_TAIL), null);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        this.writer = new GroupCommitWriter(db.writer(), db.description());
+    }
+
+    /** Where the journal lives, without credentials. */
+    public String description() {
+        return db.description();
+    }
+
+    @Override
+    public JournalRecord append(JournalEvent event) {
+        return appendAll(List.of(event)).getFirst();
+    }
+
+    @Override
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
+        // Encoded here, on the caller's thread: a bad event fails its own caller before anything is queued.
+        List<EventCodec.Encoded> encoded = new ArrayList<>(events.size());
+        for (JournalEvent event : events) {
+            encoded.add(EventCodec.encode(Objects.requireNonNull(event, "event")));
+        }
+        return encoded.isEmpty() ? List.of() : writer.append(encoded);
+    }
+
+    @Override
+    public void replay(long afterSequence, Consumer<JournalRecord> sink) {
+        scan(Math.max(0, afterSequence), Objects.requireNonNull(sink, "sink"));
+    }
+
+    /**
+     * Checks every live record's checksum and that sequences run gap-free from 1 to the head, archived ranges
+     * accounted for.
+     *
+     * @return the live records checked
+     * @throws JournalCorruptException naming the first bad position
+     */
+    public long verify() {
+        return scan(0, null);
+    }
+
+    /** Reads records after {@code afterSequence} in one snapshot, checking each; decodes them only for a sink. */
+    private long scan(long afterSequence, Consumer<JournalRecord> sink) {
+        return read(c -> {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(db.dialect().snapshotIsolation());
+            long head = JournalReads.head(c);
+            SequenceCheck check = new SequenceCheck(afterSequence, JournalReads.archivedRanges(c, afterSequence));
+            try (PreparedStatement ps = c.prepareStatement(JournalReads.EVENTS_AFTER)) {
+                ps.setFetchSize(FETCH_SIZE);
+                ps.setLong(1, afterSequence);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        StoredRow row = check.accept(JournalReads.row(rs));
+                        if (sink != null) {
+                            sink.accept(EventCodec.decode(row));
+                        }
+                    }
+                }
+            }
+            check.finish(head);
+            c.commit();
+            return check.checked();
+        });
+    }
+
+    @Override
+    public List<JournalRecord> stream(String streamId) {
+        return query(JournalReads.STREAM, List.of(streamId), rs -> EventCodec.decode(JournalReads.row(rs)));
+    }
+
+    @Override
+    public List<String> openStreams(String streamKind) {
+        return query(JournalReads.OPEN_STREAMS, List.of(streamKind), rs -> rs.getString(1));
+    }
+
+    @Override
+    public List<TransactionSummary> recentTransactions(int limit, String accountId) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be at least 0, but was " + limit);
+        }
+        return accountId == null
+                ? query(JournalReads.RECENT, List.of(limit), JournalReads::summary)
+                : query(JournalReads.RECENT_OF_ACCOUNT, List.of(accountId, limit), JournalReads::summary);
+    }
+
+    @Override
+    public Optional<TransactionSummary> transaction(String txId) {
+        return query(JournalReads.TRANSACTION, List.of(txId), JournalReads::summary).stream().findFirst();
+    }
+
+    @Override
+    public long lastSequence() {
+        return read(JournalReads::head);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Runs on the writer thread between append batches, in one transaction: the file is written and synced, the
+     * archive and its sequence ranges recorded, the rows deleted; if any step fails nothing changes and the file is
+     * removed. Archives only transaction streams; account and notification streams stay live.
+     */
+    @Override
+    public ArchiveResult archive(Instant cutoff, Path archiveDir) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        Objects.requireNonNull(archiveDir, "archiveDir");
+        return writer.exclusive(c -> ArchiveSql.run(c, cutoff, archiveDir, clock.instant()), "archive");
+    }
+
+    /** Writes what is queued, then closes the connections. Appends after this fail with JOURNAL_WRITE_FAILED. */
+    @Override
+    public void close() {
+        try {
+            if (writer != null) {
+                writer.close();
+            }
+        } finally {
+            db.close();
+        }
+    }
+
+    /** Maps one row; may throw what JDBC throws. */
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, List<Object> parameters, RowMapper<T> mapper) {
+        return read(c -> {
+            List<T> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    ps.setObject(i + 1, parameters.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(mapper.map(rs));
+                    }
+                }
+            }
+            return List.copyOf(rows);
+        });
+    }
+
+    private <T> T read(GroupCommitWriter.SqlWork<T> work) {
+        try (Connection c = db.reader().getConnection()) {
+            return work.run(c);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            // The catalog has no read-failure code; a journal that cannot be read is as unusable as one that
+            // cannot be written.
+            throw new KeelException(ErrorCode.JOURNAL_WRITE_FAILED, "cannot read the journal at "
+                    + db.description() + ": " + e.getMessage(), ErrorContext.NONE, e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.keel.store;
+
+import dev.keel.core.journal.TransactionSummary;
+import dev.keel.core.model.TransactionStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The read queries, the same for both dialects. */
+final class JournalReads {
+    static final String ROW_COLUMNS = "seq, stream_id, type, payload, checksum";
+    static final String EVENTS_AFTER = "SELECT " + ROW_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq";
+    static final String STREAM = "SELECT " + ROW_COLUMNS + " FROM events WHERE stream_id = ? ORDER BY seq";
+    static final String OPEN_STREAMS = "SELECT stream_id FROM streams WHERE kind = ? AND closed = 0 ORDER BY first_seq";
+    static final String SUMMARY_COLUMNS =
+            "SELECT stream_id, account_id, operation, status, opened_at, closed_at, error_message FROM streams";
+    static final String TRANSACTION = SUMMARY_COLUMNS + " WHERE stream_id = ? AND kind = 'transaction'";
+    static final String RECENT = SUMMARY_COLUMNS + " WHERE kind = 'transaction' ORDER BY first_seq DESC LIMIT ?";
+    static final String RECENT_OF_ACCOUNT = SUMMARY_COLUMNS
+            + " WHERE account_id = ? AND kind = 'transaction' ORDER BY first_seq DESC LIMIT ?";
+
+    private JournalReads() {
+    }
+
+    static StoredRow row(ResultSet rs) throws SQLException {
+        return new StoredRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5));
+    }
+
+    static TransactionSummary summary(ResultSet rs) throws SQLException {
+        String status = rs.getString(4);
+        return new TransactionSummary(rs.getString(1), rs.getString(2), rs.getString(3),
+                status == null ? null : TransactionStatus.valueOf(status), Timestamps.parse(rs.getString(5)),
+                Timestamps.parse(rs.getString(6)), rs.getString(7));
+    }
+
+    /** The last sequence handed out, archived or live. */
+    static long head(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM journal_head WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("journal_head has no row: the schema is damaged");
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    /** The archived runs that end after {@code afterSequence}, in order. */
+    static List<SequenceCheck.Range> archivedRanges(Connection c, long afterSequence) throws SQLException {
+        List<SequenceCheck.Range> ranges = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT first_seq, last_seq FROM archived_ranges WHERE last_seq > ? ORDER BY first_seq")) {
+            ps.setLong(1, afterSequence);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ranges.add(new SequenceCheck.Range(rs.getLong(1), rs.getLong(2)));
+                }
+            }
+        }
+        return ranges;
+    }
+}

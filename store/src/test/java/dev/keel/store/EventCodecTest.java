@@ -1,0 +1,90 @@
+package dev.keel.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keel.core.journal.JournalCorruptException;
+import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.JournalSamples;
+import dev.keel.core.journal.OrderUpdated;
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+    private static JournalEvent roundTrip(JournalEvent event) {
+        EventCodec.Encoded encoded = EventCodec.encode(event);
+        long checksum = Checksums.of(7, event.streamId(), encoded.type(), encoded.payload());
+        return EventCodec.decode(new StoredRow(7, event.streamId(), encoded.type(), encoded.payload(), checksum))
+                .event();
+    }
+
+    @Test
+    void everyEventTypeHasASampleAndIsKnownToTheCodec() {
+        assertThat(JournalSamples.typesWithoutSample()).isEmpty();
+        assertThat(new HashSet<>(EventCodec.types().values()))
+                .isEqualTo(new HashSet<>(JournalSamples.concreteTypes(JournalEvent.class)));
+    }
+
+    @Test
+    void everyEventTypeRoundTripsToAnEqualEvent() {
+        for (JournalEvent event : JournalSamples.everyType("tx-1", "acct-1")) {
+            assertThat(roundTrip(event)).as(event.getClass().getSimpleName()).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void decimalsKeepTheirScaleIncludingNegativeOnes() {
+        OrderUpdated update = (OrderUpdated) JournalSamples.everyType("tx-1", "acct-1").get(4);
+        assertThat(update.filledQuantity().scale()).isEqualTo(-2);
+
+        OrderUpdated back = (OrderUpdated) roundTrip(update);
+
+        assertThat(back.filledQuantity().scale()).isEqualTo(-2);
+        assertThat(back.filledAvgPrice()).isEqualTo(new BigDecimal("90.1000"));
+        assertThat(EventCodec.encode(update).payload()).contains("\"filledAvgPrice\":\"90.1000\"")
+                .contains("\"at\":\"2025-03-03T14:30:00.127456789Z\"");
+    }
+
+    @Test
+    void typeIsTheRecordsSimpleName() {
+        List<String> types = JournalSamples.everyType("tx-1", "acct-1").stream()
+                .map(e -> EventCodec.encode(e).type()).toList();
+
+        assertThat(types).startsWith("TransactionStarted", "OrderIntentRecorded").contains("NotificationSettled");
+    }
+
+    @Test
+    void unknownTypeWithAValidChecksumIsReportedAsCorrupt() {
+        long checksum = Checksums.of(4, "tx-1", "FutureEvent", "{}");
+
+        assertThatThrownBy(() -> EventCodec.decode(new StoredRow(4, "tx-1", "FutureEvent", "{}", checksum)))
+                .isInstanceOfSatisfying(JournalCorruptException.class, e -> assertThat(e.sequence()).isEqualTo(4))
+                .hasMessageContaining("FutureEvent");
+    }
+
+    @Test
+    void checksumCoversSequenceStreamTypeAndPayload() {
+        long base = Checksums.of(1, "tx-1", "T", "{}");
+
+        assertThat(List.of(Checksums.of(2, "tx-1", "T", "{}"), Checksums.of(1, "tx-2", "T", "{}"),
+                Checksums.of(1, "tx-1", "U", "{}"), Checksums.of(1, "tx-1", "T", "{ }"),
+                Checksums.of(1, "tx-1T", "", "{}"))).doesNotContain(base);
+    }
+
+    @Test
+    void recordSurvivesTheArchiveLineFormat() throws Exception {
+        JournalEvent event = JournalSamples.everyType("tx-1", "acct-1").get(7);
+        EventCodec.Encoded encoded = EventCodec.encode(event);
+        StoredRow row = new StoredRow(9, "tx-1", encoded.type(), encoded.payload(),
+                Checksums.of(9, "tx-1", encoded.type(), encoded.payload()));
+
+        String line = EventCodec.JSON.writeValueAsString(ArchiveFile.Line.of(row));
+        StoredRow back = EventCodec.JSON.readValue(line, ArchiveFile.Line.class).row();
+
+        assertThat(EventCodec.decode(back)).isEqualTo(new JournalRecord(9, event));
+    }
+}

@@ -1,0 +1,216 @@
+package dev.keel.store;
+
+import static dev.keel.core.journal.JournalSamples.T0;
+import static dev.keel.core.journal.JournalSamples.intent;
+import static dev.keel.core.journal.JournalSamples.started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.JournalContractTest;
+import dev.keel.core.journal.JournalCorruptException;
+import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.JournalSamples;
+import dev.keel.core.model.TransactionStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+
+/** The journal contract plus what only a store can get wrong: corruption on disk and writes the database refuses. */
+abstract class JdbcJournalContractTest extends JournalContractTest {
+
+    /** Runs SQL on the journal's database directly, behind the journal's back. */
+    protected abstract void execute(String sql);
+
+    /** Makes the database refuse every event of {@code streamId}, as a full disk refuses a write. */
+    protected abstract void refuseStream(String streamId);
+
+    /** Makes the database refuse to record any archive. */
+    protected abstract void refuseArchives();
+
+    @Override
+    protected List<JournalRecord> readArchive(Journal journal, Journal.ArchiveResult result) {
+        return ArchiveReader.read(result.file());
+    }
+
+    private void writeFive() {
+        journal.appendAll(JournalSamples.everyType("tx-1", "acct-1").subList(0, 5));
+    }
+
+    private static void assertCorruptAt(Runnable action, long sequence) {
+        assertThatThrownBy(action::run).isInstanceOfSatisfying(JournalCorruptException.class, e -> {
+            assertThat(e.sequence()).isEqualTo(sequence);
+            assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT);
+        });
+    }
+
+    @Test
+    void flippedPayloadByteIsReportedWithItsSequenceOnOpen() {
+        writeFive();
+        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLT', 'buy-TLU') WHERE seq = 3");
+
+        assertCorruptAt(() -> replayAll(), 3);
+        assertCorruptAt(() -> journal.stream("tx-1"), 3);
+        assertCorruptAt(this::reopen, 3);
+    }
+
+    @Test
+    void recordMovedToAnotherSequenceIsReported() {
+        writeFive();
+        execute("DELETE FROM events WHERE seq = 2");
+        execute("UPDATE events SET seq = 2 WHERE seq = 3");
+
+        assertCorruptAt(this::reopen, 2);
+    }
+
+    @Test
+    void deletedMiddleRecordIsReportedAsAGapAtItsPosition() {
+        writeFive();
+        execute("DELETE FROM events WHERE seq = 3");
+
+        assertCorruptAt(() -> replayAll(), 3);
+        assertCorruptAt(this::reopen, 3);
+    }
+
+    @Test
+    void deletedNewestRecordIsReportedAgainstTheHead() {
+        writeFive();
+        execute("DELETE FROM events WHERE seq = 5");
+
+        assertCorruptAt(this::reopen, 5);
+    }
+
+    @Test
+    void verifyChecksTheWholeJournal() {
+        writeFive();
+        journal.append(JournalSamples.ended("tx-1", "acct-1", TransactionStatus.COMPLETED, T0.plusSeconds(1)));
+        journal.archive(T0.plusSeconds(2), tempDir.resolve("archive"));
+        journal.append(started("tx-2", "acct-1", T0));
+
+        assertThat(((JdbcJournal) journal).verify()).isEqualTo(1);
+    }
+
+    @Test
+    void refusedWriteFailsTheWholeAppendAllAndLeavesNoTrace() {
+        journal.append(started("tx-ok", "acct-1", T0));
+        refuseStream("tx-refused");
+
+        assertThatThrownBy(() -> journal.appendAll(List.of(intent("tx-ok", "acct-1", "a", T0),
+                started("tx-refused", "acct-1", T0))))
+                .isInstanceOfSatisfying(KeelException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_WRITE_FAILED));
+
+        assertThat(journal.lastSequence()).isEqualTo(1);
+        assertThat(journal.stream("tx-ok")).hasSize(1);
+        assertThat(journal.transaction("tx-refused")).isEmpty();
+        assertThat(journal.append(intent("tx-ok", "acct-1", "b", T0)).sequence()).isEqualTo(2);
+        reopen();
+        assertThat(replayAll()).extracting(JournalRecord::sequence).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void refusedWritesAmongConcurrentAppendsLeaveTheJournalGapFree() throws Exception {
+        refuseStream("tx-refused");
+        List<JournalRecord> written = Collections.synchronizedList(new ArrayList<>());
+        List<KeelException> failed = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                String txId = t == 3 ? "tx-refused" : "tx-" + t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        try {
+                            written.add(journal.append(intent(txId, "acct-1", "leg-" + i, T0)));
+                        } catch (KeelException e) {
+                            failed.add(e);
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(failed).hasSizeGreaterThanOrEqualTo(20)
+                .allSatisfy(e -> assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_WRITE_FAILED));
+        assertThat(written).hasSize(160 - failed.size());
+        reopen();
+        assertThat(replayAll()).containsExactlyInAnyOrderElementsOf(written)
+                .extracting(JournalRecord::sequence).doesNotHaveDuplicates().allMatch(s -> s <= written.size());
+    }
+
+    @Test
+    void archiveThatCannotWriteItsFileChangesNothing() throws IOException {
+        List<JournalRecord> written = closedTransaction();
+        Path notAFolder = Files.createFile(tempDir.resolve("not-a-folder"));
+
+        assertThatThrownBy(() -> journal.archive(T0.plusSeconds(2), notAFolder))
+                .isInstanceOfSatisfying(KeelException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_WRITE_FAILED));
+
+        assertThat(replayAll()).isEqualTo(written);
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION)).isEmpty();
+        assertThat(journal.transaction("tx-1")).isPresent();
+    }
+
+    @Test
+    void archiveThatTheDatabaseRefusesRemovesItsFileAndChangesNothing() throws IOException {
+        List<JournalRecord> written = closedTransaction();
+        refuseArchives();
+        Path dir = tempDir.resolve("archive");
+
+        assertThatThrownBy(() -> journal.archive(T0.plusSeconds(2), dir))
+                .isInstanceOfSatisfying(KeelException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_WRITE_FAILED));
+
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+        reopen();
+        assertThat(replayAll()).isEqualTo(written);
+        assertThat(journal.transaction("tx-1")).isPresent();
+    }
+
+    private List<JournalRecord> closedTransaction() {
+        return journal.appendAll(List.of(started("tx-1", "acct-1", T0),
+                JournalSamples.ended("tx-1", "acct-1", TransactionStatus.COMPLETED, T0.plusSeconds(1))));
+    }
+
+    @Test
+    void archiveFileWithABadRecordIsReportedByTheReader() throws IOException {
+        journal.append(started("tx-1", "acct-1", T0));
+        journal.append(JournalSamples.ended("tx-1", "acct-1", TransactionStatus.COMPLETED, T0.plusSeconds(1)));
+        Path file = journal.archive(T0.plusSeconds(2), tempDir.resolve("archive")).file();
+        String text;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.replace("COMPLETED", "COMPLETES").getBytes(StandardCharsets.UTF_8));
+        }
+        Files.write(file, bytes.toByteArray());
+
+        assertCorruptAt(() -> ArchiveReader.read(file), 2);
+    }
+}
