@@ -6,7 +6,9 @@ import dev.keel.core.error.Severity;
 import dev.keel.core.model.Money;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderState;
+import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.PlannedOrder;
+import dev.keel.core.model.Position;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.model.TimeInForce;
@@ -32,7 +34,11 @@ public final class JournalSamples {
                 new PlannedOrder("sell-VTI", OrderSpec.marketQty(Symbol.of("VTI"), Side.SELL, new BigDecimal("100")),
                         new BigDecimal("27512.50")),
                 new PlannedOrder("buy-TLT", OrderSpec.marketNotional(Symbol.of("TLT"), Side.BUY,
-                        new BigDecimal("1200.5")), new BigDecimal("1200.50"))), at);
+                        new BigDecimal("1200.5")), new BigDecimal("1200.50"))),
+                new AccountSnapshot(accountId, new BigDecimal("1000.00"), new BigDecimal("1000.00"),
+                        List.of(new Position(Symbol.of("VTI"), new BigDecimal("150.5"), new BigDecimal("275.125"))),
+                        at),
+                new BigDecimal("250.00"), at);
     }
 
     public static TransactionEnded ended(String txId, String accountId, TransactionStatus status, Instant at) {

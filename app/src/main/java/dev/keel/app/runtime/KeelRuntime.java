@@ -1,0 +1,193 @@
+package dev.keel.app.runtime;
+
+import dev.keel.app.config.AccountConfig;
+import dev.keel.app.config.BreakerSettings;
+import dev.keel.app.config.BrokerConfig;
+import dev.keel.app.config.ChannelConfig;
+import dev.keel.app.config.KeelConfig;
+import dev.keel.app.config.RetrySettings;
+import dev.keel.core.broker.Broker;
+import dev.keel.core.engine.AccountRuntime;
+import dev.keel.core.engine.Engine;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.execution.BreakerPolicy;
+import dev.keel.core.execution.BrokerGateway;
+import dev.keel.core.execution.ExecutionSettings;
+import dev.keel.core.execution.OrderExecutor;
+import dev.keel.core.execution.RetryPolicy;
+import dev.keel.core.journal.Journal;
+import dev.keel.core.model.Symbol;
+import dev.keel.core.notify.ConsoleChannel;
+import dev.keel.core.notify.FileChannel;
+import dev.keel.core.notify.NotificationChannel;
+import dev.keel.core.notify.Outbox;
+import dev.keel.core.rebalance.RebalanceAccount;
+import dev.keel.core.rebalance.TargetAllocation;
+import dev.keel.core.risk.RiskLimits;
+import dev.keel.core.time.Sleeper;
+import dev.keel.paper.PaperExchange;
+import dev.keel.store.Journals;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * Keel assembled from a configuration: the journal, the broker connection of every account with its circuit
+ * breaker and retry policy, the outbox and its channels, and the engine. The composition root of the CLI; the
+ * only place that picks the system clock and sleeper.
+ */
+public final class KeelRuntime implements AutoCloseable {
+    private static final DateTimeFormatter TX_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    private final KeelConfig config;
+    private final Journal journal;
+    private final PaperExchange paper;
+    private final Map<String, Broker> brokers = new LinkedHashMap<>();
+    private final Map<String, BrokerGateway> gateways = new LinkedHashMap<>();
+    private final Outbox outbox;
+    private final Engine engine;
+
+    private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed) {
+        this.config = config;
+        SplittableRandom random = new SplittableRandom(seed);
+        this.journal = Journals.open(config.journalUrl(), clock);
+        try {
+            BrokerConfig broker = config.broker();
+            if (broker.kind() != BrokerConfig.Kind.PAPER) {
+                throw new KeelException(ErrorCode.CONFIG_INVALID, config.source() + ": broker.kind: '"
+                        + broker.kind().wire() + "' is not available yet; use 'paper'");
+            }
+            this.paper = new PaperExchange(PaperSetup.config(broker.paper()), clock, sleeper);
+            ExecutionSettings settings = ExecutionSettings.defaults().withRetry(retry(config.retry()));
+            BreakerPolicy breaker = breaker(config.circuitBreaker());
+            List<AccountRuntime> accounts = new ArrayList<>();
+            for (AccountConfig a : config.accounts()) {
+                Broker b = paper.broker(a.id());
+                BrokerGateway gateway = new BrokerGateway(b, breaker.create(b.name() + ":" + a.id(), clock),
+                        settings.retry(), sleeper, random.split());
+                brokers.put(a.id(), b);
+                gateways.put(a.id(), gateway);
+                OrderExecutor executor = new OrderExecutor(gateway, settings, clock, sleeper, random.split());
+                accounts.add(new AccountRuntime(account(a, config), executor));
+            }
+            this.outbox = Outbox.builder(journal, clock, random.split()).channels(channels(config, console)).build();
+            this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, random.split()),
+                    Engine.DEFAULT_LOCK_TIMEOUT);
+        } catch (RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+    }
+
+    /** Production wiring: the system clock and a real sleeper; jitter seeded from the paper seed or the system. */
+    public static KeelRuntime open(KeelConfig config, PrintStream console) {
+        long seed = config.broker().paper() != null ? config.broker().paper().seed()
+                : new java.security.SecureRandom().nextLong();
+        return new KeelRuntime(config, Clock.systemUTC(), Sleeper.system(), console, seed);
+    }
+
+    /** Wiring with injected time, for tests. */
+    public static KeelRuntime open(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed) {
+        return new KeelRuntime(config, clock, sleeper, console, seed);
+    }
+
+    public KeelConfig config() {
+        return config;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** The paper exchange, when the broker is {@code paper}. */
+    public PaperExchange paper() {
+        return paper;
+    }
+
+    /** The account's broker connection, every call through its circuit breaker, reads retried. */
+    public BrokerGateway gateway(String accountId) {
+        engine.account(accountId);
+        return gateways.get(accountId);
+    }
+
+    /** The one account, or the named one; a clear error when the choice is ambiguous or unknown. */
+    public String accountId(String requested) {
+        if (requested != null) {
+            return engine.account(requested).accountId();
+        }
+        List<String> ids = engine.accountIds();
+        if (ids.size() != 1) {
+            throw new KeelException(ErrorCode.CONFIG_INVALID, config.source() + " has " + ids.size()
+                    + " accounts (" + String.join(", ", ids) + "); name one with --account");
+        }
+        return ids.get(0);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (paper != null) {
+                paper.close();
+            }
+        } finally {
+            journal.close();
+        }
+    }
+
+    static RebalanceAccount account(AccountConfig a, KeelConfig config) {
+        TargetAllocation.Builder target = TargetAllocation.builder()
+                .driftThreshold(a.driftThreshold()).minTrade(a.minTrade()).cashBuffer(a.cashBuffer());
+        for (Map.Entry<String, BigDecimal> w : a.targets().entrySet()) {
+            target.weight(Symbol.of(w.getKey()), w.getValue());
+        }
+        RiskLimits risk = RiskLimits.builder().maxTurnover(config.risk().maxTurnover())
+                .maxOrder(config.risk().maxOrder()).build();
+        return new RebalanceAccount(a.id(), target.build(), risk);
+    }
+
+    static RetryPolicy retry(RetrySettings r) {
+        return RetryPolicy.builder().maxAttempts(r.maxAttempts()).initialDelay(r.initialDelay())
+                .multiplier(r.multiplier()).maxDelay(r.maxDelay()).jitter(r.jitter()).build();
+    }
+
+    static BreakerPolicy breaker(BreakerSettings b) {
+        return BreakerPolicy.builder().failureRate(b.failureRatePercent()).window(b.window())
+                .minimumCalls(b.minimumCalls()).openFor(b.openFor()).halfOpenCalls(b.halfOpenCalls()).build();
+    }
+
+    static List<NotificationChannel> channels(KeelConfig config, PrintStream console) {
+        List<NotificationChannel> channels = new ArrayList<>();
+        for (ChannelConfig c : config.notifications()) {
+            channels.add(switch (c.kind()) {
+                case CONSOLE -> new ConsoleChannel("console", console, c.minSeverity());
+                case FILE -> new FileChannel("file:" + c.path(), c.path(), c.minSeverity());
+            });
+        }
+        return channels;
+    }
+
+    /** {@code rb-20261122-143005-3fa9}: readable, sortable, and unique with the engine's collision check. */
+    static Supplier<String> txIds(Clock clock, SplittableRandom random) {
+        return () -> "rb-" + TX_TIME.format(clock.instant()) + "-"
+                + HexFormat.of().toHexDigits((short) random.nextInt(1 << 16));
+    }
+}
