@@ -1,5 +1,8 @@
 package dev.keel.app;
 
+import dev.keel.app.config.ConfigLoader;
+import dev.keel.app.config.KeelConfig;
+import dev.keel.app.runtime.KeelRuntime;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +21,16 @@ abstract class ConfiguredCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The configuration named by {@code --config}, validated. */
+    KeelConfig loadConfig() {
+        return ConfigLoader.load(config.file());
+    }
+
+    /** Keel assembled from {@code --config}: journal, broker, outbox, engine. Close it. */
+    KeelRuntime openRuntime() {
+        return KeelRuntime.open(loadConfig(), json.enabled() ? System.err : System.out);
+    }
 
     /** Where this invocation prints, in the mode {@code --json} chose. */
     Output output() {

@@ -37,26 +37,24 @@ public final class Output {
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean json;
-    private final String command;
 
-    private Output(PrintWriter out, PrintWriter err, boolean json, String command) {
+    private Output(PrintWriter out, PrintWriter err, boolean json) {
         this.out = out;
         this.err = err;
         this.json = json;
-        this.command = command;
     }
 
     /** The output of the running picocli command (its out and err writers). */
     public static Output of(CommandSpec spec, boolean json) {
-        return new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), json, spec.qualifiedName());
+        return new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), json);
     }
 
     public static Output human(PrintWriter out, PrintWriter err) {
-        return new Output(out, err, false, "keel");
+        return new Output(out, err, false);
     }
 
     public static Output json(PrintWriter out, PrintWriter err) {
-        return new Output(out, err, true, "keel");
+        return new Output(out, err, true);
     }
 
     public boolean isJson() {
@@ -102,16 +100,11 @@ public final class Output {
         return new Progress(err, json, total);
     }
 
-    /** What a command that the integration has not reached yet does: says so and exits {@link ExitCodes#INTERNAL}. */
-    public int notWired() {
-        error(command + ": not wired yet");
-        return ExitCodes.INTERNAL;
-    }
-
     /** The JSON mapper of {@code --json}, for anyone who must write the same shapes (tests, the server later). */
     public static ObjectMapper jsonMapper() {
         SimpleModule keel = new SimpleModule("keel-output");
         keel.addSerializer(Path.class, ToStringSerializer.instance);
+        keel.addSerializer(dev.keel.core.model.Symbol.class, ToStringSerializer.instance);
         keel.addSerializer(WireName.class, new JsonSerializer<>() {
             @Override
             public void serialize(WireName value, JsonGenerator gen, SerializerProvider serializers) throws IOException {

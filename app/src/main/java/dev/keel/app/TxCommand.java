@@ -1,35 +1,112 @@
 package dev.keel.app;
 
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.execution.TransactionView;
+import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.TransactionSummary;
+import dev.keel.store.Journals;
+import java.time.Clock;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code keel tx list|show}: the transaction log. */
-@Command(name = "tx", description = "Read the transaction log.", subcommands = {TxCommand.ListTransactions.class, TxCommand.ShowTransaction.class})
+@Command(name = "tx", description = "Read the transaction log.",
+        subcommands = {TxCommand.ListTransactions.class, TxCommand.ShowTransaction.class})
 final class TxCommand extends CommandGroup {
+
+    /** The journal of {@code --journal URL}, or the one {@code --config} names. Reading opens nothing else. */
+    abstract static class JournalCommand extends ConfiguredCommand {
+        @Option(names = "--journal", paramLabel = "URL",
+                description = "Read this journal (sqlite:PATH or a PostgreSQL URL) instead of the one in --config.")
+        String journalUrl;
+
+        Journal openJournal() {
+            return Journals.open(journalUrl != null ? journalUrl : loadConfig().journalUrl(), Clock.systemUTC());
+        }
+    }
 
     /** {@code keel tx list}: the latest transactions, newest first. */
     @Command(name = "list", description = "List the latest transactions, newest first.")
-    static final class ListTransactions extends ConfiguredCommand {
+    static final class ListTransactions extends JournalCommand {
         @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
                 description = "How many transactions to show (default: ${DEFAULT-VALUE}).")
         int limit;
 
+        @Option(names = "--account", paramLabel = "ID", description = "Only this account's transactions.")
+        String account;
+
         @Override
         public Integer call() {
-            return output().notWired();
+            Output output = output();
+            try (Journal journal = openJournal()) {
+                List<TransactionSummary> rows = journal.recentTransactions(limit, account);
+                output.result(rows, r -> {
+                    if (r.isEmpty()) {
+                        output.line("No transactions yet.");
+                        return;
+                    }
+                    Table t = new Table("TRANSACTION", "STARTED", "ACCOUNT", "OPERATION", "STATUS", "ERROR");
+                    r.forEach(s -> t.row(s.txId(), s.startedAt(), s.accountId(), s.operation(), s.status().name(),
+                            s.errorMessage() == null ? "" : s.errorMessage()));
+                    output.table(t);
+                });
+                return ExitCodes.OK;
+            }
         }
     }
 
     /** {@code keel tx show ID}: one transaction with its orders and reconciliation notes. */
     @Command(name = "show", description = "Show one transaction: its orders, status and reconciliation notes.")
-    static final class ShowTransaction extends ConfiguredCommand {
+    static final class ShowTransaction extends JournalCommand {
         @Parameters(paramLabel = "ID", description = "The transaction id.")
         String id;
 
         @Override
         public Integer call() {
-            return output().notWired();
+            Output output = output();
+            try (Journal journal = openJournal()) {
+                TransactionView view = TransactionView.fold(journal.stream(id));
+                if (view.started() == null) {
+                    throw new KeelException(ErrorCode.CONFIG_INVALID, "no transaction '" + id
+                            + "' in the journal; 'keel tx list' shows the recent ones");
+                }
+                TransactionDocument doc = TransactionDocument.of(view);
+                output.result(doc, d -> print(output, d, view));
+                return ExitCodes.OK;
+            }
+        }
+
+        private static void print(Output output, TransactionDocument d, TransactionView view) {
+            output.line("Transaction " + d.transactionId() + "  " + d.operation() + "  account " + d.account());
+            output.line("Started  " + d.timestamp() + (d.endedAt() == null ? "" : "   ended " + d.endedAt())
+                    + (d.resumed() > 0 ? "   resumed " + d.resumed() + "x" : ""));
+            output.line("Status   " + d.status() + (d.errorCode() == null ? "" : " (" + d.errorCode() + ")"));
+            if (d.errorMessage() != null) {
+                output.line("Error    " + d.errorMessage());
+            }
+            output.line("");
+            Table t = new Table("LEG", "SIDE", "TICKER", "AMOUNT", "STATUS", "FILLED QTY", "FILLED $", "RETRIES",
+                    "CLIENT ORDER ID", "ORDER ID", "ERROR");
+            for (TransactionDocument.ExecutedOrder o : d.executedOrders()) {
+                t.row(o.leg(), o.side(), o.ticker(), o.amountUsd().toPlainString(), o.status().name(),
+                        o.filledQty().stripTrailingZeros().toPlainString(), o.filledUsd().toPlainString(),
+                        Integer.toString(o.retryCount()), o.clientOrderId(), o.orderId() == null ? "-" : o.orderId(),
+                        o.errorCode() == null ? "" : o.errorCode().name());
+            }
+            output.table(t);
+            List<String> story = RecoveryStory.lines(view);
+            if (!story.isEmpty()) {
+                output.line("");
+                output.line("Recovery:");
+                story.forEach(l -> output.line("  " + l));
+            }
+            if (d.reconciliationNotes() != null) {
+                output.line("");
+                output.line("Reconciliation: " + d.reconciliationNotes());
+            }
         }
     }
 }

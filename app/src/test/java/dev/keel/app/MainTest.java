@@ -24,20 +24,6 @@ class MainTest {
     }
 
     @Test
-    void everyStubSaysNotWiredAndExitsOne() {
-        for (List<String> args : List.of(List.of("demo"), List.of("rebalance", "--account", "main", "--dry-run", "--json"),
-                List.of("tx", "list", "--limit", "5"), List.of("tx", "show", "tx-1"), List.of("recover"),
-                List.of("reconcile", "--config", "x.yaml"), List.of("broker", "orders"), List.of("broker", "positions"),
-                List.of("broker", "account", "--json"))) {
-            Run run = Run.of(args.toArray(String[]::new));
-
-            assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.INTERNAL);
-            assertThat(run.err()).as(String.join(" ", args)).contains("not wired yet");
-            assertThat(run.out()).isEmpty();
-        }
-    }
-
-    @Test
     void misspelledCommandIsBadUsageWithSuggestions() {
         Run run = Run.of("rebalnce");
 

@@ -32,7 +32,7 @@ final class Refusals {
         String message = "paper: injected " + rule.kind().wire() + " on " + op.wire();
         ErrorContext context = context(accountId).with("fault", rule.kind().wire());
         return switch (rule.kind()) {
-            case REJECT -> reject(rule.reason(), accountId, message);
+            case REJECT -> reject(rule.reason(), accountId, "injected " + rule.reason().wire() + " on " + op.wire());
             case RATE_LIMITED -> new BrokerException(ErrorCode.RATE_LIMITED, Delivery.NOT_PROCESSED, message, 429,
                     null, rule.duration(), null, context, null);
             case SERVER_ERROR -> new BrokerException(ErrorCode.BROKER_SERVER_ERROR, Delivery.AMBIGUOUS, message,

@@ -138,10 +138,10 @@ class ConfigLoaderTest {
         assertThat(demo.notifications()).contains(
                 new ChannelConfig(ChannelConfig.Kind.FILE, dir.resolve("notifications.log"), Severity.INFO));
         assertThat(demo.broker().paper().faults()).containsExactly(
-                new FaultSettings(Op.SUBMIT, Kind.TIMEOUT_AFTER_ACCEPT, null, null, 2, 1, null, null, null, null,
+                new FaultSettings(Op.SUBMIT, Kind.TIMEOUT_AFTER_ACCEPT, null, "GLD", null, 1, null, null, null, null,
                         null, null),
-                new FaultSettings(Op.SUBMIT, Kind.RATE_LIMITED, null, null, 3, 1, null, Duration.ofSeconds(1), null,
-                        null, null, null),
+                new FaultSettings(Op.SUBMIT, Kind.RATE_LIMITED, null, "IEF", null, 1, null, Duration.ofSeconds(1),
+                        null, null, null, null),
                 new FaultSettings(Op.SUBMIT, Kind.REJECT, Reason.SYMBOL_NOT_FOUND, "DBC", null, null, null, null,
                         null, null, null, null));
         KeelConfig contract = ConfigLoader.parse(ConfigFiles.contract(), Path.of("keel.yaml"), dir);

@@ -16,24 +16,26 @@ import java.time.Instant;
  * One order intent as folded from its journal events. Immutable: {@code apply} returns the next track, and an
  * illegal move of the order lifecycle throws.
  *
+ * @param submits        submit requests sent (a lookup that adopts an order is not one)
  * @param failedAttempts submits that did not return an order
  * @param lastAttemptAt  when the last submit attempt failed, for the visibility grace period; null if none did
  * @param acceptedAt     when the broker was first seen to hold the order; null before
  * @param lookupErrors   lookups that failed (they say nothing about the order: law 4)
  */
 public record OrderTrack(String leg, String clientOrderId, OrderSpec spec, OrderState state, String brokerOrderId,
-                         int failedAttempts, Instant lastAttemptAt, Instant acceptedAt, BigDecimal filledQuantity,
+                         int submits, int failedAttempts, Instant lastAttemptAt, Instant acceptedAt, BigDecimal filledQuantity,
                          BigDecimal filledAvgPrice, ErrorCode lastError, String lastMessage, int lookupErrors) {
 
     static OrderTrack of(OrderIntentRecorded e) {
-        return new OrderTrack(e.leg(), e.clientOrderId(), e.spec(), OrderState.INTENDED, null, 0, null, null,
+        return new OrderTrack(e.leg(), e.clientOrderId(), e.spec(), OrderState.INTENDED, null, 0, 0, null, null,
                 BigDecimal.ZERO, null, null, null, 0);
     }
 
     OrderTrack apply(OrderAttemptFailed e) {
         boolean unknown = e.delivery() == Delivery.AMBIGUOUS || e.code() == ErrorCode.DUPLICATE_CLIENT_ORDER_ID;
         OrderState next = unknown ? state.moveTo(OrderState.UNKNOWN) : state;
-        return new OrderTrack(leg, clientOrderId, spec, next, brokerOrderId, Math.max(failedAttempts, e.attempt()),
+        return new OrderTrack(leg, clientOrderId, spec, next, brokerOrderId, submits + 1,
+                Math.max(failedAttempts, e.attempt()),
                 e.at(), acceptedAt, filledQuantity, filledAvgPrice, e.code(), e.message(), lookupErrors);
     }
 
@@ -43,32 +45,34 @@ public record OrderTrack(String leg, String clientOrderId, OrderSpec spec, Order
             case NOT_FOUND -> e.afterGrace() && state == OrderState.UNKNOWN
                     ? withState(OrderState.INTENDED)
                     : this;
-            case ERROR -> new OrderTrack(leg, clientOrderId, spec, state, brokerOrderId, failedAttempts,
+            case ERROR -> new OrderTrack(leg, clientOrderId, spec, state, brokerOrderId, submits, failedAttempts,
                     lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, e.errorCode(), lastMessage,
                     lookupErrors + 1);
         };
     }
 
     OrderTrack apply(OrderUpdated e) {
-        return new OrderTrack(leg, clientOrderId, spec, state.moveTo(e.state()), e.brokerOrderId(), failedAttempts,
+        // An update straight out of INTENDED is the answer to a submit; out of UNKNOWN it is a lookup's adoption.
+        int sent = state == OrderState.INTENDED ? submits + 1 : submits;
+        return new OrderTrack(leg, clientOrderId, spec, state.moveTo(e.state()), e.brokerOrderId(), sent,
+                failedAttempts,
                 lastAttemptAt, acceptedAt == null ? e.at() : acceptedAt, e.filledQuantity(), e.filledAvgPrice(),
                 lastError, lastMessage, lookupErrors);
     }
 
     OrderTrack apply(OrderFailed e) {
-        return new OrderTrack(leg, clientOrderId, spec, state.moveTo(e.state()), brokerOrderId, failedAttempts,
+        return new OrderTrack(leg, clientOrderId, spec, state.moveTo(e.state()), brokerOrderId, submits, failedAttempts,
                 lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, e.code(), e.message(), lookupErrors);
     }
 
     private OrderTrack withState(OrderState next) {
-        return new OrderTrack(leg, clientOrderId, spec, state.moveTo(next), brokerOrderId, failedAttempts,
+        return new OrderTrack(leg, clientOrderId, spec, state.moveTo(next), brokerOrderId, submits, failedAttempts,
                 lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, lastError, lastMessage, lookupErrors);
     }
 
     /** Submits after the first. */
     public int retryCount() {
-        boolean reached = brokerOrderId != null;
-        return reached ? failedAttempts : Math.max(0, failedAttempts - 1);
+        return Math.max(0, submits - 1);
     }
 
     /** Cash value filled: quantity times average price. */

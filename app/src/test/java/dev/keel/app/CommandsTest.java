@@ -1,0 +1,106 @@
+package dev.keel.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command end to end through picocli, against a SQLite journal file and a paper exchange state file. */
+class CommandsTest {
+    @TempDir
+    Path dir;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Path config(String faults) throws IOException {
+        Path file = dir.resolve("keel.yaml");
+        Files.writeString(file, """
+                journal: sqlite:%1$s/keel.db
+                broker:
+                  kind: paper
+                  paper:
+                    state: %1$s/paper.db
+                    seed: 42
+                    cash: 10000.00
+                    positions: { VTI: 50, TLT: 10 }
+                    prices: { VTI: 250.00, TLT: 90.00, IEF: 95.00, GLD: 185.00, DBC: 22.00 }
+                    faults: [ %2$s ]
+                accounts:
+                  - id: main
+                    targets: { VTI: 0.30, TLT: 0.40, IEF: 0.15, GLD: 0.075, DBC: 0.075 }
+                notifications: [ { kind: file, path: %1$s/notifications.log } ]
+                """.formatted(dir, faults));
+        return file;
+    }
+
+    @Test
+    void rebalanceCompletesThenTheLogTheBrokerAndReconcileAgree() throws IOException {
+        String cfg = config("").toString();
+
+        Run dry = Run.of("rebalance", "--config", cfg, "--dry-run", "--json");
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(JSON.readTree(dry.out()).at("/plan/rebalanceNeeded").asBoolean()).isTrue();
+
+        Run run = Run.of("rebalance", "--config", cfg, "--json");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        JsonNode report = JSON.readTree(run.out());
+        assertThat(report.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(report.get("executed_orders")).hasSize(5);
+        assertThat(run.err()).as("progress stays off stdout and is silent in JSON mode").doesNotContain("[5/5]");
+        String txId = report.get("transaction_id").asText();
+
+        Run list = Run.of("tx", "list", "--config", cfg, "--json");
+        assertThat(JSON.readTree(list.out()).get(0).get("txId").asText()).isEqualTo(txId);
+
+        Run show = Run.of("tx", "show", txId, "--config", cfg, "--json");
+        JsonNode tx = JSON.readTree(show.out());
+        assertThat(tx.fieldNames()).toIterable().contains("transaction_id", "timestamp", "operation",
+                "target_orders", "executed_orders", "status", "error_message", "reconciliation_notes");
+        assertThat(tx.at("/executed_orders/0").fieldNames()).toIterable().contains("ticker", "side", "amount_usd",
+                "status", "order_id", "client_order_id", "error_code", "error_message", "retry_count", "timestamp");
+        assertThat(tx.at("/executed_orders/0/client_order_id").asText()).isEqualTo(txId + ":sell-VTI");
+
+        Run positions = Run.of("broker", "positions", "--config", cfg);
+        assertThat(positions.out()).contains("SYMBOL", "VTI", "TLT", "IEF", "GLD", "DBC");
+
+        Run orders = Run.of("broker", "orders", "--config", cfg);
+        assertThat(orders.out()).contains("No open orders.");
+
+        Run reconcile = Run.of("reconcile", "--config", cfg);
+        assertThat(reconcile.exitCode()).as(reconcile.out() + reconcile.err()).isZero();
+        assertThat(reconcile.out()).contains("Consistent");
+
+        Run again = Run.of("rebalance", "--config", cfg, "--json");
+        assertThat(again.exitCode()).isZero();
+        assertThat(JSON.readTree(again.out()).get("transaction_id").isNull()).isTrue();
+
+        Run recover = Run.of("recover", "--config", cfg);
+        assertThat(recover.out()).contains("Nothing to recover");
+    }
+
+    @Test
+    void rejectedBuyExitsThreeForPartialAndTheNotificationIsWritten() throws IOException {
+        String cfg = config("{ op: submit, kind: reject, reason: symbol-not-found, symbol: DBC }").toString();
+
+        Run run = Run.of("rebalance", "--config", cfg);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(run.out()).contains("Outcome: PARTIAL (SYMBOL_NOT_FOUND)", "How Keel recovered:",
+                "buy-DBC: attempt 1 SYMBOL_NOT_FOUND");
+        assertThat(run.err()).contains("[1/5] SELL VTI", "[5/5] BUY TLT");
+        assertThat(Files.readString(dir.resolve("notifications.log"))).contains("PARTIAL");
+    }
+
+    @Test
+    void unknownTransactionIsAClearError() throws IOException {
+        Run run = Run.of("tx", "show", "rb-nope", "--config", config("").toString());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("no transaction 'rb-nope'");
+    }
+}
