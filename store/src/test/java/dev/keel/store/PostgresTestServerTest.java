@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.core.time.ManualClock;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 class PostgresTestServerTest {
     /** Nothing listens on loopback port 1. */
@@ -29,9 +28,11 @@ class PostgresTestServerTest {
                 .isEqualTo("jdbc:postgresql://localhost:5/k");
     }
 
-    /** Starts an embedded PostgreSQL (seconds): run with {@code -Dkeel.pg.fallbackCheck=true}. */
+    /**
+     * A user's fresh machine has no PostgreSQL server: the tests then start one from the io.zonky.test binaries on
+     * Maven Central. Runs on every build (a few seconds) so that path cannot rot.
+     */
     @Test
-    @EnabledIfSystemProperty(named = "keel.pg.fallbackCheck", matches = "true")
     void missingServerFallsBackToEmbeddedPostgres() {
         PostgresTestServer server = PostgresTestServer.connect(NOWHERE, false);
         try (TestDatabase db = server.createDatabase();
