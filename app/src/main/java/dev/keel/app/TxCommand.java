@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code keel tx list|show}: the transaction log. */
 @Command(name = "tx", description = "Read the transaction log.",
-        subcommands = {TxCommand.ListTransactions.class, TxCommand.ShowTransaction.class})
+        subcommands = {TxCommand.ListTransactions.class, TxCommand.ShowTransaction.class,
+                TxCommand.ArchiveTransactions.class})
 final class TxCommand extends CommandGroup {
 
     /** The journal of {@code --journal URL}, or the one {@code --config} names. Reading opens nothing else. */
@@ -106,6 +107,35 @@ final class TxCommand extends CommandGroup {
             if (d.reconciliationNotes() != null) {
                 output.line("");
                 output.line("Reconciliation: " + d.reconciliationNotes());
+            }
+        }
+    }
+
+    /** {@code keel tx archive}: retention; old finished transactions move to a compressed archive file. */
+    @Command(name = "archive", description = "Move finished transactions older than the retention period into a "
+            + "compressed archive file (nothing is dropped: the file holds every event, checksummed).")
+    static final class ArchiveTransactions extends JournalCommand {
+        @Option(names = "--older-than", paramLabel = "AGE", defaultValue = "90d",
+                description = "Archive transactions that ended longer ago than this (default: ${DEFAULT-VALUE}).")
+        String olderThan;
+
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = "keel-data/archive",
+                description = "Where archive files go (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path dir;
+
+        @Override
+        public Integer call() {
+            java.time.Duration age = dev.keel.app.config.DurationFormat.parse(olderThan).orElseThrow(() ->
+                    new picocli.CommandLine.ParameterException(spec.commandLine(),
+                            "--older-than: expected a duration like 30d or 12h, but was '" + olderThan + "'"));
+            Output output = output();
+            try (Journal journal = openJournal()) {
+                Journal.ArchiveResult result = journal.archive(Clock.systemUTC().instant().minus(age), dir);
+                output.result(result, r -> output.line(r.transactions() == 0
+                        ? "Nothing to archive: no finished transaction is older than " + olderThan + "."
+                        : "Archived " + r.transactions() + " transaction(s), " + r.records() + " records, to "
+                        + r.file()));
+                return ExitCodes.OK;
             }
         }
     }

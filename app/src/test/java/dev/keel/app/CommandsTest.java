@@ -81,6 +81,17 @@ class CommandsTest {
 
         Run recover = Run.of("recover", "--config", cfg);
         assertThat(recover.out()).contains("Nothing to recover");
+
+        Run kept = Run.of("tx", "archive", "--config", cfg, "--dir", dir.resolve("archive").toString());
+        assertThat(kept.out()).contains("Nothing to archive");
+        Run archived = Run.of("tx", "archive", "--config", cfg, "--older-than", "0s",
+                "--dir", dir.resolve("archive").toString());
+        assertThat(archived.exitCode()).as(archived.err()).isZero();
+        assertThat(archived.out()).contains("Archived 1 transaction(s)");
+        assertThat(Run.of("tx", "list", "--config", cfg).out()).contains("No transactions yet.");
+        try (var files = Files.list(dir.resolve("archive"))) {
+            assertThat(files.toList()).singleElement();
+        }
     }
 
     @Test

@@ -5,17 +5,17 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as the config file writes them: a whole number and a unit, {@code 20ms}, {@code 1s}, {@code 5m}, {@code 1h}. */
+/** Durations as the config file writes them: a whole number and a unit, {@code 20ms}, {@code 1s}, {@code 5m}, {@code 1h}, {@code 90d}. */
 public final class DurationFormat {
-    private static final Pattern TEXT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern TEXT = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     /** What an error message says is expected. */
-    static final String EXPECTED = "a duration like 20ms, 1s, 30s, 5m or 1h";
+    static final String EXPECTED = "a duration like 20ms, 1s, 30s, 5m, 1h or 90d";
 
     private DurationFormat() {
     }
 
-    /** The duration {@code text} spells, or empty when it is not of the form number + ms|s|m|h. */
+    /** The duration {@code text} spells, or empty when it is not of the form number + ms|s|m|h|d. */
     public static Optional<Duration> parse(String text) {
         Matcher m = TEXT.matcher(text.strip());
         if (!m.matches()) {
@@ -26,7 +26,8 @@ public final class DurationFormat {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
         });
     }
 

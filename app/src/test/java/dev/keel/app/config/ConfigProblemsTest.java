@@ -49,7 +49,7 @@ class ConfigProblemsTest {
         List<String> problems = problemsOf(ConfigFiles.edit(ConfigFiles.contract(), "open-for: 30s", "open-for: 30"));
 
         assertThat(problems).containsExactly("keel.yaml:22: circuit-breaker.open-for: expected a duration like 20ms,"
-                + " 1s, 30s, 5m or 1h, but was 30");
+                + " 1s, 30s, 5m, 1h or 90d, but was 30");
     }
 
     @Test

@@ -13,7 +13,10 @@ public enum TransactionStatus {
     ABORTED,
     /** Undone on purpose: what was placed was cancelled or closed. */
     ROLLED_BACK,
-    /** Keel cannot tell or fix the state by itself; the account is frozen until an operator resolves it. */
+    /**
+     * Keel cannot tell or fix the state by itself (an unresolved UNKNOWN order, the broker disagreeing with the
+     * journal): an operator must look before the account trades again.
+     */
     NEEDS_REVIEW;
 
     public boolean isTerminal() {
