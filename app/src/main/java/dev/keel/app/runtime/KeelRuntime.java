@@ -1,11 +1,9 @@
 package dev.keel.app.runtime;
 
 import dev.keel.app.config.AccountConfig;
-import dev.keel.app.config.BreakerSettings;
 import dev.keel.app.config.BrokerConfig;
 import dev.keel.app.config.ChannelConfig;
 import dev.keel.app.config.KeelConfig;
-import dev.keel.app.config.RetrySettings;
 import dev.keel.core.broker.Broker;
 import dev.keel.core.engine.AccountRuntime;
 import dev.keel.core.engine.Engine;
@@ -15,7 +13,6 @@ import dev.keel.core.execution.BreakerPolicy;
 import dev.keel.core.execution.BrokerGateway;
 import dev.keel.core.execution.ExecutionSettings;
 import dev.keel.core.execution.OrderExecutor;
-import dev.keel.core.execution.RetryPolicy;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.notify.ConsoleChannel;
@@ -69,8 +66,8 @@ public final class KeelRuntime implements AutoCloseable {
                         + broker.kind().wire() + "' is not available yet; use 'paper'");
             }
             this.paper = new PaperExchange(PaperSetup.config(broker.paper()), clock, sleeper);
-            ExecutionSettings settings = ExecutionSettings.defaults().withRetry(retry(config.retry()));
-            BreakerPolicy breaker = breaker(config.circuitBreaker());
+            ExecutionSettings settings = ExecutionSettings.defaults().withRetry(config.retry().policy());
+            BreakerPolicy breaker = config.circuitBreaker().policy();
             List<AccountRuntime> accounts = new ArrayList<>();
             for (AccountConfig a : config.accounts()) {
                 Broker b = paper.broker(a.id());
@@ -162,16 +159,6 @@ public final class KeelRuntime implements AutoCloseable {
         RiskLimits risk = RiskLimits.builder().maxTurnover(config.risk().maxTurnover())
                 .maxOrder(config.risk().maxOrder()).build();
         return new RebalanceAccount(a.id(), target.build(), risk);
-    }
-
-    static RetryPolicy retry(RetrySettings r) {
-        return RetryPolicy.builder().maxAttempts(r.maxAttempts()).initialDelay(r.initialDelay())
-                .multiplier(r.multiplier()).maxDelay(r.maxDelay()).jitter(r.jitter()).build();
-    }
-
-    static BreakerPolicy breaker(BreakerSettings b) {
-        return BreakerPolicy.builder().failureRate(b.failureRatePercent()).window(b.window())
-                .minimumCalls(b.minimumCalls()).openFor(b.openFor()).halfOpenCalls(b.halfOpenCalls()).build();
     }
 
     static List<NotificationChannel> channels(KeelConfig config, PrintStream console) {

@@ -161,12 +161,12 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void buildersCheckBoundsNamingTheValue() {
-        assertThat(RetrySettings.builder().maxAttempts(2).build().maxAttempts()).isEqualTo(2);
-        assertThatThrownBy(() -> RetrySettings.builder().maxAttempts(0).build())
+    void settingsCheckTheCorePolicysBoundsNamingTheValue() {
+        assertThat(RetrySettings.DEFAULTS.policy().maxAttempts()).isEqualTo(4);
+        assertThatThrownBy(() -> new RetrySettings(0, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0.5))
                 .hasMessage("maxAttempts must be at least 1, but was 0");
-        assertThatThrownBy(() -> BreakerSettings.builder().window(5).build())
-                .hasMessage("minimumCalls must be in [1, window=5], but was 10");
+        assertThatThrownBy(() -> new BreakerSettings(50, 5, 10, Duration.ofSeconds(30), 3))
+                .hasMessage("minimumCalls must be at most window (5), but was 10");
     }
 
     private static Map.Entry<String, BigDecimal> entry(String symbol, String value) {

@@ -129,6 +129,10 @@ public final class BreakerPolicy {
         }
 
         public BreakerPolicy build() {
+            if (minimumCalls > window) {
+                throw new IllegalArgumentException("minimumCalls must be at most window (" + window + "), but was "
+                        + minimumCalls);
+            }
             return new BreakerPolicy(this);
         }
     }

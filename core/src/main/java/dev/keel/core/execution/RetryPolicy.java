@@ -89,8 +89,8 @@ public final class RetryPolicy {
         }
 
         public Builder initialDelay(Duration value) {
-            if (value.isNegative()) {
-                throw new IllegalArgumentException("initialDelay must not be negative, but was " + value);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("initialDelay must be greater than 0, but was " + value);
             }
             this.initialDelay = value;
             return this;
