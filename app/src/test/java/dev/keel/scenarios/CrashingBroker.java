@@ -27,11 +27,18 @@ final class CrashingBroker implements Broker {
 
     private final Broker delegate;
     private final int crashAfterSubmit;
+    private final boolean bug;
     private int submits;
 
     CrashingBroker(Broker delegate, int crashAfterSubmit) {
+        this(delegate, crashAfterSubmit, false);
+    }
+
+    /** With {@code bug}, the call fails with an unexpected runtime exception instead: a bug, not a dying process. */
+    CrashingBroker(Broker delegate, int crashAfterSubmit, boolean bug) {
         this.delegate = delegate;
         this.crashAfterSubmit = crashAfterSubmit;
+        this.bug = bug;
     }
 
     @Override
@@ -58,6 +65,9 @@ final class CrashingBroker implements Broker {
     public BrokerOrder submit(String clientOrderId, OrderSpec spec) {
         BrokerOrder order = delegate.submit(clientOrderId, spec);
         if (++submits == crashAfterSubmit) {
+            if (bug) {
+                throw new IllegalStateException("unexpected answer to submit " + submits);
+            }
             throw new Crash("after submit " + submits + " (" + clientOrderId + ") was accepted");
         }
         return order;

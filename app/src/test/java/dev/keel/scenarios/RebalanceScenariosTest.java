@@ -177,4 +177,22 @@ class RebalanceScenariosTest {
             assertThat(h.journal.openStreams(JournalEvent.NOTIFICATION)).isEmpty();
         }
     }
+
+    @Test
+    void anUnexpectedErrorMidRebalanceClosesTheTransactionForReviewInsteadOfLeavingItOpen() {
+        try (Harness h = new Harness(dir, List.of())) {
+            h.brokerDecorator = b -> new CrashingBroker(b, 2, true);
+
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.NEEDS_REVIEW);
+            assertThat(outcome.errorCode()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+            assertThat(h.journal.openStreams(JournalEvent.TRANSACTION)).isEmpty();
+            assertThat(h.ended(outcome.txId()).status()).isEqualTo(TransactionStatus.NEEDS_REVIEW);
+            assertThat(h.notified).singleElement().satisfies(n -> {
+                assertThat(n.severity()).isEqualTo(Severity.CRITICAL);
+                assertThat(n.body()).contains("IllegalStateException");
+            });
+        }
+    }
 }

@@ -115,7 +115,7 @@ public final class Engine {
         OperationContext ctx = new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
         RebalanceOutcome outcome;
         try (AccountLocks.Held held = locks.lock(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
-            outcome = saga(a, progress).start(a.account(), ctx);
+            outcome = guarded(ctx, () -> saga(a, progress).start(a.account(), ctx));
         } catch (KeelException e) {
             if (e.code() != ErrorCode.ACCOUNT_LOCKED) {
                 throw e;
@@ -146,14 +146,38 @@ public final class Engine {
             LOG.info("resuming {} for {}", txId, accountId);
             ledger.record(new TransactionResumed(txId, accountId, "engine restarted with the transaction in progress",
                     clock.instant()));
-            RebalanceOutcome outcome = saga(a, progress).resume(a.account(), ledger);
+            RebalanceOutcome outcome = guarded(ctx, () -> saga(a, progress).resume(a.account(), ledger));
             return new RecoveryReport.Entry(txId, accountId, outcome.status(), outcome.notes());
+        }
+    }
+
+    /**
+     * Runs a saga; if it fails with an unexpected exception, closes its transaction as NEEDS_REVIEW (law 6: a bug
+     * must not leave a transaction that every restart trips over again). A journal that cannot be written is not
+     * caught: then nothing can be recorded, and the transaction is resumed on the next start.
+     */
+    private RebalanceOutcome guarded(OperationContext ctx, java.util.function.Supplier<RebalanceOutcome> saga) {
+        try {
+            return saga.get();
+        } catch (RuntimeException e) {
+            if (e instanceof KeelException k && (k.code() == ErrorCode.JOURNAL_WRITE_FAILED
+                    || k.code() == ErrorCode.JOURNAL_CORRUPT)) {
+                throw e;
+            }
+            LOG.error("{} failed unexpectedly; closing it as NEEDS_REVIEW", ctx.txId(), e);
+            TransactionView view = TransactionView.fold(journal.stream(ctx.txId()));
+            String why = "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (view.started() != null && !view.isTerminal()) {
+                closeUnrecoverable(new TransactionLedger(journal, ctx, view), why);
+            }
+            return new RebalanceOutcome(ctx.txId(), TransactionStatus.NEEDS_REVIEW, null, List.of(), null,
+                    ErrorCode.INTERNAL_ERROR, why, "closed after an internal error; see keel-data/keel.log");
         }
     }
 
     private void closeUnrecoverable(TransactionLedger ledger, String why) {
         OperationContext ctx = ledger.context();
-        String message = "cannot resume transaction: " + why;
+        String message = "closed for review: " + why;
         ledger.recordAll(List.of(
                 new TransactionEnded(ctx.txId(), ctx.accountId(), TransactionStatus.NEEDS_REVIEW,
                         ErrorCode.INTERNAL_ERROR, message, "closed by recovery without resuming", clock.instant()),
