@@ -73,7 +73,7 @@ class CommandsTest {
 
         Run reconcile = Run.of("reconcile", "--config", cfg);
         assertThat(reconcile.exitCode()).as(reconcile.out() + reconcile.err()).isZero();
-        assertThat(reconcile.out()).contains("Consistent");
+        assertThat(reconcile.out()).contains("Consistent: the broker holds what the journal says.");
 
         Run again = Run.of("rebalance", "--config", cfg, "--json");
         assertThat(again.exitCode()).isZero();

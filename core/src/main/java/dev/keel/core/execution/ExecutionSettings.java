@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param fillTimeout      how long an accepted order may take to fill before Keel cancels it
  * @param pollInterval     the first wait between fill checks; it doubles up to {@code maxPollInterval}
  * @param maxPollInterval  the longest wait between fill checks
+ * @param plantedBugs      bugs the simulation plants on purpose; always empty in production
  */
 public record ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Duration fillTimeout,
-                                Duration pollInterval, Duration maxPollInterval) {
+                                Duration pollInterval, Duration maxPollInterval,
+                                java.util.Set<PlantedBug> plantedBugs) {
     /** The default visibility grace: 2 s. */
     public static final Duration DEFAULT_VISIBILITY_GRACE = Duration.ofSeconds(2);
     /** The default fill timeout: 2 min. */
@@ -26,6 +28,23 @@ public record ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Dur
         requireNonNegative("fillTimeout", fillTimeout);
         requireNonNegative("pollInterval", pollInterval);
         requireNonNegative("maxPollInterval", maxPollInterval);
+        plantedBugs = plantedBugs.isEmpty() ? java.util.Set.of() : java.util.Set.copyOf(plantedBugs);
+    }
+
+    /** The settings without planted bugs: {@code plantedBugs} empty. */
+    public ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Duration fillTimeout, Duration pollInterval,
+                             Duration maxPollInterval) {
+        this(retry, visibilityGrace, fillTimeout, pollInterval, maxPollInterval, java.util.Set.of());
+    }
+
+    /** Whether the simulation planted {@code bug}. */
+    public boolean planted(PlantedBug bug) {
+        return plantedBugs.contains(bug);
+    }
+
+    /** These settings with {@code bugs} planted: for the simulation's checker tests only. */
+    public ExecutionSettings withPlantedBugs(java.util.Set<PlantedBug> bugs) {
+        return new ExecutionSettings(retry, visibilityGrace, fillTimeout, pollInterval, maxPollInterval, bugs);
     }
 
     public static ExecutionSettings defaults() {
@@ -34,7 +53,7 @@ public record ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Dur
     }
 
     public ExecutionSettings withRetry(RetryPolicy policy) {
-        return new ExecutionSettings(policy, visibilityGrace, fillTimeout, pollInterval, maxPollInterval);
+        return new ExecutionSettings(policy, visibilityGrace, fillTimeout, pollInterval, maxPollInterval, plantedBugs);
     }
 
     private static void requireNonNegative(String name, Duration d) {

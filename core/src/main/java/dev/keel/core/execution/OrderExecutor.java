@@ -56,6 +56,10 @@ public final class OrderExecutor {
         return gateway;
     }
 
+    public ExecutionSettings settings() {
+        return settings;
+    }
+
     /**
      * Executes (or, if the ledger already knows the leg, resumes) the order {@code leg} of the ledger's
      * transaction and waits for it to fill, be cancelled for the fill timeout, or fail.
@@ -103,12 +107,19 @@ public final class OrderExecutor {
         OperationContext ctx = ledger.context();
         int attempt = t.failedAttempts() + 1;
         try {
-            BrokerOrder order = gateway.submit(t.clientOrderId(), t.spec());
+            String sent = settings.planted(PlantedBug.NEW_CLIENT_ORDER_ID_PER_ATTEMPT)
+                    ? t.clientOrderId() + "." + attempt : t.clientOrderId();
+            BrokerOrder order = gateway.submit(sent, t.spec());
             ledger.record(updated(ctx, order));
         } catch (BrokerException e) {
             ledger.record(new OrderAttemptFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), attempt, e.code(),
                     e.delivery(), e.httpStatus(), e.getMessage(), e.rawResponse(), clock.instant()));
             LOG.info("submit {} attempt {} failed: {} ({})", t.clientOrderId(), attempt, e.code(), e.delivery());
+            if (e.delivery() == Delivery.AMBIGUOUS && settings.planted(PlantedBug.BLIND_RESUBMIT_ON_TIMEOUT)
+                    && attempt < settings.retry().maxAttempts()) {
+                blindResubmit(ledger, t, attempt + 1);
+                return;
+            }
             if (e.delivery() == Delivery.AMBIGUOUS || e.code() == ErrorCode.DUPLICATE_CLIENT_ORDER_ID) {
                 return; // the fold made it UNKNOWN; drive() resolves it by lookup
             }
@@ -121,6 +132,17 @@ public final class OrderExecutor {
             if (attempt < settings.retry().maxAttempts()) {
                 sleeper.sleep(settings.retry().delay(attempt, e.retryAfter(), random));
             }
+        }
+    }
+
+    /** {@link PlantedBug#BLIND_RESUBMIT_ON_TIMEOUT}: sends again without asking the broker (breaks law 3). */
+    private void blindResubmit(TransactionLedger ledger, OrderTrack t, int attempt) {
+        OperationContext ctx = ledger.context();
+        try {
+            ledger.record(updated(ctx, gateway.submit(t.clientOrderId(), t.spec())));
+        } catch (BrokerException e) {
+            ledger.record(new OrderAttemptFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), attempt, e.code(),
+                    e.delivery(), e.httpStatus(), e.getMessage(), e.rawResponse(), clock.instant()));
         }
     }
 
@@ -159,6 +181,11 @@ public final class OrderExecutor {
                 }
                 sleeper.sleep(Duration.between(clock.instant(), graceEnds));
             } catch (BrokerException e) {
+                if (settings.planted(PlantedBug.FAILED_LOOKUP_AS_NOT_FOUND) && afterGrace) {
+                    ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid,
+                            OrderLookedUp.Outcome.NOT_FOUND, true, null, clock.instant()));
+                    return true;
+                }
                 ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid, OrderLookedUp.Outcome.ERROR,
                         afterGrace, e.code(), clock.instant()));
                 failures++;

@@ -8,6 +8,7 @@ import dev.keel.core.error.Severity;
 import dev.keel.core.execution.OperationContext;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.execution.OrderResult;
+import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.BuysSized;
@@ -26,6 +27,7 @@ import dev.keel.core.model.Quote;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.model.TransactionStatus;
+import dev.keel.core.reconcile.AccountCheck;
 import dev.keel.core.reconcile.Reconciler;
 import dev.keel.core.reconcile.Reconciliation;
 import dev.keel.core.risk.RiskCheck;
@@ -99,6 +101,11 @@ public final class RebalanceSaga {
                 throw new KeelException(ErrorCode.MARKET_CLOSED, "the market is closed; it opens "
                         + market.nextOpen(), ctx.errorContext(), null);
             }
+            AccountCheck check = AccountCheck.compare(journal, ctx.accountId(), snapshot,
+                    executor.gateway().read(broker::openOrders));
+            if (!check.agrees()) {
+                return mismatch(ledger, OPERATION, snapshot, check);
+            }
             plan = planner.plan(snapshot, quotes(account, snapshot), account.target());
         } catch (KeelException e) {
             return abort(ledger, account, List.of(), null, BigDecimal.ZERO, e.code(), e.getMessage());
@@ -139,8 +146,18 @@ public final class RebalanceSaga {
     private RebalanceOutcome run(TransactionLedger ledger, RebalanceAccount account, RebalancePlan plan) {
         OperationContext ctx = ledger.context();
         List<OrderResult> results = new ArrayList<>();
+        if (executor.settings().planted(PlantedBug.BUYS_BEFORE_SELLS) && ledger.view().buysSized() == null) {
+            for (PlannedOrder buy : plan.buys()) {
+                results.add(execute(ledger, buy)); // breaks law 5: buys sized on planned, not freed, cash
+            }
+        }
         for (PlannedOrder sell : plan.sells()) {
             results.add(execute(ledger, sell));
+        }
+        if (results.stream().anyMatch(r -> r.status() == OrderResult.Status.UNKNOWN)) {
+            // A sell that is unresolved or still working leaves the cash uncertain: no buy is sized on it (law 5).
+            return finish(ledger, account, plan, results, null, ErrorCode.ORDER_OUTCOME_UNKNOWN,
+                    "buys not sent: a sell's outcome is unresolved");
         }
         if (ledger.view().buysSized() == null) {
             try {
@@ -223,7 +240,9 @@ public final class RebalanceSaga {
             end.add(new LastRebalanceMoved(ctx.accountId(), ctx.txId(),
                     LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), clock.instant()));
         }
-        end.add(notification(ctx, status, message, notes, results));
+        if (!executor.settings().planted(PlantedBug.SKIP_NOTIFICATION)) {
+            end.add(notification(ctx, status, message, notes, results));
+        }
         ledger.recordAll(end);
         LOG.info("{} ended {}{}", ctx.txId(), status, code == null ? "" : " (" + code + ")");
         return new RebalanceOutcome(ctx.txId(), status, plan, results, reconciliation, code, message, notes);
@@ -231,20 +250,42 @@ public final class RebalanceSaga {
 
     private RebalanceOutcome abort(TransactionLedger ledger, RebalanceAccount account, List<PlannedOrder> planned,
                                    AccountSnapshot snapshot, BigDecimal reserve, ErrorCode code, String message) {
-        OperationContext ctx = ledger.context();
         AccountSnapshot before = snapshot != null ? snapshot
                 : new AccountSnapshot(account.accountId(), BigDecimal.ZERO, BigDecimal.ZERO, List.of(),
                 clock.instant());
-        String notes = "aborted before any order was sent";
+        LOG.warn("{} aborted: {} {}", ledger.context().txId(), code, message);
+        return close(ledger, OPERATION, planned, before, reserve, TransactionStatus.ABORTED, code, message,
+                "aborted before any order was sent");
+    }
+
+    /**
+     * Journals that the broker disagrees with the journal (law 9): the operation ends NEEDS_REVIEW before anything
+     * is sent, with the differences in its notes and a critical notification. Its snapshot becomes the baseline the
+     * next check compares against.
+     *
+     * @param operation the operation that found it: {@code rebalance} or {@code reconcile}
+     */
+    public RebalanceOutcome mismatch(TransactionLedger ledger, String operation, AccountSnapshot snapshot,
+                                     AccountCheck check) {
+        String message = "the broker disagrees with the journal: " + String.join("; ", check.differences());
+        LOG.error("{}: {}", ledger.context().txId(), message);
+        return close(ledger, operation, List.of(), snapshot, BigDecimal.ZERO, TransactionStatus.NEEDS_REVIEW,
+                ErrorCode.RECONCILIATION_MISMATCH, message, "nothing sent; compared with "
+                        + (check.baseline() == null ? "no earlier transaction" : check.baseline())
+                        + "; review the account before trading");
+    }
+
+    /** A transaction that ends where it starts: started, ended and notified in one atomic append. */
+    private RebalanceOutcome close(TransactionLedger ledger, String operation, List<PlannedOrder> planned,
+                                   AccountSnapshot before, BigDecimal reserve, TransactionStatus status,
+                                   ErrorCode code, String message, String notes) {
+        OperationContext ctx = ledger.context();
         ledger.recordAll(List.of(
-                new TransactionStarted(ctx.txId(), ctx.accountId(), OPERATION, ctx.correlationId(), planned, before,
+                new TransactionStarted(ctx.txId(), ctx.accountId(), operation, ctx.correlationId(), planned, before,
                         reserve, clock.instant()),
-                new TransactionEnded(ctx.txId(), ctx.accountId(), TransactionStatus.ABORTED, code, message, notes,
-                        clock.instant()),
-                notification(ctx, TransactionStatus.ABORTED, message, notes, List.of())));
-        LOG.warn("{} aborted: {} {}", ctx.txId(), code, message);
-        return new RebalanceOutcome(ctx.txId(), TransactionStatus.ABORTED, null, List.of(), null, code, message,
-                notes);
+                new TransactionEnded(ctx.txId(), ctx.accountId(), status, code, message, notes, clock.instant()),
+                notification(ctx, status, message, notes, List.of())));
+        return new RebalanceOutcome(ctx.txId(), status, null, List.of(), null, code, message, notes);
     }
 
     private Map<Symbol, Quote> quotes(RebalanceAccount account, AccountSnapshot snapshot) {

@@ -1,0 +1,21 @@
+package dev.keel.core.execution;
+
+/**
+ * Deliberate bugs the simulation plants to prove its history checker bites (FoundationDB's BUGGIFY in spirit): a
+ * checker that cannot fail proves nothing. Production never sets one; the configuration file has no key for them.
+ * Each breaks one law of the architecture in the way real systems do.
+ */
+public enum PlantedBug {
+    /** Law 3: an ambiguous submit is retried at once, without asking the broker. */
+    BLIND_RESUBMIT_ON_TIMEOUT,
+    /** Law 2: every submit attempt gets a fresh client order id, so the broker cannot dedupe. */
+    NEW_CLIENT_ORDER_ID_PER_ATTEMPT,
+    /** Law 4: a lookup that failed is journaled as "not found", so the order is taken to be absent. */
+    FAILED_LOOKUP_AS_NOT_FOUND,
+    /** Law 5: buys are sent before the sells, sized on the planned cash. */
+    BUYS_BEFORE_SELLS,
+    /** Law 6: start-up recovery skips transactions left in progress. */
+    NO_TERMINAL_STATE_AFTER_CRASH,
+    /** Law 8: the terminal state is journaled without its notification. */
+    SKIP_NOTIFICATION
+}

@@ -1,0 +1,370 @@
+package dev.keel.sim;
+
+import dev.keel.core.execution.ClientOrderIds;
+import dev.keel.core.execution.TransactionView;
+import dev.keel.core.journal.BuysSized;
+import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.LastRebalanceMoved;
+import dev.keel.core.journal.NotificationQueued;
+import dev.keel.core.journal.OrderAttemptFailed;
+import dev.keel.core.journal.OrderIntentRecorded;
+import dev.keel.core.journal.OrderLookedUp;
+import dev.keel.core.journal.OrderUpdated;
+import dev.keel.core.journal.TransactionEnded;
+import dev.keel.core.journal.TransactionEvent;
+import dev.keel.core.journal.TransactionStarted;
+import dev.keel.core.broker.Delivery;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.Position;
+import dev.keel.core.model.Side;
+import dev.keel.core.model.Symbol;
+import dev.keel.core.model.TransactionStatus;
+import dev.keel.paper.ExchangeOrderLogEntry;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Checks a {@link History} against the laws. It reads the journal, the exchanges' own order logs and the wire log,
+ * each a separate witness, so a bug that lies in the journal is still caught by what the exchange saw.
+ */
+final class HistoryChecker {
+    private static final BigDecimal QUANTITY_TOLERANCE = new BigDecimal("0.000001");
+    private static final BigDecimal CASH_TOLERANCE = new BigDecimal("1.00");
+
+    private final History h;
+    private final long seed;
+    private final List<Violation> violations = new ArrayList<>();
+    private final Map<String, List<TransactionEvent>> byTx = new LinkedHashMap<>();
+    private final Map<String, List<TransactionEvent>> byOrder = new LinkedHashMap<>();
+    private final Map<String, OrderIntentRecorded> intents = new HashMap<>();
+
+    private HistoryChecker(History h) {
+        this.h = h;
+        this.seed = h.scenario().seed();
+        for (JournalRecord r : h.journal()) {
+            if (r.event() instanceof TransactionEvent e) {
+                byTx.computeIfAbsent(e.txId(), k -> new ArrayList<>()).add(e);
+                String cid = clientOrderId(e);
+                if (cid != null) {
+                    byOrder.computeIfAbsent(cid, k -> new ArrayList<>()).add(e);
+                }
+                if (e instanceof OrderIntentRecorded i) {
+                    intents.put(i.clientOrderId(), i);
+                }
+            }
+        }
+    }
+
+    static List<Violation> check(History h) {
+        try {
+            return checkLaws(h);
+        } catch (RuntimeException e) {
+            // A history so broken the checker cannot read it is itself a finding, never a crash of the run.
+            return List.of(new Violation(h.scenario().seed(), 0, null, null, "the checker could not read the history: "
+                    + e, List.of()));
+        }
+    }
+
+    private static List<Violation> checkLaws(History h) {
+        HistoryChecker c = new HistoryChecker(h);
+        c.everyExchangeOrderIsAJournaledIntentOnce();
+        c.clientOrderIdsComeFromOperationAndLeg();
+        c.unknownIsResolvedByLookupBeforeAnyResubmit();
+        c.notFoundIsAnAnswerAfterGrace();
+        c.sellsBeforeBuysAndNoNegativeCash();
+        c.everyTransactionEndsOnce();
+        c.lastRebalanceMovesOnlyOnCompleted();
+        c.everyOutcomeShortOfCompletedIsNotified();
+        c.journalAgreesWithExchangeOrReview();
+        return List.copyOf(c.violations);
+    }
+
+    /** Laws 1 and 2: no exchange order unknown to the journal; no intent with two orders at the exchange. */
+    private void everyExchangeOrderIsAJournaledIntentOnce() {
+        h.orders().forEach((account, orders) -> {
+            Map<String, Integer> perIntent = new HashMap<>();
+            for (ExchangeOrderLogEntry o : orders) {
+                OrderIntentRecorded intent = intents.get(o.clientOrderId());
+                if (intent == null || !intent.accountId().equals(account)) {
+                    violation(1, account, o.clientOrderId(), "the exchange holds order " + o.brokerOrderId() + " ("
+                            + o.spec().describe() + ") whose client order id the journal has no intent for",
+                            wireOf(o.clientOrderId()));
+                }
+                if (perIntent.merge(o.clientOrderId(), 1, Integer::sum) == 2) {
+                    violation(2, account, o.clientOrderId(), "two exchange orders for one intent",
+                            wireOf(o.clientOrderId()));
+                }
+            }
+        });
+    }
+
+    /** Law 2: a client order id is derived from (operation, leg) and nothing else. */
+    private void clientOrderIdsComeFromOperationAndLeg() {
+        for (OrderIntentRecorded i : intents.values()) {
+            if (!i.clientOrderId().equals(ClientOrderIds.derive(i.txId(), i.leg()))) {
+                violation(2, i.accountId(), i.txId(), "intent " + i.leg() + " has client order id "
+                        + i.clientOrderId() + ", not the one derived from its operation and leg", List.of());
+            }
+        }
+    }
+
+    /**
+     * Law 3: once a submit's outcome is journaled ambiguous, the next thing that may happen to the order is a
+     * lookup; a submit (a further attempt, or an answer from the broker not preceded by a FOUND lookup) before a
+     * "not found after grace" is a blind resubmit.
+     */
+    private void unknownIsResolvedByLookupBeforeAnyResubmit() {
+        byOrder.forEach((cid, events) -> {
+            boolean unknown = false;
+            boolean adopting = false;
+            for (TransactionEvent e : events) {
+                switch (e) {
+                    case OrderAttemptFailed f -> {
+                        if (unknown) {
+                            violation(3, f.accountId(), cid, "attempt " + f.attempt()
+                                    + " was sent while the order was UNKNOWN, before a lookup answered", lines(events));
+                            return;
+                        }
+                        unknown = f.delivery() == Delivery.AMBIGUOUS
+                                || f.code() == ErrorCode.DUPLICATE_CLIENT_ORDER_ID;
+                    }
+                    case OrderLookedUp l -> {
+                        adopting = l.outcome() == OrderLookedUp.Outcome.FOUND;
+                        if (adopting || l.outcome() == OrderLookedUp.Outcome.NOT_FOUND && l.afterGrace()) {
+                            unknown = false;
+                        }
+                    }
+                    case OrderUpdated u -> {
+                        if (unknown && !adopting) {
+                            violation(3, u.accountId(), cid, "an order came back from a submit sent while it was "
+                                    + "UNKNOWN, before a lookup answered", lines(events));
+                            return;
+                        }
+                        adopting = false;
+                    }
+                    default -> {
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Law 4: every "not found" in the journal is an answer the exchange actually gave (the wire log at that instant
+     * says NOT_FOUND, not an error), and one that proves absence was taken after the grace period.
+     */
+    private void notFoundIsAnAnswerAfterGrace() {
+        Map<String, Set<String>> notFoundAnswers = new HashMap<>();
+        for (WireCall w : h.wire()) {
+            if (w.op().equals("lookup") && w.outcome().equals(WireCall.NOT_FOUND)) {
+                notFoundAnswers.computeIfAbsent(w.clientOrderId(), k -> new HashSet<>()).add(w.at().toString());
+            }
+        }
+        byOrder.forEach((cid, events) -> {
+            java.time.Instant lastAttempt = null;
+            for (TransactionEvent e : events) {
+                if (e instanceof OrderAttemptFailed f) {
+                    lastAttempt = f.at();
+                }
+                if (e instanceof OrderLookedUp l && l.outcome() == OrderLookedUp.Outcome.NOT_FOUND) {
+                    if (!notFoundAnswers.getOrDefault(cid, Set.of()).contains(l.at().toString())) {
+                        violation(4, l.accountId(), cid, "the journal says 'not found' at " + l.at()
+                                + " but the exchange gave no such answer then (a failed request is not a not-found)",
+                                concat(lines(events), wireOf(cid)));
+                        return;
+                    }
+                    if (l.afterGrace() && lastAttempt != null
+                            && l.at().isBefore(lastAttempt.plus(h.grace()))) {
+                        violation(4, l.accountId(), cid, "'not found' taken as proof of absence within the grace "
+                                + "period", lines(events));
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /** Law 5: no buy is sent before every sell has settled or failed; cash at the exchange never goes negative. */
+    private void sellsBeforeBuysAndNoNegativeCash() {
+        byTx.forEach((txId, events) -> {
+            TransactionView view = new TransactionView();
+            boolean sized = false;
+            for (TransactionEvent e : events) {
+                if (e instanceof BuysSized) {
+                    sized = true;
+                    boolean sellsDone = view.orders().stream()
+                            .filter(o -> o.spec().side() == Side.SELL).allMatch(o -> o.state().isTerminal());
+                    if (!sellsDone) {
+                        violation(5, e.accountId(), txId, "buys were sized while a sell was still open",
+                                lines(events));
+                        return;
+                    }
+                }
+                if (e instanceof OrderIntentRecorded i && i.spec().side() == Side.BUY && !sized) {
+                    violation(5, i.accountId(), txId, "buy " + i.leg() + " was sent before the sells settled and the "
+                            + "buys were sized on the freed cash", lines(events));
+                    return;
+                }
+                view.apply(e);
+            }
+        });
+        for (WireCall w : h.wire()) {
+            if (w.cashAfter() != null && w.cashAfter().signum() < 0) {
+                violation(5, w.accountId(), w.clientOrderId(), "cash at the exchange went negative: " + w, List.of());
+            }
+        }
+    }
+
+    /** Law 6: after the final recovery every operation is terminal, exactly once. */
+    private void everyTransactionEndsOnce() {
+        byTx.forEach((txId, events) -> {
+            long ends = events.stream().filter(TransactionEnded.class::isInstance).count();
+            if (ends != 1) {
+                violation(6, events.get(0).accountId(), txId, ends == 0
+                        ? "still in progress after the final recovery" : "ended " + ends + " times", lines(events));
+            }
+        });
+    }
+
+    /** Law 7: the last-rebalance date moves only for a COMPLETED rebalance. */
+    private void lastRebalanceMovesOnlyOnCompleted() {
+        for (JournalRecord r : h.journal()) {
+            if (r.event() instanceof LastRebalanceMoved m) {
+                TransactionStatus status = status(m.txId());
+                if (status != TransactionStatus.COMPLETED) {
+                    violation(7, m.accountId(), m.txId(), "last-rebalance moved for a transaction that is " + status,
+                            lines(byTx.getOrDefault(m.txId(), List.of())));
+                }
+            }
+        }
+    }
+
+    /** Law 8: every outcome other than COMPLETED has a notification in the durable outbox. */
+    private void everyOutcomeShortOfCompletedIsNotified() {
+        Set<String> notified = new HashSet<>();
+        for (JournalRecord r : h.journal()) {
+            if (r.event() instanceof NotificationQueued q && q.txId() != null) {
+                notified.add(q.txId());
+            }
+        }
+        byTx.forEach((txId, events) -> {
+            TransactionStatus status = status(txId);
+            if (status != null && status != TransactionStatus.COMPLETED && !notified.contains(txId)) {
+                violation(8, events.get(0).accountId(), txId, "ended " + status + " and nobody was told",
+                        lines(events));
+            }
+        });
+    }
+
+    /**
+     * The journal's final view of each account (its holdings before, plus every fill it recorded) equals the
+     * exchange's, unless the account has a transaction in NEEDS_REVIEW.
+     */
+    private void journalAgreesWithExchangeOrReview() {
+        Set<String> review = new HashSet<>();
+        byTx.forEach((txId, events) -> {
+            if (status(txId) == TransactionStatus.NEEDS_REVIEW) {
+                review.add(events.get(0).accountId());
+            }
+        });
+        for (Map.Entry<String, AccountSnapshot> e : h.last().entrySet()) {
+            String account = e.getKey();
+            if (review.contains(account)) {
+                continue;
+            }
+            AccountSnapshot before = h.initial().get(account);
+            Map<Symbol, BigDecimal> expected = new TreeMap<>();
+            before.positions().forEach(p -> expected.put(p.symbol(), p.quantity()));
+            BigDecimal cash = before.cash();
+            Map<String, OrderUpdated> lastUpdate = new HashMap<>();
+            for (List<TransactionEvent> events : byTx.values()) {
+                for (TransactionEvent ev : events) {
+                    if (ev instanceof OrderUpdated u && account.equals(u.accountId())) {
+                        lastUpdate.put(u.clientOrderId(), u);
+                    }
+                }
+            }
+            for (OrderUpdated u : lastUpdate.values()) {
+                OrderIntentRecorded intent = intents.get(u.clientOrderId());
+                if (intent == null) {
+                    violation(1, account, u.clientOrderId(), "the journal recorded an order for client order id "
+                            + u.clientOrderId() + " without an intent for it", List.of("journal: " + u));
+                    continue;
+                }
+                BigDecimal qty = u.filledQuantity();
+                BigDecimal value = u.filledAvgPrice() == null ? BigDecimal.ZERO : qty.multiply(u.filledAvgPrice());
+                boolean buy = intent.spec().side() == Side.BUY;
+                expected.merge(intent.spec().symbol(), buy ? qty : qty.negate(), BigDecimal::add);
+                cash = buy ? cash.subtract(value) : cash.add(value);
+            }
+            AccountSnapshot actual = e.getValue();
+            List<String> differences = new ArrayList<>();
+            TreeSet<Symbol> symbols = new TreeSet<>(expected.keySet());
+            actual.positions().stream().map(Position::symbol).forEach(symbols::add);
+            for (Symbol s : symbols) {
+                BigDecimal want = expected.getOrDefault(s, BigDecimal.ZERO);
+                if (want.subtract(actual.quantity(s)).abs().compareTo(QUANTITY_TOLERANCE) > 0) {
+                    differences.add(s + ": journal " + want.stripTrailingZeros().toPlainString() + ", exchange "
+                            + actual.quantity(s).stripTrailingZeros().toPlainString());
+                }
+            }
+            if (cash.subtract(actual.cash()).abs().compareTo(CASH_TOLERANCE) > 0) {
+                differences.add("cash: journal " + cash.setScale(2, java.math.RoundingMode.HALF_EVEN)
+                        + ", exchange " + actual.cash());
+            }
+            if (!differences.isEmpty()) {
+                violation(0, account, null, "journal and exchange disagree and no transaction is in review: "
+                        + String.join("; ", differences), List.of());
+            }
+        }
+    }
+
+    private TransactionStatus status(String txId) {
+        for (TransactionEvent e : byTx.getOrDefault(txId, List.of())) {
+            if (e instanceof TransactionEnded end) {
+                return end.status();
+            }
+        }
+        return null;
+    }
+
+    private void violation(int law, String account, String operation, String message, List<String> context) {
+        violations.add(new Violation(seed, law, account, operation, message, context));
+    }
+
+    private List<String> wireOf(String cid) {
+        return h.wire().stream().filter(w -> cid.equals(w.clientOrderId())).map(w -> "wire: " + w).toList();
+    }
+
+    private static List<String> lines(List<? extends JournalEvent> events) {
+        return events.stream().map(e -> "journal: " + e).toList();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    static String clientOrderId(TransactionEvent e) {
+        return switch (e) {
+            case OrderIntentRecorded i -> i.clientOrderId();
+            case OrderAttemptFailed f -> f.clientOrderId();
+            case OrderLookedUp l -> l.clientOrderId();
+            case OrderUpdated u -> u.clientOrderId();
+            case dev.keel.core.journal.OrderFailed f -> f.clientOrderId();
+            case TransactionStarted s -> null;
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,103 @@
+package dev.keel.sim;
+
+import dev.keel.core.broker.Broker;
+import dev.keel.core.broker.BrokerException;
+import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.BrokerOrder;
+import dev.keel.core.model.MarketClock;
+import dev.keel.core.model.OrderSpec;
+import dev.keel.core.model.Position;
+import dev.keel.core.model.Quote;
+import dev.keel.core.model.Symbol;
+import dev.keel.paper.PaperExchange;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The wire between engine and exchange: records every call with the exchange's answer, independently of what the
+ * engine journals, and is where the engine may die just before or just after a call.
+ */
+final class RecordingBroker implements Broker {
+    private final Broker delegate;
+    private final PaperExchange exchange;
+    private final String accountId;
+    private final Clock clock;
+    private final CrashPlan crashes;
+    private final List<WireCall> wire;
+
+    RecordingBroker(PaperExchange exchange, String accountId, Clock clock, CrashPlan crashes, List<WireCall> wire) {
+        this.delegate = exchange.broker(accountId);
+        this.exchange = exchange;
+        this.accountId = accountId;
+        this.clock = clock;
+        this.crashes = crashes;
+        this.wire = wire;
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public AccountSnapshot account() {
+        return call("account", null, delegate::account);
+    }
+
+    @Override
+    public List<Position> positions() {
+        return call("positions", null, delegate::positions);
+    }
+
+    @Override
+    public List<BrokerOrder> openOrders() {
+        return call("open-orders", null, delegate::openOrders);
+    }
+
+    @Override
+    public BrokerOrder submit(String clientOrderId, OrderSpec spec) {
+        return call("submit", clientOrderId, () -> delegate.submit(clientOrderId, spec));
+    }
+
+    @Override
+    public Optional<BrokerOrder> orderByClientId(String clientOrderId) {
+        return call("lookup", clientOrderId, () -> delegate.orderByClientId(clientOrderId));
+    }
+
+    @Override
+    public BrokerOrder cancel(String brokerOrderId) {
+        return call("cancel", brokerOrderId, () -> delegate.cancel(brokerOrderId));
+    }
+
+    @Override
+    public Quote quote(Symbol symbol) {
+        return call("quote", symbol.value(), () -> delegate.quote(symbol));
+    }
+
+    @Override
+    public MarketClock clock() {
+        return call("clock", null, delegate::clock);
+    }
+
+    private <T> T call(String op, String id, Supplier<T> call) {
+        crashes.before(op + " " + accountId + (id == null ? "" : " " + id));
+        T result;
+        try {
+            result = call.get();
+        } catch (BrokerException e) {
+            record(op, id, e.code().name());
+            throw e;
+        }
+        String outcome = result instanceof Optional<?> o && o.isEmpty() ? WireCall.NOT_FOUND : WireCall.OK;
+        record(op, id, outcome);
+        crashes.after(op + " " + accountId + (id == null ? "" : " " + id));
+        return result;
+    }
+
+    private void record(String op, String id, String outcome) {
+        var cash = op.equals("submit") ? exchange.accountSnapshot(accountId).cash() : null;
+        wire.add(new WireCall(clock.instant(), accountId, op, id, outcome, cash));
+    }
+}

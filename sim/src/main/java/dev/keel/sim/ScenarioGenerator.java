@@ -1,0 +1,163 @@
+package dev.keel.sim;
+
+import dev.keel.core.model.Money;
+import dev.keel.core.model.Symbol;
+import dev.keel.paper.BrokerCall;
+import dev.keel.paper.FaultKind;
+import dev.keel.paper.FaultRule;
+import dev.keel.paper.RejectReason;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Draws a whole {@link Scenario} from one seed. */
+final class ScenarioGenerator {
+    static final Instant START = Instant.parse("2026-03-02T15:00:00Z");
+    private static final List<String> UNIVERSE = List.of("VTI", "TLT", "IEF", "GLD", "DBC", "SPY", "QQQ", "BND",
+            "VNQ", "EFA");
+    private static final BrokerCall[] OPS = BrokerCall.values();
+    private static final FaultKind[] KINDS = FaultKind.values();
+    private static final RejectReason[] REASONS = RejectReason.values();
+
+    private ScenarioGenerator() {
+    }
+
+    /** A scenario with 1 to {@code maxAccounts} accounts. */
+    static Scenario generate(long seed, int maxAccounts) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = 1 + r.nextInt(Math.max(1, maxAccounts));
+        List<Scenario.AccountSetup> accounts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            accounts.add(account("acct-" + i, r));
+        }
+        List<Scenario.Step> work = new ArrayList<>();
+        for (Scenario.AccountSetup a : accounts) {
+            work.add(new Scenario.Rebalance(a.id()));
+        }
+        Collections.shuffle(work, new java.util.Random(r.nextLong()));
+        for (Scenario.AccountSetup a : accounts) {
+            if (r.nextInt(3) == 0) {
+                work.add(new Scenario.AdvanceTime(Duration.ofSeconds(r.nextInt(600))));
+                work.add(new Scenario.MovePrices(a.id(), moved(a.prices(), r)));
+                work.add(new Scenario.Rebalance(a.id()));
+            }
+        }
+        long budget = 60L * n;
+        TreeSet<Long> crashes = new TreeSet<>();
+        int crashCount = r.nextInt(4); // 0 to 3 crashes
+        for (int i = 0; i < crashCount; i++) {
+            crashes.add(1 + r.nextLong(budget));
+        }
+        TreeSet<Long> journalFailures = new TreeSet<>();
+        if (r.nextInt(5) == 0) {
+            journalFailures.add(1 + r.nextLong(budget));
+        }
+        double notifyFailure = r.nextInt(4) == 0 ? r.nextDouble() * 0.5 : 0.0;
+        return new Scenario(seed, START, accounts, work, crashes, journalFailures, notifyFailure, Set.of());
+    }
+
+    private static Scenario.AccountSetup account(String id, SplittableRandom r) {
+        List<String> pool = new ArrayList<>(UNIVERSE);
+        Collections.shuffle(pool, new java.util.Random(r.nextLong()));
+        Map<Symbol, BigDecimal> prices = new TreeMap<>();
+        for (String s : UNIVERSE) {
+            prices.put(Symbol.of(s), BigDecimal.valueOf(1000 + r.nextInt(49_000), 2)); // $10.00 - $499.99
+        }
+        int targetCount = 1 + r.nextInt(5);
+        Map<Symbol, BigDecimal> targets = weights(pool.subList(0, targetCount), r);
+        Map<Symbol, BigDecimal> positions = new TreeMap<>();
+        int held = r.nextInt(5);
+        for (int i = 0; i < held; i++) {
+            Symbol s = Symbol.of(pool.get(r.nextInt(pool.size())));
+            BigDecimal qty = r.nextInt(4) == 0 ? BigDecimal.valueOf(r.nextInt(200_000), 3)
+                    : BigDecimal.valueOf(1 + r.nextInt(200));
+            positions.put(s, qty);
+        }
+        BigDecimal cash = BigDecimal.valueOf(r.nextInt(5_000_000), 2); // up to $50,000
+        List<FaultRule> faults = new ArrayList<>();
+        int faultCount = r.nextInt(5);
+        for (int i = 0; i < faultCount; i++) {
+            faults.add(fault(r, targets));
+        }
+        Duration lag = r.nextInt(4) == 0 ? Duration.ofMillis(250L * r.nextInt(13)) : Duration.ZERO;
+        Duration delayed = r.nextInt(6) == 0 ? Duration.ofSeconds(1 + r.nextInt(180)) : null;
+        BigDecimal drift = BigDecimal.valueOf(1 + r.nextInt(10), 2);
+        BigDecimal minTrade = BigDecimal.valueOf(1 + r.nextInt(50)).setScale(2, RoundingMode.UNNECESSARY);
+        BigDecimal buffer = BigDecimal.valueOf(r.nextInt(5), 2);
+        return new Scenario.AccountSetup(id, r.nextLong(), cash, positions, prices, targets, drift, minTrade, buffer,
+                faults, lag, delayed);
+    }
+
+    /** Weights in 0.0001 steps over {@code symbols}, summing to exactly 1. */
+    private static Map<Symbol, BigDecimal> weights(List<String> symbols, SplittableRandom r) {
+        int[] raw = new int[symbols.size()];
+        int total = 0;
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = 1 + r.nextInt(100);
+            total += raw[i];
+        }
+        Map<Symbol, BigDecimal> weights = new TreeMap<>();
+        int left = 10_000;
+        for (int i = 0; i < raw.length; i++) {
+            int w = i == raw.length - 1 ? left : Math.max(1, raw[i] * 10_000 / total);
+            left -= w;
+            weights.put(Symbol.of(symbols.get(i)), BigDecimal.valueOf(w, 4));
+        }
+        return weights;
+    }
+
+    private static FaultRule fault(SplittableRandom r, Map<Symbol, BigDecimal> targets) {
+        FaultKind kind = KINDS[r.nextInt(KINDS.length)];
+        FaultRule rule = switch (kind) {
+            case REJECT -> FaultRule.reject(REASONS[r.nextInt(REASONS.length)]);
+            case RATE_LIMITED -> FaultRule.rateLimited(Duration.ofMillis(500L * r.nextInt(7)));
+            case SERVER_ERROR -> FaultRule.serverError(500 + r.nextInt(4));
+            case TIMEOUT_BEFORE_ACCEPT -> FaultRule.timeoutBeforeAccept();
+            case TIMEOUT_AFTER_ACCEPT -> FaultRule.timeoutAfterAccept();
+            case CONNECTION_RESET -> FaultRule.connectionReset();
+            case SLOW -> FaultRule.slow(Duration.ofMillis(100L * (1 + r.nextInt(50))));
+            case PARTIAL_FILL -> FaultRule.partialFill(BigDecimal.valueOf(1 + r.nextInt(9), 1));
+            case NO_FILL -> FaultRule.noFill();
+            case STALE_QUOTE -> FaultRule.staleQuote(Duration.ofMinutes(1 + r.nextInt(60)));
+            case NO_QUOTE -> FaultRule.noQuote();
+        };
+        BrokerCall op = switch (kind) {
+            case PARTIAL_FILL, NO_FILL -> BrokerCall.SUBMIT;
+            case STALE_QUOTE, NO_QUOTE -> BrokerCall.QUOTE;
+            // Most faults that matter hit order placement; the rest spread over every other call.
+            default -> r.nextInt(2) == 0 ? BrokerCall.SUBMIT : OPS[r.nextInt(OPS.length)];
+        };
+        rule = rule.withOp(op);
+        if (r.nextInt(3) == 0 && op != BrokerCall.ACCOUNT && op != BrokerCall.CLOCK
+                && op != BrokerCall.POSITIONS && op != BrokerCall.OPEN_ORDERS) {
+            List<Symbol> symbols = new ArrayList<>(targets.keySet());
+            rule = rule.withSymbol(symbols.get(r.nextInt(symbols.size())));
+        }
+        if (r.nextBoolean()) {
+            rule = rule.withNth(1 + r.nextInt(8));
+            rule = rule.withTimes(1 + r.nextInt(2));
+        } else {
+            rule = rule.withProbability(0.05 + r.nextDouble() * 0.35);
+            if (r.nextBoolean()) {
+                rule = rule.withTimes(1 + r.nextInt(4));
+            }
+        }
+        return rule;
+    }
+
+    private static Map<Symbol, BigDecimal> moved(Map<Symbol, BigDecimal> prices, SplittableRandom r) {
+        Map<Symbol, BigDecimal> moved = new TreeMap<>();
+        prices.forEach((s, p) -> moved.put(s, Money.price(p.multiply(
+                BigDecimal.valueOf(80 + r.nextInt(41), 2))).max(new BigDecimal("1.0000"))));
+        return moved;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.keel.sim;
+
+import dev.keel.core.execution.PlantedBug;
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.TransactionEnded;
+import dev.keel.paper.FaultRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs many seeded scenarios and checks each history: the entry point of {@code keel sim} and of the CI suite.
+ * Scenarios are independent and deterministic, so they run in parallel and the summary does not depend on order.
+ */
+public final class SimRunner {
+    private SimRunner() {
+    }
+
+    /**
+     * What to run.
+     *
+     * @param from        the first seed
+     * @param seeds       how many seeds, or with {@code soak} the most to run
+     * @param maxAccounts each scenario has 1 to this many accounts (at most 20)
+     * @param soak        run until this much wall time has passed, or null to run {@code seeds} seeds
+     * @param threads     scenarios run at once
+     * @param plantedBugs bugs planted on purpose (checker tests); empty for real runs
+     */
+    public record Options(long from, long seeds, int maxAccounts, Duration soak, int threads,
+                          Set<PlantedBug> plantedBugs) {
+        public Options {
+            if (seeds < 1) {
+                throw new IllegalArgumentException("seeds must be at least 1, but was " + seeds);
+            }
+            if (maxAccounts < 1 || maxAccounts > 20) {
+                throw new IllegalArgumentException("maxAccounts must be between 1 and 20, but was " + maxAccounts);
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, but was " + threads);
+            }
+            plantedBugs = Set.copyOf(plantedBugs);
+        }
+
+        public static Options of(long from, long seeds) {
+            return new Options(from, seeds, 20, null, Runtime.getRuntime().availableProcessors(), Set.of());
+        }
+    }
+
+    /**
+     * One scenario's result.
+     *
+     * @param outcomes transactions by terminal state
+     * @param faults   faults the exchanges injected, by kind
+     */
+    public record Result(long seed, int accounts, List<Violation> violations, Map<String, Integer> outcomes,
+                         Map<String, Integer> faults, int crashes, int journalFailures) {
+    }
+
+    /** Hears each finished scenario, for a progress display. */
+    @FunctionalInterface
+    public interface Listener {
+        void finished(Result result, long done);
+    }
+
+    /**
+     * The whole run.
+     *
+     * @param scenariosPerMinute measured on this machine's wall clock
+     */
+    public record Summary(long scenarios, long firstSeed, Map<String, Long> faults, long crashes,
+                          long journalFailures, Map<String, Long> outcomes, List<Violation> violations,
+                          long elapsedMillis, long scenariosPerMinute) {
+        public boolean passed() {
+            return violations.isEmpty();
+        }
+
+        /** The seeds that broke a law, each once, in order. */
+        public List<Long> failingSeeds() {
+            return violations.stream().map(Violation::seed).distinct().sorted().toList();
+        }
+    }
+
+    /** Runs one scenario and checks it. */
+    public static Result runOne(long seed, int maxAccounts, Set<PlantedBug> plantedBugs) {
+        Scenario scenario = ScenarioGenerator.generate(seed, maxAccounts).withPlantedBugs(plantedBugs);
+        History history = Simulation.run(scenario);
+        List<Violation> violations = HistoryChecker.check(history);
+        Map<String, Integer> outcomes = new TreeMap<>();
+        for (JournalRecord r : history.journal()) {
+            if (r.event() instanceof TransactionEnded e) {
+                outcomes.merge(e.status().name(), 1, Integer::sum);
+            }
+        }
+        Map<String, Integer> faults = new TreeMap<>();
+        for (FaultRecord f : history.faults()) {
+            faults.merge(f.kind().wire(), 1, Integer::sum);
+        }
+        return new Result(seed, scenario.accounts().size(), violations, outcomes, faults, history.crashes(),
+                history.journalFailures());
+    }
+
+    public static Summary run(Options options, Listener listener) {
+        long began = System.nanoTime();
+        long deadline = options.soak() == null ? Long.MAX_VALUE : began + options.soak().toNanos();
+        AtomicLong next = new AtomicLong(options.from());
+        long end = options.from() + options.seeds();
+        AtomicLong done = new AtomicLong();
+        List<Result> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
+            Thread t = new Thread(r, "keel-sim");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < options.threads(); i++) {
+                workers.add(pool.submit(() -> {
+                    long seed;
+                    while ((seed = next.getAndIncrement()) < end && System.nanoTime() < deadline) {
+                        Result result = runOne(seed, options.maxAccounts(), options.plantedBugs());
+                        results.add(result);
+                        listener.finished(result, done.incrementAndGet());
+                    }
+                }));
+            }
+            for (Future<?> w : workers) {
+                w.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("simulation interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a scenario failed to run: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return summarize(options, results, (System.nanoTime() - began) / 1_000_000);
+    }
+
+    private static Summary summarize(Options options, List<Result> results, long elapsedMillis) {
+        Map<String, Long> faults = new TreeMap<>();
+        Map<String, Long> outcomes = new TreeMap<>();
+        List<Violation> violations = new ArrayList<>();
+        long crashes = 0;
+        long journalFailures = 0;
+        for (Result r : results) {
+            r.faults().forEach((k, v) -> faults.merge(k, (long) v, Long::sum));
+            r.outcomes().forEach((k, v) -> outcomes.merge(k, (long) v, Long::sum));
+            violations.addAll(r.violations());
+            crashes += r.crashes();
+            journalFailures += r.journalFailures();
+        }
+        violations.sort(Comparator.comparingLong(Violation::seed).thenComparingInt(Violation::law));
+        long perMinute = elapsedMillis == 0 ? 0 : results.size() * 60_000L / elapsedMillis;
+        return new Summary(results.size(), options.from(), faults, crashes, journalFailures, outcomes,
+                List.copyOf(violations), elapsedMillis, perMinute);
+    }
+
+    /** The readable story of one seed: the scenario, the run's notable moments, the journal, the wire, the verdict. */
+    public static List<String> trace(long seed, int maxAccounts, Set<PlantedBug> plantedBugs) {
+        Scenario scenario = ScenarioGenerator.generate(seed, maxAccounts).withPlantedBugs(plantedBugs);
+        History history = Simulation.run(scenario);
+        List<String> lines = new ArrayList<>();
+        lines.add("seed " + seed + ": " + scenario.accounts().size() + " account(s), crash steps "
+                + scenario.crashSteps() + ", journal failures at " + scenario.journalFailures()
+                + (plantedBugs.isEmpty() ? "" : ", planted bugs " + plantedBugs));
+        for (Scenario.AccountSetup a : scenario.accounts()) {
+            lines.add("  " + a.id() + ": cash " + a.cash() + ", holdings " + a.positions() + ", targets " + a.targets()
+                    + ", lag " + a.visibilityLag() + (a.delayedFill() == null ? "" : ", fills after " + a.delayedFill()));
+            a.faults().forEach(f -> lines.add("    fault " + f));
+        }
+        lines.add("work: " + scenario.work());
+        history.trace().forEach(t -> lines.add("run: " + t));
+        history.journal().forEach(r -> lines.add("journal " + r.sequence() + ": " + r.event()));
+        history.wire().forEach(w -> lines.add("wire: " + w));
+        List<Violation> violations = HistoryChecker.check(history);
+        if (violations.isEmpty()) {
+            lines.add("verdict: every law holds");
+        }
+        for (Violation v : violations) {
+            lines.add("VIOLATION " + v.headline());
+            v.context().forEach(c -> lines.add("    " + c));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,211 @@
+package dev.keel.sim;
+
+import dev.keel.core.engine.AccountRuntime;
+import dev.keel.core.engine.Engine;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.execution.BreakerPolicy;
+import dev.keel.core.execution.BrokerGateway;
+import dev.keel.core.execution.ExecutionSettings;
+import dev.keel.core.execution.OrderExecutor;
+import dev.keel.core.journal.MemoryJournal;
+import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.notify.Notification;
+import dev.keel.core.notify.NotificationChannel;
+import dev.keel.core.notify.Outbox;
+import dev.keel.core.rebalance.ProgressListener;
+import dev.keel.core.rebalance.RebalanceAccount;
+import dev.keel.core.rebalance.TargetAllocation;
+import dev.keel.core.risk.RiskLimits;
+import dev.keel.core.time.ManualClock;
+import dev.keel.paper.ExchangeOrderLogEntry;
+import dev.keel.paper.FaultRecord;
+import dev.keel.paper.FillMode;
+import dev.keel.paper.PaperConfig;
+import dev.keel.paper.PaperExchange;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Runs one {@link Scenario} on simulated time: the real engine over an in-memory journal and paper exchanges, dying
+ * where the scenario says and restarting from the journal alone while the exchanges keep their state. A scenario
+ * that covers an hour of backoff runs in milliseconds, and the same scenario gives the same history, byte for byte.
+ */
+final class Simulation {
+    /** The executor's settings in every run: 4 attempts, 1 s doubling, 2 s grace, 2 min fill timeout. */
+    static final ExecutionSettings SETTINGS = ExecutionSettings.defaults();
+    /** Restarts that a run may need before giving up on its recovery loop (crash steps are few; this is a fuse). */
+    private static final int MAX_RESTARTS = 50;
+
+    private final Scenario scenario;
+    private final ManualClock clock;
+    private final CrashPlan crashes;
+    private final MemoryJournal store = new MemoryJournal();
+    private final Map<String, PaperExchange> exchanges = new LinkedHashMap<>();
+    private final List<WireCall> wire = new ArrayList<>();
+    private final List<String> trace = new ArrayList<>();
+    private final SplittableRandom random;
+    private int epoch;
+    private int journalFailures;
+
+    private Simulation(Scenario scenario) {
+        this.scenario = scenario;
+        this.clock = new ManualClock(scenario.start());
+        this.crashes = new CrashPlan(scenario.crashSteps(), scenario.journalFailures());
+        this.random = new SplittableRandom(scenario.seed() * 31 + 7);
+        for (Scenario.AccountSetup a : scenario.accounts()) {
+            exchanges.put(a.id(), new PaperExchange(paper(a), clock, clock));
+        }
+    }
+
+    static History run(Scenario scenario) {
+        return new Simulation(scenario).run();
+    }
+
+    private History run() {
+        Map<String, AccountSnapshot> initial = new LinkedHashMap<>();
+        exchanges.forEach((id, x) -> initial.put(id, x.accountSnapshot(id)));
+        Engine engine = start();
+        for (Scenario.Step step : scenario.work()) {
+            try {
+                switch (step) {
+                    case Scenario.Rebalance r -> engine.rebalance(r.accountId(), null, ProgressListener.NONE);
+                    case Scenario.MovePrices m -> m.prices().forEach(exchanges.get(m.accountId())::setPrice);
+                    case Scenario.AdvanceTime t -> clock.advance(t.duration());
+                }
+            } catch (SimCrash crash) {
+                trace.add(clock.instant() + " " + crash.getMessage() + " during " + step);
+                engine = start();
+            } catch (KeelException e) {
+                if (e.code() != ErrorCode.JOURNAL_WRITE_FAILED) {
+                    throw e;
+                }
+                journalFailures++;
+                trace.add(clock.instant() + " journal append refused during " + step + "; the engine carries on");
+            }
+        }
+        crashes.disarm();
+        engine = start();
+        for (Scenario.AccountSetup a : scenario.accounts()) {
+            reconcile(engine, a.id());
+        }
+        Map<String, AccountSnapshot> last = new LinkedHashMap<>();
+        exchanges.forEach((id, x) -> last.put(id, x.accountSnapshot(id)));
+        Map<String, List<ExchangeOrderLogEntry>> orders = new LinkedHashMap<>();
+        List<FaultRecord> faults = new ArrayList<>();
+        exchanges.forEach((id, x) -> {
+            orders.put(id, x.orderLog());
+            faults.addAll(x.faultsFired());
+        });
+        return new History(scenario, store.all(), orders, wire, initial, last, faults, crashes.crashes(),
+                journalFailures, SETTINGS.visibilityGrace(), trace);
+    }
+
+    /**
+     * What an operator (or a scheduled job) does after a run: {@code keel reconcile}. The exchange's faults stay on,
+     * so a read may fail; it is tried again a minute later, as often as it takes within reason.
+     */
+    private void reconcile(Engine engine, String accountId) {
+        for (int attempt = 1; attempt <= 20; attempt++) {
+            try {
+                if (!engine.reconcile(accountId).agrees()) {
+                    trace.add(clock.instant() + " reconcile found " + accountId + " out of step with the journal");
+                }
+                return;
+            } catch (dev.keel.core.broker.BrokerException e) {
+                trace.add(clock.instant() + " reconcile of " + accountId + " could not read the broker: " + e.code());
+                clock.advance(Duration.ofMinutes(1));
+            }
+        }
+    }
+
+    /** A new engine process: fresh memory, the same journal and exchanges; recovers before doing anything else. */
+    private Engine start() {
+        for (int attempt = 0; attempt < MAX_RESTARTS; attempt++) {
+            Engine engine = newEngine();
+            try {
+                engine.recover();
+                return engine;
+            } catch (SimCrash crash) {
+                trace.add(clock.instant() + " " + crash.getMessage() + " during recovery");
+            } catch (KeelException e) {
+                if (e.code() != ErrorCode.JOURNAL_WRITE_FAILED) {
+                    throw e;
+                }
+                journalFailures++;
+                trace.add(clock.instant() + " journal append refused during recovery; restarting");
+            }
+        }
+        throw new IllegalStateException("seed " + scenario.seed() + ": recovery did not finish in "
+                + MAX_RESTARTS + " restarts");
+    }
+
+    private Engine newEngine() {
+        epoch++;
+        trace.add(clock.instant() + " engine " + epoch + " starts");
+        CrashingJournal journal = new CrashingJournal(store, crashes);
+        ExecutionSettings settings = SETTINGS.withPlantedBugs(scenario.plantedBugs());
+        List<AccountRuntime> accounts = new ArrayList<>();
+        for (Scenario.AccountSetup a : scenario.accounts()) {
+            RecordingBroker broker = new RecordingBroker(exchanges.get(a.id()), a.id(), clock, crashes, wire);
+            BrokerGateway gateway = new BrokerGateway(broker, BreakerPolicy.defaults().create(a.id(), clock),
+                    settings.retry(), clock, random.split());
+            OrderExecutor executor = new OrderExecutor(gateway, settings, clock, clock, random.split());
+            accounts.add(new AccountRuntime(new RebalanceAccount(a.id(), target(a), RiskLimits.builder()
+                    .maxTurnover(new BigDecimal("2.00")).maxOrder(new BigDecimal("1000000.00")).build()), executor));
+        }
+        Outbox outbox = Outbox.builder(journal, clock, random.split())
+                .channel(new FlakyChannel(random.split(), scenario.notifyFailure())).build();
+        int e = epoch;
+        int[] counter = {0};
+        return new Engine(journal, accounts, outbox, clock, () -> "tx" + e + "-" + (++counter[0]), Duration.ZERO);
+    }
+
+    private static TargetAllocation target(Scenario.AccountSetup a) {
+        return TargetAllocation.builder().weights(a.targets()).driftThreshold(a.driftThreshold())
+                .minTrade(a.minTrade()).cashBuffer(a.cashBuffer()).build();
+    }
+
+    private static PaperConfig paper(Scenario.AccountSetup a) {
+        PaperConfig.Builder b = PaperConfig.builder()
+                .seed(a.exchangeSeed())
+                .startingCash(a.cash())
+                .startingPositions(a.positions())
+                .prices(a.prices())
+                .spreadBps(new BigDecimal("2"))
+                .lookupVisibilityLag(a.visibilityLag())
+                .faults(a.faults());
+        if (a.delayedFill() != null) {
+            b.fillMode(FillMode.delayed(a.delayedFill()));
+        }
+        return b.build();
+    }
+
+    /** A notification channel that fails a seeded share of deliveries: a failing channel never fails the trade. */
+    private static final class FlakyChannel implements NotificationChannel {
+        private final SplittableRandom random;
+        private final double failure;
+
+        FlakyChannel(SplittableRandom random, double failure) {
+            this.random = random;
+            this.failure = failure;
+        }
+
+        @Override
+        public String name() {
+            return "sim";
+        }
+
+        @Override
+        public void send(Notification n) {
+            if (random.nextDouble() < failure) {
+                throw new IllegalStateException("simulated channel outage");
+            }
+        }
+    }
+}
