@@ -195,4 +195,39 @@ class RebalanceScenariosTest {
             });
         }
     }
+
+    @Test
+    void anOrderTheJournalDoesNotKnowPutsTheNextRebalanceInReviewBeforeAnythingIsSent() {
+        try (Harness h = new Harness(dir, List.of())) {
+            assertThat(rebalance(h).status()).isEqualTo(TransactionStatus.COMPLETED);
+            h.exchange.broker(Harness.ACCOUNT).submit("by-hand-1",
+                    dev.keel.core.model.OrderSpec.marketQty(Symbol.of("DBC"), dev.keel.core.model.Side.BUY,
+                            BigDecimal.ONE));
+            int submitsBefore = h.exchange.callCounts().get("submit");
+
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.NEEDS_REVIEW);
+            assertThat(outcome.errorCode()).isEqualTo(ErrorCode.RECONCILIATION_MISMATCH);
+            assertThat(outcome.errorMessage()).contains("DBC: the journal expects");
+            assertThat(h.exchange.callCounts().get("submit")).isEqualTo(submitsBefore);
+            assertThat(h.notified).last().satisfies(n -> assertThat(n.severity()).isEqualTo(Severity.CRITICAL));
+        }
+    }
+
+    @Test
+    void anUnresolvedSellStopsTheBuysAndEndsInReview() {
+        try (Harness h = new Harness(dir, List.of(
+                onSubmit(FaultRule.timeoutAfterAccept(), "VTI"),
+                FaultRule.serverError(503).withOp(BrokerCall.LOOKUP)))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.NEEDS_REVIEW);
+            assertThat(outcome.errorCode()).as("the lookups' own failure").isEqualTo(ErrorCode.BROKER_SERVER_ERROR);
+            assertThat(outcome.errorMessage()).contains("unresolved");
+            assertThat(h.eventKinds(outcome.txId())).doesNotContain("BuysSized");
+            assertThat(h.exchange.orderLog()).singleElement()
+                    .satisfies(o -> assertThat(o.clientOrderId()).endsWith(":sell-VTI"));
+        }
+    }
 }
