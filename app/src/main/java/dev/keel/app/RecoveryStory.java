@@ -3,7 +3,7 @@ package dev.keel.app;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.OrderAttemptFailed;
 import dev.keel.core.journal.OrderFailed;
-import dev.keel.core.journal.OrderIntentRecorded;
+import dev.keel.core.journal.OrderEvent;
 import dev.keel.core.journal.OrderLookedUp;
 import dev.keel.core.journal.OrderUpdated;
 import dev.keel.core.journal.TransactionEvent;
@@ -73,14 +73,7 @@ final class RecoveryStory {
     }
 
     static String clientOrderId(TransactionEvent e) {
-        return switch (e) {
-            case OrderIntentRecorded i -> i.clientOrderId();
-            case OrderAttemptFailed f -> f.clientOrderId();
-            case OrderLookedUp l -> l.clientOrderId();
-            case OrderUpdated u -> u.clientOrderId();
-            case OrderFailed f -> f.clientOrderId();
-            default -> null;
-        };
+        return e instanceof OrderEvent o ? o.clientOrderId() : null;
     }
 
     private static String human(Duration d) {

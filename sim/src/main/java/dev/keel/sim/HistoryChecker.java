@@ -8,12 +8,12 @@ import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.LastRebalanceMoved;
 import dev.keel.core.journal.NotificationQueued;
 import dev.keel.core.journal.OrderAttemptFailed;
+import dev.keel.core.journal.OrderEvent;
 import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderLookedUp;
 import dev.keel.core.journal.OrderUpdated;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionEvent;
-import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.broker.Delivery;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.model.AccountSnapshot;
@@ -357,14 +357,6 @@ final class HistoryChecker {
     }
 
     static String clientOrderId(TransactionEvent e) {
-        return switch (e) {
-            case OrderIntentRecorded i -> i.clientOrderId();
-            case OrderAttemptFailed f -> f.clientOrderId();
-            case OrderLookedUp l -> l.clientOrderId();
-            case OrderUpdated u -> u.clientOrderId();
-            case dev.keel.core.journal.OrderFailed f -> f.clientOrderId();
-            case TransactionStarted s -> null;
-            default -> null;
-        };
+        return e instanceof OrderEvent o ? o.clientOrderId() : null;
     }
 }

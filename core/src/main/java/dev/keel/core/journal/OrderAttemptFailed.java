@@ -14,5 +14,5 @@ import java.time.Instant;
  */
 public record OrderAttemptFailed(String txId, String accountId, String clientOrderId, int attempt, ErrorCode code,
                                  Delivery delivery, Integer httpStatus, String message, String rawResponse,
-                                 Instant at) implements TransactionEvent {
+                                 Instant at) implements OrderEvent {
 }

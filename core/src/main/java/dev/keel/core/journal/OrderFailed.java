@@ -11,5 +11,5 @@ import java.time.Instant;
  * @param retryCount submits after the first
  */
 public record OrderFailed(String txId, String accountId, String clientOrderId, OrderState state, ErrorCode code,
-                          String message, int retryCount, Instant at) implements TransactionEvent {
+                          String message, int retryCount, Instant at) implements OrderEvent {
 }

@@ -10,5 +10,5 @@ import java.time.Instant;
  * @param clientOrderId derived from (txId, leg) and nothing else
  */
 public record OrderIntentRecorded(String txId, String accountId, String leg, String clientOrderId, OrderSpec spec,
-                                  Instant at) implements TransactionEvent {
+                                  Instant at) implements OrderEvent {
 }

@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param errorCode  the failure's code when the lookup itself failed, else null
  */
 public record OrderLookedUp(String txId, String accountId, String clientOrderId, Outcome outcome, boolean afterGrace,
-                            ErrorCode errorCode, Instant at) implements TransactionEvent {
+                            ErrorCode errorCode, Instant at) implements OrderEvent {
     /** A lookup's answer. */
     public enum Outcome {
         FOUND, NOT_FOUND, ERROR

@@ -11,5 +11,5 @@ import java.time.Instant;
  */
 public record OrderUpdated(String txId, String accountId, String clientOrderId, String brokerOrderId,
                            OrderState state, BigDecimal filledQuantity, BigDecimal filledAvgPrice, Instant at)
-        implements TransactionEvent {
+        implements OrderEvent {
 }

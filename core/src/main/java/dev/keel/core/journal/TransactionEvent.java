@@ -1,9 +1,8 @@
 package dev.keel.core.journal;
 
 /** The events of a transaction's stream; the stream id is the transaction id. */
-public sealed interface TransactionEvent extends JournalEvent permits TransactionStarted, OrderIntentRecorded,
-        OrderAttemptFailed, OrderLookedUp, OrderUpdated, OrderFailed, BuysSized, ReconciliationRecorded,
-        TransactionEnded, TransactionResumed {
+public sealed interface TransactionEvent extends JournalEvent permits TransactionStarted, OrderEvent, BuysSized,
+        ReconciliationRecorded, TransactionEnded, TransactionResumed {
     String txId();
 
     @Override

@@ -6,16 +6,9 @@ import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.TransactionSummary;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.BrokerOrder;
-import dev.keel.core.model.Position;
-import dev.keel.core.model.Side;
-import dev.keel.core.model.Symbol;
 import dev.keel.core.model.TransactionStatus;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Does the broker hold what the journal says it should? Expected positions are the account as the last transaction
@@ -27,9 +20,6 @@ import java.util.TreeSet;
  * @param differences one line per disagreement; empty when the broker agrees
  */
 public record AccountCheck(String accountId, String baseline, List<String> differences) {
-    /** Quantities closer than this are equal: fractional shares carry 9 decimals. */
-    static final BigDecimal QUANTITY_TOLERANCE = new BigDecimal("0.000001");
-
     public AccountCheck {
         differences = List.copyOf(differences);
     }
@@ -53,22 +43,8 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
         }
         TransactionView baseline = baseline(journal, accountId);
         if (baseline != null) {
-            Map<Symbol, BigDecimal> expected = new TreeMap<>();
-            baseline.started().before().positions().forEach(p -> expected.put(p.symbol(), p.quantity()));
-            for (OrderTrack t : baseline.orders()) {
-                BigDecimal q = t.spec().side() == Side.BUY ? t.filledQuantity() : t.filledQuantity().negate();
-                expected.merge(t.spec().symbol(), q, BigDecimal::add);
-            }
-            TreeSet<Symbol> symbols = new TreeSet<>(expected.keySet());
-            now.positions().stream().map(Position::symbol).forEach(symbols::add);
-            for (Symbol s : symbols) {
-                BigDecimal want = expected.getOrDefault(s, BigDecimal.ZERO);
-                BigDecimal have = now.quantity(s);
-                if (want.subtract(have).abs().compareTo(QUANTITY_TOLERANCE) > 0) {
-                    differences.add(s + ": the journal expects " + want.stripTrailingZeros().toPlainString()
-                            + " shares, the broker holds " + have.stripTrailingZeros().toPlainString());
-                }
-            }
+            differences.addAll(Reconciler.quantityDifferences(
+                    Reconciler.expectedQuantities(baseline.started().before(), baseline.orders()), now));
         }
         return new AccountCheck(accountId, baseline == null ? null : baseline.started().txId(), differences);
     }

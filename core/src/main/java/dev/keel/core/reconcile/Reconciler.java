@@ -27,6 +27,35 @@ public final class Reconciler {
     private Reconciler() {
     }
 
+    /** The holdings {@code before} plus every fill of {@code orders}: what the broker should hold afterwards. */
+    static Map<Symbol, BigDecimal> expectedQuantities(AccountSnapshot before, List<OrderTrack> orders) {
+        Map<Symbol, BigDecimal> expected = new TreeMap<>();
+        for (Position p : before.positions()) {
+            expected.put(p.symbol(), p.quantity());
+        }
+        for (OrderTrack o : orders) {
+            BigDecimal signed = o.spec().side() == Side.BUY ? o.filledQuantity() : o.filledQuantity().negate();
+            expected.merge(o.spec().symbol(), signed, BigDecimal::add);
+        }
+        return expected;
+    }
+
+    /** One line per symbol whose quantity at the broker differs from {@code expected}. */
+    static List<String> quantityDifferences(Map<Symbol, BigDecimal> expected, AccountSnapshot actual) {
+        List<String> differences = new ArrayList<>();
+        TreeSet<Symbol> symbols = new TreeSet<>(expected.keySet());
+        actual.positions().forEach(p -> symbols.add(p.symbol()));
+        for (Symbol s : symbols) {
+            BigDecimal want = expected.getOrDefault(s, BigDecimal.ZERO);
+            BigDecimal have = actual.quantity(s);
+            if (want.subtract(have).abs().compareTo(QUANTITY_TOLERANCE) > 0) {
+                differences.add(s + ": the journal expects " + want.stripTrailingZeros().toPlainString()
+                        + " shares, the broker holds " + have.stripTrailingZeros().toPlainString());
+            }
+        }
+        return differences;
+    }
+
     /**
      * @param targets        target weights by symbol
      * @param driftThreshold the largest |actual - target| weight that counts as on target
@@ -36,29 +65,13 @@ public final class Reconciler {
      */
     public static Reconciliation reconcile(Map<Symbol, BigDecimal> targets, BigDecimal driftThreshold,
                                            AccountSnapshot before, List<OrderTrack> orders, AccountSnapshot after) {
-        Map<Symbol, BigDecimal> expected = new TreeMap<>();
-        for (Position p : before.positions()) {
-            expected.put(p.symbol(), p.quantity());
-        }
+        Map<Symbol, BigDecimal> expected = expectedQuantities(before, orders);
         BigDecimal expectedCash = before.cash();
         for (OrderTrack o : orders) {
-            BigDecimal signed = o.spec().side() == Side.BUY ? o.filledQuantity() : o.filledQuantity().negate();
-            expected.merge(o.spec().symbol(), signed, BigDecimal::add);
             BigDecimal cash = o.filledNotional();
             expectedCash = o.spec().side() == Side.BUY ? expectedCash.subtract(cash) : expectedCash.add(cash);
         }
-
-        List<String> mismatches = new ArrayList<>();
-        TreeSet<Symbol> symbols = new TreeSet<>(expected.keySet());
-        after.positions().forEach(p -> symbols.add(p.symbol()));
-        for (Symbol s : symbols) {
-            BigDecimal want = expected.getOrDefault(s, BigDecimal.ZERO);
-            BigDecimal have = after.quantity(s);
-            if (want.subtract(have).abs().compareTo(QUANTITY_TOLERANCE) > 0) {
-                mismatches.add(s + ": journal expects " + want.stripTrailingZeros().toPlainString()
-                        + " shares, broker holds " + have.stripTrailingZeros().toPlainString());
-            }
-        }
+        List<String> mismatches = quantityDifferences(expected, after);
         if (expectedCash.subtract(after.cash()).abs().compareTo(CASH_TOLERANCE) > 0) {
             mismatches.add("cash: journal expects " + Money.cash(expectedCash).toPlainString() + ", broker has "
                     + Money.cash(after.cash()).toPlainString());
