@@ -38,7 +38,7 @@ class EventCodecTest {
 
     @Test
     void decimalsKeepTheirScaleIncludingNegativeOnes() {
-        OrderUpdated update = (OrderUpdated) JournalSamples.everyType("tx-1", "acct-1").get(4);
+        OrderUpdated update = (OrderUpdated) JournalSamples.everyType("tx-1", "acct-1").get(5);
         assertThat(update.filledQuantity().scale()).isEqualTo(-2);
 
         OrderUpdated back = (OrderUpdated) roundTrip(update);
@@ -54,7 +54,7 @@ class EventCodecTest {
         List<String> types = JournalSamples.everyType("tx-1", "acct-1").stream()
                 .map(e -> EventCodec.encode(e).type()).toList();
 
-        assertThat(types).startsWith("TransactionStarted", "OrderIntentRecorded").contains("NotificationSettled");
+        assertThat(types).startsWith("TransactionStarted", "PlanInputsRecorded", "OrderIntentRecorded").contains("NotificationSettled");
     }
 
     @Test
@@ -77,7 +77,7 @@ class EventCodecTest {
 
     @Test
     void recordSurvivesTheArchiveLineFormat() throws Exception {
-        JournalEvent event = JournalSamples.everyType("tx-1", "acct-1").get(7);
+        JournalEvent event = JournalSamples.everyType("tx-1", "acct-1").get(8);
         EventCodec.Encoded encoded = EventCodec.encode(event);
         StoredRow row = new StoredRow(9, "tx-1", encoded.type(), encoded.payload(),
                 Checksums.of(9, "tx-1", encoded.type(), encoded.payload()));

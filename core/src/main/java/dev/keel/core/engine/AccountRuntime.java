@@ -1,19 +1,26 @@
 package dev.keel.core.engine;
 
 import dev.keel.core.execution.OrderExecutor;
+import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.rebalance.RebalanceAccount;
 import java.util.Objects;
 
 /**
  * An account wired to its broker connection.
  *
- * @param account  what to keep it on
- * @param executor the order executor over the account's broker gateway
+ * @param account    what to keep it on
+ * @param executor   the order executor over the account's broker gateway
+ * @param marketData where its prices come from and how they are checked; null for the broker's live quotes alone
  */
-public record AccountRuntime(RebalanceAccount account, OrderExecutor executor) {
+public record AccountRuntime(RebalanceAccount account, OrderExecutor executor, QuoteChain marketData) {
     public AccountRuntime {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(executor, "executor");
+    }
+
+    /** An account priced on its broker's live quotes alone ({@link QuoteChain#live}). */
+    public AccountRuntime(RebalanceAccount account, OrderExecutor executor) {
+        this(account, executor, null);
     }
 
     public String accountId() {

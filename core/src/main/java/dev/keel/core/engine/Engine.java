@@ -11,6 +11,7 @@ import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionResumed;
+import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.reconcile.AccountCheck;
@@ -50,6 +51,8 @@ public final class Engine {
     private final Duration lockTimeout;
     private final AccountLocks locks = new AccountLocks();
     private final RebalancePlanner planner = new RebalancePlanner();
+    /** Live-only chains of accounts configured without one, kept so their last good prices outlive one run. */
+    private final Map<String, QuoteChain> liveChains = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param txIds new transaction ids; must never repeat an id the journal holds (checked)
@@ -231,7 +234,9 @@ public final class Engine {
     }
 
     private RebalanceSaga saga(AccountRuntime a, ProgressListener progress) {
-        return new RebalanceSaga(journal, outbox, a.executor(), planner, clock, progress);
+        QuoteChain quotes = a.marketData() != null ? a.marketData()
+                : liveChains.computeIfAbsent(a.accountId(), id -> QuoteChain.live(a.executor().gateway(), clock));
+        return new RebalanceSaga(journal, outbox, a.executor(), planner, clock, progress, quotes);
     }
 
     /** Puts the operation's ids into the logging context for the duration of a block. */

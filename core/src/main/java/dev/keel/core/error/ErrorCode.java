@@ -31,6 +31,10 @@ public enum ErrorCode {
     CONNECTION_REFUSED(NETWORK, HIGH, true, RETRY_BACKOFF,
             "The broker refused the connection; the request was not delivered.",
             "Verify the broker URL and that outbound HTTPS is allowed; Keel retries with backoff."),
+    ALLOCATION_UNAVAILABLE(NETWORK, HIGH, true, RETRY_BACKOFF,
+            "The allocation API could not be read (timeout, refused connection, HTTP 5xx or its circuit breaker"
+                    + " open) after the configured retries; the rebalance was aborted before anything was sent.",
+            "Check the allocation service and its URL; the next run tries again, its circuit breaker permitting."),
     // timeout
     BROKER_TIMEOUT(TIMEOUT, HIGH, true, RETRY_BACKOFF,
             "The broker did not answer in time. An order in flight is UNKNOWN until a lookup resolves it.",
@@ -87,6 +91,10 @@ public enum ErrorCode {
     RISK_LIMIT_EXCEEDED(VALIDATION, HIGH, false, MANUAL,
             "The plan exceeds a risk limit (max turnover or max order); nothing was sent.",
             "Review the plan with --dry-run; raise the limit only if the trade is intended."),
+    ALLOCATION_INVALID(VALIDATION, HIGH, false, MANUAL,
+            "The allocation API answered, but not with a usable allocation (HTTP 4xx, bad JSON, an unknown or"
+                    + " duplicate symbol, weights outside (0, 1] or not summing to 1); nothing was sent.",
+            "Fix the allocation service's answer for this account; 'keel rebalance --dry-run' shows what Keel reads."),
     // data
     QUOTE_MISSING(DATA, MEDIUM, true, DEGRADE,
             "No quote is available for the symbol; Keel does not size orders without a price.",
@@ -94,6 +102,13 @@ public enum ErrorCode {
     QUOTE_STALE(DATA, MEDIUM, true, DEGRADE,
             "The quote is older than allowed or not sane (zero or crossed); Keel does not size orders on it.",
             "Check the market-data source's health; the symbol is skipped in this run."),
+    QUOTE_OUTLIER(DATA, MEDIUM, true, DEGRADE,
+            "The quote is implausible: further from the symbol's last good price than allowed, or its spread is"
+                    + " wider than allowed; Keel does not size orders on it.",
+            "Compare the quote with another source; if the move is real, the next run after the close accepts it."),
+    DATA_GAP(DATA, LOW, true, DEGRADE,
+            "A bar series has intervals missing in market hours that no fallback source could fill.",
+            "Check the market-data sources' history; Keel uses the bars it has and marks the series."),
     RECONCILIATION_MISMATCH(DATA, HIGH, false, MANUAL,
             "The broker's positions or cash differ from what the journal expects beyond tolerance.",
             "Compare 'keel broker positions' with 'keel tx show'; resolve the difference before trading resumes."),

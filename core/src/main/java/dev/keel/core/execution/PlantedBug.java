@@ -17,5 +17,7 @@ public enum PlantedBug {
     /** Law 6: start-up recovery skips transactions left in progress. */
     NO_TERMINAL_STATE_AFTER_CRASH,
     /** Law 8: the terminal state is journaled without its notification. */
-    SKIP_NOTIFICATION
+    SKIP_NOTIFICATION,
+    /** Law 12: the first quote any market-data source answers is trusted, unchecked. */
+    TRUST_EVERY_QUOTE
 }

@@ -7,6 +7,7 @@ import dev.keel.core.journal.OrderFailed;
 import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderLookedUp;
 import dev.keel.core.journal.OrderUpdated;
+import dev.keel.core.journal.PlanInputsRecorded;
 import dev.keel.core.journal.ReconciliationRecorded;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionEvent;
@@ -24,6 +25,7 @@ import java.util.Map;
  */
 public final class TransactionView {
     private TransactionStarted started;
+    private PlanInputsRecorded planInputs;
     private final Map<String, OrderTrack> orders = new LinkedHashMap<>();
     private BuysSized buysSized;
     private ReconciliationRecorded reconciliation;
@@ -54,11 +56,17 @@ public final class TransactionView {
             case ReconciliationRecorded e -> reconciliation = e;
             case TransactionEnded e -> ended = e;
             case TransactionResumed e -> resumes++;
+            case PlanInputsRecorded e -> planInputs = e;
         }
     }
 
     public TransactionStarted started() {
         return started;
+    }
+
+    /** What the plan was computed from; null for a transaction journaled before it was recorded, or aborted. */
+    public PlanInputsRecorded planInputs() {
+        return planInputs;
     }
 
     public OrderTrack order(String clientOrderId) {

@@ -1,5 +1,6 @@
 package dev.keel.core.rebalance;
 
+import dev.keel.core.marketdata.CheckedQuote;
 import dev.keel.core.model.Money;
 import dev.keel.core.model.PlannedOrder;
 import dev.keel.core.model.Symbol;
@@ -34,6 +35,10 @@ final class PlanTable {
                 percent(plan.turnover())));
         for (Skipped s : plan.skipped()) {
             out.append(String.format(Locale.ROOT, "Skipped %s: %s (%s)\n", s.symbol(), s.detail(), s.reason()));
+        }
+        for (CheckedQuote q : plan.degraded()) {
+            out.append(String.format(Locale.ROOT, "Priced on fallback data (DEGRADED) %s: %s quote, %s old; %s\n",
+                    q.symbol(), q.source(), q.age(), q.describeProblems()));
         }
         return out.toString();
     }

@@ -1,5 +1,7 @@
 package dev.keel.core.rebalance;
 
+import dev.keel.core.marketdata.CheckedQuote;
+import dev.keel.core.marketdata.Trust;
 import dev.keel.core.model.Money;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.PlannedOrder;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * What a rebalance would do to an account, computed from one snapshot and one set of quotes; a value, nothing is
@@ -29,11 +33,13 @@ import java.util.Optional;
  * @param buys            buys by symbol, legs {@code buy-SYMBOL}, as planned before the sells ran
  * @param skipped         trades left out, by symbol
  * @param turnover        sum of |trade| over equity
+ * @param pricing         each symbol's quote as the market-data chain judged it, by symbol; empty when the plan was
+ *                        made from bare quotes
  */
 public record RebalancePlan(String accountId, Instant asOf, TargetAllocation target, BigDecimal cash,
                             BigDecimal equity, BigDecimal investable, List<Line> lines, boolean rebalanceNeeded,
                             List<PlannedOrder> sells, List<PlannedOrder> buys, List<Skipped> skipped,
-                            BigDecimal turnover) {
+                            BigDecimal turnover, SortedMap<Symbol, CheckedQuote> pricing) {
 
     public RebalancePlan {
         Objects.requireNonNull(accountId, "accountId");
@@ -47,6 +53,21 @@ public record RebalancePlan(String accountId, Instant asOf, TargetAllocation tar
         sells = List.copyOf(sells);
         buys = List.copyOf(buys);
         skipped = List.copyOf(skipped);
+        pricing = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(pricing));
+    }
+
+    /** A plan made from bare quotes, without the market-data chain's judgement. */
+    public RebalancePlan(String accountId, Instant asOf, TargetAllocation target, BigDecimal cash, BigDecimal equity,
+                         BigDecimal investable, List<Line> lines, boolean rebalanceNeeded, List<PlannedOrder> sells,
+                         List<PlannedOrder> buys, List<Skipped> skipped, BigDecimal turnover) {
+        this(accountId, asOf, target, cash, equity, investable, lines, rebalanceNeeded, sells, buys, skipped, turnover,
+                new TreeMap<>());
+    }
+
+    /** The symbols valued and traded on a fallback source's quote (DEGRADED), by symbol. */
+    public List<CheckedQuote> degraded() {
+        return pricing.values().stream().filter(q -> q.trust() == Trust.DEGRADED)
+                .filter(q -> line(q.symbol()).map(Line::quoted).orElse(false)).toList();
     }
 
     /**

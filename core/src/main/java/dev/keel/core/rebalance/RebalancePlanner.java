@@ -1,5 +1,7 @@
 package dev.keel.core.rebalance;
 
+import dev.keel.core.marketdata.CheckedQuote;
+import dev.keel.core.marketdata.Trust;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.Money;
 import dev.keel.core.model.OrderSpec;
@@ -25,7 +27,8 @@ import java.util.TreeSet;
  *
  * <p>Holdings are valued at quote mid. Sells are sized on the bid and buys on the ask, so the plan never counts
  * on more cash than the trades will free or spend less than they cost. A symbol without a usable quote is valued
- * at the broker's price, listed as skipped and not traded.
+ * at the broker's price, listed as skipped with its catalog code and not traded: an order is never sized on data
+ * Keel does not trust.
  */
 public final class RebalancePlanner {
     private final Duration maxQuoteAge;
@@ -48,7 +51,40 @@ public final class RebalancePlanner {
         this.maxQuoteAge = maxQuoteAge;
     }
 
+    /** Plans on bare quotes: each is used when present, positive, not crossed and young enough. */
     public RebalancePlan plan(AccountSnapshot account, Map<Symbol, Quote> quotes, TargetAllocation target) {
+        return plan(account, quotes, Map.of(), target, Map.of());
+    }
+
+    /**
+     * Plans on quotes the market-data chain judged: a TRUSTED quote is used, a DEGRADED one only when
+     * {@code allowDegraded}, and every other symbol is skipped with the code of its most telling failed check
+     * (QUOTE_MISSING, QUOTE_STALE or QUOTE_OUTLIER). The plan keeps every judgement in {@link RebalancePlan#pricing()}.
+     */
+    public RebalancePlan plan(AccountSnapshot account, Map<Symbol, CheckedQuote> checked, TargetAllocation target,
+                              boolean allowDegraded) {
+        Map<Symbol, Quote> quotes = new TreeMap<>();
+        Map<Symbol, Skipped> refused = new TreeMap<>();
+        checked.forEach((symbol, q) -> {
+            if (q.usable(allowDegraded)) {
+                quotes.put(symbol, q.quote());
+            } else {
+                refused.put(symbol, refusal(q));
+            }
+        });
+        return plan(account, quotes, refused, target, checked);
+    }
+
+    private static Skipped refusal(CheckedQuote q) {
+        String detail = q.trust() == Trust.DEGRADED
+                ? "only fallback data (" + q.source() + ", " + q.age() + " old) and market-data.allow-degraded is"
+                        + " false: " + q.describeProblems()
+                : "no trusted quote: " + q.describeProblems();
+        return new Skipped(q.symbol(), SkipReason.of(q.code()), null, null, detail);
+    }
+
+    private RebalancePlan plan(AccountSnapshot account, Map<Symbol, Quote> quotes, Map<Symbol, Skipped> refused,
+                               TargetAllocation target, Map<Symbol, CheckedQuote> pricing) {
         SortedSet<Symbol> symbols = new TreeSet<>(target.weights().keySet());
         for (Position p : account.positions()) {
             if (p.quantity().signum() > 0) {
@@ -63,7 +99,7 @@ public final class RebalancePlanner {
         BigDecimal equity = account.cash();
         for (Symbol s : symbols) {
             Quote quote = quotes.get(s);
-            Skipped problem = quoteProblem(s, quote, account);
+            Skipped problem = refused.containsKey(s) ? refused.get(s) : quoteProblem(s, quote, account);
             BigDecimal price;
             if (problem == null) {
                 usable.put(s, quote);
@@ -107,7 +143,7 @@ public final class RebalancePlanner {
         skipped.sort((a, b) -> a.symbol().compareTo(b.symbol()));
         BigDecimal traded = RebalancePlan.sum(sells).add(RebalancePlan.sum(buys));
         return new RebalancePlan(account.accountId(), account.asOf(), target, account.cash(), equity, investable,
-                lines, needed, sells, buys, skipped, Money.ratio(traded, equity));
+                lines, needed, sells, buys, skipped, Money.ratio(traded, equity), new TreeMap<>(pricing));
     }
 
     private Skipped quoteProblem(Symbol symbol, Quote quote, AccountSnapshot account) {

@@ -16,14 +16,17 @@ import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.LastRebalanceMoved;
 import dev.keel.core.journal.NotificationQueued;
+import dev.keel.core.journal.PlanInputsRecorded;
 import dev.keel.core.journal.ReconciliationRecorded;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionStarted;
+import dev.keel.core.marketdata.CheckedQuote;
+import dev.keel.core.marketdata.QuoteChain;
+import dev.keel.core.marketdata.Trust;
 import dev.keel.core.notify.Outbox;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.MarketClock;
 import dev.keel.core.model.PlannedOrder;
-import dev.keel.core.model.Quote;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.model.TransactionStatus;
@@ -40,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -52,6 +56,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every step reads the transaction's folded state first, so {@link #resume} after a crash runs the same code and
  * skips what the journal says is done. The caller holds the account's lock.
+ *
+ * <p>The targets are the account's own or fetched whole from its allocation source first (a failure ABORTS the
+ * run); prices come from the account's {@link QuoteChain}, and a symbol without a quote Keel trusts is skipped with
+ * a typed error. What the plan was computed from is journaled with its start ({@link PlanInputsRecorded}).
  */
 public final class RebalanceSaga {
     private static final Logger LOG = LoggerFactory.getLogger(RebalanceSaga.class);
@@ -64,22 +72,34 @@ public final class RebalanceSaga {
     private final RebalancePlanner planner;
     private final Clock clock;
     private final ProgressListener progress;
+    private final QuoteChain quotes;
 
+    /** A saga pricing on the broker's live quotes alone ({@link QuoteChain#live}). */
     public RebalanceSaga(Journal journal, Outbox outbox, OrderExecutor executor, RebalancePlanner planner,
                          Clock clock, ProgressListener progress) {
+        this(journal, outbox, executor, planner, clock, progress, QuoteChain.live(executor.gateway(), clock));
+    }
+
+    /**
+     * @param quotes the account's market-data chain; it remembers last good prices, so it should outlive one run
+     */
+    public RebalanceSaga(Journal journal, Outbox outbox, OrderExecutor executor, RebalancePlanner planner,
+                         Clock clock, ProgressListener progress, QuoteChain quotes) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.progress = Objects.requireNonNull(progress, "progress");
+        this.quotes = Objects.requireNonNull(quotes, "quotes");
     }
 
-    /** Pre-flight and plan only; nothing is journaled or sent. */
+    /** Pre-flight and plan only; nothing is journaled or sent (the allocation source is asked, though). */
     public RebalancePlan dryRun(RebalanceAccount account) {
+        TargetAllocation target = account.currentTarget();
         Broker broker = executor.gateway().broker();
         AccountSnapshot snapshot = executor.gateway().read(broker::account);
-        return planner.plan(snapshot, quotes(account, snapshot), account.target());
+        return plan(snapshot, target);
     }
 
     /** Runs a new rebalance of {@code account} as transaction {@code ctx.txId()}. */
@@ -94,6 +114,7 @@ public final class RebalanceSaga {
                 throw new KeelException(ErrorCode.BROKER_UNAVAILABLE, "the broker's circuit breaker is open",
                         ctx.errorContext(), null);
             }
+            TargetAllocation target = account.currentTarget();
             Broker broker = executor.gateway().broker();
             snapshot = executor.gateway().read(broker::account);
             MarketClock market = executor.gateway().read(broker::clock);
@@ -106,7 +127,7 @@ public final class RebalanceSaga {
             if (!check.agrees()) {
                 return mismatch(ledger, OPERATION, snapshot, check);
             }
-            plan = planner.plan(snapshot, quotes(account, snapshot), account.target());
+            plan = plan(snapshot, target);
         } catch (KeelException e) {
             return abort(ledger, account, List.of(), null, BigDecimal.ZERO, e.code(), e.getMessage());
         }
@@ -120,8 +141,8 @@ public final class RebalanceSaga {
             return abort(ledger, account, plan.orders(), snapshot, plan.cashReserve(),
                     ErrorCode.RISK_LIMIT_EXCEEDED, risk.summary());
         }
-        ledger.record(new TransactionStarted(ctx.txId(), ctx.accountId(), OPERATION, ctx.correlationId(),
-                plan.orders(), snapshot, plan.cashReserve(), clock.instant()));
+        ledger.recordAll(List.of(new TransactionStarted(ctx.txId(), ctx.accountId(), OPERATION, ctx.correlationId(),
+                plan.orders(), snapshot, plan.cashReserve(), clock.instant()), inputs(ctx, account, plan)));
         return run(ledger, account, plan);
     }
 
@@ -138,7 +159,7 @@ public final class RebalanceSaga {
         BigDecimal equity = before.equity();
         List<PlannedOrder> sells = s.targetOrders().stream().filter(o -> o.spec().side() == Side.SELL).toList();
         List<PlannedOrder> buys = s.targetOrders().stream().filter(o -> o.spec().side() == Side.BUY).toList();
-        RebalancePlan plan = new RebalancePlan(s.accountId(), before.asOf(), account.target(), before.cash(),
+        RebalancePlan plan = new RebalancePlan(s.accountId(), before.asOf(), plannedTarget(account, ledger), before.cash(),
                 equity, equity.subtract(s.cashReserve()), List.of(), true, sells, buys, List.of(), BigDecimal.ZERO);
         return run(ledger, account, plan);
     }
@@ -182,7 +203,7 @@ public final class RebalanceSaga {
         Reconciliation reconciliation;
         try {
             AccountSnapshot after = executor.gateway().read(executor.gateway().broker()::account);
-            reconciliation = Reconciler.reconcile(account.target().weights(), account.target().driftThreshold(),
+            reconciliation = Reconciler.reconcile(plan.target().weights(), plan.target().driftThreshold(),
                     ledger.view().started().before(), ledger.view().orders(), after);
             ledger.record(new ReconciliationRecorded(ctx.txId(), ctx.accountId(), reconciliation.lines(),
                     reconciliation.withinTolerance(), clock.instant()));
@@ -288,18 +309,49 @@ public final class RebalanceSaga {
         return new RebalanceOutcome(ctx.txId(), status, null, List.of(), null, code, message, notes);
     }
 
-    private Map<Symbol, Quote> quotes(RebalanceAccount account, AccountSnapshot snapshot) {
-        TreeSet<Symbol> symbols = new TreeSet<>(account.target().weights().keySet());
+    /** Plans on the chain's judgement of every symbol targeted or held; untrusted ones are skipped, typed. */
+    private RebalancePlan plan(AccountSnapshot snapshot, TargetAllocation target) {
+        Set<Symbol> symbols = new TreeSet<>(target.weights().keySet());
         snapshot.positions().forEach(p -> symbols.add(p.symbol()));
-        Map<Symbol, Quote> quotes = new TreeMap<>();
-        for (Symbol s : symbols) {
-            try {
-                quotes.put(s, executor.gateway().read(() -> executor.gateway().broker().quote(s)));
-            } catch (BrokerException e) {
-                LOG.warn("no quote for {}: {}; the planner skips it", s, e.code());
+        Map<Symbol, CheckedQuote> checked = quotes.quotes(symbols);
+        for (CheckedQuote q : checked.values()) {
+            if (q.trust() != Trust.TRUSTED) {
+                LOG.warn("{} quote {}{}: {}", q.symbol(), q.trust(), q.source() == null ? "" : " from " + q.source(),
+                        q.describeProblems());
             }
         }
-        return quotes;
+        return planner.plan(snapshot, checked, target, quotes.policy().allowDegraded());
+    }
+
+    /** The targets a resumed transaction was planned on: journaled with its start, else (older journals) the account's. */
+    private static TargetAllocation plannedTarget(RebalanceAccount account, TransactionLedger ledger) {
+        PlanInputsRecorded inputs = ledger.view().planInputs();
+        if (inputs == null) {
+            if (account.target() == null) {
+                throw new IllegalStateException("transaction " + ledger.context().txId() + " has no journaled targets"
+                        + " and account " + account.accountId() + " has none configured");
+            }
+            return account.target();
+        }
+        TargetAllocation.Builder target = TargetAllocation.builder().driftThreshold(inputs.driftThreshold())
+                .minTrade(inputs.minTrade()).cashBuffer(inputs.cashBuffer());
+        inputs.weights().forEach((symbol, weight) -> target.weight(Symbol.of(symbol), weight));
+        return target.build();
+    }
+
+    private PlanInputsRecorded inputs(OperationContext ctx, RebalanceAccount account, RebalancePlan plan) {
+        Map<String, BigDecimal> weights = new TreeMap<>();
+        plan.target().weights().forEach((symbol, weight) -> weights.put(symbol.value(), weight));
+        List<PlanInputsRecorded.Price> prices = new ArrayList<>();
+        for (CheckedQuote q : plan.pricing().values()) {
+            prices.add(new PlanInputsRecorded.Price(q.symbol().value(), q.source(), q.trust(),
+                    q.quote() == null ? null : q.quote().bid(), q.quote() == null ? null : q.quote().ask(),
+                    q.quote() == null ? null : q.quote().at(), q.checkedAt(), q.reference(),
+                    q.problems().stream().map(Object::toString).toList()));
+        }
+        return new PlanInputsRecorded(ctx.txId(), ctx.accountId(), account.targetSource(), weights,
+                plan.target().driftThreshold(), plan.target().minTrade(), plan.target().cashBuffer(), prices,
+                clock.instant());
     }
 
     private NotificationQueued notification(OperationContext ctx, TransactionStatus status, String message,
@@ -330,6 +382,9 @@ public final class RebalanceSaga {
         notes.append(ok).append(" of ").append(results.size()).append(" orders filled");
         for (Skipped s : plan.skipped()) {
             notes.append("; skipped ").append(s.symbol()).append(": ").append(s.detail());
+        }
+        for (CheckedQuote q : plan.degraded()) {
+            notes.append("; priced on fallback data: ").append(q.symbol()).append(" (").append(q.source()).append(')');
         }
         if (reconciliation != null) {
             notes.append(reconciliation.withinTolerance() ? "; every symbol within drift threshold"

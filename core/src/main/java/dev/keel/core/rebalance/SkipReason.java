@@ -9,12 +9,23 @@ public enum SkipReason {
     /** No quote for the symbol: nothing is sized without a price. */
     QUOTE_MISSING(ErrorCode.QUOTE_MISSING),
     /** The quote is not sane (zero, negative or crossed) or older than allowed. */
-    QUOTE_STALE(ErrorCode.QUOTE_STALE);
+    QUOTE_STALE(ErrorCode.QUOTE_STALE),
+    /** The quote is implausible: too far from the last good price, or its spread too wide. */
+    QUOTE_OUTLIER(ErrorCode.QUOTE_OUTLIER);
 
     private final ErrorCode code;
 
     SkipReason(ErrorCode code) {
         this.code = code;
+    }
+
+    /** The reason that carries {@code code}: a market-data code, anything else reads as a missing quote. */
+    static SkipReason of(ErrorCode code) {
+        return switch (code) {
+            case QUOTE_STALE -> QUOTE_STALE;
+            case QUOTE_OUTLIER -> QUOTE_OUTLIER;
+            default -> QUOTE_MISSING;
+        };
     }
 
     /** The catalog code for a data problem, or null when the skip is an ordinary planning rule. */

@@ -109,7 +109,7 @@ public abstract class JournalContractTest {
         journal.append(started("tx-a", "acct-1", T0));
         journal.append(started("tx-b", "acct-1", T0));
         journal.append(started("tx-c", "acct-2", T0));
-        List<JournalEvent> notes = JournalSamples.everyType("tx-n", "acct-1").subList(11, 13);
+        List<JournalEvent> notes = JournalSamples.everyType("tx-n", "acct-1").subList(12, 14);
         journal.appendAll(notes);
         journal.append(ended("tx-b", "acct-1", TransactionStatus.COMPLETED, T0.plusSeconds(5)));
 

@@ -3,6 +3,7 @@ package dev.keel.core.journal;
 import dev.keel.core.broker.Delivery;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.Severity;
+import dev.keel.core.marketdata.Trust;
 import dev.keel.core.model.Money;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderState;
@@ -41,6 +42,20 @@ public final class JournalSamples {
                 new BigDecimal("250.00"), at);
     }
 
+    /** What a plan was computed from: configured targets, one trusted, one degraded and one untrusted quote. */
+    public static PlanInputsRecorded planInputs(String txId, String accountId, Instant at) {
+        return new PlanInputsRecorded(txId, accountId, "config", java.util.Map.of("TLT", new BigDecimal("0.40"),
+                "VTI", new BigDecimal("0.60")), new BigDecimal("0.05"), new BigDecimal("10.00"),
+                new BigDecimal("0.01"), List.of(
+                new PlanInputsRecorded.Price("GLD", null, Trust.UNTRUSTED, null, null, null, at, null,
+                        List.of("live MISSING: could not be asked: QUOTE_MISSING")),
+                new PlanInputsRecorded.Price("TLT", "delayed", Trust.DEGRADED, new BigDecimal("89.9910"),
+                        new BigDecimal("90.0090"), at.minusSeconds(900), at, new BigDecimal("90.0000"),
+                        List.of("live STALE: quote is PT2M old, more than the PT15S allowed")),
+                new PlanInputsRecorded.Price("VTI", "live", Trust.TRUSTED, new BigDecimal("274.9725"),
+                        new BigDecimal("275.0275"), at, at, new BigDecimal("1E+2"), List.of())), at);
+    }
+
     public static TransactionEnded ended(String txId, String accountId, TransactionStatus status, Instant at) {
         boolean ok = status == TransactionStatus.COMPLETED;
         return new TransactionEnded(txId, accountId, status, ok ? null : ErrorCode.ORDER_REJECTED,
@@ -59,6 +74,7 @@ public final class JournalSamples {
         String coid = txId + "-buy-TLT";
         return List.of(
                 started(txId, accountId, at),
+                planInputs(txId, accountId, at),
                 intent(txId, accountId, "buy-TLT", at.plusMillis(1)),
                 new OrderAttemptFailed(txId, accountId, coid, 1, ErrorCode.BROKER_TIMEOUT, Delivery.AMBIGUOUS, null,
                         "read timed out", null, at.plusMillis(2)),
