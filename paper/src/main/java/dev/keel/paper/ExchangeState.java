@@ -29,6 +29,8 @@ final class ExchangeState {
     Instant processedUpTo;
     /** The next random-walk step, null when prices are fixed. */
     Instant nextStepAt;
+    /** The price path since the exchange was opened (memory only): delayed quotes and bars. */
+    final PriceTape tape;
 
     ExchangeState(PaperConfig config, Market market, FaultPlan plan, Instant processedUpTo, Instant nextStepAt) {
         this.config = config;
@@ -36,6 +38,7 @@ final class ExchangeState {
         this.plan = plan;
         this.processedUpTo = processedUpTo;
         this.nextStepAt = nextStepAt;
+        this.tape = new PriceTape(market.mids(), processedUpTo);
     }
 
     /** A fresh exchange from the config, starting at {@code now}. */

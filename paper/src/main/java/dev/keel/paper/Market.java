@@ -52,9 +52,11 @@ final class Market {
     /** The quote of a known symbol at {@code at}; null for an unknown one. */
     Quote quote(Symbol symbol, Instant at) {
         BigDecimal mid = mids.get(symbol);
-        if (mid == null) {
-            return null;
-        }
+        return mid == null ? null : quote(symbol, mid, at);
+    }
+
+    /** The quote around {@code mid}, the exchange's spread wide, taken at {@code at}. */
+    Quote quote(Symbol symbol, BigDecimal mid, Instant at) {
         BigDecimal half = mid.multiply(halfSpread);
         return new Quote(symbol, Money.price(mid.subtract(half)), Money.price(mid.add(half)), at);
     }

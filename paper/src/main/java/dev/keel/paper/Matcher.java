@@ -29,6 +29,7 @@ final class Matcher {
             state.processedUpTo = t;
             if (t.equals(state.nextStepAt)) {
                 state.market.step();
+                state.tape.recordAll(state.market.mids(), t);
                 state.nextStepAt = ExchangeState.stepAfter(state.config, t);
             }
             if (hours.isClose(t)) {

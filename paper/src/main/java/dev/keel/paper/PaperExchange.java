@@ -66,6 +66,14 @@ public final class PaperExchange implements AutoCloseable {
         return new PaperBroker(this, accountId);
     }
 
+    /**
+     * The exchange's market-data feed: delayed quotes, the last close and bars from its price path, apart from the
+     * broker API (no faults, not counted).
+     */
+    public PaperMarketData marketData() {
+        return new PaperMarketData(this, config.marketHours());
+    }
+
     /** Every order the exchange ever created, in creation order, as it stands now. For tests and simulation. */
     public List<ExchangeOrderLogEntry> orderLog() {
         return observe(() -> state.orders().stream().map(PaperOrder::toLogEntry).toList());
@@ -84,6 +92,7 @@ public final class PaperExchange implements AutoCloseable {
         }
         observe(() -> {
             state.market.setMid(symbol, mid);
+            state.tape.record(symbol, clock.instant(), state.market.mid(symbol));
             matcher.matchAll(clock.instant());
             return null;
         });
@@ -238,6 +247,11 @@ public final class PaperExchange implements AutoCloseable {
         } finally {
             save();
         }
+    }
+
+    /** A market-data read of the state at the clock's now, under the lock, after doing what is due. */
+    <T> T marketRead(java.util.function.BiFunction<ExchangeState, Instant, T> read) {
+        return observe(() -> read.apply(state, clock.instant()));
     }
 
     /** Runs a test hook under the lock, after doing what is due, and saves what it changed. */
