@@ -5,6 +5,7 @@ import dev.keel.app.config.BreakerSettings;
 import dev.keel.app.config.ChannelConfig;
 import dev.keel.app.config.FaultSettings;
 import dev.keel.app.config.KeelConfig;
+import dev.keel.app.config.MarketDataSettings;
 import dev.keel.app.config.PaperSettings;
 import dev.keel.app.config.RetrySettings;
 import java.math.BigDecimal;
@@ -36,11 +37,14 @@ final class ConfigSummary {
                 .row("risk", "max turnover " + config.risk().maxTurnover().toPlainString() + ", max order "
                         + config.risk().maxOrder().toPlainString())
                 .row("notifications", config.notifications().stream().map(ConfigSummary::channel)
-                        .collect(Collectors.joining(", "))));
+                        .collect(Collectors.joining(", ")))
+                .row("market data", marketData(config.marketData())));
         output.line("");
         Table accounts = new Table("ACCOUNT", "TARGETS", "DRIFT", "MIN TRADE", "CASH BUFFER");
         for (AccountConfig a : config.accounts()) {
-            accounts.row(a.id(), pairs(a.targets()), a.driftThreshold(), a.minTrade(), a.cashBuffer());
+            accounts.row(a.id(), a.allocation() == null ? pairs(a.targets()) : "from " + a.allocation().url()
+                    + " (timeout " + format(a.allocation().timeout()) + ")", a.driftThreshold(), a.minTrade(),
+                    a.cashBuffer());
         }
         output.table(accounts);
         PaperSettings paper = config.broker().paper();
@@ -62,6 +66,13 @@ final class ConfigSummary {
         }
         return "paper, seed " + p.seed() + ", latency " + format(p.latency()) + ", cash " + p.cash().toPlainString()
                 + ", " + p.positions().size() + " positions, " + p.prices().size() + " prices, state " + p.state();
+    }
+
+    private static String marketData(MarketDataSettings m) {
+        return m.sources().stream().map(s -> s.kind().wire() + (s.delay() == null ? "" : " " + format(s.delay()))
+                + " (max age " + format(s.maxAge()) + ")").collect(Collectors.joining(" > "))
+                + "; outlier " + m.outlier().toPlainString() + ", max spread " + m.maxSpread().toPlainString()
+                + ", degraded data " + (m.allowDegraded() ? "allowed" : "refused");
     }
 
     private static String channel(ChannelConfig c) {

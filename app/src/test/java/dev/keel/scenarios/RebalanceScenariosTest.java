@@ -51,7 +51,7 @@ class RebalanceScenariosTest {
 
             assertThat(outcome.status()).isEqualTo(TransactionStatus.COMPLETED);
             assertThat(h.eventKinds(outcome.txId())).containsExactly(
-                    "TransactionStarted",
+                    "TransactionStarted", "PlanInputsRecorded",
                     "OrderIntentRecorded", "OrderUpdated",
                     "BuysSized",
                     "OrderIntentRecorded", "OrderUpdated",

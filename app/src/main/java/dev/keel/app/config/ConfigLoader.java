@@ -83,9 +83,10 @@ public final class ConfigLoader {
         BreakerSettings breaker = SettingsReader.breaker(top.field("circuit-breaker"));
         RiskSettings risk = SettingsReader.risk(top.field("risk"));
         List<ChannelConfig> channels = SettingsReader.channels(top.field("notifications"), base);
+        MarketDataSettings marketData = MarketDataReader.marketData(top.field("market-data"));
         top.finish();
         problems.throwIfAny();
-        return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, channels);
+        return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, channels, marketData);
     }
 
     /** The built-in demo configuration, its files in {@code dataDir}. */

@@ -121,6 +121,17 @@ final class Field {
         return wrong("a whole number");
     }
 
+    /** A YAML boolean, {@code true} or {@code false}; a quoted "true" is refused like a quoted number. */
+    Boolean bool(Boolean fallback) {
+        if (!present()) {
+            return fallback;
+        }
+        if (node instanceof Scalar s && s.type() == Scalar.Type.BOOLEAN) {
+            return Boolean.valueOf(s.text());
+        }
+        return wrong("true or false");
+    }
+
     /** A duration: {@code 20ms}, {@code 1s}, {@code 5m}, {@code 1h}; {@code positive} refuses {@code 0s}. */
     Duration duration(Duration fallback, boolean positive) {
         if (!present()) {

@@ -18,10 +18,11 @@ import java.util.Optional;
  * @param circuitBreaker circuit breaker around broker calls
  * @param risk           limits a plan must keep before anything is sent
  * @param notifications  at least one channel; default: the console
+ * @param marketData     price sources and their checks; default {@link MarketDataSettings#DEFAULTS}
  */
 public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
                          RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
-                         List<ChannelConfig> notifications) {
+                         List<ChannelConfig> notifications, MarketDataSettings marketData) {
     /** The journal when the file names none: {@value}, relative to the working directory. */
     public static final String DEFAULT_JOURNAL = "sqlite:keel-data/keel.db";
 
@@ -32,11 +33,20 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(circuitBreaker, "circuitBreaker");
         Objects.requireNonNull(risk, "risk");
+        Objects.requireNonNull(marketData, "marketData");
         accounts = List.copyOf(accounts);
         notifications = List.copyOf(notifications);
         if (accounts.isEmpty()) {
             throw new IllegalArgumentException("accounts must hold at least 1 account, but was empty");
         }
+    }
+
+    /** A configuration with the default market-data settings. */
+    public KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
+                      RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
+                      List<ChannelConfig> notifications) {
+        this(source, journalUrl, broker, accounts, retry, circuitBreaker, risk, notifications,
+                MarketDataSettings.DEFAULTS);
     }
 
     /** The account with this id. */

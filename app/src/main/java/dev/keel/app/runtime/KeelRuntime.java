@@ -4,6 +4,10 @@ import dev.keel.app.config.AccountConfig;
 import dev.keel.app.config.BrokerConfig;
 import dev.keel.app.config.ChannelConfig;
 import dev.keel.app.config.KeelConfig;
+import dev.keel.app.config.MarketDataSettings;
+import dev.keel.app.allocation.HttpAllocationSource;
+import dev.keel.core.allocation.AllocationValidator;
+import dev.keel.core.allocation.GuardedAllocationSource;
 import dev.keel.core.broker.Broker;
 import dev.keel.core.engine.AccountRuntime;
 import dev.keel.core.engine.Engine;
@@ -14,6 +18,8 @@ import dev.keel.core.execution.BrokerGateway;
 import dev.keel.core.execution.ExecutionSettings;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.journal.Journal;
+import dev.keel.core.marketdata.BrokerQuoteSource;
+import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.notify.ConsoleChannel;
 import dev.keel.core.notify.FileChannel;
@@ -24,6 +30,7 @@ import dev.keel.core.rebalance.TargetAllocation;
 import dev.keel.core.risk.RiskLimits;
 import dev.keel.core.time.Sleeper;
 import dev.keel.paper.PaperExchange;
+import dev.keel.paper.PaperMarketData;
 import dev.keel.store.Journals;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -36,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +60,7 @@ public final class KeelRuntime implements AutoCloseable {
     private final PaperExchange paper;
     private final Map<String, Broker> brokers = new LinkedHashMap<>();
     private final Map<String, BrokerGateway> gateways = new LinkedHashMap<>();
+    private final List<HttpAllocationSource> allocationClients = new ArrayList<>();
     private final Outbox outbox;
     private final Engine engine;
 
@@ -76,15 +85,45 @@ public final class KeelRuntime implements AutoCloseable {
                 brokers.put(a.id(), b);
                 gateways.put(a.id(), gateway);
                 OrderExecutor executor = new OrderExecutor(gateway, settings, clock, sleeper, random.split());
-                accounts.add(new AccountRuntime(account(a, config), executor));
+                RebalanceAccount account = a.allocation() == null ? account(a, config)
+                        : new RebalanceAccount(a.id(), null, risk(config), allocation(a, clock, sleeper, random));
+                accounts.add(new AccountRuntime(account, executor, marketData(config.marketData(), gateway, clock)));
             }
             this.outbox = Outbox.builder(journal, clock, random.split()).channels(channels(config, console)).build();
             this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, random.split()),
                     Engine.DEFAULT_LOCK_TIMEOUT);
         } catch (RuntimeException e) {
+            allocationClients.forEach(HttpAllocationSource::close);
             journal.close();
             throw e;
         }
+    }
+
+    /** The account's price sources in the configured order, the paper exchange's feed behind the fallbacks. */
+    private QuoteChain marketData(MarketDataSettings settings, BrokerGateway gateway, Clock clock) {
+        PaperMarketData feed = paper.marketData();
+        QuoteChain.Builder chain = QuoteChain.builder(clock).policy(settings.policy(feed.session()));
+        for (MarketDataSettings.Source source : settings.sources()) {
+            chain.source(switch (source.kind()) {
+                case LIVE -> new BrokerQuoteSource(gateway);
+                case DELAYED -> feed.delayed(source.delay());
+                case LAST_CLOSE -> feed.lastClose();
+            }, source.maxAge());
+        }
+        return chain.build();
+    }
+
+    /** The account's allocation service behind its retry policy and circuit breaker. */
+    private GuardedAllocationSource allocation(AccountConfig a, Clock clock, Sleeper sleeper,
+                                               SplittableRandom random) {
+        var settings = a.allocation();
+        TreeSet<Symbol> universe = new TreeSet<>();
+        settings.symbols().forEach(s -> universe.add(Symbol.of(s)));
+        HttpAllocationSource http = new HttpAllocationSource(a.id(), settings.url(), settings.timeout(),
+                new AllocationValidator(a.driftThreshold(), a.minTrade(), a.cashBuffer(), universe));
+        allocationClients.add(http);
+        return new GuardedAllocationSource(http, settings.retry().policy(),
+                settings.circuitBreaker().policy().create("allocation:" + a.id(), clock), sleeper, random.split());
     }
 
     /** Production wiring: the system clock and a real sleeper; jitter seeded from the paper seed or the system. */
@@ -141,6 +180,7 @@ public final class KeelRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        allocationClients.forEach(HttpAllocationSource::close);
         try {
             if (paper != null) {
                 paper.close();
@@ -156,9 +196,11 @@ public final class KeelRuntime implements AutoCloseable {
         for (Map.Entry<String, BigDecimal> w : a.targets().entrySet()) {
             target.weight(Symbol.of(w.getKey()), w.getValue());
         }
-        RiskLimits risk = RiskLimits.builder().maxTurnover(config.risk().maxTurnover())
-                .maxOrder(config.risk().maxOrder()).build();
-        return new RebalanceAccount(a.id(), target.build(), risk);
+        return new RebalanceAccount(a.id(), target.build(), risk(config));
+    }
+
+    static RiskLimits risk(KeelConfig config) {
+        return RiskLimits.builder().maxTurnover(config.risk().maxTurnover()).maxOrder(config.risk().maxOrder()).build();
     }
 
     static List<NotificationChannel> channels(KeelConfig config, PrintStream console) {
