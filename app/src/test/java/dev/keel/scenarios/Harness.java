@@ -89,6 +89,12 @@ final class Harness implements AutoCloseable {
                 Duration.ofSeconds(2), Duration.ofMinutes(2), Duration.ofMillis(250), Duration.ofSeconds(5));
     }
 
+    /** Builds the account's market-data chain over its gateway; null prices on live quotes alone. */
+    java.util.function.Function<BrokerGateway, dev.keel.core.marketdata.QuoteChain> marketData;
+
+    /** Where the account's targets come from; null for {@link #allWeather()}. */
+    dev.keel.core.rebalance.AllocationSource allocation;
+
     /** Wraps the exchange's broker view, e.g. to crash the engine at a chosen call. */
     java.util.function.UnaryOperator<dev.keel.core.broker.Broker> brokerDecorator = b -> b;
 
@@ -114,8 +120,11 @@ final class Harness implements AutoCloseable {
     }
 
     Engine engine() {
-        RebalanceAccount account = new RebalanceAccount(ACCOUNT, allWeather(), RiskLimits.DEFAULTS);
-        return new Engine(journal, List.of(new AccountRuntime(account, executor())), outbox(), clock,
+        RebalanceAccount account = allocation == null ? new RebalanceAccount(ACCOUNT, allWeather(), RiskLimits.DEFAULTS)
+                : new RebalanceAccount(ACCOUNT, null, RiskLimits.DEFAULTS, allocation);
+        OrderExecutor executor = executor();
+        return new Engine(journal, List.of(new AccountRuntime(account, executor,
+                marketData == null ? null : marketData.apply(executor.gateway()))), outbox(), clock,
                 () -> "tx-" + txCounter.incrementAndGet(), Duration.ZERO);
     }
 
