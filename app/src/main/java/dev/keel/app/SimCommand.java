@@ -88,6 +88,9 @@ final class SimCommand implements Callable<Integer> {
         Table outcomes = new Table("TERMINAL STATE", "TRANSACTIONS");
         s.outcomes().forEach((k, v) -> outcomes.row(k, Long.toString(v)));
         output.table(outcomes);
+        Table marketData = new Table("MARKET DATA", "QUOTES");
+        s.marketData().forEach((k, v) -> marketData.row(k, Long.toString(v)));
+        output.table(marketData);
         if (s.passed()) {
             output.line("Every law held in every scenario.");
             return;

@@ -12,10 +12,14 @@ import dev.keel.core.journal.OrderEvent;
 import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderLookedUp;
 import dev.keel.core.journal.OrderUpdated;
+import dev.keel.core.journal.PlanInputsRecorded;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionEvent;
 import dev.keel.core.broker.Delivery;
 import dev.keel.core.error.ErrorCode;
+import dev.keel.core.marketdata.BrokerQuoteSource;
+import dev.keel.core.marketdata.MarketDataPolicy;
+import dev.keel.core.marketdata.Trust;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.Position;
 import dev.keel.core.model.Side;
@@ -23,6 +27,8 @@ import dev.keel.core.model.Symbol;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.paper.ExchangeOrderLogEntry;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +46,10 @@ import java.util.TreeSet;
 final class HistoryChecker {
     private static final BigDecimal QUANTITY_TOLERANCE = new BigDecimal("0.000001");
     private static final BigDecimal CASH_TOLERANCE = new BigDecimal("1.00");
+    /** A quote's mid is the exchange's mid to within rounding of its bid and ask to 4 decimals. */
+    private static final BigDecimal PRICE_TOLERANCE = new BigDecimal("0.0002");
+    /** "No order is sized on data Keel does not trust": numbered after the architecture's eleven laws. */
+    static final int UNTRUSTED_DATA_LAW = 12;
 
     private final History h;
     private final long seed;
@@ -86,6 +96,7 @@ final class HistoryChecker {
         c.lastRebalanceMovesOnlyOnCompleted();
         c.everyOutcomeShortOfCompletedIsNotified();
         c.journalAgreesWithExchangeOrReview();
+        c.noOrderSizedOnUntrustedData();
         return List.copyOf(c.violations);
     }
 
@@ -327,6 +338,120 @@ final class HistoryChecker {
                         + String.join("; ", differences), List.of());
             }
         }
+    }
+
+    /**
+     * Law 12: every order was sized on a quote Keel could trust. The checker does not take the engine's word: for
+     * each intent it finds the quote the plan journaled for its symbol and checks that the source really answered it
+     * (the wire log), that it was young enough for that source, positive, not crossed, its spread within bounds, that
+     * its mid was within the outlier bound of a reference price the symbol really had, and that a fallback source's
+     * quote was used only where the account allows degraded data.
+     */
+    private void noOrderSizedOnUntrustedData() {
+        Map<String, Scenario.AccountSetup> setups = new HashMap<>();
+        h.scenario().accounts().forEach(a -> setups.put(a.id(), a));
+        byTx.forEach((txId, events) -> {
+            PlanInputsRecorded inputs = events.stream().filter(PlanInputsRecorded.class::isInstance)
+                    .map(PlanInputsRecorded.class::cast).findFirst().orElse(null);
+            for (TransactionEvent e : events) {
+                if (!(e instanceof OrderIntentRecorded intent)) {
+                    continue;
+                }
+                String problem = untrusted(intent, inputs, setups.get(intent.accountId()));
+                if (problem != null) {
+                    violation(UNTRUSTED_DATA_LAW, intent.accountId(), txId, intent.leg() + " was sized on data Keel"
+                            + " does not trust: " + problem, concat(lines(events), quotesOnTheWire(intent)));
+                    return;
+                }
+            }
+        });
+    }
+
+    /** Why the quote {@code intent} was sized on cannot be trusted, or null when it can. */
+    private String untrusted(OrderIntentRecorded intent, PlanInputsRecorded inputs, Scenario.AccountSetup account) {
+        if (inputs == null) {
+            return "the journal holds no record of the prices the plan was sized on";
+        }
+        String symbol = intent.spec().symbol().value();
+        PlanInputsRecorded.Price p = inputs.price(symbol);
+        if (p == null || p.trust() == Trust.UNTRUSTED || p.bid() == null) {
+            return "the plan had no trusted quote of " + symbol;
+        }
+        boolean primary = BrokerQuoteSource.NAME.equals(p.source());
+        if (p.trust() == Trust.TRUSTED != primary) {
+            return p.source() + "'s quote was marked " + p.trust();
+        }
+        if (!primary && !account.allowDegraded()) {
+            return "a DEGRADED quote from " + p.source() + " where the account refuses degraded data";
+        }
+        Duration maxAge = Simulation.MAX_AGE.get(p.source());
+        Duration age = Duration.between(p.quotedAt(), p.checkedAt());
+        if (maxAge == null || age.compareTo(maxAge) > 0) {
+            return p.source() + "'s quote was " + age + " old, more than the " + maxAge + " allowed";
+        }
+        if (p.bid().signum() <= 0 || p.bid().compareTo(p.ask()) > 0) {
+            return "a zero, negative or crossed quote " + p.bid() + "/" + p.ask();
+        }
+        BigDecimal mid = p.bid().add(p.ask()).divide(BigDecimal.TWO, 10, RoundingMode.HALF_EVEN);
+        if (p.ask().subtract(p.bid()).divide(mid, 10, RoundingMode.HALF_EVEN)
+                .compareTo(MarketDataPolicy.DEFAULT_MAX_SPREAD) > 0) {
+            return "a spread wider than allowed: " + p.bid() + "/" + p.ask();
+        }
+        String outlier = outlier(p, mid, intent, account);
+        if (outlier != null) {
+            return outlier;
+        }
+        String op = WireCall.quoteOp(p.source());
+        boolean answered = h.wire().stream().anyMatch(w -> w.op().equals(op) && w.accountId().equals(
+                intent.accountId()) && symbol.equals(w.clientOrderId()) && w.quote() != null && !w.at().isAfter(
+                p.checkedAt()) && w.quote().bid().compareTo(p.bid()) == 0 && w.quote().ask().compareTo(p.ask()) == 0
+                && w.quote().at().equals(p.quotedAt()));
+        return answered ? null : p.source() + " never answered the quote " + p.bid() + "/" + p.ask() + " at "
+                + p.quotedAt();
+    }
+
+    /**
+     * Why the quote's outlier check does not hold up, or null. A fallback source with bars gives every symbol a
+     * daily close, so the check must have run against a price the symbol really had; with the live source alone, a
+     * fresh engine has nothing to compare against until its first good quote, and the check is vacuous.
+     */
+    private String outlier(PlanInputsRecorded.Price p, BigDecimal mid, OrderIntentRecorded intent,
+                           Scenario.AccountSetup account) {
+        if (p.reference() == null) {
+            return account.fallbacks() == 0 ? null
+                    : "no reference price: the outlier check did not run although the daily closes were there";
+        }
+        if (pricesShown(intent.accountId(), intent.spec().symbol()).stream()
+                .noneMatch(shown -> shown.subtract(p.reference()).abs().compareTo(PRICE_TOLERANCE) <= 0)) {
+            return "its outlier check compared against " + p.reference() + ", not a price "
+                    + intent.spec().symbol() + " ever had";
+        }
+        BigDecimal move = mid.subtract(p.reference()).abs().divide(p.reference(), 10, RoundingMode.HALF_EVEN);
+        if (move.compareTo(Simulation.OUTLIER) > 0) {
+            return "mid " + mid.stripTrailingZeros().toPlainString() + " is an outlier against " + p.reference();
+        }
+        return null;
+    }
+
+    /** Every mid {@code symbol} had at the account's exchange: its starting price and every move of it. */
+    private List<BigDecimal> pricesShown(String accountId, Symbol symbol) {
+        List<BigDecimal> shown = new ArrayList<>();
+        h.scenario().accounts().stream().filter(a -> a.id().equals(accountId))
+                .forEach(a -> shown.add(a.prices().get(symbol)));
+        for (Scenario.Step step : h.scenario().work()) {
+            if (step instanceof Scenario.MovePrices m && m.accountId().equals(accountId)
+                    && m.prices().containsKey(symbol)) {
+                shown.add(m.prices().get(symbol));
+            }
+        }
+        shown.removeIf(java.util.Objects::isNull);
+        return shown;
+    }
+
+    private List<String> quotesOnTheWire(OrderIntentRecorded intent) {
+        String symbol = intent.spec().symbol().value();
+        return h.wire().stream().filter(w -> w.accountId().equals(intent.accountId()) && w.quote() != null
+                && symbol.equals(w.clientOrderId())).map(w -> "wire: " + w).toList();
     }
 
     private TransactionStatus status(String txId) {

@@ -87,17 +87,17 @@ final class RecordingBroker implements Broker {
         try {
             result = call.get();
         } catch (BrokerException e) {
-            record(op, id, e.code().name());
+            record(op, id, e.code().name(), null);
             throw e;
         }
         String outcome = result instanceof Optional<?> o && o.isEmpty() ? WireCall.NOT_FOUND : WireCall.OK;
-        record(op, id, outcome);
+        record(op, id, outcome, result instanceof Quote q ? q : null);
         crashes.after(op + " " + accountId + (id == null ? "" : " " + id));
         return result;
     }
 
-    private void record(String op, String id, String outcome) {
+    private void record(String op, String id, String outcome, Quote quote) {
         var cash = op.equals("submit") ? exchange.accountSnapshot(accountId).cash() : null;
-        wire.add(new WireCall(clock.instant(), accountId, op, id, outcome, cash));
+        wire.add(new WireCall(clock.instant(), accountId, op, id, outcome, cash, quote));
     }
 }

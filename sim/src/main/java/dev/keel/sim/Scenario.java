@@ -29,11 +29,14 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
      * @param exchangeSeed  the exchange's own seed (prices, fault draws)
      * @param visibilityLag how long a new order stays invisible to lookups
      * @param delayedFill   how long fills take, or null for immediate fills
+     * @param fallbacks     how many of the paper feed's sources back the live quotes: 0, 1 (delayed) or 2 (and the
+     *                      last close)
+     * @param allowDegraded whether a quote that passed only on a fallback market-data source may size an order
      */
     record AccountSetup(String id, long exchangeSeed, BigDecimal cash, Map<Symbol, BigDecimal> positions,
                         Map<Symbol, BigDecimal> prices, Map<Symbol, BigDecimal> targets, BigDecimal driftThreshold,
                         BigDecimal minTrade, BigDecimal cashBuffer, List<FaultRule> faults, Duration visibilityLag,
-                        Duration delayedFill) {
+                        Duration delayedFill, int fallbacks, boolean allowDegraded) {
     }
 
     /** One piece of work. */
@@ -44,7 +47,7 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
     record Rebalance(String accountId) implements Step {
     }
 
-    /** The market moves: new mid prices at one account's exchange. */
+    /** The market moves: new mid prices at one account's exchange, now and then one of them a wild jump. */
     record MovePrices(String accountId, Map<Symbol, BigDecimal> prices) implements Step {
     }
 

@@ -27,6 +27,7 @@ final class ScenarioGenerator {
     private static final BrokerCall[] OPS = BrokerCall.values();
     private static final FaultKind[] KINDS = FaultKind.values();
     private static final RejectReason[] REASONS = RejectReason.values();
+    private static final long MARKET_DATA_STREAM = 0x6D61726B65744461L;
 
     private ScenarioGenerator() {
     }
@@ -34,10 +35,12 @@ final class ScenarioGenerator {
     /** A scenario with 1 to {@code maxAccounts} accounts. */
     static Scenario generate(long seed, int maxAccounts) {
         SplittableRandom r = new SplittableRandom(seed);
+        // Market-data choices draw from their own stream, so they leave every other draw of a seed as it was.
+        SplittableRandom md = new SplittableRandom(seed ^ MARKET_DATA_STREAM);
         int n = 1 + r.nextInt(Math.max(1, maxAccounts));
         List<Scenario.AccountSetup> accounts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            accounts.add(account("acct-" + i, r));
+            accounts.add(account("acct-" + i, r, md.nextInt(4) == 0 ? 0 : 1 + md.nextInt(2), md.nextInt(4) != 0));
         }
         List<Scenario.Step> work = new ArrayList<>();
         for (Scenario.AccountSetup a : accounts) {
@@ -47,7 +50,7 @@ final class ScenarioGenerator {
         for (Scenario.AccountSetup a : accounts) {
             if (r.nextInt(3) == 0) {
                 work.add(new Scenario.AdvanceTime(Duration.ofSeconds(r.nextInt(600))));
-                work.add(new Scenario.MovePrices(a.id(), moved(a.prices(), r)));
+                work.add(new Scenario.MovePrices(a.id(), jumped(moved(a.prices(), r), a, md)));
                 work.add(new Scenario.Rebalance(a.id()));
             }
         }
@@ -65,7 +68,8 @@ final class ScenarioGenerator {
         return new Scenario(seed, START, accounts, work, crashes, journalFailures, notifyFailure, Set.of());
     }
 
-    private static Scenario.AccountSetup account(String id, SplittableRandom r) {
+    private static Scenario.AccountSetup account(String id, SplittableRandom r, int fallbacks,
+                                                 boolean allowDegraded) {
         List<String> pool = new ArrayList<>(UNIVERSE);
         Collections.shuffle(pool, new java.util.Random(r.nextLong()));
         Map<Symbol, BigDecimal> prices = new TreeMap<>();
@@ -94,7 +98,7 @@ final class ScenarioGenerator {
         BigDecimal minTrade = BigDecimal.valueOf(1 + r.nextInt(50)).setScale(2, RoundingMode.UNNECESSARY);
         BigDecimal buffer = BigDecimal.valueOf(r.nextInt(5), 2);
         return new Scenario.AccountSetup(id, r.nextLong(), cash, positions, prices, targets, drift, minTrade, buffer,
-                faults, lag, delayed);
+                faults, lag, delayed, fallbacks, allowDegraded);
     }
 
     /** Weights in 0.0001 steps over {@code symbols}, summing to exactly 1. */
@@ -152,6 +156,24 @@ final class ScenarioGenerator {
             }
         }
         return rule;
+    }
+
+    /**
+     * One time in three, one target's price jumps wildly (x2.5 to x4, or to a fifth to two fifths): a bad tick, or a
+     * real move, that the outlier check must refuse to size an order on.
+     */
+    private static Map<Symbol, BigDecimal> jumped(Map<Symbol, BigDecimal> moved, Scenario.AccountSetup a,
+                                                  SplittableRandom md) {
+        if (md.nextInt(3) != 0) {
+            return moved;
+        }
+        List<Symbol> targets = new ArrayList<>(a.targets().keySet());
+        Symbol symbol = targets.get(md.nextInt(targets.size()));
+        BigDecimal factor = md.nextBoolean() ? BigDecimal.valueOf(250 + md.nextInt(151), 2)
+                : BigDecimal.valueOf(20 + md.nextInt(21), 2);
+        Map<Symbol, BigDecimal> jumped = new TreeMap<>(moved);
+        jumped.put(symbol, Money.price(a.prices().get(symbol).multiply(factor)));
+        return jumped;
     }
 
     private static Map<Symbol, BigDecimal> moved(Map<Symbol, BigDecimal> prices, SplittableRandom r) {

@@ -2,6 +2,7 @@ package dev.keel.sim;
 
 import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.PlanInputsRecorded;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.paper.FaultRecord;
 import java.time.Duration;
@@ -57,11 +58,14 @@ public final class SimRunner {
     /**
      * One scenario's result.
      *
-     * @param outcomes transactions by terminal state
-     * @param faults   faults the exchanges injected, by kind
+     * @param outcomes   transactions by terminal state
+     * @param faults     faults the exchanges injected, by kind
+     * @param marketData planned quotes by trust ({@code trusted}, {@code degraded}, {@code untrusted}) and failed
+     *                   checks by kind ({@code check:stale}, {@code check:outlier}...)
      */
     public record Result(long seed, int accounts, List<Violation> violations, Map<String, Integer> outcomes,
-                         Map<String, Integer> faults, int crashes, int journalFailures) {
+                         Map<String, Integer> faults, int crashes, int journalFailures,
+                         Map<String, Integer> marketData) {
     }
 
     /** Hears each finished scenario, for a progress display. */
@@ -77,7 +81,7 @@ public final class SimRunner {
      */
     public record Summary(long scenarios, long firstSeed, Map<String, Long> faults, long crashes,
                           long journalFailures, Map<String, Long> outcomes, List<Violation> violations,
-                          long elapsedMillis, long scenariosPerMinute) {
+                          long elapsedMillis, long scenariosPerMinute, Map<String, Long> marketData) {
         public boolean passed() {
             return violations.isEmpty();
         }
@@ -104,7 +108,24 @@ public final class SimRunner {
             faults.merge(f.kind().wire(), 1, Integer::sum);
         }
         return new Result(seed, scenario.accounts().size(), violations, outcomes, faults, history.crashes(),
-                history.journalFailures());
+                history.journalFailures(), marketData(history));
+    }
+
+    /** How the planned quotes were judged: by trust, and each failed check by kind. */
+    private static Map<String, Integer> marketData(History history) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (JournalRecord r : history.journal()) {
+            if (r.event() instanceof PlanInputsRecorded inputs) {
+                for (PlanInputsRecorded.Price p : inputs.prices()) {
+                    counts.merge(p.trust().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
+                    for (String problem : p.problems()) {
+                        String check = problem.substring(problem.indexOf(' ') + 1, problem.indexOf(':'));
+                        counts.merge("check:" + check.toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return counts;
     }
 
     public static Summary run(Options options, Listener listener) {
@@ -148,12 +169,14 @@ public final class SimRunner {
     private static Summary summarize(Options options, List<Result> results, long elapsedMillis) {
         Map<String, Long> faults = new TreeMap<>();
         Map<String, Long> outcomes = new TreeMap<>();
+        Map<String, Long> marketData = new TreeMap<>();
         List<Violation> violations = new ArrayList<>();
         long crashes = 0;
         long journalFailures = 0;
         for (Result r : results) {
             r.faults().forEach((k, v) -> faults.merge(k, (long) v, Long::sum));
             r.outcomes().forEach((k, v) -> outcomes.merge(k, (long) v, Long::sum));
+            r.marketData().forEach((k, v) -> marketData.merge(k, (long) v, Long::sum));
             violations.addAll(r.violations());
             crashes += r.crashes();
             journalFailures += r.journalFailures();
@@ -161,7 +184,7 @@ public final class SimRunner {
         violations.sort(Comparator.comparingLong(Violation::seed).thenComparingInt(Violation::law));
         long perMinute = elapsedMillis == 0 ? 0 : results.size() * 60_000L / elapsedMillis;
         return new Summary(results.size(), options.from(), faults, crashes, journalFailures, outcomes,
-                List.copyOf(violations), elapsedMillis, perMinute);
+                List.copyOf(violations), elapsedMillis, perMinute, marketData);
     }
 
     /** The readable story of one seed: the scenario, the run's notable moments, the journal, the wire, the verdict. */

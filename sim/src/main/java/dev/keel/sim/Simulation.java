@@ -9,6 +9,10 @@ import dev.keel.core.execution.BrokerGateway;
 import dev.keel.core.execution.ExecutionSettings;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.journal.MemoryJournal;
+import dev.keel.core.marketdata.BrokerQuoteSource;
+import dev.keel.core.marketdata.MarketDataPolicy;
+import dev.keel.core.marketdata.QuoteChain;
+import dev.keel.core.marketdata.QuoteSource;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.notify.Notification;
 import dev.keel.core.notify.NotificationChannel;
@@ -23,6 +27,7 @@ import dev.keel.paper.FaultRecord;
 import dev.keel.paper.FillMode;
 import dev.keel.paper.PaperConfig;
 import dev.keel.paper.PaperExchange;
+import dev.keel.paper.PaperMarketData;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +44,12 @@ import java.util.SplittableRandom;
 final class Simulation {
     /** The executor's settings in every run: 4 attempts, 1 s doubling, 2 s grace, 2 min fill timeout. */
     static final ExecutionSettings SETTINGS = ExecutionSettings.defaults();
+    /** The outlier bound in every run: 25 %, above the ±20 % of an ordinary price move, below a wild jump. */
+    static final BigDecimal OUTLIER = new BigDecimal("0.25");
+    /** How far the paper feed's delayed quotes lag: 15 min. */
+    static final Duration DELAY = Duration.ofMinutes(15);
+    /** Each market-data source's maximum quote age, in the order the chain asks them: live, delayed, last close. */
+    static final Map<String, Duration> MAX_AGE = marketDataAges();
     /** Restarts that a run may need before giving up on its recovery loop (crash steps are few; this is a fuse). */
     private static final int MAX_RESTARTS = 50;
 
@@ -157,13 +168,41 @@ final class Simulation {
                     settings.retry(), clock, random.split());
             OrderExecutor executor = new OrderExecutor(gateway, settings, clock, clock, random.split());
             accounts.add(new AccountRuntime(new RebalanceAccount(a.id(), target(a), RiskLimits.builder()
-                    .maxTurnover(new BigDecimal("2.00")).maxOrder(new BigDecimal("1000000.00")).build()), executor));
+                    .maxTurnover(new BigDecimal("2.00")).maxOrder(new BigDecimal("1000000.00")).build()), executor,
+                    marketData(a, gateway)));
         }
         Outbox outbox = Outbox.builder(journal, clock, random.split())
                 .channel(new FlakyChannel(random.split(), scenario.notifyFailure())).build();
         int e = epoch;
         int[] counter = {0};
         return new Engine(journal, accounts, outbox, clock, () -> "tx" + e + "-" + (++counter[0]), Duration.ZERO);
+    }
+
+    /**
+     * The account's quote chain, fresh in every engine (so a restart forgets the last good prices): the broker's
+     * live quotes, then as many of the paper feed's delayed quotes and last close as the scenario says, those
+     * recorded on the wire too. Without the last close there may be no reference price at all.
+     */
+    private QuoteChain marketData(Scenario.AccountSetup a, BrokerGateway gateway) {
+        PaperMarketData feed = exchanges.get(a.id()).marketData();
+        QuoteChain.Builder chain = QuoteChain.builder(clock)
+                .policy(MarketDataPolicy.builder().outlier(OUTLIER).allowDegraded(a.allowDegraded())
+                        .session(feed.session()).build())
+                .plantedBugs(scenario.plantedBugs())
+                .source(new BrokerQuoteSource(gateway), MAX_AGE.get(BrokerQuoteSource.NAME));
+        List<QuoteSource> fallbacks = List.of(feed.delayed(DELAY), feed.lastClose());
+        for (QuoteSource fallback : fallbacks.subList(0, a.fallbacks())) {
+            chain.source(new RecordingQuoteSource(fallback, a.id(), clock, wire), MAX_AGE.get(fallback.name()));
+        }
+        return chain.build();
+    }
+
+    private static Map<String, Duration> marketDataAges() {
+        Map<String, Duration> ages = new LinkedHashMap<>();
+        ages.put(BrokerQuoteSource.NAME, MarketDataPolicy.DEFAULT_LIVE_MAX_AGE);
+        ages.put(PaperMarketData.DELAYED, MarketDataPolicy.DEFAULT_DELAYED_MAX_AGE);
+        ages.put(PaperMarketData.LAST_CLOSE, MarketDataPolicy.DEFAULT_LAST_CLOSE_MAX_AGE);
+        return java.util.Collections.unmodifiableMap(ages);
     }
 
     private static TargetAllocation target(Scenario.AccountSetup a) {

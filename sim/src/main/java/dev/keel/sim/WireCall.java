@@ -1,5 +1,7 @@
 package dev.keel.sim;
 
+import dev.keel.core.marketdata.BrokerQuoteSource;
+import dev.keel.core.model.Quote;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -7,19 +9,28 @@ import java.time.Instant;
  * One call that crossed the wire to the exchange, as the exchange answered it.
  *
  * @param at            simulated time when the answer arrived (or the failure surfaced)
- * @param op            submit, lookup, cancel, account, positions, open-orders, quote, clock
- * @param clientOrderId for submit and lookup, else null
+ * @param op            submit, lookup, cancel, account, positions, open-orders, quote, clock; or
+ *                      {@code market-data:SOURCE} for the paper feed's fallback sources
+ * @param clientOrderId for submit and lookup, else the symbol of a quote, else null
  * @param outcome       OK, NOT_FOUND, or the failure's error code
  * @param cashAfter     for a submit: the account's cash at the exchange right after it, else null
+ * @param quote         for a quote answered: the quote, else null
  */
 record WireCall(Instant at, String accountId, String op, String clientOrderId, String outcome,
-                BigDecimal cashAfter) {
+                BigDecimal cashAfter, Quote quote) {
+    /** The op of a market-data source's answers: {@code quote} for the broker's live quotes. */
+    static String quoteOp(String source) {
+        return BrokerQuoteSource.NAME.equals(source) ? "quote" : "market-data:" + source;
+    }
+
     static final String OK = "OK";
     static final String NOT_FOUND = "NOT_FOUND";
 
     @Override
     public String toString() {
         return at + " " + accountId + " " + op + (clientOrderId == null ? "" : " " + clientOrderId) + " -> "
-                + outcome + (cashAfter == null ? "" : " cash " + cashAfter.toPlainString());
+                + outcome + (cashAfter == null ? "" : " cash " + cashAfter.toPlainString())
+                + (quote == null ? "" : " " + quote.bid().toPlainString() + "/" + quote.ask().toPlainString() + " at "
+                + quote.at());
     }
 }

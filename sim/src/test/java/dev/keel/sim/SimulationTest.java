@@ -31,6 +31,8 @@ class SimulationTest {
         assertThat(summary.outcomes().keySet()).as("every terminal state reached")
                 .contains("COMPLETED", "PARTIAL", "FAILED", "ABORTED", "NEEDS_REVIEW");
         assertThat(summary.journalFailures()).as("refused journal appends exercised").isPositive();
+        assertThat(summary.marketData()).as("market-data checks exercised").containsKeys("trusted", "degraded",
+                "untrusted", "check:stale", "check:outlier", "check:missing");
     }
 
     @Test
@@ -87,6 +89,7 @@ class SimulationTest {
                 Arguments.of(PlantedBug.FAILED_LOOKUP_AS_NOT_FOUND, Set.of(4)),
                 Arguments.of(PlantedBug.BUYS_BEFORE_SELLS, Set.of(5)),
                 Arguments.of(PlantedBug.NO_TERMINAL_STATE_AFTER_CRASH, Set.of(6)),
-                Arguments.of(PlantedBug.SKIP_NOTIFICATION, Set.of(8)));
+                Arguments.of(PlantedBug.SKIP_NOTIFICATION, Set.of(8)),
+                Arguments.of(PlantedBug.TRUST_EVERY_QUOTE, Set.of(HistoryChecker.UNTRUSTED_DATA_LAW)));
     }
 }
