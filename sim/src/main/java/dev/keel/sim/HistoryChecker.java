@@ -418,8 +418,15 @@ final class HistoryChecker {
     private String outlier(PlanInputsRecorded.Price p, BigDecimal mid, OrderIntentRecorded intent,
                            Scenario.AccountSetup account) {
         if (p.reference() == null) {
-            return account.fallbacks() == 0 ? null
-                    : "no reference price: the outlier check did not run although the daily closes were there";
+            if (account.fallbacks() == 0) {
+                return null;
+            }
+            BigDecimal close = account.prices().get(intent.spec().symbol()); // the close before the run began
+            if (mid.subtract(close).abs().divide(close, 10, RoundingMode.HALF_EVEN).compareTo(Simulation.OUTLIER) > 0) {
+                return "mid " + mid.stripTrailingZeros().toPlainString() + " is an outlier against the last close "
+                        + close + ", and no outlier check ran";
+            }
+            return "no reference price: the outlier check did not run although the daily closes were there";
         }
         if (pricesShown(intent.accountId(), intent.spec().symbol()).stream()
                 .noneMatch(shown -> shown.subtract(p.reference()).abs().compareTo(PRICE_TOLERANCE) <= 0)) {
