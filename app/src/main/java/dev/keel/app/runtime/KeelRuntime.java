@@ -14,6 +14,9 @@ import dev.keel.core.execution.BrokerGateway;
 import dev.keel.core.execution.ExecutionSettings;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.journal.Journal;
+import dev.keel.core.metrics.KeelMetrics;
+import dev.keel.core.metrics.MeteredJournal;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.notify.ConsoleChannel;
 import dev.keel.core.notify.FileChannel;
@@ -48,6 +51,7 @@ public final class KeelRuntime implements AutoCloseable {
             .withZone(ZoneOffset.UTC);
 
     private final KeelConfig config;
+    private final KeelMetrics metrics;
     private final Journal journal;
     private final PaperExchange paper;
     private final Map<String, Broker> brokers = new LinkedHashMap<>();
@@ -58,7 +62,8 @@ public final class KeelRuntime implements AutoCloseable {
     private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed) {
         this.config = config;
         SplittableRandom random = new SplittableRandom(seed);
-        this.journal = Journals.open(config.journalUrl(), clock);
+        this.metrics = new KeelMetrics(new SimpleMeterRegistry(), clock);
+        this.journal = new MeteredJournal(Journals.open(config.journalUrl(), clock), metrics);
         try {
             BrokerConfig broker = config.broker();
             if (broker.kind() != BrokerConfig.Kind.PAPER) {
@@ -109,6 +114,11 @@ public final class KeelRuntime implements AutoCloseable {
 
     public Journal journal() {
         return journal;
+    }
+
+    /** This process's meters, counted from the journal as events become durable. */
+    public KeelMetrics metrics() {
+        return metrics;
     }
 
     public Outbox outbox() {
