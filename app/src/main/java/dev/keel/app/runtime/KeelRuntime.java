@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -59,7 +60,8 @@ public final class KeelRuntime implements AutoCloseable {
     private final Outbox outbox;
     private final Engine engine;
 
-    private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed) {
+    private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
+                        int processNonce) {
         this.config = config;
         SplittableRandom random = new SplittableRandom(seed);
         this.metrics = new KeelMetrics(new SimpleMeterRegistry(), clock);
@@ -84,7 +86,7 @@ public final class KeelRuntime implements AutoCloseable {
                 accounts.add(new AccountRuntime(account(a, config), executor));
             }
             this.outbox = Outbox.builder(journal, clock, random.split()).channels(channels(config, console)).build();
-            this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, random.split()),
+            this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, processNonce),
                     Engine.DEFAULT_LOCK_TIMEOUT);
         } catch (RuntimeException e) {
             journal.close();
@@ -96,12 +98,13 @@ public final class KeelRuntime implements AutoCloseable {
     public static KeelRuntime open(KeelConfig config, PrintStream console) {
         long seed = config.broker().paper() != null ? config.broker().paper().seed()
                 : new java.security.SecureRandom().nextLong();
-        return new KeelRuntime(config, Clock.systemUTC(), Sleeper.system(), console, seed);
+        return new KeelRuntime(config, Clock.systemUTC(), Sleeper.system(), console, seed,
+                new java.security.SecureRandom().nextInt());
     }
 
     /** Wiring with injected time, for tests. */
     public static KeelRuntime open(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed) {
-        return new KeelRuntime(config, clock, sleeper, console, seed);
+        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed);
     }
 
     public KeelConfig config() {
@@ -182,9 +185,14 @@ public final class KeelRuntime implements AutoCloseable {
         return channels;
     }
 
-    /** {@code rb-20261122-143005-3fa9}: readable, sortable, and unique with the engine's collision check. */
-    static Supplier<String> txIds(Clock clock, SplittableRandom random) {
-        return () -> "rb-" + TX_TIME.format(clock.instant()) + "-"
-                + HexFormat.of().toHexDigits((short) random.nextInt(1 << 16));
+    /**
+     * {@code rb-20261122-143005-3fa91c07-12}: readable and sortable by time, unique within the process by a counter
+     * (safe from any number of threads) and across processes by a random per-process nonce. The engine's journal
+     * check stays as a last guard.
+     */
+    static Supplier<String> txIds(Clock clock, int processNonce) {
+        AtomicLong counter = new AtomicLong();
+        String nonce = HexFormat.of().toHexDigits(processNonce);
+        return () -> "rb-" + TX_TIME.format(clock.instant()) + "-" + nonce + "-" + counter.incrementAndGet();
     }
 }
