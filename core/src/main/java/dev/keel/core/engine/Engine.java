@@ -177,7 +177,7 @@ public final class Engine {
         }
         List<JournalEvent> events = states.move(now, TradingState.HALTED, TradingState.Actor.OPERATOR,
                 requireReason(reason), null, null, null);
-        return changed(id, now.state(), events, "halted: nothing but cancels is sent until 'keel account resume'");
+        return changed(id, now.state(), events, "nothing but cancels is sent until 'keel account resume'");
     }
 
     /**
@@ -216,8 +216,8 @@ public final class Engine {
                         + "baseline", null);
             }
             change = changed(id, now.state(), states.move(now, TradingState.ACTIVE, TradingState.Actor.OPERATOR, why,
-                    null, null, snapshot), "resumed; later checks compare against the account as the broker reported "
-                    + "it now: cash " + snapshot.cash().toPlainString() + ", " + snapshot.positions().size()
+                    null, null, snapshot), "trading again; later checks compare against the account as the broker "
+                    + "reported it now: cash " + snapshot.cash().toPlainString() + ", " + snapshot.positions().size()
                     + " position(s)");
         } catch (KeelException e) {
             if (e.code() != ErrorCode.ACCOUNT_LOCKED) {

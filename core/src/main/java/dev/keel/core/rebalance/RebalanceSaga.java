@@ -108,8 +108,9 @@ public final class RebalanceSaga {
                         + states.status(ctx.accountId()).describe() + "; nothing is sent until an operator resumes it",
                         ctx.errorContext(), null);
             }
+            boolean placementOpen = placement.open(); // first: it lets an OPEN breaker past its wait half-open
             CircuitBreaker.State state = executor.gateway().breaker().getState();
-            if (placement.open() || state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
+            if (placementOpen || state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
                 throw new KeelException(ErrorCode.BROKER_UNAVAILABLE, "the broker's circuit breaker is open",
                         ctx.errorContext(), null);
             }
@@ -247,6 +248,7 @@ public final class RebalanceSaga {
         }
         OrderResult skipped = OrderResult.skipped(order.leg(), order.spec().symbol(), order.spec().side(),
                 order.estimatedNotional(), code(trading), "not sent: the account is " + trading);
+        progress.orderStarted(order);
         progress.orderFinished(skipped);
         return skipped;
     }
