@@ -82,10 +82,10 @@ public final class RebalanceSaga {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.planner = Objects.requireNonNull(planner, "planner");
-        this.placement = Objects.requireNonNull(placement, "placement");
-        this.states = new AccountStates(journal, outbox, clock);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.progress = Objects.requireNonNull(progress, "progress");
+        this.placement = Objects.requireNonNull(placement, "placement");
+        this.states = new AccountStates(journal, outbox, clock);
     }
 
     /** Pre-flight and plan only; nothing is journaled or sent. */
