@@ -26,23 +26,7 @@ class AccountCommandTest {
     Path dir;
 
     private String config() throws IOException {
-        Path file = dir.resolve("keel.yaml");
-        Files.writeString(file, """
-                journal: sqlite:%1$s/keel.db
-                broker:
-                  kind: paper
-                  paper:
-                    state: %1$s/paper.db
-                    seed: 42
-                    cash: 10000.00
-                    positions: { VTI: 50, TLT: 10 }
-                    prices: { VTI: 250.00, TLT: 90.00, IEF: 95.00, GLD: 185.00, DBC: 22.00 }
-                accounts:
-                  - id: main
-                    targets: { VTI: 0.30, TLT: 0.40, IEF: 0.15, GLD: 0.075, DBC: 0.075 }
-                notifications: [ { kind: file, path: %1$s/notifications.log } ]
-                """.formatted(dir));
-        return file.toString();
+        return CommandsTest.config(dir, "").toString();
     }
 
     @Test
