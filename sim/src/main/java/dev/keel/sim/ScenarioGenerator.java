@@ -51,6 +51,7 @@ final class ScenarioGenerator {
                 work.add(new Scenario.Rebalance(a.id()));
             }
         }
+        work = withOperator(seed, work);
         long budget = 60L * n;
         TreeSet<Long> crashes = new TreeSet<>();
         int crashCount = r.nextInt(4); // 0 to 3 crashes
@@ -63,6 +64,33 @@ final class ScenarioGenerator {
         }
         double notifyFailure = r.nextInt(4) == 0 ? r.nextDouble() * 0.5 : 0.0;
         return new Scenario(seed, START, accounts, work, crashes, journalFailures, notifyFailure, Set.of());
+    }
+
+    /**
+     * The people around the engine, drawn from a generator of their own so every other draw of a seed stays what it
+     * was: a scheduler that fires a rebalance again at once (a quarter of the time; on a halted account that is the
+     * attempt law 9 must refuse), and an operator who, before an account's second rebalance (half the time) and after
+     * all the work (a quarter of the time), looks at the account and resumes it if Keel halted it.
+     */
+    private static List<Scenario.Step> withOperator(long seed, List<Scenario.Step> work) {
+        SplittableRandom operator = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 11);
+        List<Scenario.Step> steps = new ArrayList<>();
+        Set<String> rebalanced = new java.util.HashSet<>();
+        for (Scenario.Step step : work) {
+            if (step instanceof Scenario.Rebalance r && !rebalanced.add(r.accountId()) && operator.nextInt(2) == 0) {
+                steps.add(new Scenario.Resume(r.accountId()));
+            }
+            steps.add(step);
+            if (step instanceof Scenario.Rebalance r && operator.nextInt(4) == 0) {
+                steps.add(new Scenario.Rebalance(r.accountId()));
+            }
+        }
+        for (String account : new TreeSet<>(rebalanced)) {
+            if (operator.nextInt(4) == 0) {
+                steps.add(new Scenario.Resume(account));
+            }
+        }
+        return steps;
     }
 
     private static Scenario.AccountSetup account(String id, SplittableRandom r) {

@@ -2,6 +2,7 @@ package dev.keel.sim;
 
 import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.TradingStateChanged;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.paper.FaultRecord;
 import java.time.Duration;
@@ -59,9 +60,10 @@ public final class SimRunner {
      *
      * @param outcomes transactions by terminal state
      * @param faults   faults the exchanges injected, by kind
+     * @param moves    trading-state moves by {@code FROM->TO}
      */
     public record Result(long seed, int accounts, List<Violation> violations, Map<String, Integer> outcomes,
-                         Map<String, Integer> faults, int crashes, int journalFailures) {
+                         Map<String, Integer> faults, int crashes, int journalFailures, Map<String, Integer> moves) {
     }
 
     /** Hears each finished scenario, for a progress display. */
@@ -73,11 +75,12 @@ public final class SimRunner {
     /**
      * The whole run.
      *
+     * @param moves              trading-state moves by {@code FROM->TO}
      * @param scenariosPerMinute measured on this machine's wall clock
      */
     public record Summary(long scenarios, long firstSeed, Map<String, Long> faults, long crashes,
-                          long journalFailures, Map<String, Long> outcomes, List<Violation> violations,
-                          long elapsedMillis, long scenariosPerMinute) {
+                          long journalFailures, Map<String, Long> outcomes, Map<String, Long> moves,
+                          List<Violation> violations, long elapsedMillis, long scenariosPerMinute) {
         public boolean passed() {
             return violations.isEmpty();
         }
@@ -94,9 +97,13 @@ public final class SimRunner {
         History history = Simulation.run(scenario);
         List<Violation> violations = HistoryChecker.check(history);
         Map<String, Integer> outcomes = new TreeMap<>();
+        Map<String, Integer> moves = new TreeMap<>();
         for (JournalRecord r : history.journal()) {
             if (r.event() instanceof TransactionEnded e) {
                 outcomes.merge(e.status().name(), 1, Integer::sum);
+            }
+            if (r.event() instanceof TradingStateChanged c) {
+                moves.merge(c.from() + "->" + c.to(), 1, Integer::sum);
             }
         }
         Map<String, Integer> faults = new TreeMap<>();
@@ -104,7 +111,7 @@ public final class SimRunner {
             faults.merge(f.kind().wire(), 1, Integer::sum);
         }
         return new Result(seed, scenario.accounts().size(), violations, outcomes, faults, history.crashes(),
-                history.journalFailures());
+                history.journalFailures(), moves);
     }
 
     public static Summary run(Options options, Listener listener) {
@@ -148,19 +155,21 @@ public final class SimRunner {
     private static Summary summarize(Options options, List<Result> results, long elapsedMillis) {
         Map<String, Long> faults = new TreeMap<>();
         Map<String, Long> outcomes = new TreeMap<>();
+        Map<String, Long> moves = new TreeMap<>();
         List<Violation> violations = new ArrayList<>();
         long crashes = 0;
         long journalFailures = 0;
         for (Result r : results) {
             r.faults().forEach((k, v) -> faults.merge(k, (long) v, Long::sum));
             r.outcomes().forEach((k, v) -> outcomes.merge(k, (long) v, Long::sum));
+            r.moves().forEach((k, v) -> moves.merge(k, (long) v, Long::sum));
             violations.addAll(r.violations());
             crashes += r.crashes();
             journalFailures += r.journalFailures();
         }
         violations.sort(Comparator.comparingLong(Violation::seed).thenComparingInt(Violation::law));
         long perMinute = elapsedMillis == 0 ? 0 : results.size() * 60_000L / elapsedMillis;
-        return new Summary(results.size(), options.from(), faults, crashes, journalFailures, outcomes,
+        return new Summary(results.size(), options.from(), faults, crashes, journalFailures, outcomes, moves,
                 List.copyOf(violations), elapsedMillis, perMinute);
     }
 

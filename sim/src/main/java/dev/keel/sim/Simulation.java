@@ -1,5 +1,6 @@
 package dev.keel.sim;
 
+import dev.keel.core.account.StateChange;
 import dev.keel.core.engine.AccountRuntime;
 import dev.keel.core.engine.Engine;
 import dev.keel.core.error.ErrorCode;
@@ -10,6 +11,7 @@ import dev.keel.core.execution.ExecutionSettings;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.journal.MemoryJournal;
 import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.TradingState;
 import dev.keel.core.notify.Notification;
 import dev.keel.core.notify.NotificationChannel;
 import dev.keel.core.notify.Outbox;
@@ -77,6 +79,7 @@ final class Simulation {
                     case Scenario.Rebalance r -> engine.rebalance(r.accountId(), null, ProgressListener.NONE);
                     case Scenario.MovePrices m -> m.prices().forEach(exchanges.get(m.accountId())::setPrice);
                     case Scenario.AdvanceTime t -> clock.advance(t.duration());
+                    case Scenario.Resume r -> resume(engine, r.accountId());
                 }
             } catch (SimCrash crash) {
                 trace.add(clock.instant() + " " + crash.getMessage() + " during " + step);
@@ -124,6 +127,16 @@ final class Simulation {
         }
     }
 
+    /** An operator reviews the account and, if Keel halted it, resumes it; a refusal is left for a later look. */
+    private void resume(Engine engine, String accountId) {
+        if (engine.status(accountId).state() != TradingState.HALTED) {
+            return;
+        }
+        StateChange change = engine.resume(accountId, "simulated operator: reviewed the account");
+        trace.add(clock.instant() + " operator resume of " + accountId + ": " + change.result() + " "
+                + change.message());
+    }
+
     /** A new engine process: fresh memory, the same journal and exchanges; recovers before doing anything else. */
     private Engine start() {
         for (int attempt = 0; attempt < MAX_RESTARTS; attempt++) {
@@ -152,7 +165,8 @@ final class Simulation {
         ExecutionSettings settings = SETTINGS.withPlantedBugs(scenario.plantedBugs());
         List<AccountRuntime> accounts = new ArrayList<>();
         for (Scenario.AccountSetup a : scenario.accounts()) {
-            RecordingBroker broker = new RecordingBroker(exchanges.get(a.id()), a.id(), clock, crashes, wire);
+            RecordingBroker broker = new RecordingBroker(exchanges.get(a.id()), a.id(), clock, crashes, wire,
+                    store::lastSequence);
             BrokerGateway gateway = new BrokerGateway(broker, BreakerPolicy.defaults().create(a.id(), clock),
                     settings.retry(), clock, random.split());
             OrderExecutor executor = new OrderExecutor(gateway, settings, clock, clock, random.split());

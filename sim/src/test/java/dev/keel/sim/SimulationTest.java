@@ -31,6 +31,9 @@ class SimulationTest {
         assertThat(summary.outcomes().keySet()).as("every terminal state reached")
                 .contains("COMPLETED", "PARTIAL", "FAILED", "ABORTED", "NEEDS_REVIEW");
         assertThat(summary.journalFailures()).as("refused journal appends exercised").isPositive();
+        assertThat(summary.moves().keySet()).as("accounts halted by Keel and resumed by the operator")
+                .contains("ACTIVE->HALTED", "HALTED->ACTIVE");
+        System.out.println("trading-state moves over " + CI_SEEDS + " seeds: " + summary.moves());
     }
 
     @Test
@@ -87,6 +90,7 @@ class SimulationTest {
                 Arguments.of(PlantedBug.FAILED_LOOKUP_AS_NOT_FOUND, Set.of(4)),
                 Arguments.of(PlantedBug.BUYS_BEFORE_SELLS, Set.of(5)),
                 Arguments.of(PlantedBug.NO_TERMINAL_STATE_AFTER_CRASH, Set.of(6)),
-                Arguments.of(PlantedBug.SKIP_NOTIFICATION, Set.of(8)));
+                Arguments.of(PlantedBug.SKIP_NOTIFICATION, Set.of(8)),
+                Arguments.of(PlantedBug.IGNORE_TRADING_STATE, Set.of(9)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.keel.core.engine;
 
+import dev.keel.core.account.PlacementBreaker;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.rebalance.RebalanceAccount;
 import java.util.Objects;
@@ -7,13 +8,20 @@ import java.util.Objects;
 /**
  * An account wired to its broker connection.
  *
- * @param account  what to keep it on
- * @param executor the order executor over the account's broker gateway
+ * @param account   what to keep it on
+ * @param executor  the order executor over the account's broker gateway
+ * @param placement the breaker on the broker's order placement, whose opening moves the account to REDUCING
  */
-public record AccountRuntime(RebalanceAccount account, OrderExecutor executor) {
+public record AccountRuntime(RebalanceAccount account, OrderExecutor executor, PlacementBreaker placement) {
     public AccountRuntime {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(placement, "placement");
+    }
+
+    /** An account whose order placement is guarded by its gateway's one breaker. */
+    public AccountRuntime(RebalanceAccount account, OrderExecutor executor) {
+        this(account, executor, PlacementBreaker.of(executor.gateway().breaker()));
     }
 
     public String accountId() {

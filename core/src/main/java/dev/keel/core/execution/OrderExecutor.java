@@ -1,5 +1,6 @@
 package dev.keel.core.execution;
 
+import dev.keel.core.account.AccountStatus;
 import dev.keel.core.broker.BrokerException;
 import dev.keel.core.broker.Delivery;
 import dev.keel.core.error.ErrorCode;
@@ -11,6 +12,7 @@ import dev.keel.core.journal.OrderUpdated;
 import dev.keel.core.model.BrokerOrder;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderState;
+import dev.keel.core.model.TradingState;
 import dev.keel.core.time.Sleeper;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -83,7 +85,7 @@ public final class OrderExecutor {
                 case INTENDED -> {
                     if (t.failedAttempts() >= settings.retry().maxAttempts()) {
                         giveUp(ledger, t);
-                    } else {
+                    } else if (!refusedByTradingState(ledger, t)) {
                         submitOnce(ledger, t);
                     }
                 }
@@ -133,6 +135,27 @@ public final class OrderExecutor {
                 sleeper.sleep(settings.retry().delay(attempt, e.retryAfter(), random));
             }
         }
+    }
+
+    /**
+     * Law 9, at the last step before the wire: a submit leaves Keel only if the account's trading state allows its
+     * side. The state is read from the journal at every submit, so a halt journaled by another process (an operator)
+     * stops the next order of an operation already running. A refused order fails without reaching the broker.
+     */
+    private boolean refusedByTradingState(TransactionLedger ledger, OrderTrack t) {
+        if (settings.planted(PlantedBug.IGNORE_TRADING_STATE)) {
+            return false;
+        }
+        OperationContext ctx = ledger.context();
+        AccountStatus status = AccountStatus.of(ledger.journal(), ctx.accountId());
+        if (status.state().allowsNew(t.spec().side())) {
+            return false;
+        }
+        ErrorCode code = status.state() == TradingState.HALTED ? ErrorCode.ACCOUNT_HALTED : ErrorCode.ACCOUNT_REDUCING;
+        LOG.warn("{} not sent: account {} is {}", t.clientOrderId(), ctx.accountId(), status.state());
+        ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), OrderState.FAILED, code,
+                "not sent: the account is " + status.describe(), t.retryCount(), clock.instant()));
+        return true;
     }
 
     /** {@link PlantedBug#BLIND_RESUBMIT_ON_TIMEOUT}: sends again without asking the broker (breaks law 3). */

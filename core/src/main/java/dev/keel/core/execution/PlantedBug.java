@@ -17,5 +17,7 @@ public enum PlantedBug {
     /** Law 6: start-up recovery skips transactions left in progress. */
     NO_TERMINAL_STATE_AFTER_CRASH,
     /** Law 8: the terminal state is journaled without its notification. */
-    SKIP_NOTIFICATION
+    SKIP_NOTIFICATION,
+    /** Law 9: a HALTED or REDUCING account trades as if ACTIVE (the states are still journaled). */
+    IGNORE_TRADING_STATE
 }

@@ -1,10 +1,12 @@
 package dev.keel.core.metrics;
 
+import dev.keel.core.account.AccountStatus;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.NotificationSettled;
 import dev.keel.core.journal.TransactionEnded;
+import dev.keel.core.model.TradingState;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -102,6 +104,15 @@ public final class Health {
                     + "attempt in the window", ErrorCode.NOTIFICATION_FAILED.suggestion()));
         }
         for (Probe p : probes) {
+            AccountStatus account = AccountStatus.of(journal, p.accountId());
+            if (account.state() != TradingState.ACTIVE) {
+                boolean halted = account.state() == TradingState.HALTED;
+                findings.add(new Finding(halted ? Status.CRITICAL : Status.WARNING, "account " + p.accountId(),
+                        account.describe(), halted
+                        ? "'keel account status --account " + p.accountId() + "', resolve, then 'keel account resume "
+                        + "--account " + p.accountId() + " --reason ...'"
+                        : "only sells and cancels leave Keel until the broker recovers; it lifts by itself"));
+            }
             if (p.failure() != null) {
                 findings.add(new Finding(Status.CRITICAL, "broker " + p.broker() + " (" + p.accountId() + ")",
                         "unreachable: " + p.failure() + (p.message() == null ? "" : ": " + p.message()),

@@ -11,6 +11,7 @@ import dev.keel.core.journal.ReconciliationRecorded;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionResumed;
 import dev.keel.core.journal.TransactionStarted;
+import dev.keel.core.journal.TradingStateChanged;
 import dev.keel.core.error.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -31,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Meters: {@code keel.errors} (category, code), {@code keel.order.retries}, {@code keel.orders.inflight} and
  * {@code keel.orders.unknown} (gauges), {@code keel.orders.inflight.age.max} (seconds, gauge),
  * {@code keel.transactions} (status), {@code keel.transaction.duration}, {@code keel.reconciliation.drift}
- * (absolute drift per symbol, in basis points), {@code keel.recoveries}, {@code keel.notifications} (delivered).
+ * (absolute drift per symbol, in basis points), {@code keel.recoveries}, {@code keel.notifications} (delivered),
+ * {@code keel.trading.state.changes} (to).
  */
 public final class KeelMetrics {
     private final MeterRegistry registry;
@@ -124,6 +126,8 @@ public final class KeelMetrics {
                 }
             }
             case TransactionResumed r -> recoveries.increment();
+            case TradingStateChanged t -> registry.counter("keel.trading.state.changes", "to", t.to().name())
+                    .increment();
             case NotificationSettled n -> registry.counter("keel.notifications", "delivered",
                     Boolean.toString(n.delivered())).increment();
             default -> {

@@ -12,6 +12,7 @@ import dev.keel.core.model.Position;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.model.TimeInForce;
+import dev.keel.core.model.TradingState;
 import dev.keel.core.model.TransactionStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -80,7 +81,10 @@ public final class JournalSamples {
                         "TLT not bought: \"insufficient\" \u2014 see log", at.plusMillis(11)),
                 new NotificationAttemptFailed("n-" + txId, accountId, "email", 1, "smtp down", at.plusMillis(12)),
                 new NotificationDelivered("n-" + txId, accountId, "file", at.plusMillis(13)),
-                new NotificationSettled("n-" + txId, accountId, false, at.plusMillis(14)));
+                new NotificationSettled("n-" + txId, accountId, false, at.plusMillis(14)),
+                new TradingStateChanged(accountId, TradingState.HALTED, TradingState.ACTIVE, "checked by hand",
+                        ErrorCode.RECONCILIATION_MISMATCH, TradingState.Actor.OPERATOR, txId,
+                        started(txId, accountId, at).before(), at.plusMillis(15)));
     }
 
     /** Every concrete event type that {@link #everyType} has no sample of; empty when complete. */

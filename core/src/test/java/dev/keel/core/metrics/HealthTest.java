@@ -125,4 +125,22 @@ class HealthTest {
         assertThat(Health.assess(journal, clock, Duration.ofHours(24), List.of()).status())
                 .isEqualTo(Health.Status.HEALTHY);
     }
+
+    @Test
+    void aHaltedAccountIsCriticalWithTheWayToResumeIt() {
+        journal.append(new dev.keel.core.journal.TradingStateChanged("main", dev.keel.core.model.TradingState.ACTIVE,
+                dev.keel.core.model.TradingState.HALTED, "the broker disagrees with the journal",
+                ErrorCode.RECONCILIATION_MISMATCH, dev.keel.core.model.TradingState.Actor.ENGINE, "tx-7", null, T0));
+
+        Health.Report report = Health.assess(journal, clock, Duration.ofHours(24), List.of(
+                new Health.Probe("main", "paper", null, null, Duration.ofMillis(3), "CLOSED")));
+
+        assertThat(report.status()).isEqualTo(Health.Status.CRITICAL);
+        assertThat(report.findings()).singleElement().satisfies(f -> {
+            assertThat(f.subject()).isEqualTo("account main");
+            assertThat(f.reason()).contains("HALTED", "RECONCILIATION_MISMATCH");
+            assertThat(f.recommendation()).contains("keel account resume --account main");
+        });
+        assertThat(report.metrics()).containsEntry("keel.trading.state.changes{to=HALTED}", 1.0);
+    }
 }
