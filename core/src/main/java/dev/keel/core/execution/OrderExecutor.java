@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>only a "not found" answered after the visibility grace period proves the order absent.</li>
  * </ol>
  * A submit is repeated only after a definite non-acceptance (rate limit, refused connection, open breaker) or
- * after absence was proven. The same entry point resumes an order after a crash: it continues from the state
- * folded from the journal.
+ * after absence was proven, as the gateway's SUBMIT retry policy allows; a failed lookup is repeated as its LOOKUP
+ * policy allows. Every such repeat first takes a retry from the broker's retry budget: when the budget is spent the
+ * order fails with the error it had (a submit) or stays UNKNOWN for review (a lookup). The same entry point resumes
+ * an order after a crash: it continues from the state folded from the journal.
  */
 public final class OrderExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(OrderExecutor.class);
@@ -81,7 +83,7 @@ public final class OrderExecutor {
             OrderTrack t = ledger.view().order(cid);
             switch (t.state()) {
                 case INTENDED -> {
-                    if (t.failedAttempts() >= settings.retry().maxAttempts()) {
+                    if (t.failedAttempts() >= gateway.retryPolicy(Endpoint.SUBMIT).maxAttempts()) {
                         giveUp(ledger, t);
                     } else {
                         submitOnce(ledger, t);
@@ -105,6 +107,7 @@ public final class OrderExecutor {
 
     private void submitOnce(TransactionLedger ledger, OrderTrack t) {
         OperationContext ctx = ledger.context();
+        RetryPolicy retry = gateway.retryPolicy(Endpoint.SUBMIT);
         int attempt = t.failedAttempts() + 1;
         try {
             String sent = settings.planted(PlantedBug.NEW_CLIENT_ORDER_ID_PER_ATTEMPT)
@@ -116,7 +119,7 @@ public final class OrderExecutor {
                     e.delivery(), e.httpStatus(), e.getMessage(), e.rawResponse(), clock.instant()));
             LOG.info("submit {} attempt {} failed: {} ({})", t.clientOrderId(), attempt, e.code(), e.delivery());
             if (e.delivery() == Delivery.AMBIGUOUS && settings.planted(PlantedBug.BLIND_RESUBMIT_ON_TIMEOUT)
-                    && attempt < settings.retry().maxAttempts()) {
+                    && attempt < retry.maxAttempts()) {
                 blindResubmit(ledger, t, attempt + 1);
                 return;
             }
@@ -129,8 +132,14 @@ public final class OrderExecutor {
                         e.getMessage(), attempt - 1, clock.instant()));
                 return;
             }
-            if (attempt < settings.retry().maxAttempts()) {
-                sleeper.sleep(settings.retry().delay(attempt, e.retryAfter(), random));
+            if (attempt < retry.maxAttempts()) {
+                if (!gateway.tryRetry(Endpoint.SUBMIT)) {
+                    ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), OrderState.FAILED,
+                            e.code(), "not retried, the broker's retry budget is spent: " + e.getMessage(),
+                            attempt - 1, clock.instant()));
+                    return;
+                }
+                sleeper.sleep(retry.delay(attempt, e.retryAfter(), random));
             }
         }
     }
@@ -189,11 +198,17 @@ public final class OrderExecutor {
                 ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid, OrderLookedUp.Outcome.ERROR,
                         afterGrace, e.code(), clock.instant()));
                 failures++;
-                if (failures >= settings.retry().maxAttempts()) {
+                RetryPolicy retry = gateway.retryPolicy(Endpoint.LOOKUP);
+                if (failures >= retry.maxAttempts()) {
                     LOG.warn("order {} stays UNKNOWN: {} lookups failed, last {}", cid, failures, e.code());
                     return false;
                 }
-                sleeper.sleep(settings.retry().delay(failures, e.retryAfter(), random));
+                if (!gateway.tryRetry(Endpoint.LOOKUP)) {
+                    LOG.warn("order {} stays UNKNOWN: the broker's retry budget is spent, last lookup {}", cid,
+                            e.code());
+                    return false;
+                }
+                sleeper.sleep(retry.delay(failures, e.retryAfter(), random));
             }
         }
     }
