@@ -7,6 +7,7 @@ import dev.keel.core.journal.CallsDelayed;
 import dev.keel.core.journal.CallsRefused;
 import dev.keel.core.journal.EndpointSwitched;
 import dev.keel.core.journal.Journal;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
 final class ResilienceEvents {
     private static final Logger LOG = LoggerFactory.getLogger(ResilienceEvents.class);
     private static final String ALL = "*";
+    private static final Object DELAYED = new Object();
 
     private final String broker;
     private final Journal journal;
@@ -41,7 +43,7 @@ final class ResilienceEvents {
     private final Clock clock;
     private final Duration interval;
     private final Queue<BrokerEvent> pending = new ConcurrentLinkedQueue<>();
-    private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
+    private final Map<Object, Tally> tallies = new ConcurrentHashMap<>();
     private final Object appending = new Object();
 
     /**
@@ -67,23 +69,27 @@ final class ResilienceEvents {
         LOG.warn("circuit breaker {}:{}:{} ({}) {} -> {}: {} (failure rate {}%, slow-call rate {}%)", broker,
                 accountId, endpoint.wire(), connection, from, to, reason, failureRate, slowCallRate);
         if ("OPEN".equals(from)) {
-            summarize(key(accountId, endpoint, CallsRefused.Reason.BREAKER_OPEN), true);
+            Tally t = tallies.get(new RefusalKey(accountId, endpoint, CallsRefused.Reason.BREAKER_OPEN));
+            if (t != null) {
+                summarize(t, true);
+            }
         }
         pending.add(new BreakerTransitioned(broker, accountId, endpoint.wire(), connection, from, to, reason,
                 failureRate, slowCallRate, clock.instant()));
     }
 
+    /** Counts a refused call; the counter and tally of each kind are made once, as refusals come in floods. */
     void refused(String accountId, Endpoint endpoint, CallsRefused.Reason reason) {
-        count("keel.broker.calls.refused", "account", tag(accountId), "endpoint", endpoint.wire(), "reason",
-                reason.name().toLowerCase(java.util.Locale.ROOT));
-        Tally t = tallies.computeIfAbsent(key(accountId, endpoint, reason), k -> new Tally(accountId, endpoint, reason));
+        Tally t = tallies.computeIfAbsent(new RefusalKey(accountId, endpoint, reason), k -> new Tally(accountId,
+                endpoint, reason, counter("keel.broker.calls.refused", "account", tag(accountId), "endpoint",
+                endpoint.wire(), "reason", reason.name().toLowerCase(java.util.Locale.ROOT))));
         t.add(clock.instant(), Duration.ZERO);
         summarize(t, false);
     }
 
     void delayed(Duration wait) {
-        count("keel.broker.calls.delayed");
-        Tally t = tallies.computeIfAbsent("delayed", k -> new Tally(null, null, null));
+        Tally t = tallies.computeIfAbsent(DELAYED, k -> new Tally(null, null, null,
+                counter("keel.broker.calls.delayed")));
         t.add(clock.instant(), wait);
         summarize(t, false);
     }
@@ -134,13 +140,6 @@ final class ResilienceEvents {
         drain();
     }
 
-    private void summarize(String key, boolean force) {
-        Tally t = tallies.get(key);
-        if (t != null) {
-            summarize(t, force);
-        }
-    }
-
     private void summarize(Tally t, boolean force) {
         BrokerEvent event = t.take(clock.instant(), interval, force);
         if (event != null) {
@@ -149,22 +148,30 @@ final class ResilienceEvents {
     }
 
     private void count(String name, String... tags) {
+        Counter c = counter(name, tags);
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    /** The counter {@code name} with the broker's tag and {@code tags}; null without a registry. */
+    private Counter counter(String name, String... tags) {
         if (meters == null) {
-            return;
+            return null;
         }
         String[] all = new String[tags.length + 2];
         all[0] = "broker";
         all[1] = broker;
         System.arraycopy(tags, 0, all, 2, tags.length);
-        meters.counter(name, all).increment();
+        return meters.counter(name, all);
     }
 
     private static String tag(String accountId) {
         return accountId == null ? ALL : accountId;
     }
 
-    private static String key(String accountId, Endpoint endpoint, CallsRefused.Reason reason) {
-        return tag(accountId) + "|" + endpoint + "|" + reason;
+    /** One kind of refusal: by account, endpoint and reason. */
+    private record RefusalKey(String accountId, Endpoint endpoint, CallsRefused.Reason reason) {
     }
 
     /** Refusals (or waits) of one kind since the last journaled count. */
@@ -172,18 +179,23 @@ final class ResilienceEvents {
         private final String accountId;
         private final Endpoint endpoint;
         private final CallsRefused.Reason reason;
+        private final Counter counter;
         private long count;
         private Duration total = Duration.ZERO;
         private Instant since;
         private Instant lastJournaled;
 
-        Tally(String accountId, Endpoint endpoint, CallsRefused.Reason reason) {
+        Tally(String accountId, Endpoint endpoint, CallsRefused.Reason reason, Counter counter) {
             this.accountId = accountId;
             this.endpoint = endpoint;
             this.reason = reason;
+            this.counter = counter;
         }
 
         synchronized void add(Instant now, Duration wait) {
+            if (counter != null) {
+                counter.increment();
+            }
             if (count == 0) {
                 since = now;
             }
