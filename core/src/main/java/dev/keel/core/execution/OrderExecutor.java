@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>only a "not found" answered after the visibility grace period proves the order absent.</li>
  * </ol>
  * A submit is repeated only after a definite non-acceptance (rate limit, refused connection, open breaker) or
- * after absence was proven, as the gateway's SUBMIT retry policy allows; a failed lookup is repeated as its LOOKUP
- * policy allows. Every such repeat first takes a retry from the broker's retry budget: when the budget is spent the
- * order fails with the error it had (a submit) or stays UNKNOWN for review (a lookup). The same entry point resumes
+ * after absence was proven, as the gateway's SUBMIT retry policy allows, and each such repeat first takes a retry
+ * from the broker's retry budget: when the budget is spent the order fails with the error it had. A failed lookup of
+ * an UNKNOWN order is repeated as the LOOKUP policy allows without asking the budget: those lookups are bounded per
+ * order, and starving them would turn a resolvable order into one for review (law 3). The same entry point resumes
  * an order after a crash: it continues from the state folded from the journal.
  */
 public final class OrderExecutor {
@@ -201,11 +202,6 @@ public final class OrderExecutor {
                 RetryPolicy retry = gateway.retryPolicy(Endpoint.LOOKUP);
                 if (failures >= retry.maxAttempts()) {
                     LOG.warn("order {} stays UNKNOWN: {} lookups failed, last {}", cid, failures, e.code());
-                    return false;
-                }
-                if (!gateway.tryRetry(Endpoint.LOOKUP)) {
-                    LOG.warn("order {} stays UNKNOWN: the broker's retry budget is spent, last lookup {}", cid,
-                            e.code());
                     return false;
                 }
                 sleeper.sleep(retry.delay(failures, e.retryAfter(), random));
