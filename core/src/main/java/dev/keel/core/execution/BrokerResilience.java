@@ -131,9 +131,7 @@ public final class BrokerResilience {
      * as sent; otherwise refuses it, counted, with an exception whose delivery is NOT_PROCESSED.
      */
     void admit(String accountId, Endpoint endpoint, Bulkhead account) {
-        if (limiter == null && !bare) {
-            awaitPause(accountId, endpoint);
-        } else {
+        if (limiter != null) {
             Duration wait = limiter.reserve();
             if (wait == null) {
                 events.refused(accountId, endpoint, CallsRefused.Reason.RATE_LIMIT);
@@ -146,6 +144,8 @@ public final class BrokerResilience {
                 events.delayed(wait);
                 sleeper.sleep(wait);
             }
+        } else if (!bare) {
+            awaitPause(accountId, endpoint);
         }
         if (account != null && !account.tryAcquirePermission()) {
             events.refused(accountId, endpoint, CallsRefused.Reason.BULKHEAD);
