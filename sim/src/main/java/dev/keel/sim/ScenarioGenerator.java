@@ -106,7 +106,7 @@ final class ScenarioGenerator {
         int held = r.nextInt(5);
         for (int i = 0; i < held; i++) {
             Symbol s = Symbol.of(pool.get(r.nextInt(pool.size())));
-            BigDecimal qty = r.nextInt(4) == 0 ? BigDecimal.valueOf(r.nextInt(200_000), 3)
+            BigDecimal qty = r.nextInt(4) == 0 ? BigDecimal.valueOf(1 + r.nextInt(200_000), 3)
                     : BigDecimal.valueOf(1 + r.nextInt(200));
             positions.put(s, qty);
         }
@@ -115,6 +115,9 @@ final class ScenarioGenerator {
         int faultCount = r.nextInt(5);
         for (int i = 0; i < faultCount; i++) {
             faults.add(fault(r, targets));
+        }
+        if (r.nextInt(6) == 0) {
+            faults.addFirst(outage(r));
         }
         Duration lag = r.nextInt(4) == 0 ? Duration.ofMillis(250L * r.nextInt(13)) : Duration.ZERO;
         Duration delayed = r.nextInt(6) == 0 ? Duration.ofSeconds(1 + r.nextInt(180)) : null;
@@ -141,6 +144,15 @@ final class ScenarioGenerator {
             weights.put(Symbol.of(symbols.get(i)), BigDecimal.valueOf(w, 4));
         }
         return weights;
+    }
+
+    /**
+     * A broker outage: every call (or every submit) fails with a server error for its first {@code K} calls, enough
+     * to open breakers, spend the retry budget and leave orders UNKNOWN; then the broker recovers.
+     */
+    private static FaultRule outage(SplittableRandom r) {
+        FaultRule outage = FaultRule.serverError(500 + r.nextInt(4)).withProbability(1.0).withTimes(5 + r.nextInt(40));
+        return r.nextBoolean() ? outage : outage.withOp(BrokerCall.SUBMIT);
     }
 
     private static FaultRule fault(SplittableRandom r, Map<Symbol, BigDecimal> targets) {

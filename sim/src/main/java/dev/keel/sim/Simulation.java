@@ -5,10 +5,11 @@ import dev.keel.core.engine.AccountRuntime;
 import dev.keel.core.engine.Engine;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
-import dev.keel.core.execution.BreakerPolicy;
 import dev.keel.core.execution.BrokerGateway;
+import dev.keel.core.execution.BrokerResilience;
 import dev.keel.core.execution.ExecutionSettings;
 import dev.keel.core.execution.OrderExecutor;
+import dev.keel.core.execution.ResiliencePolicies;
 import dev.keel.core.journal.MemoryJournal;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.TradingState;
@@ -41,6 +42,8 @@ import java.util.SplittableRandom;
 final class Simulation {
     /** The executor's settings in every run: 4 attempts, 1 s doubling, 2 s grace, 2 min fill timeout. */
     static final ExecutionSettings SETTINGS = ExecutionSettings.defaults();
+    /** The broker policies in every run: the defaults (breakers, retry budget, bulkhead; no rate limit). */
+    static final ResiliencePolicies RESILIENCE = ResiliencePolicies.builder().retry(SETTINGS.retry()).build();
     /** Restarts that a run may need before giving up on its recovery loop (crash steps are few; this is a fuse). */
     private static final int MAX_RESTARTS = 50;
 
@@ -167,8 +170,12 @@ final class Simulation {
         for (Scenario.AccountSetup a : scenario.accounts()) {
             RecordingBroker broker = new RecordingBroker(exchanges.get(a.id()), a.id(), clock, crashes, wire,
                     store::lastSequence);
-            BrokerGateway gateway = new BrokerGateway(broker, BreakerPolicy.defaults().create(a.id(), clock),
-                    settings.retry(), clock, random.split());
+            // each account has its own exchange, so its own broker: breakers, retry budget and bulkhead as a
+            // configuration without a resilience section has them; broker events go straight to the store so they
+            // do not move the crash steps
+            BrokerResilience resilience = new BrokerResilience("paper-" + a.id(), RESILIENCE, store, null, clock,
+                    clock);
+            BrokerGateway gateway = resilience.gateway(a.id(), broker, random.split());
             OrderExecutor executor = new OrderExecutor(gateway, settings, clock, clock, random.split());
             accounts.add(new AccountRuntime(new RebalanceAccount(a.id(), target(a), RiskLimits.builder()
                     .maxTurnover(new BigDecimal("2.00")).maxOrder(new BigDecimal("1000000.00")).build()), executor));

@@ -9,8 +9,8 @@ import dev.keel.core.engine.AccountRuntime;
 import dev.keel.core.engine.Engine;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
-import dev.keel.core.execution.BreakerPolicy;
 import dev.keel.core.execution.BrokerGateway;
+import dev.keel.core.execution.BrokerResilience;
 import dev.keel.core.execution.ExecutionSettings;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.journal.Journal;
@@ -26,8 +26,11 @@ import dev.keel.core.rebalance.RebalanceAccount;
 import dev.keel.core.rebalance.TargetAllocation;
 import dev.keel.core.risk.RiskLimits;
 import dev.keel.core.time.Sleeper;
+import dev.keel.paper.PaperEndpoint;
 import dev.keel.paper.PaperExchange;
 import dev.keel.store.Journals;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -43,8 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Keel assembled from a configuration: the journal, the broker connection of every account with its circuit
- * breaker and retry policy, the outbox and its channels, and the engine. The composition root of the CLI; the
+ * Keel assembled from a configuration: the journal, the broker's resilience (breakers per account and endpoint,
+ * retry budget, rate limit, bulkhead, failover to a backup endpoint), the outbox and its channels, and the engine. The composition root of the CLI; the
  * only place that picks the system clock and sleeper.
  */
 public final class KeelRuntime implements AutoCloseable {
@@ -57,6 +60,8 @@ public final class KeelRuntime implements AutoCloseable {
     private final PaperExchange paper;
     private final Map<String, Broker> brokers = new LinkedHashMap<>();
     private final Map<String, BrokerGateway> gateways = new LinkedHashMap<>();
+    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final BrokerResilience resilience;
     private final Outbox outbox;
     private final Engine engine;
 
@@ -74,12 +79,13 @@ public final class KeelRuntime implements AutoCloseable {
             }
             this.paper = new PaperExchange(PaperSetup.config(broker.paper()), clock, sleeper);
             ExecutionSettings settings = ExecutionSettings.defaults().withRetry(config.retry().policy());
-            BreakerPolicy breaker = config.circuitBreaker().policy();
+            PaperEndpoint backup = PaperSetup.backup(paper, broker.paper());
+            this.resilience = new BrokerResilience("paper", config.resilience(), journal, meters, clock, sleeper);
             List<AccountRuntime> accounts = new ArrayList<>();
             for (AccountConfig a : config.accounts()) {
                 Broker b = paper.broker(a.id());
-                BrokerGateway gateway = new BrokerGateway(b, breaker.create(b.name() + ":" + a.id(), clock),
-                        settings.retry(), sleeper, random.split());
+                BrokerGateway gateway = backup == null ? resilience.gateway(a.id(), b, random.split())
+                        : resilience.gateway(a.id(), b, backup.broker(a.id()), random.split());
                 brokers.put(a.id(), b);
                 gateways.put(a.id(), gateway);
                 OrderExecutor executor = new OrderExecutor(gateway, settings, clock, sleeper, random.split());
@@ -133,6 +139,16 @@ public final class KeelRuntime implements AutoCloseable {
         return paper;
     }
 
+    /** Every resilience decision counted: breaker transitions, refusals, retries, failovers. */
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    /** The broker's shared resilience: its policies, retry budget, rate limiter; {@code flush()} journals counts. */
+    public BrokerResilience resilience() {
+        return resilience;
+    }
+
     /** The account's broker connection, every call through its circuit breaker, reads retried. */
     public BrokerGateway gateway(String accountId) {
         engine.account(accountId);
@@ -155,6 +171,7 @@ public final class KeelRuntime implements AutoCloseable {
     @Override
     public void close() {
         try {
+            resilience.flush();
             if (paper != null) {
                 paper.close();
             }

@@ -123,6 +123,9 @@ public enum ErrorCode {
     NOTIFICATION_FAILED(SYSTEM, LOW, true, RETRY_BACKOFF,
             "A notification channel failed; the notification stays in the outbox and is retried.",
             "Check the channel's configuration (file path, SMTP, webhook)."),
+    BULKHEAD_FULL(SYSTEM, MEDIUM, true, RETRY_BACKOFF,
+            "Too many calls to the broker were in flight at once (its bulkhead is full); this one was not sent.",
+            "Nothing to do if rare; if frequent, look for a slow broker or raise resilience.bulkhead.max-concurrent."),
     INTERNAL_ERROR(SYSTEM, CRITICAL, false, MANUAL,
             "An unexpected internal error.",
             "Report it with the journal; the operation was closed as NEEDS_REVIEW.");

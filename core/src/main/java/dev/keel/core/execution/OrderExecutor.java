@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
  *   <li>only a "not found" answered after the visibility grace period proves the order absent.</li>
  * </ol>
  * A submit is repeated only after a definite non-acceptance (rate limit, refused connection, open breaker) or
- * after absence was proven. The same entry point resumes an order after a crash: it continues from the state
- * folded from the journal.
+ * after absence was proven, as the gateway's SUBMIT retry policy allows, and each such repeat first takes a retry
+ * from the broker's retry budget: when the budget is spent the order fails with the error it had. A failed lookup of
+ * an UNKNOWN order is repeated as the LOOKUP policy allows without asking the budget: those lookups are bounded per
+ * order, and starving them would turn a resolvable order into one for review (law 3). The same entry point resumes
+ * an order after a crash: it continues from the state folded from the journal.
  */
 public final class OrderExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(OrderExecutor.class);
@@ -83,7 +86,7 @@ public final class OrderExecutor {
             OrderTrack t = ledger.view().order(cid);
             switch (t.state()) {
                 case INTENDED -> {
-                    if (t.failedAttempts() >= settings.retry().maxAttempts()) {
+                    if (t.failedAttempts() >= gateway.retryPolicy(Endpoint.SUBMIT).maxAttempts()) {
                         giveUp(ledger, t);
                     } else if (!refusedByTradingState(ledger, t)) {
                         submitOnce(ledger, t);
@@ -107,6 +110,7 @@ public final class OrderExecutor {
 
     private void submitOnce(TransactionLedger ledger, OrderTrack t) {
         OperationContext ctx = ledger.context();
+        RetryPolicy retry = gateway.retryPolicy(Endpoint.SUBMIT);
         int attempt = t.failedAttempts() + 1;
         try {
             String sent = settings.planted(PlantedBug.NEW_CLIENT_ORDER_ID_PER_ATTEMPT)
@@ -118,7 +122,7 @@ public final class OrderExecutor {
                     e.delivery(), e.httpStatus(), e.getMessage(), e.rawResponse(), clock.instant()));
             LOG.info("submit {} attempt {} failed: {} ({})", t.clientOrderId(), attempt, e.code(), e.delivery());
             if (e.delivery() == Delivery.AMBIGUOUS && settings.planted(PlantedBug.BLIND_RESUBMIT_ON_TIMEOUT)
-                    && attempt < settings.retry().maxAttempts()) {
+                    && attempt < retry.maxAttempts()) {
                 blindResubmit(ledger, t, attempt + 1);
                 return;
             }
@@ -131,8 +135,14 @@ public final class OrderExecutor {
                         e.getMessage(), attempt - 1, clock.instant()));
                 return;
             }
-            if (attempt < settings.retry().maxAttempts()) {
-                sleeper.sleep(settings.retry().delay(attempt, e.retryAfter(), random));
+            if (attempt < retry.maxAttempts()) {
+                if (!gateway.tryRetry(Endpoint.SUBMIT)) {
+                    ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), OrderState.FAILED,
+                            e.code(), "not retried, the broker's retry budget is spent: " + e.getMessage(),
+                            attempt - 1, clock.instant()));
+                    return;
+                }
+                sleeper.sleep(retry.delay(attempt, e.retryAfter(), random));
             }
         }
     }
@@ -212,11 +222,12 @@ public final class OrderExecutor {
                 ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid, OrderLookedUp.Outcome.ERROR,
                         afterGrace, e.code(), clock.instant()));
                 failures++;
-                if (failures >= settings.retry().maxAttempts()) {
+                RetryPolicy retry = gateway.retryPolicy(Endpoint.LOOKUP);
+                if (failures >= retry.maxAttempts()) {
                     LOG.warn("order {} stays UNKNOWN: {} lookups failed, last {}", cid, failures, e.code());
                     return false;
                 }
-                sleeper.sleep(settings.retry().delay(failures, e.retryAfter(), random));
+                sleeper.sleep(retry.delay(failures, e.retryAfter(), random));
             }
         }
     }
