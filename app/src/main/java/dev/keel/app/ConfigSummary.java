@@ -34,6 +34,7 @@ final class ConfigSummary {
                 .row("circuit breaker", "opens at " + b.failureRatePercent() + "% of " + b.window() + " calls (min "
                         + b.minimumCalls() + "), open " + format(b.openFor()) + ", " + b.halfOpenCalls()
                         + " half-open calls")
+                .row("resilience", resilience(config))
                 .row("risk", "max turnover " + config.risk().maxTurnover().toPlainString() + ", max order "
                         + config.risk().maxOrder().toPlainString())
                 .row("notifications", config.notifications().stream().map(ConfigSummary::channel)
@@ -57,6 +58,17 @@ final class ConfigSummary {
             }
             output.table(faults);
         }
+    }
+
+    private static String resilience(KeelConfig config) {
+        var p = config.resilience();
+        String budget = p.budget() == null ? "no retry budget" : "retry budget " + p.budget().ratio() + " of calls per "
+                + format(p.budget().window()) + " (min " + p.budget().minimumRetries() + ")";
+        String limit = p.rateLimit() == null ? "no rate limit" : "rate limit " + p.rateLimit().calls() + " per "
+                + format(p.rateLimit().per());
+        PaperSettings paper = config.broker().paper();
+        String backup = paper != null && paper.backupFaults() != null ? ", backup endpoint" : "";
+        return budget + ", " + limit + ", bulkhead " + p.bulkhead().maxConcurrent() + backup;
     }
 
     private static String broker(KeelConfig config) {

@@ -105,6 +105,7 @@ public final class Output {
         SimpleModule keel = new SimpleModule("keel-output");
         keel.addSerializer(Path.class, ToStringSerializer.instance);
         keel.addSerializer(dev.keel.core.model.Symbol.class, ToStringSerializer.instance);
+        keel.addSerializer(dev.keel.core.execution.ResiliencePolicies.class, new ResilienceJson());
         keel.addSerializer(WireName.class, new JsonSerializer<>() {
             @Override
             public void serialize(WireName value, JsonGenerator gen, SerializerProvider serializers) throws IOException {

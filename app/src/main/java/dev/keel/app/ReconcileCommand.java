@@ -50,6 +50,7 @@ final class ReconcileCommand extends ConfiguredCommand {
             a.differences().forEach(d -> output.line("DIFFERENCE " + a.accountId() + ": " + d));
         }
         output.line(r.consistent() ? "Consistent: the broker holds what the journal says."
-                : "INCONSISTENT: the accounts above are marked NEEDS_REVIEW; review them before trading.");
+                : "INCONSISTENT: the accounts above are marked NEEDS_REVIEW and HALTED; review them, then "
+                + "'keel account resume --account ID --reason TEXT'.");
     }
 }

@@ -88,6 +88,11 @@ final class SimCommand implements Callable<Integer> {
         Table outcomes = new Table("TERMINAL STATE", "TRANSACTIONS");
         s.outcomes().forEach((k, v) -> outcomes.row(k, Long.toString(v)));
         output.table(outcomes);
+        Table moves = new Table("TRADING STATE MOVE", "TIMES");
+        s.moves().forEach((k, v) -> moves.row(k, Long.toString(v)));
+        if (!moves.isEmpty()) {
+            output.table(moves);
+        }
         Table marketData = new Table("MARKET DATA", "QUOTES");
         s.marketData().forEach((k, v) -> marketData.row(k, Long.toString(v)));
         output.table(marketData);

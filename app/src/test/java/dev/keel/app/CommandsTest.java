@@ -18,6 +18,11 @@ class CommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Path config(String faults) throws IOException {
+        return config(dir, faults);
+    }
+
+    /** {@code keel.yaml} in {@code dir}: the sample account on a paper exchange with {@code faults}. */
+    static Path config(Path dir, String faults) throws IOException {
         Path file = dir.resolve("keel.yaml");
         Files.writeString(file, """
                 journal: sqlite:%1$s/keel.db

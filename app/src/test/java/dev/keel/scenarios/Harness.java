@@ -124,6 +124,7 @@ final class Harness implements AutoCloseable {
                 : new RebalanceAccount(ACCOUNT, null, RiskLimits.DEFAULTS, allocation);
         OrderExecutor executor = executor();
         return new Engine(journal, List.of(new AccountRuntime(account, executor,
+                dev.keel.core.account.PlacementBreaker.of(executor.gateway().breaker()),
                 marketData == null ? null : marketData.apply(executor.gateway()))), outbox(), clock,
                 () -> "tx-" + txCounter.incrementAndGet(), Duration.ZERO);
     }

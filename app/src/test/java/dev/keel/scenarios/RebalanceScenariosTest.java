@@ -189,7 +189,9 @@ class RebalanceScenariosTest {
             assertThat(outcome.errorCode()).isEqualTo(ErrorCode.INTERNAL_ERROR);
             assertThat(h.journal.openStreams(JournalEvent.TRANSACTION)).isEmpty();
             assertThat(h.ended(outcome.txId()).status()).isEqualTo(TransactionStatus.NEEDS_REVIEW);
-            assertThat(h.notified).singleElement().satisfies(n -> {
+            assertThat(h.notified).extracting(n -> n.title()).containsExactly(
+                    "Transaction " + outcome.txId() + " needs review", "Account main HALTED (was ACTIVE)");
+            assertThat(h.notified).allSatisfy(n -> {
                 assertThat(n.severity()).isEqualTo(Severity.CRITICAL);
                 assertThat(n.body()).contains("IllegalStateException");
             });

@@ -11,14 +11,17 @@ import dev.keel.core.model.Symbol;
 import java.util.List;
 import java.util.Optional;
 
-/** One account's {@link Broker} view of a {@link PaperExchange}. */
+/** One account's {@link Broker} view of a {@link PaperExchange}, through its own plan or an endpoint's. */
 final class PaperBroker implements Broker {
     private final PaperExchange exchange;
     private final String accountId;
+    /** The endpoint calls go through, or null for the exchange's own connection. */
+    private final PaperEndpoint via;
 
-    PaperBroker(PaperExchange exchange, String accountId) {
+    PaperBroker(PaperExchange exchange, String accountId, PaperEndpoint via) {
         this.exchange = exchange;
         this.accountId = accountId;
+        this.via = via;
     }
 
     @Override
@@ -28,46 +31,46 @@ final class PaperBroker implements Broker {
 
     @Override
     public AccountSnapshot account() {
-        return exchange.account(accountId);
+        return exchange.account(via, accountId);
     }
 
     @Override
     public List<Position> positions() {
-        return exchange.positions(accountId);
+        return exchange.positions(via, accountId);
     }
 
     @Override
     public List<BrokerOrder> openOrders() {
-        return exchange.openOrders(accountId);
+        return exchange.openOrders(via, accountId);
     }
 
     @Override
     public BrokerOrder submit(String clientOrderId, OrderSpec spec) {
-        return exchange.submit(accountId, clientOrderId, spec);
+        return exchange.submit(via, accountId, clientOrderId, spec);
     }
 
     @Override
     public Optional<BrokerOrder> orderByClientId(String clientOrderId) {
-        return exchange.lookup(accountId, clientOrderId);
+        return exchange.lookup(via, accountId, clientOrderId);
     }
 
     @Override
     public BrokerOrder cancel(String brokerOrderId) {
-        return exchange.cancel(accountId, brokerOrderId);
+        return exchange.cancel(via, accountId, brokerOrderId);
     }
 
     @Override
     public Quote quote(Symbol symbol) {
-        return exchange.quote(accountId, symbol);
+        return exchange.quote(via, accountId, symbol);
     }
 
     @Override
     public MarketClock clock() {
-        return exchange.clock(accountId);
+        return exchange.clock(via, accountId);
     }
 
     @Override
     public String toString() {
-        return "paper broker of account " + accountId;
+        return "paper broker of account " + accountId + (via == null ? "" : " via " + via.name());
     }
 }

@@ -61,9 +61,24 @@ public final class PaperExchange implements AutoCloseable {
 
     /** The broker view of an account; the account is created with the starting cash and positions if new. */
     public Broker broker(String accountId) {
+        return broker(accountId, null);
+    }
+
+    /**
+     * A second connection to this same exchange (same accounts, orders and prices) with its own fault plan, e.g. a
+     * backup endpoint: its calls obey {@code faults} only, never the exchange's own plan. Its fault counters live in
+     * memory only.
+     */
+    public PaperEndpoint endpoint(String name, List<FaultRule> faults) {
+        Objects.requireNonNull(name, "name");
+        long seed = new SplitMix64(config.seed() ^ name.hashCode()).nextLong();
+        return new PaperEndpoint(this, name, new FaultPlan(faults, seed));
+    }
+
+    Broker broker(String accountId, PaperEndpoint endpoint) {
         Objects.requireNonNull(accountId, "accountId");
         observe(() -> state.account(accountId));
-        return new PaperBroker(this, accountId);
+        return new PaperBroker(this, accountId, endpoint);
     }
 
     /**
@@ -128,37 +143,37 @@ public final class PaperExchange implements AutoCloseable {
         }
     }
 
-    BrokerOrder submit(String accountId, String clientOrderId, OrderSpec spec) {
+    BrokerOrder submit(PaperEndpoint via, String accountId, String clientOrderId, OrderSpec spec) {
         Objects.requireNonNull(clientOrderId, "clientOrderId");
         Objects.requireNonNull(spec, "spec");
-        return call(BrokerCall.SUBMIT, accountId, spec::symbol,
+        return call(via, BrokerCall.SUBMIT, accountId, spec::symbol,
                 (fault, now) -> desk.submit(accountId, clientOrderId, spec, fault, now));
     }
 
-    BrokerOrder cancel(String accountId, String brokerOrderId) {
-        return call(BrokerCall.CANCEL, accountId, () -> desk.symbolOfOrder(accountId, brokerOrderId),
+    BrokerOrder cancel(PaperEndpoint via, String accountId, String brokerOrderId) {
+        return call(via, BrokerCall.CANCEL, accountId, () -> desk.symbolOfOrder(accountId, brokerOrderId),
                 (fault, now) -> desk.cancel(accountId, brokerOrderId, now));
     }
 
-    Optional<BrokerOrder> lookup(String accountId, String clientOrderId) {
-        return call(BrokerCall.LOOKUP, accountId, () -> desk.symbolOfClientOrder(accountId, clientOrderId),
+    Optional<BrokerOrder> lookup(PaperEndpoint via, String accountId, String clientOrderId) {
+        return call(via, BrokerCall.LOOKUP, accountId, () -> desk.symbolOfClientOrder(accountId, clientOrderId),
                 (fault, now) -> desk.lookup(accountId, clientOrderId, now));
     }
 
-    List<BrokerOrder> openOrders(String accountId) {
-        return call(BrokerCall.OPEN_ORDERS, accountId, () -> null, (fault, now) -> desk.openOrders(accountId));
+    List<BrokerOrder> openOrders(PaperEndpoint via, String accountId) {
+        return call(via, BrokerCall.OPEN_ORDERS, accountId, () -> null, (fault, now) -> desk.openOrders(accountId));
     }
 
-    List<Position> positions(String accountId) {
-        return call(BrokerCall.POSITIONS, accountId, () -> null, (fault, now) -> holdings(accountId));
+    List<Position> positions(PaperEndpoint via, String accountId) {
+        return call(via, BrokerCall.POSITIONS, accountId, () -> null, (fault, now) -> holdings(accountId));
     }
 
-    AccountSnapshot account(String accountId) {
-        return call(BrokerCall.ACCOUNT, accountId, () -> null, (fault, now) -> snapshot(accountId));
+    AccountSnapshot account(PaperEndpoint via, String accountId) {
+        return call(via, BrokerCall.ACCOUNT, accountId, () -> null, (fault, now) -> snapshot(accountId));
     }
 
-    Quote quote(String accountId, Symbol symbol) {
-        return call(BrokerCall.QUOTE, accountId, () -> symbol, (fault, now) -> {
+    Quote quote(PaperEndpoint via, String accountId, Symbol symbol) {
+        return call(via, BrokerCall.QUOTE, accountId, () -> symbol, (fault, now) -> {
             Quote quote = state.market.quote(symbol, now);
             if (quote == null) {
                 throw Refusals.reject(RejectReason.SYMBOL_NOT_FOUND, accountId, "symbol not found: " + symbol);
@@ -168,9 +183,9 @@ public final class PaperExchange implements AutoCloseable {
         });
     }
 
-    MarketClock clock(String accountId) {
+    MarketClock clock(PaperEndpoint via, String accountId) {
         MarketHours hours = config.marketHours();
-        return call(BrokerCall.CLOCK, accountId, () -> null, (fault, now) -> new MarketClock(now, hours.isOpen(now),
+        return call(via, BrokerCall.CLOCK, accountId, () -> null, (fault, now) -> new MarketClock(now, hours.isOpen(now),
                 hours == MarketHours.ALWAYS_OPEN ? now : hours.nextOpen(now.plusNanos(1)), hours.reportedClose(now)));
     }
 
@@ -198,12 +213,15 @@ public final class PaperExchange implements AutoCloseable {
     /**
      * One broker call: latency, then the fault plan decides (counted and saved), slow faults sleep outside the
      * lock, then the call fails as its fault says or is carried out; the state is saved before any answer.
+     *
+     * @param via the endpoint the call came through, whose fault plan decides; null for the exchange's own
      */
-    private <T> T call(BrokerCall op, String accountId, Supplier<Symbol> symbol, Action<T> action) {
+    private <T> T call(PaperEndpoint via, BrokerCall op, String accountId, Supplier<Symbol> symbol,
+                       Action<T> action) {
         sleeper.sleep(config.latency());
         FaultPlan.Decision decision;
         synchronized (lock) {
-            decision = decide(op, accountId, symbol);
+            decision = decide(via, op, accountId, symbol);
             if (decision.slowness().isZero()) {
                 return carryOut(op, accountId, decision, action);
             }
@@ -215,17 +233,32 @@ public final class PaperExchange implements AutoCloseable {
         }
     }
 
-    private FaultPlan.Decision decide(BrokerCall op, String accountId, Supplier<Symbol> symbolOf) {
+    private FaultPlan.Decision decide(PaperEndpoint via, BrokerCall op, String accountId, Supplier<Symbol> symbolOf) {
         Instant now = clock.instant();
         matcher.advanceTo(now);
         long callNumber = state.count(op);
         state.account(accountId);
         Symbol symbol = symbolOf.get();
-        FaultPlan.Decision decision = state.plan.decide(op, symbol);
+        FaultPlan.Decision decision = (via == null ? state.plan : via.plan()).decide(op, symbol);
         for (FaultPlan.Fired f : decision.fired()) {
-            state.recordFault(new FaultRecord(callNumber, now, op, accountId, f.index(), f.rule().kind(), symbol));
+            FaultRecord record = new FaultRecord(callNumber, now, op, accountId, f.index(), f.rule().kind(), symbol);
+            if (via == null) {
+                state.recordFault(record);
+            } else {
+                via.recordFault(record);
+            }
+        }
+        if (via != null) {
+            via.count(op);
         }
         return decision;
+    }
+
+    /** Runs {@code read} under the exchange's lock: an endpoint's counters are guarded by it. */
+    <T> T locked(Supplier<T> read) {
+        synchronized (lock) {
+            return read.get();
+        }
     }
 
     private <T> T carryOut(BrokerCall op, String accountId, FaultPlan.Decision decision, Action<T> action) {

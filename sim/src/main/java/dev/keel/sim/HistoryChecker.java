@@ -13,6 +13,7 @@ import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderLookedUp;
 import dev.keel.core.journal.OrderUpdated;
 import dev.keel.core.journal.PlanInputsRecorded;
+import dev.keel.core.journal.TradingStateChanged;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionEvent;
 import dev.keel.core.broker.Delivery;
@@ -24,6 +25,7 @@ import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.Position;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.Symbol;
+import dev.keel.core.model.TradingState;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.paper.ExchangeOrderLogEntry;
 import java.math.BigDecimal;
@@ -95,6 +97,7 @@ final class HistoryChecker {
         c.everyTransactionEndsOnce();
         c.lastRebalanceMovesOnlyOnCompleted();
         c.everyOutcomeShortOfCompletedIsNotified();
+        c.frozenAccountSendsNothingButCancelsAndCloses();
         c.journalAgreesWithExchangeOrReview();
         c.noOrderSizedOnUntrustedData();
         return List.copyOf(c.violations);
@@ -275,6 +278,52 @@ final class HistoryChecker {
                         lines(events));
             }
         });
+    }
+
+    /**
+     * Law 9: uncertain position, frozen account. Every transaction that ended NEEDS_REVIEW left its account HALTED;
+     * from a move to HALTED to the next move away, the wire shows no submit for the account, and while REDUCING no
+     * buy. The wire log is ordered among journal events by the journal sequence each answer saw.
+     */
+    private void frozenAccountSendsNothingButCancelsAndCloses() {
+        Map<String, TreeMap<Long, TradingStateChanged>> moves = new HashMap<>();
+        Set<String> haltedBy = new HashSet<>();
+        for (JournalRecord r : h.journal()) {
+            if (r.event() instanceof TradingStateChanged c) {
+                moves.computeIfAbsent(c.accountId(), k -> new TreeMap<>()).put(r.sequence(), c);
+                if (c.to() == TradingState.HALTED && c.txId() != null) {
+                    haltedBy.add(c.txId());
+                }
+            }
+        }
+        for (JournalRecord r : h.journal()) {
+            if (r.event() instanceof TransactionEnded e && e.status() == TransactionStatus.NEEDS_REVIEW
+                    && !haltedBy.contains(e.txId()) && stateAt(moves, e.accountId(), r.sequence()) != TradingState.HALTED) {
+                violation(9, e.accountId(), e.txId(), "ended NEEDS_REVIEW and the account was not halted",
+                        lines(byTx.getOrDefault(e.txId(), List.of())));
+            }
+        }
+        for (WireCall w : h.wire()) {
+            if (!w.op().equals("submit")) {
+                continue;
+            }
+            TradingState state = stateAt(moves, w.accountId(), w.journalSequence());
+            OrderIntentRecorded intent = intents.get(w.clientOrderId());
+            boolean buy = intent == null || intent.spec().side() == Side.BUY;
+            if (state == TradingState.HALTED || state == TradingState.REDUCING && buy) {
+                TradingStateChanged since = moves.get(w.accountId()).floorEntry(w.journalSequence()).getValue();
+                violation(9, w.accountId(), w.clientOrderId(), (buy ? "a buy" : "a sell") + " left Keel while the "
+                        + "account was " + state + " (since " + since.at() + ": " + since.reason() + ")",
+                        List.of("wire: " + w, "journal: " + since));
+            }
+        }
+    }
+
+    private static TradingState stateAt(Map<String, TreeMap<Long, TradingStateChanged>> moves, String account,
+                                        long sequence) {
+        TreeMap<Long, TradingStateChanged> of = moves.get(account);
+        Map.Entry<Long, TradingStateChanged> last = of == null ? null : of.floorEntry(sequence);
+        return last == null ? TradingState.ACTIVE : last.getValue().to();
     }
 
     /**

@@ -26,14 +26,18 @@ final class RecordingBroker implements Broker {
     private final Clock clock;
     private final CrashPlan crashes;
     private final List<WireCall> wire;
+    private final java.util.function.LongSupplier journalSequence;
 
-    RecordingBroker(PaperExchange exchange, String accountId, Clock clock, CrashPlan crashes, List<WireCall> wire) {
+    /** @param journalSequence the journal's last sequence, read as each answer arrives */
+    RecordingBroker(PaperExchange exchange, String accountId, Clock clock, CrashPlan crashes, List<WireCall> wire,
+                    java.util.function.LongSupplier journalSequence) {
         this.delegate = exchange.broker(accountId);
         this.exchange = exchange;
         this.accountId = accountId;
         this.clock = clock;
         this.crashes = crashes;
         this.wire = wire;
+        this.journalSequence = journalSequence;
     }
 
     @Override
@@ -98,6 +102,7 @@ final class RecordingBroker implements Broker {
 
     private void record(String op, String id, String outcome, Quote quote) {
         var cash = op.equals("submit") ? exchange.accountSnapshot(accountId).cash() : null;
-        wire.add(new WireCall(clock.instant(), accountId, op, id, outcome, cash, quote));
+        wire.add(new WireCall(clock.instant(), accountId, op, id, outcome, cash, journalSequence.getAsLong(),
+                quote));
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * A fallback market-data source whose every quote answer goes into the wire log, as the broker's do: the checker's
@@ -20,12 +21,16 @@ final class RecordingQuoteSource implements QuoteSource {
     private final String accountId;
     private final Clock clock;
     private final List<WireCall> wire;
+    private final LongSupplier journalSequence;
 
-    RecordingQuoteSource(QuoteSource delegate, String accountId, Clock clock, List<WireCall> wire) {
+    /** @param journalSequence the journal's last sequence, read as each answer arrives */
+    RecordingQuoteSource(QuoteSource delegate, String accountId, Clock clock, List<WireCall> wire,
+                         LongSupplier journalSequence) {
         this.delegate = delegate;
         this.accountId = accountId;
         this.clock = clock;
         this.wire = wire;
+        this.journalSequence = journalSequence;
     }
 
     @Override
@@ -40,11 +45,13 @@ final class RecordingQuoteSource implements QuoteSource {
         try {
             answer = delegate.quote(symbol);
         } catch (KeelException e) {
-            wire.add(new WireCall(clock.instant(), accountId, op, symbol.value(), e.code().name(), null, null));
+            wire.add(new WireCall(clock.instant(), accountId, op, symbol.value(), e.code().name(), null,
+                    journalSequence.getAsLong(), null));
             throw e;
         }
         wire.add(new WireCall(clock.instant(), accountId, op, symbol.value(),
-                answer.isPresent() ? WireCall.OK : WireCall.NOT_FOUND, null, answer.orElse(null)));
+                answer.isPresent() ? WireCall.OK : WireCall.NOT_FOUND, null, journalSequence.getAsLong(),
+                answer.orElse(null)));
         return answer;
     }
 

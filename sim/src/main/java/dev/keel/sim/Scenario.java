@@ -40,7 +40,7 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
     }
 
     /** One piece of work. */
-    sealed interface Step permits Rebalance, MovePrices, AdvanceTime {
+    sealed interface Step permits Rebalance, MovePrices, AdvanceTime, Resume {
     }
 
     /** Rebalance an account. */
@@ -53,6 +53,10 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
 
     /** Time passes (delayed fills land, breakers half-open). */
     record AdvanceTime(Duration duration) implements Step {
+    }
+
+    /** An operator looks at the account and, if it is HALTED, resumes it ({@code keel account resume}). */
+    record Resume(String accountId) implements Step {
     }
 
     Scenario withPlantedBugs(Set<PlantedBug> bugs) {

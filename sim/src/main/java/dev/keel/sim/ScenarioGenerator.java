@@ -54,6 +54,7 @@ final class ScenarioGenerator {
                 work.add(new Scenario.Rebalance(a.id()));
             }
         }
+        work = withOperator(seed, work);
         long budget = 60L * n;
         TreeSet<Long> crashes = new TreeSet<>();
         int crashCount = r.nextInt(4); // 0 to 3 crashes
@@ -66,6 +67,33 @@ final class ScenarioGenerator {
         }
         double notifyFailure = r.nextInt(4) == 0 ? r.nextDouble() * 0.5 : 0.0;
         return new Scenario(seed, START, accounts, work, crashes, journalFailures, notifyFailure, Set.of());
+    }
+
+    /**
+     * The people around the engine, drawn from a generator of their own so every other draw of a seed stays what it
+     * was: a scheduler that fires a rebalance again at once (a quarter of the time; on a halted account that is the
+     * attempt law 9 must refuse), and an operator who, before an account's second rebalance (half the time) and after
+     * all the work (a quarter of the time), looks at the account and resumes it if Keel halted it.
+     */
+    private static List<Scenario.Step> withOperator(long seed, List<Scenario.Step> work) {
+        SplittableRandom operator = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 11);
+        List<Scenario.Step> steps = new ArrayList<>();
+        Set<String> rebalanced = new java.util.HashSet<>();
+        for (Scenario.Step step : work) {
+            if (step instanceof Scenario.Rebalance r && !rebalanced.add(r.accountId()) && operator.nextInt(2) == 0) {
+                steps.add(new Scenario.Resume(r.accountId()));
+            }
+            steps.add(step);
+            if (step instanceof Scenario.Rebalance r && operator.nextInt(4) == 0) {
+                steps.add(new Scenario.Rebalance(r.accountId()));
+            }
+        }
+        for (String account : new TreeSet<>(rebalanced)) {
+            if (operator.nextInt(4) == 0) {
+                steps.add(new Scenario.Resume(account));
+            }
+        }
+        return steps;
     }
 
     private static Scenario.AccountSetup account(String id, SplittableRandom r, int fallbacks,
@@ -82,7 +110,7 @@ final class ScenarioGenerator {
         int held = r.nextInt(5);
         for (int i = 0; i < held; i++) {
             Symbol s = Symbol.of(pool.get(r.nextInt(pool.size())));
-            BigDecimal qty = r.nextInt(4) == 0 ? BigDecimal.valueOf(r.nextInt(200_000), 3)
+            BigDecimal qty = r.nextInt(4) == 0 ? BigDecimal.valueOf(1 + r.nextInt(200_000), 3)
                     : BigDecimal.valueOf(1 + r.nextInt(200));
             positions.put(s, qty);
         }
@@ -91,6 +119,9 @@ final class ScenarioGenerator {
         int faultCount = r.nextInt(5);
         for (int i = 0; i < faultCount; i++) {
             faults.add(fault(r, targets));
+        }
+        if (r.nextInt(6) == 0) {
+            faults.addFirst(outage(r));
         }
         Duration lag = r.nextInt(4) == 0 ? Duration.ofMillis(250L * r.nextInt(13)) : Duration.ZERO;
         Duration delayed = r.nextInt(6) == 0 ? Duration.ofSeconds(1 + r.nextInt(180)) : null;
@@ -117,6 +148,15 @@ final class ScenarioGenerator {
             weights.put(Symbol.of(symbols.get(i)), BigDecimal.valueOf(w, 4));
         }
         return weights;
+    }
+
+    /**
+     * A broker outage: every call (or every submit) fails with a server error for its first {@code K} calls, enough
+     * to open breakers, spend the retry budget and leave orders UNKNOWN; then the broker recovers.
+     */
+    private static FaultRule outage(SplittableRandom r) {
+        FaultRule outage = FaultRule.serverError(500 + r.nextInt(4)).withProbability(1.0).withTimes(5 + r.nextInt(40));
+        return r.nextBoolean() ? outage : outage.withOp(BrokerCall.SUBMIT);
     }
 
     private static FaultRule fault(SplittableRandom r, Map<Symbol, BigDecimal> targets) {

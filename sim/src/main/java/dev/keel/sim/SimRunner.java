@@ -3,6 +3,7 @@ package dev.keel.sim;
 import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.PlanInputsRecorded;
+import dev.keel.core.journal.TradingStateChanged;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.paper.FaultRecord;
 import java.time.Duration;
@@ -60,11 +61,12 @@ public final class SimRunner {
      *
      * @param outcomes   transactions by terminal state
      * @param faults     faults the exchanges injected, by kind
+     * @param moves      trading-state moves by {@code FROM->TO}
      * @param marketData planned quotes by trust ({@code trusted}, {@code degraded}, {@code untrusted}) and failed
      *                   checks by kind ({@code check:stale}, {@code check:outlier}...)
      */
     public record Result(long seed, int accounts, List<Violation> violations, Map<String, Integer> outcomes,
-                         Map<String, Integer> faults, int crashes, int journalFailures,
+                         Map<String, Integer> faults, int crashes, int journalFailures, Map<String, Integer> moves,
                          Map<String, Integer> marketData) {
     }
 
@@ -77,11 +79,13 @@ public final class SimRunner {
     /**
      * The whole run.
      *
+     * @param moves              trading-state moves by {@code FROM->TO}
      * @param scenariosPerMinute measured on this machine's wall clock
      */
     public record Summary(long scenarios, long firstSeed, Map<String, Long> faults, long crashes,
-                          long journalFailures, Map<String, Long> outcomes, List<Violation> violations,
-                          long elapsedMillis, long scenariosPerMinute, Map<String, Long> marketData) {
+                          long journalFailures, Map<String, Long> outcomes, Map<String, Long> moves,
+                          List<Violation> violations, long elapsedMillis, long scenariosPerMinute,
+                          Map<String, Long> marketData) {
         public boolean passed() {
             return violations.isEmpty();
         }
@@ -98,9 +102,13 @@ public final class SimRunner {
         History history = Simulation.run(scenario);
         List<Violation> violations = HistoryChecker.check(history);
         Map<String, Integer> outcomes = new TreeMap<>();
+        Map<String, Integer> moves = new TreeMap<>();
         for (JournalRecord r : history.journal()) {
             if (r.event() instanceof TransactionEnded e) {
                 outcomes.merge(e.status().name(), 1, Integer::sum);
+            }
+            if (r.event() instanceof TradingStateChanged c) {
+                moves.merge(c.from() + "->" + c.to(), 1, Integer::sum);
             }
         }
         Map<String, Integer> faults = new TreeMap<>();
@@ -108,7 +116,7 @@ public final class SimRunner {
             faults.merge(f.kind().wire(), 1, Integer::sum);
         }
         return new Result(seed, scenario.accounts().size(), violations, outcomes, faults, history.crashes(),
-                history.journalFailures(), marketData(history));
+                history.journalFailures(), moves, marketData(history));
     }
 
     /** How the planned quotes were judged: by trust, and each failed check by kind. */
@@ -169,6 +177,7 @@ public final class SimRunner {
     private static Summary summarize(Options options, List<Result> results, long elapsedMillis) {
         Map<String, Long> faults = new TreeMap<>();
         Map<String, Long> outcomes = new TreeMap<>();
+        Map<String, Long> moves = new TreeMap<>();
         Map<String, Long> marketData = new TreeMap<>();
         List<Violation> violations = new ArrayList<>();
         long crashes = 0;
@@ -176,6 +185,7 @@ public final class SimRunner {
         for (Result r : results) {
             r.faults().forEach((k, v) -> faults.merge(k, (long) v, Long::sum));
             r.outcomes().forEach((k, v) -> outcomes.merge(k, (long) v, Long::sum));
+            r.moves().forEach((k, v) -> moves.merge(k, (long) v, Long::sum));
             r.marketData().forEach((k, v) -> marketData.merge(k, (long) v, Long::sum));
             violations.addAll(r.violations());
             crashes += r.crashes();
@@ -183,7 +193,7 @@ public final class SimRunner {
         }
         violations.sort(Comparator.comparingLong(Violation::seed).thenComparingInt(Violation::law));
         long perMinute = elapsedMillis == 0 ? 0 : results.size() * 60_000L / elapsedMillis;
-        return new Summary(results.size(), options.from(), faults, crashes, journalFailures, outcomes,
+        return new Summary(results.size(), options.from(), faults, crashes, journalFailures, outcomes, moves,
                 List.copyOf(violations), elapsedMillis, perMinute, marketData);
     }
 

@@ -1,19 +1,23 @@
 package dev.keel.sim;
 
+import dev.keel.core.account.StateChange;
+import dev.keel.core.account.PlacementBreaker;
 import dev.keel.core.engine.AccountRuntime;
 import dev.keel.core.engine.Engine;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
-import dev.keel.core.execution.BreakerPolicy;
 import dev.keel.core.execution.BrokerGateway;
+import dev.keel.core.execution.BrokerResilience;
 import dev.keel.core.execution.ExecutionSettings;
 import dev.keel.core.execution.OrderExecutor;
+import dev.keel.core.execution.ResiliencePolicies;
 import dev.keel.core.journal.MemoryJournal;
 import dev.keel.core.marketdata.BrokerQuoteSource;
 import dev.keel.core.marketdata.MarketDataPolicy;
 import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.marketdata.QuoteSource;
 import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.TradingState;
 import dev.keel.core.notify.Notification;
 import dev.keel.core.notify.NotificationChannel;
 import dev.keel.core.notify.Outbox;
@@ -50,6 +54,8 @@ final class Simulation {
     static final Duration DELAY = Duration.ofMinutes(15);
     /** Each market-data source's maximum quote age, in the order the chain asks them: live, delayed, last close. */
     static final Map<String, Duration> MAX_AGE = marketDataAges();
+    /** The broker policies in every run: the defaults (breakers, retry budget, bulkhead; no rate limit). */
+    static final ResiliencePolicies RESILIENCE = ResiliencePolicies.builder().retry(SETTINGS.retry()).build();
     /** Restarts that a run may need before giving up on its recovery loop (crash steps are few; this is a fuse). */
     private static final int MAX_RESTARTS = 50;
 
@@ -88,6 +94,7 @@ final class Simulation {
                     case Scenario.Rebalance r -> engine.rebalance(r.accountId(), null, ProgressListener.NONE);
                     case Scenario.MovePrices m -> m.prices().forEach(exchanges.get(m.accountId())::setPrice);
                     case Scenario.AdvanceTime t -> clock.advance(t.duration());
+                    case Scenario.Resume r -> resume(engine, r.accountId());
                 }
             } catch (SimCrash crash) {
                 trace.add(clock.instant() + " " + crash.getMessage() + " during " + step);
@@ -135,6 +142,16 @@ final class Simulation {
         }
     }
 
+    /** An operator reviews the account and, if Keel halted it, resumes it; a refusal is left for a later look. */
+    private void resume(Engine engine, String accountId) {
+        if (engine.status(accountId).state() != TradingState.HALTED) {
+            return;
+        }
+        StateChange change = engine.resume(accountId, "simulated operator: reviewed the account");
+        trace.add(clock.instant() + " operator resume of " + accountId + ": " + change.result() + " "
+                + change.message());
+    }
+
     /** A new engine process: fresh memory, the same journal and exchanges; recovers before doing anything else. */
     private Engine start() {
         for (int attempt = 0; attempt < MAX_RESTARTS; attempt++) {
@@ -163,13 +180,18 @@ final class Simulation {
         ExecutionSettings settings = SETTINGS.withPlantedBugs(scenario.plantedBugs());
         List<AccountRuntime> accounts = new ArrayList<>();
         for (Scenario.AccountSetup a : scenario.accounts()) {
-            RecordingBroker broker = new RecordingBroker(exchanges.get(a.id()), a.id(), clock, crashes, wire);
-            BrokerGateway gateway = new BrokerGateway(broker, BreakerPolicy.defaults().create(a.id(), clock),
-                    settings.retry(), clock, random.split());
+            RecordingBroker broker = new RecordingBroker(exchanges.get(a.id()), a.id(), clock, crashes, wire,
+                    store::lastSequence);
+            // each account has its own exchange, so its own broker: breakers, retry budget and bulkhead as a
+            // configuration without a resilience section has them; broker events go straight to the store so they
+            // do not move the crash steps
+            BrokerResilience resilience = new BrokerResilience("paper-" + a.id(), RESILIENCE, store, null, clock,
+                    clock);
+            BrokerGateway gateway = resilience.gateway(a.id(), broker, random.split());
             OrderExecutor executor = new OrderExecutor(gateway, settings, clock, clock, random.split());
             accounts.add(new AccountRuntime(new RebalanceAccount(a.id(), target(a), RiskLimits.builder()
                     .maxTurnover(new BigDecimal("2.00")).maxOrder(new BigDecimal("1000000.00")).build()), executor,
-                    marketData(a, gateway)));
+                    PlacementBreaker.of(gateway.breaker()), marketData(a, gateway)));
         }
         Outbox outbox = Outbox.builder(journal, clock, random.split())
                 .channel(new FlakyChannel(random.split(), scenario.notifyFailure())).build();
@@ -192,7 +214,8 @@ final class Simulation {
                 .source(new BrokerQuoteSource(gateway), MAX_AGE.get(BrokerQuoteSource.NAME));
         List<QuoteSource> fallbacks = List.of(feed.delayed(DELAY), feed.lastClose());
         for (QuoteSource fallback : fallbacks.subList(0, a.fallbacks())) {
-            chain.source(new RecordingQuoteSource(fallback, a.id(), clock, wire), MAX_AGE.get(fallback.name()));
+            chain.source(new RecordingQuoteSource(fallback, a.id(), clock, wire, store::lastSequence),
+                    MAX_AGE.get(fallback.name()));
         }
         return chain.build();
     }

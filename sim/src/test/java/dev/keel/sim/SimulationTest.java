@@ -3,6 +3,18 @@ package dev.keel.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.execution.PlantedBug;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.TransactionEnded;
+import dev.keel.core.model.Symbol;
+import dev.keel.core.model.TransactionStatus;
+import dev.keel.paper.BrokerCall;
+import dev.keel.paper.FaultRule;
+import dev.keel.paper.RejectReason;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -31,6 +43,9 @@ class SimulationTest {
         assertThat(summary.outcomes().keySet()).as("every terminal state reached")
                 .contains("COMPLETED", "PARTIAL", "FAILED", "ABORTED", "NEEDS_REVIEW");
         assertThat(summary.journalFailures()).as("refused journal appends exercised").isPositive();
+        assertThat(summary.moves().keySet()).as("accounts halted by Keel and resumed by the operator")
+                .contains("ACTIVE->HALTED", "HALTED->ACTIVE");
+        System.out.println("trading-state moves over " + CI_SEEDS + " seeds: " + summary.moves());
         assertThat(summary.marketData()).as("market-data checks exercised").containsKeys("trusted", "degraded",
                 "untrusted", "check:stale", "check:outlier", "check:missing");
     }
@@ -50,25 +65,36 @@ class SimulationTest {
     }
 
     /**
-     * Found by the simulation: a broker whose lookups lag past the grace period answered "not found" for orders it
-     * held; Keel gave the intent up, the order filled later, and nothing noticed. The account check now marks the
-     * account NEEDS_REVIEW (law 9).
+     * Found by the simulation (first as seeds 3448 and 15133): a broker whose lookups lag past the grace period
+     * answered "not found" for an order it held; Keel resubmitted the same id, the resubmit was refused, the intent
+     * was given up, and the hidden order filled minutes later without anyone noticing. Built by hand so no change to
+     * the generator can lose it: the next rebalance's account check must put the account in review.
      */
-    @ParameterizedTest
-    @MethodSource("lostFills")
-    void fillOfAnOrderTheBrokerHidPastTheGracePeriodPutsTheAccountInReview(long seed, String account) {
-        History history = Simulation.run(ScenarioGenerator.generate(seed, 20));
+    @Test
+    void fillOfAnOrderTheBrokerHidPastTheGracePeriodPutsTheAccountInReview() {
+        Symbol vti = Symbol.of("VTI");
+        Scenario.AccountSetup account = new Scenario.AccountSetup("acct-0", 9, new BigDecimal("10000.00"), Map.of(),
+                Map.of(vti, new BigDecimal("100.00")), Map.of(vti, BigDecimal.ONE), new BigDecimal("0.05"),
+                new BigDecimal("10.00"), new BigDecimal("0.01"), List.of(
+                        FaultRule.timeoutAfterAccept().withOp(BrokerCall.SUBMIT).withSymbol(vti).withTimes(1),
+                        FaultRule.reject(RejectReason.SYMBOL_NOT_FOUND).withOp(BrokerCall.SUBMIT).withSymbol(vti)
+                                .withNth(2)),
+                Duration.ofSeconds(3), Duration.ofSeconds(150), 2, true);
+        Scenario scenario = new Scenario(1, ScenarioGenerator.START, List.of(account), List.of(
+                new Scenario.Rebalance("acct-0"), new Scenario.AdvanceTime(Duration.ofMinutes(5)),
+                new Scenario.Rebalance("acct-0")), new TreeSet<>(), new TreeSet<>(), 0.0, Set.of());
+
+        History history = Simulation.run(scenario);
 
         assertThat(HistoryChecker.check(history)).isEmpty();
-        assertThat(history.journal()).anySatisfy(r -> assertThat(r.event())
-                .isInstanceOfSatisfying(dev.keel.core.journal.TransactionEnded.class, e -> {
-                    assertThat(e.accountId()).isEqualTo(account);
-                    assertThat(e.errorCode()).isEqualTo(dev.keel.core.error.ErrorCode.RECONCILIATION_MISMATCH);
-                }));
-    }
-
-    static List<Arguments> lostFills() {
-        return List.of(Arguments.of(3448L, "acct-3"), Arguments.of(15133L, "acct-11"));
+        List<TransactionEnded> ends = history.journal().stream().map(JournalRecord::event)
+                .filter(TransactionEnded.class::isInstance).map(TransactionEnded.class::cast).toList();
+        assertThat(ends.get(0).status()).as("the hidden order was given up").isIn(TransactionStatus.FAILED,
+                TransactionStatus.PARTIAL);
+        assertThat(ends.get(1).status()).isEqualTo(TransactionStatus.NEEDS_REVIEW);
+        assertThat(ends.get(1).errorCode()).isEqualTo(ErrorCode.RECONCILIATION_MISMATCH);
+        assertThat(ends.get(1).errorMessage()).contains("VTI: the journal expects 0 shares, the broker holds");
+        assertThat(history.last().get("acct-0").quantity(vti)).as("the hidden order did fill").isPositive();
     }
 
     /** Each planted bug breaks its law, and the checker says so within a few hundred seeds. */
@@ -90,6 +116,7 @@ class SimulationTest {
                 Arguments.of(PlantedBug.BUYS_BEFORE_SELLS, Set.of(5)),
                 Arguments.of(PlantedBug.NO_TERMINAL_STATE_AFTER_CRASH, Set.of(6)),
                 Arguments.of(PlantedBug.SKIP_NOTIFICATION, Set.of(8)),
+                Arguments.of(PlantedBug.IGNORE_TRADING_STATE, Set.of(9)),
                 Arguments.of(PlantedBug.TRUST_EVERY_QUOTE, Set.of(HistoryChecker.UNTRUSTED_DATA_LAW)));
     }
 }

@@ -69,9 +69,24 @@ final class BrokerReader {
         for (Field item : s.field("faults").items()) {
             faults.add(fault(item));
         }
+        List<FaultSettings> backupFaults = backup(s.field("backup"));
         s.finish();
         return s.problemCount() > mark ? null : new PaperSettings(state, seed, latency, cash, positions, prices,
-                spread, priceMode, hours, lag, faults);
+                spread, priceMode, hours, lag, faults, backupFaults);
+    }
+
+    /** {@code backup: { faults: [...] }}: a backup endpoint with its own fault plan; absent: none (null). */
+    private static List<FaultSettings> backup(Field field) {
+        if (!field.present()) {
+            return null;
+        }
+        Section s = field.section();
+        List<FaultSettings> faults = new ArrayList<>();
+        for (Field item : s.field("faults").items()) {
+            faults.add(fault(item));
+        }
+        s.finish();
+        return faults;
     }
 
     private static FaultSettings fault(Field item) {

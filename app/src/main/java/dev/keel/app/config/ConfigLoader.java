@@ -2,6 +2,7 @@ package dev.keel.app.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.keel.core.execution.ResiliencePolicies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -81,12 +82,16 @@ public final class ConfigLoader {
         List<AccountConfig> accounts = AccountsReader.accounts(top.field("accounts"));
         RetrySettings retry = SettingsReader.retry(top.field("retry"));
         BreakerSettings breaker = SettingsReader.breaker(top.field("circuit-breaker"));
+        ResiliencePolicies resilience = ResilienceReader.resilience(top.field("resilience"),
+                (breaker == null ? BreakerSettings.DEFAULTS : breaker).policy(),
+                (retry == null ? RetrySettings.DEFAULTS : retry).policy());
         RiskSettings risk = SettingsReader.risk(top.field("risk"));
         List<ChannelConfig> channels = SettingsReader.channels(top.field("notifications"), base);
         MarketDataSettings marketData = MarketDataReader.marketData(top.field("market-data"));
         top.finish();
         problems.throwIfAny();
-        return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, channels, marketData);
+        return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, channels, resilience,
+                marketData);
     }
 
     /** The built-in demo configuration, its files in {@code dataDir}. */

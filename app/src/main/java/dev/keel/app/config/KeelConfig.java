@@ -1,5 +1,6 @@
 package dev.keel.app.config;
 
+import dev.keel.core.execution.ResiliencePolicies;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -18,11 +19,14 @@ import java.util.Optional;
  * @param circuitBreaker circuit breaker around broker calls
  * @param risk           limits a plan must keep before anything is sent
  * @param notifications  at least one channel; default: the console
+ * @param resilience     the broker's resilience policies: {@code circuit-breaker} and {@code retry} refined by the
+ *                       {@code resilience} section, per endpoint, with the retry budget, rate limit and bulkhead
  * @param marketData     price sources and their checks; default {@link MarketDataSettings#DEFAULTS}
  */
 public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
                          RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
-                         List<ChannelConfig> notifications, MarketDataSettings marketData) {
+                         List<ChannelConfig> notifications, ResiliencePolicies resilience,
+                         MarketDataSettings marketData) {
     /** The journal when the file names none: {@value}, relative to the working directory. */
     public static final String DEFAULT_JOURNAL = "sqlite:keel-data/keel.db";
 
@@ -33,6 +37,7 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(circuitBreaker, "circuitBreaker");
         Objects.requireNonNull(risk, "risk");
+        Objects.requireNonNull(resilience, "resilience");
         Objects.requireNonNull(marketData, "marketData");
         accounts = List.copyOf(accounts);
         notifications = List.copyOf(notifications);
@@ -44,8 +49,8 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
     /** A configuration with the default market-data settings. */
     public KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
                       RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
-                      List<ChannelConfig> notifications) {
-        this(source, journalUrl, broker, accounts, retry, circuitBreaker, risk, notifications,
+                      List<ChannelConfig> notifications, ResiliencePolicies resilience) {
+        this(source, journalUrl, broker, accounts, retry, circuitBreaker, risk, notifications, resilience,
                 MarketDataSettings.DEFAULTS);
     }
 

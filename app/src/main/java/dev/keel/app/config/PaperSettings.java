@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param marketHours   when the market is open
  * @param visibilityLag how long after a submit the order is invisible to lookups (law 4's grace period)
  * @param faults        the fault plan, in file order
+ * @param backupFaults  the fault plan of a backup endpoint to the same exchange, or null for no backup
  */
 public record PaperSettings(Path state, long seed, Duration latency, BigDecimal cash, Map<String, BigDecimal> positions,
                             Map<String, BigDecimal> prices, BigDecimal spreadBps, PriceMode priceMode,
-                            MarketHours marketHours, Duration visibilityLag, List<FaultSettings> faults) {
+                            MarketHours marketHours, Duration visibilityLag, List<FaultSettings> faults,
+                            List<FaultSettings> backupFaults) {
     /** Default state file, relative to the working directory: {@value}. */
     public static final String DEFAULT_STATE = "keel-data/paper.db";
     /** Default seed: 1. */
@@ -67,6 +69,7 @@ public record PaperSettings(Path state, long seed, Duration latency, BigDecimal 
         positions = ordered(positions);
         prices = ordered(prices);
         faults = List.copyOf(faults);
+        backupFaults = backupFaults == null ? null : List.copyOf(backupFaults);
         if (cash.signum() < 0) {
             throw new IllegalArgumentException("cash must be at least 0, but was " + cash.toPlainString());
         }

@@ -9,17 +9,21 @@ import dev.keel.app.allocation.HttpAllocationSource;
 import dev.keel.core.allocation.AllocationValidator;
 import dev.keel.core.allocation.GuardedAllocationSource;
 import dev.keel.core.broker.Broker;
+import dev.keel.core.account.PlacementBreaker;
 import dev.keel.core.engine.AccountRuntime;
 import dev.keel.core.engine.Engine;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
-import dev.keel.core.execution.BreakerPolicy;
 import dev.keel.core.execution.BrokerGateway;
+import dev.keel.core.execution.BrokerResilience;
 import dev.keel.core.execution.ExecutionSettings;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.marketdata.BrokerQuoteSource;
 import dev.keel.core.marketdata.QuoteChain;
+import dev.keel.core.metrics.KeelMetrics;
+import dev.keel.core.metrics.MeteredJournal;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.notify.ConsoleChannel;
 import dev.keel.core.notify.FileChannel;
@@ -29,9 +33,12 @@ import dev.keel.core.rebalance.RebalanceAccount;
 import dev.keel.core.rebalance.TargetAllocation;
 import dev.keel.core.risk.RiskLimits;
 import dev.keel.core.time.Sleeper;
+import dev.keel.paper.PaperEndpoint;
 import dev.keel.paper.PaperExchange;
 import dev.keel.paper.PaperMarketData;
 import dev.keel.store.Journals;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -44,11 +51,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Keel assembled from a configuration: the journal, the broker connection of every account with its circuit
- * breaker and retry policy, the outbox and its channels, and the engine. The composition root of the CLI; the
+ * Keel assembled from a configuration: the journal, the broker's resilience (breakers per account and endpoint,
+ * retry budget, rate limit, bulkhead, failover to a backup endpoint), the outbox and its channels, and the engine. The composition root of the CLI; the
  * only place that picks the system clock and sleeper.
  */
 public final class KeelRuntime implements AutoCloseable {
@@ -56,18 +64,23 @@ public final class KeelRuntime implements AutoCloseable {
             .withZone(ZoneOffset.UTC);
 
     private final KeelConfig config;
+    private final KeelMetrics metrics;
     private final Journal journal;
     private final PaperExchange paper;
     private final Map<String, Broker> brokers = new LinkedHashMap<>();
     private final Map<String, BrokerGateway> gateways = new LinkedHashMap<>();
     private final List<HttpAllocationSource> allocationClients = new ArrayList<>();
+    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final BrokerResilience resilience;
     private final Outbox outbox;
     private final Engine engine;
 
-    private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed) {
+    private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
+                        int processNonce) {
         this.config = config;
         SplittableRandom random = new SplittableRandom(seed);
-        this.journal = Journals.open(config.journalUrl(), clock);
+        this.metrics = new KeelMetrics(new SimpleMeterRegistry(), clock);
+        this.journal = new MeteredJournal(Journals.open(config.journalUrl(), clock), metrics);
         try {
             BrokerConfig broker = config.broker();
             if (broker.kind() != BrokerConfig.Kind.PAPER) {
@@ -76,21 +89,23 @@ public final class KeelRuntime implements AutoCloseable {
             }
             this.paper = new PaperExchange(PaperSetup.config(broker.paper()), clock, sleeper);
             ExecutionSettings settings = ExecutionSettings.defaults().withRetry(config.retry().policy());
-            BreakerPolicy breaker = config.circuitBreaker().policy();
+            PaperEndpoint backup = PaperSetup.backup(paper, broker.paper());
+            this.resilience = new BrokerResilience("paper", config.resilience(), journal, meters, clock, sleeper);
             List<AccountRuntime> accounts = new ArrayList<>();
             for (AccountConfig a : config.accounts()) {
                 Broker b = paper.broker(a.id());
-                BrokerGateway gateway = new BrokerGateway(b, breaker.create(b.name() + ":" + a.id(), clock),
-                        settings.retry(), sleeper, random.split());
+                BrokerGateway gateway = backup == null ? resilience.gateway(a.id(), b, random.split())
+                        : resilience.gateway(a.id(), b, backup.broker(a.id()), random.split());
                 brokers.put(a.id(), b);
                 gateways.put(a.id(), gateway);
                 OrderExecutor executor = new OrderExecutor(gateway, settings, clock, sleeper, random.split());
                 RebalanceAccount account = a.allocation() == null ? account(a, config)
                         : new RebalanceAccount(a.id(), null, risk(config), allocation(a, clock, sleeper, random));
-                accounts.add(new AccountRuntime(account, executor, marketData(config.marketData(), gateway, clock)));
+                accounts.add(new AccountRuntime(account, executor, PlacementBreaker.of(gateway.breaker()),
+                        marketData(config.marketData(), gateway, clock)));
             }
             this.outbox = Outbox.builder(journal, clock, random.split()).channels(channels(config, console)).build();
-            this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, random.split()),
+            this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, processNonce),
                     Engine.DEFAULT_LOCK_TIMEOUT);
         } catch (RuntimeException e) {
             allocationClients.forEach(HttpAllocationSource::close);
@@ -130,12 +145,13 @@ public final class KeelRuntime implements AutoCloseable {
     public static KeelRuntime open(KeelConfig config, PrintStream console) {
         long seed = config.broker().paper() != null ? config.broker().paper().seed()
                 : new java.security.SecureRandom().nextLong();
-        return new KeelRuntime(config, Clock.systemUTC(), Sleeper.system(), console, seed);
+        return new KeelRuntime(config, Clock.systemUTC(), Sleeper.system(), console, seed,
+                new java.security.SecureRandom().nextInt());
     }
 
     /** Wiring with injected time, for tests. */
     public static KeelRuntime open(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed) {
-        return new KeelRuntime(config, clock, sleeper, console, seed);
+        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed);
     }
 
     public KeelConfig config() {
@@ -150,6 +166,11 @@ public final class KeelRuntime implements AutoCloseable {
         return journal;
     }
 
+    /** This process's meters, counted from the journal as events become durable. */
+    public KeelMetrics metrics() {
+        return metrics;
+    }
+
     public Outbox outbox() {
         return outbox;
     }
@@ -157,6 +178,16 @@ public final class KeelRuntime implements AutoCloseable {
     /** The paper exchange, when the broker is {@code paper}. */
     public PaperExchange paper() {
         return paper;
+    }
+
+    /** Every resilience decision counted: breaker transitions, refusals, retries, failovers. */
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    /** The broker's shared resilience: its policies, retry budget, rate limiter; {@code flush()} journals counts. */
+    public BrokerResilience resilience() {
+        return resilience;
     }
 
     /** The account's broker connection, every call through its circuit breaker, reads retried. */
@@ -182,6 +213,7 @@ public final class KeelRuntime implements AutoCloseable {
     public void close() {
         allocationClients.forEach(HttpAllocationSource::close);
         try {
+            resilience.flush();
             if (paper != null) {
                 paper.close();
             }
@@ -214,9 +246,14 @@ public final class KeelRuntime implements AutoCloseable {
         return channels;
     }
 
-    /** {@code rb-20261122-143005-3fa9}: readable, sortable, and unique with the engine's collision check. */
-    static Supplier<String> txIds(Clock clock, SplittableRandom random) {
-        return () -> "rb-" + TX_TIME.format(clock.instant()) + "-"
-                + HexFormat.of().toHexDigits((short) random.nextInt(1 << 16));
+    /**
+     * {@code rb-20261122-143005-3fa91c07-12}: readable and sortable by time, unique within the process by a counter
+     * (safe from any number of threads) and across processes by a random per-process nonce. The engine's journal
+     * check stays as a last guard.
+     */
+    static Supplier<String> txIds(Clock clock, int processNonce) {
+        AtomicLong counter = new AtomicLong();
+        String nonce = HexFormat.of().toHexDigits(processNonce);
+        return () -> "rb-" + TX_TIME.format(clock.instant()) + "-" + nonce + "-" + counter.incrementAndGet();
     }
 }

@@ -7,6 +7,8 @@ import dev.keel.paper.BrokerCall;
 import dev.keel.paper.FaultRule;
 import dev.keel.paper.MarketHours;
 import dev.keel.paper.PaperConfig;
+import dev.keel.paper.PaperEndpoint;
+import dev.keel.paper.PaperExchange;
 import dev.keel.paper.RejectReason;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -48,6 +50,14 @@ final class PaperSetup {
             rules.add(rule(f));
         }
         return b.faults(rules).build();
+    }
+
+    /** The backup endpoint of {@code broker.paper.backup}, or null when the file names none. */
+    static PaperEndpoint backup(PaperExchange exchange, PaperSettings s) {
+        if (s.backupFaults() == null) {
+            return null;
+        }
+        return exchange.endpoint("backup", s.backupFaults().stream().map(PaperSetup::rule).toList());
     }
 
     static FaultRule rule(FaultSettings f) {

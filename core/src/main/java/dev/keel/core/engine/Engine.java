@@ -1,5 +1,9 @@
 package dev.keel.core.engine;
 
+import dev.keel.core.account.AccountStates;
+import dev.keel.core.account.AccountStatus;
+import dev.keel.core.account.PlacementBreaker;
+import dev.keel.core.account.StateChange;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.error.Severity;
@@ -10,9 +14,11 @@ import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.TransactionEnded;
+import dev.keel.core.journal.TradingStateChanged;
 import dev.keel.core.journal.TransactionResumed;
 import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.TradingState;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.reconcile.AccountCheck;
 import dev.keel.core.notify.Outbox;
@@ -53,6 +59,7 @@ public final class Engine {
     private final RebalancePlanner planner = new RebalancePlanner();
     /** Live-only chains of accounts configured without one, kept so their last good prices outlive one run. */
     private final Map<String, QuoteChain> liveChains = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AccountStates states;
 
     /**
      * @param txIds new transaction ids; must never repeat an id the journal holds (checked)
@@ -65,6 +72,7 @@ public final class Engine {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.txIds = Objects.requireNonNull(txIds, "txIds");
         this.lockTimeout = Objects.requireNonNull(lockTimeout, "lockTimeout");
+        this.states = new AccountStates(journal, outbox, clock);
     }
 
     public Journal journal() {
@@ -132,7 +140,8 @@ public final class Engine {
 
     /**
      * Checks that the broker holds what the journal says (positions, open orders) after recovering the account's
-     * open transactions; a disagreement is journaled as a {@code reconcile} operation in NEEDS_REVIEW and notified.
+     * open transactions; a disagreement is journaled as a {@code reconcile} operation in NEEDS_REVIEW, halts the
+     * account (law 9) and is notified.
      */
     public AccountCheck reconcile(String accountId) {
         AccountRuntime a = account(accountId);
@@ -151,6 +160,91 @@ public final class Engine {
         }
         outbox.dispatch();
         return check;
+    }
+
+    /** The account's trading state (law 9), folded from the journal. */
+    public AccountStatus status(String accountId) {
+        return states.status(account(accountId).accountId());
+    }
+
+    /**
+     * An operator freezes the account: nothing but cancels leaves Keel for it until {@link #resume}. Takes no lock,
+     * so an operation already running is stopped at its next submit (the executor reads the state at each one).
+     */
+    public StateChange halt(String accountId, String reason) {
+        String id = account(accountId).accountId();
+        AccountStatus now = states.status(id);
+        if (now.state() == TradingState.HALTED) {
+            return new StateChange(id, StateChange.Result.UNCHANGED, now.state(), now.state(),
+                    "already " + now.describe(), null);
+        }
+        List<JournalEvent> events = states.move(now, TradingState.HALTED, TradingState.Actor.OPERATOR,
+                requireReason(reason), null, null, null);
+        return changed(id, now.state(), events, "nothing but cancels is sent until 'keel account resume'");
+    }
+
+    /**
+     * An operator lets the account trade again and re-baselines it: after its open transactions are recovered, under
+     * its lock, the broker's account is journaled with the change, and later account checks compare against it.
+     * Refused while the broker holds open orders (holdings still moving are no baseline) or cannot be read.
+     */
+    public StateChange resume(String accountId, String reason) {
+        AccountRuntime a = account(accountId);
+        String id = a.accountId();
+        String why = requireReason(reason);
+        recoverAccount(id, ProgressListener.NONE);
+        StateChange change;
+        try (AccountLocks.Held held = locks.lock(id, lockTimeout)) {
+            AccountStatus now = states.status(id);
+            if (now.state() == TradingState.ACTIVE) {
+                return new StateChange(id, StateChange.Result.UNCHANGED, now.state(), now.state(), "already ACTIVE",
+                        null);
+            }
+            var gateway = a.executor().gateway();
+            AccountSnapshot snapshot;
+            List<dev.keel.core.model.BrokerOrder> open;
+            try {
+                snapshot = gateway.read(gateway.broker()::account);
+                open = gateway.read(gateway.broker()::openOrders);
+            } catch (dev.keel.core.broker.BrokerException e) {
+                return new StateChange(id, StateChange.Result.REFUSED, now.state(), now.state(),
+                        "not resumed: could not read the account at the broker (" + e.code() + "): " + e.getMessage(),
+                        null);
+            }
+            if (!open.isEmpty()) {
+                return new StateChange(id, StateChange.Result.REFUSED, now.state(), now.state(), "not resumed: the "
+                        + "broker holds " + open.size() + " open order(s) ("
+                        + String.join(", ", open.stream().map(o -> o.brokerOrderId() + " " + o.spec().describe())
+                        .toList()) + "); cancel them or let them finish, then resume: holdings still moving are no "
+                        + "baseline", null);
+            }
+            change = changed(id, now.state(), states.move(now, TradingState.ACTIVE, TradingState.Actor.OPERATOR, why,
+                    null, null, snapshot), "trading again; later checks compare against the account as the broker "
+                    + "reported it now: cash " + snapshot.cash().toPlainString() + ", " + snapshot.positions().size()
+                    + " position(s)");
+        } catch (KeelException e) {
+            if (e.code() != ErrorCode.ACCOUNT_LOCKED) {
+                throw e;
+            }
+            AccountStatus now = states.status(id);
+            return new StateChange(id, StateChange.Result.REFUSED, now.state(), now.state(), "not resumed: "
+                    + e.getMessage(), null);
+        }
+        return change;
+    }
+
+    private StateChange changed(String id, TradingState from, List<JournalEvent> events, String message) {
+        journal.appendAll(events);
+        outbox.dispatch();
+        TradingStateChanged event = (TradingStateChanged) events.get(0);
+        return new StateChange(id, StateChange.Result.CHANGED, from, event.to(), message, event);
+    }
+
+    private static String requireReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new KeelException(ErrorCode.CONFIG_INVALID, "a reason is required: say why, for the journal");
+        }
+        return reason.strip();
     }
 
     private void recoverAccount(String accountId, ProgressListener progress) {
@@ -215,11 +309,16 @@ public final class Engine {
     private void closeUnrecoverable(TransactionLedger ledger, String why) {
         OperationContext ctx = ledger.context();
         String message = "closed for review: " + why;
-        ledger.recordAll(List.of(
+        List<JournalEvent> events = new ArrayList<>(List.of(
                 new TransactionEnded(ctx.txId(), ctx.accountId(), TransactionStatus.NEEDS_REVIEW,
                         ErrorCode.INTERNAL_ERROR, message, "closed by recovery without resuming", clock.instant()),
                 outbox.prepare(ctx.accountId(), ctx.txId(), Severity.CRITICAL, "Transaction " + ctx.txId()
                         + " needs review", message + "\nDetails: keel tx show " + ctx.txId())));
+        if (accounts.containsKey(ctx.accountId())) {
+            events.addAll(states.afterOutcome(ctx.accountId(), ctx.txId(), TransactionStatus.NEEDS_REVIEW,
+                    ErrorCode.INTERNAL_ERROR, message, PlacementBreaker.NONE));
+        }
+        ledger.recordAll(events);
     }
 
     private String newTxId() {
@@ -236,7 +335,7 @@ public final class Engine {
     private RebalanceSaga saga(AccountRuntime a, ProgressListener progress) {
         QuoteChain quotes = a.marketData() != null ? a.marketData()
                 : liveChains.computeIfAbsent(a.accountId(), id -> QuoteChain.live(a.executor().gateway(), clock));
-        return new RebalanceSaga(journal, outbox, a.executor(), planner, clock, progress, quotes);
+        return new RebalanceSaga(journal, outbox, a.executor(), planner, clock, progress, a.placement(), quotes);
     }
 
     /** Puts the operation's ids into the logging context for the duration of a block. */

@@ -125,9 +125,22 @@ public enum ErrorCode {
     ACCOUNT_LOCKED(SYSTEM, MEDIUM, true, RETRY_BACKOFF,
             "Another operation holds the account's lock; this one timed out waiting.",
             "Wait for the other operation to finish ('keel tx list'); rerun afterwards."),
+    ACCOUNT_HALTED(SYSTEM, HIGH, false, MANUAL,
+            "The account is HALTED: its positions were uncertain (a mismatch, an unresolved order) or an operator "
+                    + "halted it; nothing but cancels is sent.",
+            "See why with 'keel account status --account ID'; reconcile, then 'keel account resume --account ID "
+                    + "--reason TEXT'."),
+    ACCOUNT_REDUCING(SYSTEM, MEDIUM, false, MANUAL,
+            "The account is REDUCING: order placement at the broker is failing, so only cancels and sells of long "
+                    + "positions are sent; buys are skipped.",
+            "The account returns to ACTIVE by itself once the order-placement breaker has closed; "
+                    + "'keel account status' shows why, 'keel account resume' lifts it by hand."),
     NOTIFICATION_FAILED(SYSTEM, LOW, true, RETRY_BACKOFF,
             "A notification channel failed; the notification stays in the outbox and is retried.",
             "Check the channel's configuration (file path, SMTP, webhook)."),
+    BULKHEAD_FULL(SYSTEM, MEDIUM, true, RETRY_BACKOFF,
+            "Too many calls to the broker were in flight at once (its bulkhead is full); this one was not sent.",
+            "Nothing to do if rare; if frequent, look for a slow broker or raise resilience.bulkhead.max-concurrent."),
     INTERNAL_ERROR(SYSTEM, CRITICAL, false, MANUAL,
             "An unexpected internal error.",
             "Report it with the journal; the operation was closed as NEEDS_REVIEW.");

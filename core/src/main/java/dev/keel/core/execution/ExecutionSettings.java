@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * How the executor drives one order.
  *
- * @param retry            submits after a definite non-acceptance, and lookups that fail
+ * @param retry            the retry policy of a gateway built from a single breaker; the executor itself follows
+ *                         its gateway's per-endpoint policies ({@link BrokerGateway#retryPolicy})
  * @param visibilityGrace  how long after a submit a broker's "not found" is still not proof of absence (law 4):
  *                         brokers index new orders with a lag
  * @param fillTimeout      how long an accepted order may take to fill before Keel cancels it

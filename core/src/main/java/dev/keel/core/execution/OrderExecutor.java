@@ -1,5 +1,6 @@
 package dev.keel.core.execution;
 
+import dev.keel.core.account.AccountStatus;
 import dev.keel.core.broker.BrokerException;
 import dev.keel.core.broker.Delivery;
 import dev.keel.core.error.ErrorCode;
@@ -11,6 +12,7 @@ import dev.keel.core.journal.OrderUpdated;
 import dev.keel.core.model.BrokerOrder;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderState;
+import dev.keel.core.model.TradingState;
 import dev.keel.core.time.Sleeper;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -31,8 +33,11 @@ import org.slf4j.LoggerFactory;
  *   <li>only a "not found" answered after the visibility grace period proves the order absent.</li>
  * </ol>
  * A submit is repeated only after a definite non-acceptance (rate limit, refused connection, open breaker) or
- * after absence was proven. The same entry point resumes an order after a crash: it continues from the state
- * folded from the journal.
+ * after absence was proven, as the gateway's SUBMIT retry policy allows, and each such repeat first takes a retry
+ * from the broker's retry budget: when the budget is spent the order fails with the error it had. A failed lookup of
+ * an UNKNOWN order is repeated as the LOOKUP policy allows without asking the budget: those lookups are bounded per
+ * order, and starving them would turn a resolvable order into one for review (law 3). The same entry point resumes
+ * an order after a crash: it continues from the state folded from the journal.
  */
 public final class OrderExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(OrderExecutor.class);
@@ -81,9 +86,9 @@ public final class OrderExecutor {
             OrderTrack t = ledger.view().order(cid);
             switch (t.state()) {
                 case INTENDED -> {
-                    if (t.failedAttempts() >= settings.retry().maxAttempts()) {
+                    if (t.failedAttempts() >= gateway.retryPolicy(Endpoint.SUBMIT).maxAttempts()) {
                         giveUp(ledger, t);
-                    } else {
+                    } else if (!refusedByTradingState(ledger, t)) {
                         submitOnce(ledger, t);
                     }
                 }
@@ -105,6 +110,7 @@ public final class OrderExecutor {
 
     private void submitOnce(TransactionLedger ledger, OrderTrack t) {
         OperationContext ctx = ledger.context();
+        RetryPolicy retry = gateway.retryPolicy(Endpoint.SUBMIT);
         int attempt = t.failedAttempts() + 1;
         try {
             String sent = settings.planted(PlantedBug.NEW_CLIENT_ORDER_ID_PER_ATTEMPT)
@@ -116,7 +122,7 @@ public final class OrderExecutor {
                     e.delivery(), e.httpStatus(), e.getMessage(), e.rawResponse(), clock.instant()));
             LOG.info("submit {} attempt {} failed: {} ({})", t.clientOrderId(), attempt, e.code(), e.delivery());
             if (e.delivery() == Delivery.AMBIGUOUS && settings.planted(PlantedBug.BLIND_RESUBMIT_ON_TIMEOUT)
-                    && attempt < settings.retry().maxAttempts()) {
+                    && attempt < retry.maxAttempts()) {
                 blindResubmit(ledger, t, attempt + 1);
                 return;
             }
@@ -129,10 +135,37 @@ public final class OrderExecutor {
                         e.getMessage(), attempt - 1, clock.instant()));
                 return;
             }
-            if (attempt < settings.retry().maxAttempts()) {
-                sleeper.sleep(settings.retry().delay(attempt, e.retryAfter(), random));
+            if (attempt < retry.maxAttempts()) {
+                if (!gateway.tryRetry(Endpoint.SUBMIT)) {
+                    ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), OrderState.FAILED,
+                            e.code(), "not retried, the broker's retry budget is spent: " + e.getMessage(),
+                            attempt - 1, clock.instant()));
+                    return;
+                }
+                sleeper.sleep(retry.delay(attempt, e.retryAfter(), random));
             }
         }
+    }
+
+    /**
+     * Law 9, at the last step before the wire: a submit leaves Keel only if the account's trading state allows its
+     * side. The state is read from the journal at every submit, so a halt journaled by another process (an operator)
+     * stops the next order of an operation already running. A refused order fails without reaching the broker.
+     */
+    private boolean refusedByTradingState(TransactionLedger ledger, OrderTrack t) {
+        if (settings.planted(PlantedBug.IGNORE_TRADING_STATE)) {
+            return false;
+        }
+        OperationContext ctx = ledger.context();
+        AccountStatus status = AccountStatus.of(ledger.journal(), ctx.accountId());
+        if (status.state().allowsNew(t.spec().side())) {
+            return false;
+        }
+        ErrorCode code = status.state() == TradingState.HALTED ? ErrorCode.ACCOUNT_HALTED : ErrorCode.ACCOUNT_REDUCING;
+        LOG.warn("{} not sent: account {} is {}", t.clientOrderId(), ctx.accountId(), status.state());
+        ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), OrderState.FAILED, code,
+                "not sent: the account is " + status.describe(), t.retryCount(), clock.instant()));
+        return true;
     }
 
     /** {@link PlantedBug#BLIND_RESUBMIT_ON_TIMEOUT}: sends again without asking the broker (breaks law 3). */
@@ -189,11 +222,12 @@ public final class OrderExecutor {
                 ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid, OrderLookedUp.Outcome.ERROR,
                         afterGrace, e.code(), clock.instant()));
                 failures++;
-                if (failures >= settings.retry().maxAttempts()) {
+                RetryPolicy retry = gateway.retryPolicy(Endpoint.LOOKUP);
+                if (failures >= retry.maxAttempts()) {
                     LOG.warn("order {} stays UNKNOWN: {} lookups failed, last {}", cid, failures, e.code());
                     return false;
                 }
-                sleeper.sleep(settings.retry().delay(failures, e.retryAfter(), random));
+                sleeper.sleep(retry.delay(failures, e.retryAfter(), random));
             }
         }
     }

@@ -18,6 +18,8 @@ public enum PlantedBug {
     NO_TERMINAL_STATE_AFTER_CRASH,
     /** Law 8: the terminal state is journaled without its notification. */
     SKIP_NOTIFICATION,
+    /** Law 9: a HALTED or REDUCING account trades as if ACTIVE (the states are still journaled). */
+    IGNORE_TRADING_STATE,
     /** Law 12: the first quote any market-data source answers is trusted, unchecked. */
     TRUST_EVERY_QUOTE
 }

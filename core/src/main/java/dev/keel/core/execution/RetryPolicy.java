@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Exponential backoff with jitter, honouring Retry-After. Immutable; build with {@link #builder()}.
+ * Backoff (exponential, linear, fixed or fibonacci) with jitter, honouring Retry-After. Immutable; build with
+ * {@link #builder()}.
  *
  * <p>Keel computes delays itself instead of using resilience4j's {@code Retry}: that one sleeps through a static,
  * process-wide function, which would make simulated time (law 11) impossible for engines running side by side.
@@ -21,8 +22,11 @@ public final class RetryPolicy {
     public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(30);
     /** The default jitter: 0.5, i.e. each delay is drawn from [50%, 150%] of its nominal value. */
     public static final double DEFAULT_JITTER = 0.5;
+    /** The default backoff: {@link Backoff#EXPONENTIAL}. */
+    public static final Backoff DEFAULT_BACKOFF = Backoff.EXPONENTIAL;
 
     private final int maxAttempts;
+    private final Backoff backoff;
     private final Duration initialDelay;
     private final double multiplier;
     private final Duration maxDelay;
@@ -30,6 +34,7 @@ public final class RetryPolicy {
 
     private RetryPolicy(Builder b) {
         this.maxAttempts = b.maxAttempts;
+        this.backoff = b.backoff;
         this.initialDelay = b.initialDelay;
         this.multiplier = b.multiplier;
         this.maxDelay = b.maxDelay;
@@ -44,19 +49,45 @@ public final class RetryPolicy {
         return builder().build();
     }
 
+    /** A builder holding this policy's values, to refine some of them. */
+    public Builder toBuilder() {
+        return new Builder().maxAttempts(maxAttempts).backoff(backoff).initialDelay(initialDelay)
+                .multiplier(multiplier).maxDelay(maxDelay).jitter(jitter);
+    }
+
     public int maxAttempts() {
         return maxAttempts;
     }
 
+    public Backoff backoff() {
+        return backoff;
+    }
+
+    public Duration initialDelay() {
+        return initialDelay;
+    }
+
+    public double multiplier() {
+        return multiplier;
+    }
+
+    public Duration maxDelay() {
+        return maxDelay;
+    }
+
+    public double jitter() {
+        return jitter;
+    }
+
     /**
-     * The wait before attempt {@code failedAttempts + 1}: {@code initial * multiplier^(failedAttempts-1)},
+     * The wait before attempt {@code failedAttempts + 1}: {@code initial * backoff.factor(failedAttempts)},
      * jittered, capped at the maximum, and never shorter than the broker's Retry-After.
      *
      * @param failedAttempts attempts made so far, at least 1
      * @param retryAfter     the broker's Retry-After, or null
      */
     public Duration delay(int failedAttempts, Duration retryAfter, RandomGenerator random) {
-        double nominal = initialDelay.toNanos() * Math.pow(multiplier, Math.max(0, failedAttempts - 1));
+        double nominal = initialDelay.toNanos() * backoff.factor(failedAttempts, multiplier);
         double factor = jitter == 0 ? 1.0 : 1.0 - jitter + 2 * jitter * random.nextDouble();
         long nanos = (long) Math.min(nominal * factor, (double) maxDelay.toNanos());
         Duration delay = Duration.ofNanos(nanos);
@@ -65,13 +96,14 @@ public final class RetryPolicy {
 
     @Override
     public String toString() {
-        return "RetryPolicy[maxAttempts=" + maxAttempts + ", initialDelay=" + initialDelay + ", multiplier="
-                + multiplier + ", maxDelay=" + maxDelay + ", jitter=" + jitter + "]";
+        return "RetryPolicy[maxAttempts=" + maxAttempts + ", backoff=" + backoff.wire() + ", initialDelay="
+                + initialDelay + ", multiplier=" + multiplier + ", maxDelay=" + maxDelay + ", jitter=" + jitter + "]";
     }
 
     /** Builds a {@link RetryPolicy}; every check names the bound and the value. */
     public static final class Builder {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Backoff backoff = DEFAULT_BACKOFF;
         private Duration initialDelay = DEFAULT_INITIAL_DELAY;
         private double multiplier = DEFAULT_MULTIPLIER;
         private Duration maxDelay = DEFAULT_MAX_DELAY;
@@ -85,6 +117,11 @@ public final class RetryPolicy {
                 throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + value);
             }
             this.maxAttempts = value;
+            return this;
+        }
+
+        public Builder backoff(Backoff value) {
+            this.backoff = java.util.Objects.requireNonNull(value, "backoff");
             return this;
         }
 

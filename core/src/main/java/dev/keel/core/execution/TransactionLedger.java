@@ -43,4 +43,9 @@ public final class TransactionLedger {
     public OperationContext context() {
         return context;
     }
+
+    /** The journal the ledger writes to, for reads beside the transaction's own (the account's trading state). */
+    public Journal journal() {
+        return journal;
+    }
 }

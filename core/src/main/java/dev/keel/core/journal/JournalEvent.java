@@ -7,7 +7,7 @@ import java.time.Instant;
  * these events. Adding a new event is adding a record to the {@code permits} list; the compiler then points at
  * every fold that must handle it.
  */
-public sealed interface JournalEvent permits TransactionEvent, NotificationEvent, LastRebalanceMoved {
+public sealed interface JournalEvent permits TransactionEvent, NotificationEvent, AccountEvent, BrokerEvent {
 
     /** The stream this event belongs to: a transaction id, {@code account:ID} or {@code notification:ID}. */
     String streamId();
@@ -29,4 +29,6 @@ public sealed interface JournalEvent permits TransactionEvent, NotificationEvent
     String TRANSACTION = "transaction";
     String ACCOUNT = "account";
     String NOTIFICATION = "notification";
+    /** The kind of the {@code broker:NAME} streams: breaker transitions, refusals, failover ({@link BrokerEvent}). */
+    String BROKER = "broker";
 }

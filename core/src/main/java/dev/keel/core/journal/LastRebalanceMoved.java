@@ -4,14 +4,5 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /** Law 7: the account's last-rebalance date moves, only after a COMPLETED rebalance. */
-public record LastRebalanceMoved(String accountId, String txId, LocalDate date, Instant at) implements JournalEvent {
-    @Override
-    public String streamId() {
-        return "account:" + accountId;
-    }
-
-    @Override
-    public String streamKind() {
-        return ACCOUNT;
-    }
+public record LastRebalanceMoved(String accountId, String txId, LocalDate date, Instant at) implements AccountEvent {
 }

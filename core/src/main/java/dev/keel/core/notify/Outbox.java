@@ -97,6 +97,7 @@ public final class Outbox {
     /** The notifications still in the outbox, oldest first. */
     public List<Notification> pending() {
         List<Notification> out = new ArrayList<>();
+        List<NotificationEvent> outcomes = new ArrayList<>();
         for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
             OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
             if (entry.queued() != null && !entry.settled()) {
@@ -110,6 +111,10 @@ public final class Outbox {
      * Sends every pending notification to each channel that has not delivered it yet and records the outcome.
      * Never throws for a failing channel; a journal that cannot be written does throw. Waiting between rounds is
      * the caller's concern. With no channels configured nothing is sent or settled.
+     *
+     * <p>The round's outcomes and settlements are journaled together, in order, in one append after its sends: one
+     * commit per round instead of one per event, because engine threads queue on this method. A crash or a failed
+     * write before that append makes a later round send those notifications again (at least once, never lost).
      */
     public synchronized DeliveryReport dispatch() {
         List<DeliveryReport.Attempt> attempts = new ArrayList<>();
@@ -119,6 +124,7 @@ public final class Outbox {
         if (channels.isEmpty()) {
             return new DeliveryReport(attempts, settled, undelivered, pending);
         }
+        List<NotificationEvent> outcomes = new ArrayList<>();
         for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
             OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
             if (entry.queued() == null) {
@@ -132,16 +138,20 @@ public final class Outbox {
             for (NotificationChannel channel : channels) {
                 if (channel.accepts(n) && !entry.deliveredTo(channel.name())
                         && entry.failures(channel.name()) < maxAttempts) {
-                    attempts.add(attempt(channel, n, entry));
+                    attempts.add(attempt(channel, n, entry, outcomes));
                 }
             }
-            settle(n, entry, settled, undelivered, pending);
+            settle(n, entry, settled, undelivered, pending, outcomes);
+        }
+        if (!outcomes.isEmpty()) {
+            journal.appendAll(outcomes);
         }
         return new DeliveryReport(attempts, settled, undelivered, pending);
     }
 
-    /** Sends once, journals the outcome and applies it to {@code entry}. */
-    private DeliveryReport.Attempt attempt(NotificationChannel channel, Notification n, OutboxEntry entry) {
+    /** Sends once, adds the outcome to the round's {@code outcomes} and applies it to {@code entry}. */
+    private DeliveryReport.Attempt attempt(NotificationChannel channel, Notification n, OutboxEntry entry,
+                                           List<NotificationEvent> outcomes) {
         int attempt = entry.failures(channel.name()) + 1;
         String error = null;
         try {
@@ -155,14 +165,13 @@ public final class Outbox {
                 ? new NotificationDelivered(n.id(), n.accountId(), channel.name(), clock.instant())
                 : new NotificationAttemptFailed(n.id(), n.accountId(), channel.name(), attempt, error,
                         clock.instant());
-        // A send whose record fails to write is sent again by a later round: at least once, never lost.
-        journal.append(outcome);
+        outcomes.add(outcome);
         entry.apply(outcome);
         return new DeliveryReport.Attempt(n.id(), channel.name(), attempt, error == null, error);
     }
 
     private void settle(Notification n, OutboxEntry entry, List<String> settled, List<String> undelivered,
-                        List<String> pending) {
+                        List<String> pending, List<NotificationEvent> outcomes) {
         Set<String> exhausted = new TreeSet<>();
         for (NotificationChannel channel : channels) {
             if (!channel.accepts(n) || entry.deliveredTo(channel.name())) {
@@ -175,7 +184,7 @@ public final class Outbox {
             exhausted.add(channel.name());
         }
         boolean delivered = exhausted.isEmpty();
-        journal.append(new NotificationSettled(n.id(), n.accountId(), delivered, clock.instant()));
+        outcomes.add(new NotificationSettled(n.id(), n.accountId(), delivered, clock.instant()));
         if (delivered) {
             settled.add(n.id());
         } else {

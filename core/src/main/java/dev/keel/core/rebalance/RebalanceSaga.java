@@ -1,10 +1,13 @@
 package dev.keel.core.rebalance;
 
+import dev.keel.core.account.AccountStates;
+import dev.keel.core.account.PlacementBreaker;
 import dev.keel.core.broker.Broker;
 import dev.keel.core.broker.BrokerException;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.error.Severity;
+import dev.keel.core.execution.ClientOrderIds;
 import dev.keel.core.execution.OperationContext;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.execution.OrderResult;
@@ -29,6 +32,7 @@ import dev.keel.core.model.MarketClock;
 import dev.keel.core.model.PlannedOrder;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.Symbol;
+import dev.keel.core.model.TradingState;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.reconcile.AccountCheck;
 import dev.keel.core.reconcile.Reconciler;
@@ -52,7 +56,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The rebalance of the Dalio Lite spec as a saga over the journal: pre-flight, plan, sells, buys sized on the cash
  * the sells freed (law 5), reconciliation, exactly one terminal state (law 6), the last-rebalance date only on
- * COMPLETED (law 7), and a notification in the same atomic append as the terminal state (law 8).
+ * COMPLETED (law 7), and a notification in the same atomic append as the terminal state (law 8). The account's
+ * trading state (law 9) is read at pre-flight and again before each phase: HALTED sends nothing, REDUCING sends the
+ * sells and skips the buys; a move the outcome calls for is journaled in the terminal state's append.
  *
  * <p>Every step reads the transaction's folded state first, so {@link #resume} after a crash runs the same code and
  * skips what the journal says is done. The caller holds the account's lock.
@@ -72,26 +78,36 @@ public final class RebalanceSaga {
     private final RebalancePlanner planner;
     private final Clock clock;
     private final ProgressListener progress;
+    private final AccountStates states;
+    private final PlacementBreaker placement;
     private final QuoteChain quotes;
 
-    /** A saga pricing on the broker's live quotes alone ({@link QuoteChain#live}). */
+    /**
+     * A saga pricing on the broker's live quotes alone ({@link QuoteChain#live}).
+     *
+     * @param placement the breaker on the broker's order placement: open moves the account to REDUCING
+     */
     public RebalanceSaga(Journal journal, Outbox outbox, OrderExecutor executor, RebalancePlanner planner,
-                         Clock clock, ProgressListener progress) {
-        this(journal, outbox, executor, planner, clock, progress, QuoteChain.live(executor.gateway(), clock));
+                         Clock clock, ProgressListener progress, PlacementBreaker placement) {
+        this(journal, outbox, executor, planner, clock, progress, placement,
+                QuoteChain.live(executor.gateway(), clock));
     }
 
     /**
-     * @param quotes the account's market-data chain; it remembers last good prices, so it should outlive one run
+     * @param placement the breaker on the broker's order placement: open moves the account to REDUCING
+     * @param quotes    the account's market-data chain; it remembers last good prices, so it should outlive one run
      */
     public RebalanceSaga(Journal journal, Outbox outbox, OrderExecutor executor, RebalancePlanner planner,
-                         Clock clock, ProgressListener progress, QuoteChain quotes) {
+                         Clock clock, ProgressListener progress, PlacementBreaker placement, QuoteChain quotes) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.progress = Objects.requireNonNull(progress, "progress");
+        this.placement = Objects.requireNonNull(placement, "placement");
         this.quotes = Objects.requireNonNull(quotes, "quotes");
+        this.states = new AccountStates(journal, outbox, clock);
     }
 
     /** Pre-flight and plan only; nothing is journaled or sent (the allocation source is asked, though). */
@@ -108,9 +124,16 @@ public final class RebalanceSaga {
         TransactionLedger ledger = new TransactionLedger(journal, ctx, view);
         AccountSnapshot snapshot;
         RebalancePlan plan;
+        TradingState trading = tradingState(ctx.accountId());
         try {
+            if (trading == TradingState.HALTED) {
+                throw new KeelException(ErrorCode.ACCOUNT_HALTED, "the account is "
+                        + states.status(ctx.accountId()).describe() + "; nothing is sent until an operator resumes it",
+                        ctx.errorContext(), null);
+            }
+            boolean placementOpen = placement.open(); // first: it lets an OPEN breaker past its wait half-open
             CircuitBreaker.State state = executor.gateway().breaker().getState();
-            if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
+            if (placementOpen || state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
                 throw new KeelException(ErrorCode.BROKER_UNAVAILABLE, "the broker's circuit breaker is open",
                         ctx.errorContext(), null);
             }
@@ -140,6 +163,11 @@ public final class RebalanceSaga {
         if (!risk.passed()) {
             return abort(ledger, account, plan.orders(), snapshot, plan.cashReserve(),
                     ErrorCode.RISK_LIMIT_EXCEEDED, risk.summary());
+        }
+        if (trading == TradingState.REDUCING && plan.sells().isEmpty()) {
+            return abort(ledger, account, plan.orders(), snapshot, plan.cashReserve(), ErrorCode.ACCOUNT_REDUCING,
+                    "the account is " + states.status(ctx.accountId()).describe() + "; the plan has no sell, and its "
+                            + plan.buys().size() + " buy(s) are not sent");
         }
         ledger.recordAll(List.of(new TransactionStarted(ctx.txId(), ctx.accountId(), OPERATION, ctx.correlationId(),
                 plan.orders(), snapshot, plan.cashReserve(), clock.instant()), inputs(ctx, account, plan)));
@@ -172,15 +200,27 @@ public final class RebalanceSaga {
                 results.add(execute(ledger, buy)); // breaks law 5: buys sized on planned, not freed, cash
             }
         }
+        TradingState trading = tradingState(ctx.accountId());
         for (PlannedOrder sell : plan.sells()) {
-            results.add(execute(ledger, sell));
+            results.add(trading.allowsNew(Side.SELL) ? execute(ledger, sell) : held(ledger, sell, trading));
         }
         if (results.stream().anyMatch(r -> r.status() == OrderResult.Status.UNKNOWN)) {
             // A sell that is unresolved or still working leaves the cash uncertain: no buy is sized on it (law 5).
             return finish(ledger, account, plan, results, null, ErrorCode.ORDER_OUTCOME_UNKNOWN,
                     "buys not sent: a sell's outcome is unresolved");
         }
-        if (ledger.view().buysSized() == null) {
+        trading = tradingState(ctx.accountId());
+        ErrorCode heldBack = null;
+        String heldBackWhy = null;
+        if (!trading.allowsNew(Side.BUY)) {
+            // No buy is sized while the account may not buy: a buy already under way is still driven to its end.
+            List<PlannedOrder> buys = ledger.view().buysSized() == null ? plan.buys() : ledger.view().buysSized().buys();
+            for (PlannedOrder buy : buys) {
+                results.add(held(ledger, buy, trading));
+            }
+            heldBack = code(trading);
+            heldBackWhy = "buys not sent: the account is " + states.status(ctx.accountId()).describe();
+        } else if (ledger.view().buysSized() == null) {
             try {
                 AccountSnapshot afterSells = executor.gateway().read(executor.gateway().broker()::account);
                 BuySizing sizing = plan.scaleBuys(plan.spendable(afterSells.cash()));
@@ -197,8 +237,10 @@ public final class RebalanceSaga {
                         "buys not sent: could not read the cash after the sells: " + e.getMessage());
             }
         }
-        for (PlannedOrder buy : ledger.view().buysSized().buys()) {
-            results.add(execute(ledger, buy));
+        if (heldBack == null) {
+            for (PlannedOrder buy : ledger.view().buysSized().buys()) {
+                results.add(execute(ledger, buy));
+            }
         }
         Reconciliation reconciliation;
         try {
@@ -211,7 +253,32 @@ public final class RebalanceSaga {
             return finish(ledger, account, plan, results, null, e.code(),
                     "reconciliation impossible: could not read the account: " + e.getMessage());
         }
-        return finish(ledger, account, plan, results, reconciliation, null, null);
+        return finish(ledger, account, plan, results, reconciliation, heldBack, heldBackWhy);
+    }
+
+    /** The account's trading state now; ACTIVE when the simulation planted {@link PlantedBug#IGNORE_TRADING_STATE}. */
+    private TradingState tradingState(String accountId) {
+        return executor.settings().planted(PlantedBug.IGNORE_TRADING_STATE) ? TradingState.ACTIVE
+                : states.status(accountId).state();
+    }
+
+    /**
+     * An order the trading state keeps in: SKIPPED if it was never sent; one already under way (a crash came between)
+     * goes to the executor, which drives it to its end and refuses any new submit.
+     */
+    private OrderResult held(TransactionLedger ledger, PlannedOrder order, TradingState trading) {
+        if (ledger.view().order(ClientOrderIds.derive(ledger.context().txId(), order.leg())) != null) {
+            return execute(ledger, order);
+        }
+        OrderResult skipped = OrderResult.skipped(order.leg(), order.spec().symbol(), order.spec().side(),
+                order.estimatedNotional(), code(trading), "not sent: the account is " + trading);
+        progress.orderStarted(order);
+        progress.orderFinished(skipped);
+        return skipped;
+    }
+
+    private static ErrorCode code(TradingState trading) {
+        return trading == TradingState.HALTED ? ErrorCode.ACCOUNT_HALTED : ErrorCode.ACCOUNT_REDUCING;
     }
 
     private OrderResult execute(TransactionLedger ledger, PlannedOrder order) {
@@ -264,6 +331,7 @@ public final class RebalanceSaga {
         if (!executor.settings().planted(PlantedBug.SKIP_NOTIFICATION)) {
             end.add(notification(ctx, status, message, notes, results));
         }
+        end.addAll(states.afterOutcome(ctx.accountId(), ctx.txId(), status, code, message, placement));
         ledger.recordAll(end);
         LOG.info("{} ended {}{}", ctx.txId(), status, code == null ? "" : " (" + code + ")");
         return new RebalanceOutcome(ctx.txId(), status, plan, results, reconciliation, code, message, notes);
@@ -301,11 +369,13 @@ public final class RebalanceSaga {
                                    AccountSnapshot before, BigDecimal reserve, TransactionStatus status,
                                    ErrorCode code, String message, String notes) {
         OperationContext ctx = ledger.context();
-        ledger.recordAll(List.of(
+        List<JournalEvent> events = new ArrayList<>(List.of(
                 new TransactionStarted(ctx.txId(), ctx.accountId(), operation, ctx.correlationId(), planned, before,
                         reserve, clock.instant()),
                 new TransactionEnded(ctx.txId(), ctx.accountId(), status, code, message, notes, clock.instant()),
                 notification(ctx, status, message, notes, List.of())));
+        events.addAll(states.afterOutcome(ctx.accountId(), ctx.txId(), status, code, message, placement));
+        ledger.recordAll(events);
         return new RebalanceOutcome(ctx.txId(), status, null, List.of(), null, code, message, notes);
     }
 

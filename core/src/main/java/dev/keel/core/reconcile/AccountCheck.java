@@ -1,8 +1,11 @@
 package dev.keel.core.reconcile;
 
+import dev.keel.core.account.AccountStatus;
+import dev.keel.core.error.ErrorCode;
 import dev.keel.core.execution.OrderTrack;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.TransactionSummary;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.BrokerOrder;
@@ -12,11 +15,13 @@ import java.util.List;
 
 /**
  * Does the broker hold what the journal says it should? Expected positions are the account as the last transaction
- * found it plus every fill that transaction journaled; every open order at the broker must be one the journal knows
- * and still considers working. A disagreement means an order Keel does not know about (a broker whose lookups lag
- * past the grace period, an order placed by hand, a lost journal), and the account must be looked at (law 9).
+ * found it plus every fill that transaction journaled, or, when an operator resumed the account after that
+ * transaction, the account as the broker reported it at the resume; every open order at the broker must be one the
+ * journal knows and still considers working. A disagreement means an order Keel does not know about (a broker whose
+ * lookups lag past the grace period, an order placed by hand, a lost journal), and the account must be looked at
+ * (law 9). A check that found a disagreement is no baseline: only an operator's resume re-baselines.
  *
- * @param baseline    the transaction compared against, or null when the journal has none for the account yet
+ * @param baseline    the transaction compared against, {@code resume at INSTANT}, or null when there is neither
  * @param differences one line per disagreement; empty when the broker agrees
  */
 public record AccountCheck(String accountId, String baseline, List<String> differences) {
@@ -41,23 +46,42 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
                         + t.state() + " in the journal");
             }
         }
-        TransactionView baseline = baseline(journal, accountId);
+        AccountStatus status = AccountStatus.of(journal, accountId);
+        List<JournalRecord> baseline = baseline(journal, accountId, status.resumeSequence());
+        String label = null;
         if (baseline != null) {
+            TransactionView view = TransactionView.fold(baseline);
             differences.addAll(Reconciler.quantityDifferences(
-                    Reconciler.expectedQuantities(baseline.started().before(), baseline.orders()), now));
+                    Reconciler.expectedQuantities(view.started().before(), view.orders()), now));
+            label = view.started().txId();
+        } else if (status.lastResume() != null) {
+            differences.addAll(Reconciler.quantityDifferences(
+                    Reconciler.expectedQuantities(status.lastResume().baseline(), List.of()), now));
+            label = "resume at " + status.lastResume().at();
         }
-        return new AccountCheck(accountId, baseline == null ? null : baseline.started().txId(), differences);
+        return new AccountCheck(accountId, label, differences);
     }
 
-    /** The account's most recent transaction that planned from a real snapshot: not one aborted before planning. */
-    private static TransactionView baseline(Journal journal, String accountId) {
+    /**
+     * The records of the account's most recent transaction that planned from a real snapshot after the operator's
+     * last resume (journal sequence {@code after}): not one aborted before planning, nor one that found the broker in
+     * disagreement. Null when there is none.
+     */
+    private static List<JournalRecord> baseline(Journal journal, String accountId, long after) {
         for (TransactionSummary s : journal.recentTransactions(20, accountId)) {
             if (s.status() == TransactionStatus.ABORTED) {
                 continue;
             }
-            TransactionView view = TransactionView.fold(journal.stream(s.txId()));
-            if (view.started() != null && view.started().before() != null) {
-                return view;
+            List<JournalRecord> records = journal.stream(s.txId());
+            if (records.isEmpty() || records.get(0).sequence() < after) {
+                return null;
+            }
+            TransactionView view = TransactionView.fold(records);
+            // A check that found a disagreement before sending anything journaled the broker's word, not the journal's.
+            boolean disagreed = view.ended() != null && view.ended().errorCode() == ErrorCode.RECONCILIATION_MISMATCH
+                    && view.orders().isEmpty();
+            if (view.started() != null && view.started().before() != null && !disagreed) {
+                return records;
             }
         }
         return null;

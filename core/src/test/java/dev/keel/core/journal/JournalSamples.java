@@ -13,6 +13,7 @@ import dev.keel.core.model.Position;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.model.TimeInForce;
+import dev.keel.core.model.TradingState;
 import dev.keel.core.model.TransactionStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -96,7 +97,19 @@ public final class JournalSamples {
                         "TLT not bought: \"insufficient\" \u2014 see log", at.plusMillis(11)),
                 new NotificationAttemptFailed("n-" + txId, accountId, "email", 1, "smtp down", at.plusMillis(12)),
                 new NotificationDelivered("n-" + txId, accountId, "file", at.plusMillis(13)),
-                new NotificationSettled("n-" + txId, accountId, false, at.plusMillis(14)));
+                new NotificationSettled("n-" + txId, accountId, false, at.plusMillis(14)),
+                new TradingStateChanged(accountId, TradingState.HALTED, TradingState.ACTIVE, "checked by hand",
+                        ErrorCode.RECONCILIATION_MISMATCH, TradingState.Actor.OPERATOR, txId,
+                        started(txId, accountId, at).before(), at.plusMillis(15)),
+                new BreakerTransitioned("paper", accountId, "submit", "primary", "CLOSED", "OPEN", "failure-rate",
+                        60.0, -1.0, at.plusMillis(15)),
+                new CallsRefused("paper", accountId, "submit", CallsRefused.Reason.BREAKER_OPEN, 17, at.plusMillis(15),
+                        at.plusMillis(16)),
+                new CallsDelayed("paper", 3, java.time.Duration.ofMillis(1500), at.plusMillis(16), at.plusMillis(17)),
+                new BrokerPaused("paper", accountId, java.time.Duration.ofSeconds(2), at.plusSeconds(2),
+                        at.plusMillis(18)),
+                new EndpointSwitched("paper", accountId, "reads", "primary", "backup", "primary breaker opened",
+                        at.plusMillis(19)));
     }
 
     /** Every concrete event type that {@link #everyType} has no sample of; empty when complete. */

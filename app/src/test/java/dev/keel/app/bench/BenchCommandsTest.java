@@ -1,0 +1,66 @@
+package dev.keel.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keel.app.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs each end-to-end benchmark for real with tiny parameters, so the commands cannot rot. Asserts what they
+ * did (accounts completed, transactions recovered), never how fast.
+ */
+class BenchCommandsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void rebalanceBenchmarkRebalancesEveryAccountEachWayAndReportsEveryRun() throws Exception {
+        Result r = keel("bench", "rebalance", "--accounts", "3,5", "--runs", "2", "--concurrency", "2",
+                "--dir", dir.resolve("scratch").toString(), "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        assertThat(report.get("runs")).hasSize(2 * 2 * 3);
+        assertThat(report.get("summary")).hasSize(2 * 3);
+        report.get("runs").forEach(run -> {
+            assertThat(run.get("completed").asInt()).isEqualTo(run.get("accounts").asInt());
+            assertThat(run.get("orders").asInt()).isEqualTo(run.get("accounts").asInt() * Portfolio.ORDERS_PER_ACCOUNT);
+        });
+        assertThat(dir.resolve("scratch")).doesNotExist();
+    }
+
+    @Test
+    void recoveryBenchmarkKillsAnEngineWithTransactionsInFlightAndRecoversEveryOne() throws Exception {
+        Result r = keel("bench", "recovery", "--transactions", "2", "--runs", "1",
+                "--dir", dir.resolve("scratch").toString(), "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode run = new ObjectMapper().readTree(r.out()).get("rows").get(0).get("runs").get(0);
+        assertThat(run.get("recovered").asInt()).isEqualTo(2);
+        assertThat(run.get("statuses").get("COMPLETED").asInt()).isEqualTo(2);
+        assertThat(run.get("exit_code").asInt()).isZero();
+    }
+
+    @Test
+    void hangingConfigurationMakesOnlyTheIefSubmitSlow() {
+        assertThat(RecoveryConfig.yaml(2, true)).contains("faults: [ { op: submit, kind: slow, delay: 1h, symbol: IEF } ]")
+                .contains("  - id: a00002\n");
+        assertThat(RecoveryConfig.yaml(2, false)).contains("faults: []");
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result keel(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,149 @@
+package dev.keel.core.metrics;
+
+import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.NotificationSettled;
+import dev.keel.core.journal.OrderAttemptFailed;
+import dev.keel.core.journal.OrderFailed;
+import dev.keel.core.journal.OrderIntentRecorded;
+import dev.keel.core.journal.OrderLookedUp;
+import dev.keel.core.journal.OrderUpdated;
+import dev.keel.core.journal.ReconciliationRecorded;
+import dev.keel.core.journal.TransactionEnded;
+import dev.keel.core.journal.TransactionResumed;
+import dev.keel.core.journal.TransactionStarted;
+import dev.keel.core.journal.TradingStateChanged;
+import dev.keel.core.error.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keel's metrics, derived from the journal: every fact that is durable is counted, and nothing is counted that the
+ * journal does not hold. Fed by {@link MeteredJournal} as events are appended, or by replaying a journal.
+ *
+ * <p>Meters: {@code keel.errors} (category, code), {@code keel.order.retries}, {@code keel.orders.inflight} and
+ * {@code keel.orders.unknown} (gauges), {@code keel.orders.inflight.age.max} (seconds, gauge),
+ * {@code keel.transactions} (status), {@code keel.transaction.duration}, {@code keel.reconciliation.drift}
+ * (absolute drift per symbol, in basis points), {@code keel.recoveries}, {@code keel.notifications} (delivered),
+ * {@code keel.trading.state.changes} (to).
+ */
+public final class KeelMetrics {
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Map<String, Instant> inflight = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> unknown = new ConcurrentHashMap<>();
+    private final Map<String, Instant> started = new ConcurrentHashMap<>();
+    /** Orders whose next submit is a retry: after a definite non-acceptance, or after absence was proven. */
+    private final Map<String, Boolean> resubmitting = new ConcurrentHashMap<>();
+    private final Counter retries;
+    private final Counter recoveries;
+    private final DistributionSummary drift;
+    private final Timer duration;
+
+    public KeelMetrics(MeterRegistry registry, Clock clock) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.retries = Counter.builder("keel.order.retries").description("order submits after the first")
+                .register(registry);
+        this.recoveries = Counter.builder("keel.recoveries").description("transactions resumed after a restart")
+                .register(registry);
+        this.drift = DistributionSummary.builder("keel.reconciliation.drift").baseUnit("bps")
+                .description("absolute drift from target per symbol after a transaction").register(registry);
+        this.duration = Timer.builder("keel.transaction.duration").description("start to terminal state")
+                .register(registry);
+        Gauge.builder("keel.orders.inflight", inflight, Map::size).description("order intents not yet terminal")
+                .register(registry);
+        Gauge.builder("keel.orders.unknown", unknown, Map::size)
+                .description("orders whose outcome is unknown until a lookup answers").register(registry);
+        Gauge.builder("keel.orders.inflight.age.max", this, KeelMetrics::oldestInflightSeconds).baseUnit("seconds")
+                .description("age of the oldest order intent not yet terminal").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Counts one durable journal event. */
+    public void observe(JournalEvent event) {
+        switch (event) {
+            case TransactionStarted s -> started.put(s.txId(), s.at());
+            case OrderIntentRecorded i -> inflight.put(i.clientOrderId(), i.at());
+            case OrderAttemptFailed f -> {
+                error(f.code());
+                if (f.attempt() > 1) {
+                    retries.increment();
+                }
+                resubmitting.remove(f.clientOrderId());
+                if (f.delivery() == dev.keel.core.broker.Delivery.AMBIGUOUS) {
+                    unknown.put(f.clientOrderId(), Boolean.TRUE);
+                } else {
+                    resubmitting.put(f.clientOrderId(), Boolean.TRUE);
+                }
+            }
+            case OrderLookedUp l -> {
+                if (l.outcome() == OrderLookedUp.Outcome.ERROR) {
+                    error(l.errorCode());
+                } else if (l.outcome() == OrderLookedUp.Outcome.FOUND || l.afterGrace()) {
+                    unknown.remove(l.clientOrderId());
+                }
+                if (l.outcome() == OrderLookedUp.Outcome.NOT_FOUND && l.afterGrace()) {
+                    resubmitting.put(l.clientOrderId(), Boolean.TRUE);
+                }
+            }
+            case OrderUpdated u -> {
+                if (resubmitting.remove(u.clientOrderId()) != null) {
+                    retries.increment(); // the answer to a resubmit that succeeded
+                }
+                unknown.remove(u.clientOrderId());
+                if (u.state().isTerminal()) {
+                    inflight.remove(u.clientOrderId());
+                }
+            }
+            case OrderFailed f -> {
+                error(f.code());
+                resubmitting.remove(f.clientOrderId());
+                unknown.remove(f.clientOrderId());
+                inflight.remove(f.clientOrderId());
+            }
+            case ReconciliationRecorded r -> r.lines().forEach(l -> drift.record(l.drift().abs().movePointRight(4)
+                    .doubleValue()));
+            case TransactionEnded e -> {
+                registry.counter("keel.transactions", "status", e.status().name()).increment();
+                if (e.errorCode() != null) {
+                    error(e.errorCode());
+                }
+                Instant began = started.remove(e.txId());
+                if (began != null) {
+                    duration.record(Duration.between(began, e.at()));
+                }
+            }
+            case TransactionResumed r -> recoveries.increment();
+            case TradingStateChanged t -> registry.counter("keel.trading.state.changes", "to", t.to().name())
+                    .increment();
+            case NotificationSettled n -> registry.counter("keel.notifications", "delivered",
+                    Boolean.toString(n.delivered())).increment();
+            default -> {
+            }
+        }
+    }
+
+    private void error(ErrorCode code) {
+        if (code != null) {
+            registry.counter("keel.errors", "category", code.category().wire(), "code", code.name()).increment();
+        }
+    }
+
+    private double oldestInflightSeconds() {
+        Instant now = clock.instant();
+        return inflight.values().stream().mapToDouble(t -> Duration.between(t, now).toMillis() / 1000.0)
+                .max().orElse(0.0);
+    }
+}
