@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,21 @@ class MarketDataScenariosTest {
     private static PlanInputsRecorded inputs(Harness h, String txId) {
         return h.events(txId).stream().filter(PlanInputsRecorded.class::isInstance)
                 .map(PlanInputsRecorded.class::cast).findFirst().orElseThrow();
+    }
+
+    /** An allocation source named {@code name} that answers what {@code fetch} gives. */
+    private static AllocationSource allocation(String name, Supplier<TargetAllocation> fetch) {
+        return new AllocationSource() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public TargetAllocation fetch() {
+                return fetch.get();
+            }
+        };
     }
 
     private static boolean gldOrdered(Harness h) {
@@ -128,17 +144,9 @@ class MarketDataScenariosTest {
     @Test
     void allocationServiceDownAbortsTheRunNotifiesAndSendsNothing() {
         try (Harness h = new Harness(dir, List.of())) {
-            h.allocation = new AllocationSource() {
-                @Override
-                public String name() {
-                    return "http://127.0.0.1:8080/alloc/main";
-                }
-
-                @Override
-                public TargetAllocation fetch() {
-                    throw new KeelException(ErrorCode.ALLOCATION_UNAVAILABLE, name() + ": answered HTTP 503");
-                }
-            };
+            h.allocation = allocation("http://127.0.0.1:8080/alloc/main", () -> {
+                throw new KeelException(ErrorCode.ALLOCATION_UNAVAILABLE, "answered HTTP 503");
+            });
 
             RebalanceOutcome outcome = h.engine().rebalance(Harness.ACCOUNT, null, ProgressListener.NONE);
 
@@ -158,20 +166,12 @@ class MarketDataScenariosTest {
         try (Harness h = new Harness(dir, List.of())) {
             TargetAllocation first = TargetAllocation.builder().weight("VTI", "0.5").weight("TLT", "0.5").build();
             int[] calls = {0};
-            h.allocation = new AllocationSource() {
-                @Override
-                public String name() {
-                    return "http://alloc.test/main";
+            h.allocation = allocation("http://alloc.test/main", () -> {
+                if (calls[0]++ > 0) {
+                    throw new KeelException(ErrorCode.ALLOCATION_INVALID, "changed its mind");
                 }
-
-                @Override
-                public TargetAllocation fetch() {
-                    if (calls[0]++ > 0) {
-                        throw new KeelException(ErrorCode.ALLOCATION_INVALID, "changed its mind");
-                    }
-                    return first;
-                }
-            };
+                return first;
+            });
             h.brokerDecorator = b -> new CrashingBroker(b, 2);
             org.assertj.core.api.Assertions.assertThatThrownBy(
                     () -> h.engine().rebalance(Harness.ACCOUNT, null, ProgressListener.NONE))
