@@ -59,6 +59,8 @@ final class HistoryChecker {
     private final Map<String, List<TransactionEvent>> byTx = new LinkedHashMap<>();
     private final Map<String, List<TransactionEvent>> byOrder = new LinkedHashMap<>();
     private final Map<String, OrderIntentRecorded> intents = new HashMap<>();
+    /** Quote answers on the wire by "account symbol", built when first needed. */
+    private Map<String, List<WireCall>> quoteAnswers;
 
     private HistoryChecker(History h) {
         this.h = h;
@@ -409,7 +411,8 @@ final class HistoryChecker {
                 String problem = untrusted(intent, inputs, setups.get(intent.accountId()));
                 if (problem != null) {
                     violation(UNTRUSTED_DATA_LAW, intent.accountId(), txId, intent.leg() + " was sized on data Keel"
-                            + " does not trust: " + problem, concat(lines(events), quotesOnTheWire(intent)));
+                            + " does not trust: " + problem, concat(lines(events),
+                            quotesOnTheWire(intent).stream().map(w -> "wire: " + w).toList()));
                     return;
                 }
             }
@@ -451,10 +454,9 @@ final class HistoryChecker {
             return outlier;
         }
         String op = WireCall.quoteOp(p.source());
-        boolean answered = h.wire().stream().anyMatch(w -> w.op().equals(op) && w.accountId().equals(
-                intent.accountId()) && symbol.equals(w.clientOrderId()) && w.quote() != null && !w.at().isAfter(
-                p.checkedAt()) && w.quote().bid().compareTo(p.bid()) == 0 && w.quote().ask().compareTo(p.ask()) == 0
-                && w.quote().at().equals(p.quotedAt()));
+        boolean answered = quotesOnTheWire(intent).stream().anyMatch(w -> w.op().equals(op)
+                && !w.at().isAfter(p.checkedAt()) && w.quote().bid().compareTo(p.bid()) == 0
+                && w.quote().ask().compareTo(p.ask()) == 0 && w.quote().at().equals(p.quotedAt()));
         return answered ? null : p.source() + " never answered the quote " + p.bid() + "/" + p.ask() + " at "
                 + p.quotedAt();
     }
@@ -504,10 +506,17 @@ final class HistoryChecker {
         return shown;
     }
 
-    private List<String> quotesOnTheWire(OrderIntentRecorded intent) {
-        String symbol = intent.spec().symbol().value();
-        return h.wire().stream().filter(w -> w.accountId().equals(intent.accountId()) && w.quote() != null
-                && symbol.equals(w.clientOrderId())).map(w -> "wire: " + w).toList();
+    /** The quotes every source answered for the intent's account and symbol, in order. */
+    private List<WireCall> quotesOnTheWire(OrderIntentRecorded intent) {
+        if (quoteAnswers == null) {
+            quoteAnswers = new HashMap<>();
+            for (WireCall w : h.wire()) {
+                if (w.quote() != null) {
+                    quoteAnswers.computeIfAbsent(w.accountId() + " " + w.clientOrderId(), k -> new ArrayList<>()).add(w);
+                }
+            }
+        }
+        return quoteAnswers.getOrDefault(intent.accountId() + " " + intent.spec().symbol().value(), List.of());
     }
 
     private TransactionStatus status(String txId) {
