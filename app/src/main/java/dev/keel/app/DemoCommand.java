@@ -38,6 +38,11 @@ final class DemoCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}); its files there are reset on every run.")
     Path dataDir;
 
+    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "all-weather",
+            description = "all-weather (default): the rebalance with a lost answer, a rate limit and a rejection; "
+                    + "outage: a broker outage ridden out with breaker, retry budget and trading states.")
+    String scenario;
+
     @Mixin
     Options.Json json;
 
@@ -53,6 +58,15 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output output = Output.of(spec, json.enabled());
+        if (scenario.equals("outage")) {
+            Path dir = dataDir.equals(Path.of("keel-data/demo")) ? Path.of("keel-data/demo-outage") : dataDir;
+            reset(dir);
+            return new OutageDemo(output, dir).run(json.enabled());
+        }
+        if (!scenario.equals("all-weather")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--scenario: expected all-weather or outage, but was '" + scenario + "'");
+        }
         reset(dataDir);
         KeelConfig config = KeelConfig.demo(dataDir);
         List<String> faults = config.broker().paper().faults().stream().map(DemoCommand::describe).toList();

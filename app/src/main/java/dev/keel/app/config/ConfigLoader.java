@@ -95,12 +95,12 @@ public final class ConfigLoader {
     }
 
     /** The built-in demo configuration, its files in {@code dataDir}. */
-    static KeelConfig demo(Path dataDir) {
-        try (InputStream in = ConfigLoader.class.getResourceAsStream("demo.yaml")) {
+    static KeelConfig demo(Path dataDir, String resource) {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("demo.yaml is missing from the classpath");
+                throw new IllegalStateException(resource + " is missing from the classpath");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), Path.of("demo.yaml"), dataDir);
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), Path.of(resource), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

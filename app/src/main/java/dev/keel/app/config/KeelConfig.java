@@ -65,6 +65,11 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
      * journal, paper state and notification log placed in {@code dataDir}.
      */
     public static KeelConfig demo(Path dataDir) {
-        return ConfigLoader.demo(dataDir);
+        return ConfigLoader.demo(dataDir, "demo.yaml");
+    }
+
+    /** The outage demo's configuration: a broker whose order endpoint fails, breakers and budget tuned to show it. */
+    public static KeelConfig outageDemo(Path dataDir) {
+        return ConfigLoader.demo(dataDir, "demo-outage.yaml");
     }
 }

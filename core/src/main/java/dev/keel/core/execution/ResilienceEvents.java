@@ -66,8 +66,10 @@ final class ResilienceEvents {
                       double failureRate, double slowCallRate) {
         count("keel.broker.breaker.transitions", "account", tag(accountId), "endpoint", endpoint.wire(),
                 "connection", connection, "to", to);
-        LOG.warn("circuit breaker {}:{}:{} ({}) {} -> {}: {} (failure rate {}%, slow-call rate {}%)", broker,
-                accountId, endpoint.wire(), connection, from, to, reason, failureRate, slowCallRate);
+        String rates = failureRate < 0 ? "" : " (failure rate " + failureRate + "%"
+                + (slowCallRate < 0 ? "" : ", slow-call rate " + slowCallRate + "%") + ")";
+        LOG.warn("circuit breaker {}:{}:{} ({}) {} -> {}: {}{}", broker, accountId, endpoint.wire(), connection, from,
+                to, reason, rates);
         if ("OPEN".equals(from)) {
             Tally t = tallies.get(new RefusalKey(accountId, endpoint, CallsRefused.Reason.BREAKER_OPEN));
             if (t != null) {
