@@ -62,7 +62,8 @@ final class AccountsReader {
                 Bound.between("0", true, "1", false));
         s.finish();
         return s.problemCount() > mark ? null
-                : new AccountConfig(id, allocation == null ? targets : Map.of(), drift, minTrade, cashBuffer, allocation);
+                : new AccountConfig(id, allocation == null ? targets : Map.of(), drift, minTrade, cashBuffer,
+                        allocation);
     }
 
     private static AllocationSettings allocation(Field field) {

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 
 /** The allocation API against a real HTTP server on 127.0.0.1: timeouts, 5xx, invalid bodies, recovery. */
 class HttpAllocationSourceTest {
-    private static final String GOOD = "{\"account\": \"main\", \"allocations\": [{\"symbol\": \"VTI\", \"weight\": 0.60},"
-            + " {\"symbol\": \"TLT\", \"weight\": 0.40}]}";
+    private static final String GOOD = "{\"account\": \"main\", \"allocations\": ["
+            + "{\"symbol\": \"VTI\", \"weight\": 0.60}, {\"symbol\": \"TLT\", \"weight\": 0.40}]}";
     private static final Duration TIMEOUT = Duration.ofMillis(300);
 
     /** One scripted answer: a status and a body, or hold the exchange until the test ends. */

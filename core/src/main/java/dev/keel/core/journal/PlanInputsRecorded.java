@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * @param cashBuffer       the allocation's cash buffer
  * @param prices           one line per symbol planned, by symbol
  */
-public record PlanInputsRecorded(String txId, String accountId, String allocationSource, Map<String, BigDecimal> weights,
-                                 BigDecimal driftThreshold, BigDecimal minTrade, BigDecimal cashBuffer,
+public record PlanInputsRecorded(String txId, String accountId, String allocationSource,
+                                 Map<String, BigDecimal> weights, BigDecimal driftThreshold, BigDecimal minTrade, BigDecimal cashBuffer,
                                  List<Price> prices, Instant at) implements TransactionEvent {
     public PlanInputsRecorded {
         SortedMap<String, BigDecimal> sorted = new TreeMap<>(weights);

@@ -81,8 +81,8 @@ public enum MarketSession {
     static void checkInterval(Duration interval) {
         Objects.requireNonNull(interval, "interval");
         if (!interval.equals(DAY) && (interval.compareTo(Duration.ofMinutes(1)) < 0 || interval.compareTo(DAY) > 0)) {
-            throw new IllegalArgumentException("interval must be one day, or at least 1 minute and below a day, but was "
-                    + interval);
+            throw new IllegalArgumentException("interval must be one day, or at least 1 minute and below a day,"
+                    + " but was " + interval);
         }
     }
 

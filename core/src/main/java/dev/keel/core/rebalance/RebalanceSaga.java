@@ -187,8 +187,9 @@ public final class RebalanceSaga {
         BigDecimal equity = before.equity();
         List<PlannedOrder> sells = s.targetOrders().stream().filter(o -> o.spec().side() == Side.SELL).toList();
         List<PlannedOrder> buys = s.targetOrders().stream().filter(o -> o.spec().side() == Side.BUY).toList();
-        RebalancePlan plan = new RebalancePlan(s.accountId(), before.asOf(), plannedTarget(account, ledger), before.cash(),
-                equity, equity.subtract(s.cashReserve()), List.of(), true, sells, buys, List.of(), BigDecimal.ZERO);
+        RebalancePlan plan = new RebalancePlan(s.accountId(), before.asOf(), plannedTarget(account, ledger),
+                before.cash(), equity, equity.subtract(s.cashReserve()), List.of(), true, sells, buys, List.of(),
+                BigDecimal.ZERO);
         return run(ledger, account, plan);
     }
 
@@ -393,7 +394,7 @@ public final class RebalanceSaga {
         return planner.plan(snapshot, checked, target, quotes.policy().allowDegraded());
     }
 
-    /** The targets a resumed transaction was planned on: journaled with its start, else (older journals) the account's. */
+    /** The targets a resumed transaction was planned on: journaled with its start, else (old journals) the account's. */
     private static TargetAllocation plannedTarget(RebalanceAccount account, TransactionLedger ledger) {
         PlanInputsRecorded inputs = ledger.view().planInputs();
         if (inputs == null) {

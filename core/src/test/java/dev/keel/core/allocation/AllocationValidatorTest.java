@@ -71,7 +71,8 @@ class AllocationValidatorTest {
 
     @Test
     void emptyOrOversizedAllocationsAreRefused() {
-        assertThat(invalid(() -> validator.validate("api", List.of()))).isEqualTo("api: the allocation names no symbol");
+        assertThat(invalid(() -> validator.validate("api", List.of())))
+                .isEqualTo("api: the allocation names no symbol");
         List<AllocationEntry> many = new ArrayList<>();
         for (int i = 0; i < AllocationValidator.MAX_ENTRIES + 1; i++) {
             many.add(e("S" + i, "0.001"));
