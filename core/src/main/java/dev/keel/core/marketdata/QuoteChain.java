@@ -11,6 +11,7 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -176,8 +177,8 @@ public final class QuoteChain {
         }
         Duration age = Duration.between(q.at(), now);
         if (age.compareTo(stage.maxAge()) > 0) {
-            found.add(new QuoteProblem(name, QuoteCheck.STALE, "quote is " + age + " old, more than the "
-                    + stage.maxAge() + " allowed"));
+            found.add(new QuoteProblem(name, QuoteCheck.STALE, "quote is " + age.truncatedTo(ChronoUnit.MILLIS)
+                    + " old, more than the " + stage.maxAge() + " allowed"));
         }
         if (positive && !crossed) {
             BigDecimal mid = q.mid();

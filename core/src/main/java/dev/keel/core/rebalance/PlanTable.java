@@ -38,7 +38,8 @@ final class PlanTable {
         }
         for (CheckedQuote q : plan.degraded()) {
             out.append(String.format(Locale.ROOT, "Priced on fallback data (DEGRADED) %s: %s quote, %s old; %s\n",
-                    q.symbol(), q.source(), q.age(), q.describeProblems()));
+                    q.symbol(), q.source(), q.age().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                    q.describeProblems()));
         }
         return out.toString();
     }

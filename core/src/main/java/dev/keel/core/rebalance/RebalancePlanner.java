@@ -13,6 +13,7 @@ import dev.keel.core.model.Symbol;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,8 @@ public final class RebalancePlanner {
 
     private static Skipped refusal(CheckedQuote q) {
         String detail = q.trust() == Trust.DEGRADED
-                ? "only fallback data (" + q.source() + ", " + q.age() + " old) and market-data.allow-degraded is"
+                ? "only fallback data (" + q.source() + ", " + q.age().truncatedTo(ChronoUnit.MILLIS)
+                        + " old) and market-data.allow-degraded is"
                         + " false: " + q.describeProblems()
                 : "no trusted quote: " + q.describeProblems();
         return new Skipped(q.symbol(), SkipReason.of(q.code()), null, null, detail);
