@@ -33,6 +33,9 @@ final class RecoveryConfig {
         for (String id : Portfolio.accountIds(accounts)) {
             y.append("  - id: ").append(id).append("\n    targets: ").append(targets).append('\n');
         }
+        // Every account hangs inside one submit at once: the broker's bulkhead (8 calls by default) must let them
+        // all in, or all but 8 are refused and the N in flight this benchmark needs never happen.
+        y.append("resilience: { bulkhead: { max-concurrent: ").append(accounts + 8).append(" } }\n");
         y.append("notifications: [ { kind: file, path: notifications.log } ]\n");
         return y.toString();
     }
