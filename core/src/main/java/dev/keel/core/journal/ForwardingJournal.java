@@ -1,0 +1,74 @@
+package dev.keel.core.journal;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A journal that passes every call to another: decorators (metrics, the simulation's crash points) extend it and
+ * override only what they change.
+ */
+public abstract class ForwardingJournal implements Journal {
+    private final Journal delegate;
+
+    protected ForwardingJournal(Journal delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    protected Journal delegate() {
+        return delegate;
+    }
+
+    @Override
+    public JournalRecord append(JournalEvent event) {
+        return delegate.append(event);
+    }
+
+    @Override
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
+        return delegate.appendAll(events);
+    }
+
+    @Override
+    public void replay(long afterSequence, Consumer<JournalRecord> sink) {
+        delegate.replay(afterSequence, sink);
+    }
+
+    @Override
+    public List<JournalRecord> stream(String streamId) {
+        return delegate.stream(streamId);
+    }
+
+    @Override
+    public List<String> openStreams(String streamKind) {
+        return delegate.openStreams(streamKind);
+    }
+
+    @Override
+    public List<TransactionSummary> recentTransactions(int limit, String accountId) {
+        return delegate.recentTransactions(limit, accountId);
+    }
+
+    @Override
+    public Optional<TransactionSummary> transaction(String txId) {
+        return delegate.transaction(txId);
+    }
+
+    @Override
+    public long lastSequence() {
+        return delegate.lastSequence();
+    }
+
+    @Override
+    public ArchiveResult archive(Instant cutoff, Path archiveDir) {
+        return delegate.archive(cutoff, archiveDir);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
