@@ -130,7 +130,8 @@ class ExchangeRulesTest {
         assertThat(failure(() -> strict.submit("n", OrderSpec.marketNotional(VTI, Side.BUY, dec("100")))).code())
                 .isEqualTo(ErrorCode.INVALID_ORDER);
         assertThat(strict.submit("w", buy(VTI, "2")).state()).isEqualTo(OrderState.FILLED);
-        OrderSpec fractionalGtc = new OrderSpec(VTI, Side.BUY, OrderType.MARKET, dec("0.5"), null, null, TimeInForce.GTC);
+        OrderSpec fractionalGtc = new OrderSpec(VTI, Side.BUY, OrderType.MARKET, dec("0.5"), null, null, TimeInForce.GTC,
+                null);
         assertThat(failure(() -> open.submit("g", fractionalGtc)).code()).isEqualTo(ErrorCode.INVALID_ORDER);
         assertThat(open.submit("d", buy(VTI, "0.5")).state()).isEqualTo(OrderState.FILLED);
     }

@@ -37,6 +37,14 @@ class EventCodecTest {
     }
 
     @Test
+    void stopOrderIntentKeepsItsStopPrice() {
+        JournalEvent intent = JournalSamples.stopIntent("tx-1", "acct-1", "sell-VTI", JournalSamples.T0);
+
+        assertThat(roundTrip(intent)).isEqualTo(intent);
+        assertThat(EventCodec.encode(intent).payload()).contains("\"stopPrice\":\"240.50\"");
+    }
+
+    @Test
     void decimalsKeepTheirScaleIncludingNegativeOnes() {
         OrderUpdated update = (OrderUpdated) JournalSamples.everyType("tx-1", "acct-1").get(5);
         assertThat(update.filledQuantity().scale()).isEqualTo(-2);

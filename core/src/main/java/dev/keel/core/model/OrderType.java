@@ -1,6 +1,6 @@
 package dev.keel.core.model;
 
-/** Order types Keel sends today; stop and stop-limit come with order operations. */
+/** Order types: market, limit, and stop and stop-limit, which rest until the price crosses their stop. */
 public enum OrderType {
-    MARKET, LIMIT
+    MARKET, LIMIT, STOP, STOP_LIMIT
 }

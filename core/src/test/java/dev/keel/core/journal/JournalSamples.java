@@ -69,6 +69,13 @@ public final class JournalSamples {
                         new BigDecimal("412.1000"), TimeInForce.GTC), at);
     }
 
+    /** An intent for a stop-limit sell, so codecs carry the stop price. */
+    public static OrderIntentRecorded stopIntent(String txId, String accountId, String leg, Instant at) {
+        return new OrderIntentRecorded(txId, accountId, leg, txId + "-" + leg,
+                OrderSpec.stopLimit(Symbol.of("VTI"), Side.SELL, new BigDecimal("10"), new BigDecimal("240.50"),
+                        new BigDecimal("239.7500"), TimeInForce.GTC), at);
+    }
+
     /** One event of every concrete type, in an order a real transaction could write them. */
     public static List<JournalEvent> everyType(String txId, String accountId) {
         Instant at = T0;
