@@ -1,5 +1,6 @@
 package dev.keel.paper;
 
+import dev.keel.core.model.OrderClass;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderState;
 import java.math.BigDecimal;
@@ -21,13 +22,20 @@ import java.util.Objects;
  * @param fills          every fill, in order
  * @param createdAt      when the exchange accepted it
  * @param updatedAt      its last change
+ * @param orderClass     simple, or the OCO or bracket it belongs to
+ * @param parentOrderId  the broker id of the order it is a leg of (OCO take-profit, bracket entry), or null
+ * @param twinOrderId    the broker id of the other member of its OCO pair, or null
+ * @param legOrderIds    the broker ids of its legs, in creation order
  */
 public record ExchangeOrderLogEntry(String brokerOrderId, String clientOrderId, String accountId, OrderSpec spec,
                                     OrderState state, BigDecimal filledQuantity, BigDecimal filledAvgPrice,
-                                    List<Fill> fills, Instant createdAt, Instant updatedAt) {
+                                    List<Fill> fills, Instant createdAt, Instant updatedAt, OrderClass orderClass,
+                                    String parentOrderId, String twinOrderId, List<String> legOrderIds) {
     public ExchangeOrderLogEntry {
         Objects.requireNonNull(brokerOrderId, "brokerOrderId");
+        Objects.requireNonNull(orderClass, "orderClass");
         fills = List.copyOf(fills);
+        legOrderIds = List.copyOf(legOrderIds);
     }
 
     /**

@@ -77,7 +77,11 @@ final class ExchangeState {
     /** Adds an order (new or restored) to the log, its account and, if live, the work list. */
     void register(PaperOrder order) {
         orders.add(order);
-        account(order.accountId).add(order);
+        PaperAccount account = account(order.accountId);
+        account.add(order);
+        if (order.parentId != null) {
+            account.byId(order.parentId).addLeg(order.id);
+        }
         changed(order);
     }
 

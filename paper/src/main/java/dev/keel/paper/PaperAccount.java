@@ -1,10 +1,12 @@
 package dev.keel.paper;
 
+import dev.keel.core.broker.Broker;
 import dev.keel.core.model.Money;
 import dev.keel.core.model.Symbol;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -65,26 +67,54 @@ final class PaperAccount {
         return byId.values();
     }
 
-    /** Cash minus what open buys (other than {@code except}, may be null) hold back. */
+    /** Cash minus what open buys (other than {@code except}, may be null, and its OCO twin) hold back. */
     BigDecimal buyingPower(PaperOrder except) {
         BigDecimal reserved = BigDecimal.ZERO;
         for (PaperOrder o : byId.values()) {
-            if (o != except) {
+            if (!excepted(o, except) && !o.coveredByTwin(twinOf(o))) {
                 reserved = reserved.add(o.reservedCash());
             }
         }
         return cash.subtract(reserved);
     }
 
-    /** Shares of {@code symbol} held and not promised to open sells (other than {@code except}, may be null). */
+    /**
+     * Shares of {@code symbol} held and not promised to open sells (other than {@code except}, may be null, and its
+     * twin).
+     */
     BigDecimal sellable(Symbol symbol, PaperOrder except) {
         BigDecimal free = held(symbol);
         for (PaperOrder o : byId.values()) {
-            if (o != except && o.spec.symbol().equals(symbol)) {
+            if (!excepted(o, except) && o.spec.symbol().equals(symbol) && !o.coveredByTwin(twinOf(o))) {
                 free = free.subtract(o.reservedShares());
             }
         }
         return free;
+    }
+
+    /** The order being matched and its OCO twin, which its fill cancels: neither holds anything back from it. */
+    private static boolean excepted(PaperOrder order, PaperOrder except) {
+        return except != null && (order == except || order.id.equals(except.twinId()));
+    }
+
+    private PaperOrder twinOf(PaperOrder order) {
+        return order.twinId() == null ? null : byId.get(order.twinId());
+    }
+
+    /** Whether a client id is in use, or promised to a leg of a bracket whose entry has not filled yet. */
+    boolean clientIdTaken(String clientOrderId) {
+        if (byClientId.containsKey(clientOrderId)) {
+            return true;
+        }
+        for (String suffix : List.of(Broker.TAKE_PROFIT_SUFFIX, Broker.STOP_LOSS_SUFFIX)) {
+            if (clientOrderId.endsWith(suffix)) {
+                PaperOrder entry = byClientId.get(clientOrderId.substring(0, clientOrderId.length() - suffix.length()));
+                if (entry != null && entry.exits != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Books a fill: a buy pays {@code cost} for {@code quantity} shares, a sell receives it. */

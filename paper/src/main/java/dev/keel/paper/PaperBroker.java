@@ -8,6 +8,7 @@ import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.Position;
 import dev.keel.core.model.Quote;
 import dev.keel.core.model.Symbol;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,6 +48,18 @@ final class PaperBroker implements Broker {
     @Override
     public BrokerOrder submit(String clientOrderId, OrderSpec spec) {
         return exchange.submit(via, accountId, clientOrderId, spec);
+    }
+
+    @Override
+    public BrokerOrder submitOco(String clientOrderId, OrderSpec takeProfitLimit, OrderSpec stopLoss) {
+        return exchange.submitOco(via, accountId, clientOrderId, takeProfitLimit, stopLoss);
+    }
+
+    @Override
+    public BrokerOrder submitBracket(String clientOrderId, OrderSpec entry, BigDecimal takeProfitLimit,
+                                     BigDecimal stopLossStop, BigDecimal stopLossLimit) {
+        return exchange.submitBracket(via, accountId, clientOrderId, entry,
+                new BracketExits(takeProfitLimit, stopLossStop, stopLossLimit));
     }
 
     @Override

@@ -150,6 +150,23 @@ public final class PaperExchange implements AutoCloseable {
                 (fault, now) -> desk.submit(accountId, clientOrderId, spec, fault, now));
     }
 
+    BrokerOrder submitOco(PaperEndpoint via, String accountId, String clientOrderId, OrderSpec takeProfit,
+                          OrderSpec stopLoss) {
+        Objects.requireNonNull(clientOrderId, "clientOrderId");
+        Objects.requireNonNull(takeProfit, "takeProfit");
+        Objects.requireNonNull(stopLoss, "stopLoss");
+        return call(via, BrokerCall.SUBMIT, accountId, takeProfit::symbol,
+                (fault, now) -> desk.submitOco(accountId, clientOrderId, takeProfit, stopLoss, fault, now));
+    }
+
+    BrokerOrder submitBracket(PaperEndpoint via, String accountId, String clientOrderId, OrderSpec entry,
+                              BracketExits exits) {
+        Objects.requireNonNull(clientOrderId, "clientOrderId");
+        Objects.requireNonNull(entry, "entry");
+        return call(via, BrokerCall.SUBMIT, accountId, entry::symbol,
+                (fault, now) -> desk.submitBracket(accountId, clientOrderId, entry, exits, fault, now));
+    }
+
     BrokerOrder cancel(PaperEndpoint via, String accountId, String brokerOrderId) {
         return call(via, BrokerCall.CANCEL, accountId, () -> desk.symbolOfOrder(accountId, brokerOrderId),
                 (fault, now) -> desk.cancel(accountId, brokerOrderId, now));

@@ -1,9 +1,12 @@
 package dev.keel.paper;
 
 import dev.keel.core.model.BrokerOrder;
+import dev.keel.core.broker.Broker;
 import dev.keel.core.model.Money;
+import dev.keel.core.model.OrderClass;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderState;
+import dev.keel.core.model.OrderType;
 import dev.keel.core.model.Side;
 import dev.keel.paper.ExchangeOrderLogEntry.Fill;
 import java.math.BigDecimal;
@@ -15,7 +18,8 @@ import java.util.List;
 /**
  * An order inside the exchange. It is matched at most once (there is no modelled liquidity): that one attempt fills
  * {@code fraction} of it (1 = all, 0 = a no-fill order that is never matched) once the time reaches
- * {@code eligibleAt} and, for a limit order, the price is marketable.
+ * {@code eligibleAt} and, for a limit order, the price is marketable. A stop order is matched only once triggered.
+ * An OCO member names its {@code twinId}, a bracket leg its entry as {@code parentId}.
  */
 final class PaperOrder {
     final long seq;
@@ -33,10 +37,20 @@ final class PaperOrder {
     private final List<Fill> fills;
     private Instant updatedAt;
     private boolean dirty;
+    final OrderClass orderClass;
+    /** The order this one is a leg of (OCO take-profit, bracket entry), or null. */
+    final String parentId;
+    /** The other member of its OCO pair, or null. */
+    private String twinId;
+    /** What a bracket entry creates once it fills; null otherwise. */
+    final BracketExits exits;
+    private boolean triggered;
+    private final List<String> legIds = new ArrayList<>();
 
     PaperOrder(long seq, String id, String clientOrderId, String accountId, OrderSpec spec, BigDecimal fraction,
                Instant eligibleAt, BigDecimal reservePrice, Instant createdAt, OrderState state, boolean matched,
-               List<Fill> fills, Instant updatedAt) {
+               List<Fill> fills, Instant updatedAt, OrderClass orderClass, String parentId, String twinId,
+               BracketExits exits, boolean triggered) {
         this.seq = seq;
         this.id = id;
         this.clientOrderId = clientOrderId;
@@ -50,6 +64,56 @@ final class PaperOrder {
         this.matched = matched;
         this.fills = new ArrayList<>(fills);
         this.updatedAt = updatedAt;
+        this.orderClass = orderClass;
+        this.parentId = parentId;
+        this.twinId = twinId;
+        this.exits = exits;
+        this.triggered = triggered;
+    }
+
+    String twinId() {
+        return twinId;
+    }
+
+    void pairWith(String otherId) {
+        twinId = otherId;
+        dirty = true;
+    }
+
+    List<String> legIds() {
+        return List.copyOf(legIds);
+    }
+
+    void addLeg(String legId) {
+        legIds.add(legId);
+    }
+
+    boolean stop() {
+        return spec.type() == OrderType.STOP || spec.type() == OrderType.STOP_LIMIT;
+    }
+
+    /** Whether it trades now: a stop only once its stop price has been crossed. */
+    boolean active() {
+        return !stop() || triggered;
+    }
+
+    boolean triggered() {
+        return triggered;
+    }
+
+    void trigger(Instant at) {
+        triggered = true;
+        touch(at);
+    }
+
+    /** The order as it trades: a triggered stop is a market order, a stop-limit a limit order. */
+    OrderSpec trading() {
+        return spec.triggered();
+    }
+
+    /** The stop-loss leg of an OCO pair whose twin is live: the twin holds back what both would sell or buy. */
+    boolean coveredByTwin(PaperOrder twin) {
+        return twin != null && twin.live() && clientOrderId.endsWith(Broker.STOP_LOSS_SUFFIX);
     }
 
     OrderState state() {
@@ -143,7 +207,8 @@ final class PaperOrder {
         if (spec.byNotional()) {
             return spec.notional().subtract(filledNotional()).max(BigDecimal.ZERO);
         }
-        BigDecimal price = spec.limitPrice() != null ? spec.limitPrice() : reservePrice;
+        BigDecimal price = spec.limitPrice() != null ? spec.limitPrice()
+                : spec.stopPrice() != null ? spec.stopPrice().max(reservePrice) : reservePrice;
         return spec.quantity().subtract(filledQuantity()).multiply(price);
     }
 
@@ -165,6 +230,6 @@ final class PaperOrder {
 
     ExchangeOrderLogEntry toLogEntry() {
         return new ExchangeOrderLogEntry(id, clientOrderId, accountId, spec, state, filledQuantity(), avgPrice(),
-                fills, createdAt, updatedAt);
+                fills, createdAt, updatedAt, orderClass, parentId, twinId, legIds);
     }
 }

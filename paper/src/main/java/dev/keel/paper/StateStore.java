@@ -1,5 +1,6 @@
 package dev.keel.paper;
 
+import dev.keel.core.model.OrderClass;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderState;
 import dev.keel.core.model.OrderType;
@@ -42,6 +43,10 @@ final class StateStore implements AutoCloseable {
                     + " fraction TEXT NOT NULL, eligible_at TEXT NOT NULL, reserve_price TEXT NOT NULL,"
                     + " created_at TEXT NOT NULL, state TEXT NOT NULL, matched INTEGER NOT NULL,"
                     + " updated_at TEXT NOT NULL)",
+            // stops and order classes came later: a table of their own keeps older state files readable
+            "CREATE TABLE IF NOT EXISTS order_links (order_seq INTEGER PRIMARY KEY, stop_price TEXT,"
+                    + " triggered INTEGER NOT NULL, order_class TEXT NOT NULL, parent_id TEXT, twin_id TEXT,"
+                    + " take_profit_limit TEXT, stop_loss_stop TEXT, stop_loss_limit TEXT)",
             "CREATE TABLE IF NOT EXISTS fills (order_seq INTEGER NOT NULL, n INTEGER NOT NULL, quantity TEXT NOT NULL,"
                     + " price TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (order_seq, n))",
             "CREATE TABLE IF NOT EXISTS prices (symbol TEXT PRIMARY KEY, mid TEXT NOT NULL)",
@@ -191,17 +196,25 @@ final class StateStore implements AutoCloseable {
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT seq, id, client_order_id, account, symbol, side, type, quantity,"
                      + " notional, limit_price, time_in_force, fraction, eligible_at, reserve_price, created_at, state,"
-                     + " matched, updated_at FROM orders ORDER BY seq")) {
+                     + " matched, updated_at, l.stop_price, l.triggered, l.order_class, l.parent_id, l.twin_id,"
+                     + " l.take_profit_limit, l.stop_loss_stop, l.stop_loss_limit"
+                     + " FROM orders LEFT JOIN order_links l ON l.order_seq = seq ORDER BY seq")) {
             while (rs.next()) {
                 long seq = rs.getLong(1);
                 OrderSpec spec = new OrderSpec(Symbol.of(rs.getString(5)), Side.valueOf(rs.getString(6)),
                         OrderType.valueOf(rs.getString(7)), decimal(rs.getString(8)), decimal(rs.getString(9)),
-                        decimal(rs.getString(10)), TimeInForce.valueOf(rs.getString(11)));
+                        decimal(rs.getString(10)), TimeInForce.valueOf(rs.getString(11)), decimal(rs.getString(19)));
+                String orderClass = rs.getString(21);
+                String takeProfit = rs.getString(24);
+                BracketExits exits = takeProfit == null ? null : new BracketExits(new BigDecimal(takeProfit),
+                        new BigDecimal(rs.getString(25)), decimal(rs.getString(26)));
                 state.register(new PaperOrder(seq, rs.getString(2), rs.getString(3), rs.getString(4), spec,
                         new BigDecimal(rs.getString(12)), Instant.parse(rs.getString(13)),
                         new BigDecimal(rs.getString(14)), Instant.parse(rs.getString(15)),
                         OrderState.valueOf(rs.getString(16)), rs.getInt(17) != 0, fills.getOrDefault(seq, List.of()),
-                        Instant.parse(rs.getString(18))));
+                        Instant.parse(rs.getString(18)),
+                        orderClass == null ? OrderClass.SIMPLE : OrderClass.valueOf(orderClass), rs.getString(22),
+                        rs.getString(23), exits, rs.getInt(20) != 0));
             }
         }
     }

@@ -75,6 +75,12 @@ final class StateWriter {
                 o.spec.timeInForce().name(), o.fraction.toString(), o.eligibleAt.toString(),
                 o.reservePrice.toString(), o.createdAt.toString(), o.state().name(), o.matched() ? 1 : 0,
                 o.updatedAt().toString());
+        BracketExits exits = o.exits;
+        execute("INSERT OR REPLACE INTO order_links (order_seq, stop_price, triggered, order_class, parent_id, twin_id,"
+                        + " take_profit_limit, stop_loss_stop, stop_loss_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                o.seq, text(o.spec.stopPrice()), o.triggered() ? 1 : 0, o.orderClass.name(), o.parentId, o.twinId(),
+                exits == null ? null : text(exits.takeProfitLimit()), exits == null ? null : text(exits.stopLossStop()),
+                exits == null ? null : text(exits.stopLossLimit()));
         List<Fill> fills = o.fills();
         for (int n = 0; n < fills.size(); n++) {
             Fill f = fills.get(n);

@@ -6,11 +6,14 @@ import static dev.keel.paper.Fixtures.buy;
 import static dev.keel.paper.Fixtures.dec;
 import static dev.keel.paper.Fixtures.sell;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.keel.core.broker.Broker;
 import dev.keel.core.broker.BrokerException;
+import dev.keel.core.error.ErrorCode;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.OrderSpec;
+import dev.keel.core.model.OrderState;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.TimeInForce;
 import dev.keel.core.time.ManualClock;
@@ -54,6 +57,16 @@ class PersistenceTest {
         };
         answers.add(attempt(() -> broker.submit(id, spec).state().name()));
         answers.add(attempt(() -> broker.orderByClientId("op-" + (i / 2)).map(o -> o.state().name()).orElse("none")));
+        if (i % 9 == 2) {
+            answers.add(attempt(() -> broker.submitBracket("br-" + i, buy(VTI, "1"), dec("253"), dec("247"),
+                    i % 2 == 0 ? null : dec("246.5")).state().name()));
+        }
+        if (i % 13 == 5) {
+            answers.add(attempt(() -> broker.submitOco("oco-" + i,
+                    OrderSpec.limit(TLT, Side.SELL, dec("1"), dec("90.5"), TimeInForce.GTC),
+                    OrderSpec.stopLimit(TLT, Side.SELL, dec("1"), dec("89.5"), dec("89.2"), TimeInForce.GTC))
+                    .state().name()));
+        }
         if (i % 7 == 3) {
             answers.add(attempt(() -> broker.openOrders().stream()
                     .map(o -> broker.cancel(o.brokerOrderId()).state().name()).toList().toString()));
@@ -141,6 +154,41 @@ class PersistenceTest {
         Broker again = reopened.broker("acct");
         assertThat(again.openOrders()).singleElement().extracting(o -> o.clientOrderId()).isEqualTo("b");
         assertThat(again.submit("d", buy(VTI, "1")).brokerOrderId()).isEqualTo("paper-acct-4");
+        exchange.close();
+        reopened.close();
+    }
+
+    @Test
+    void restingStopsOcoLinksAndBracketsComeBackExactly() {
+        ManualClock clock = Fixtures.clock();
+        PaperConfig config = Fixtures.config().stateFile(dir.resolve("classes.db")).build();
+        PaperExchange exchange = Fixtures.exchange(config, clock);
+        Broker broker = exchange.broker("acct");
+        broker.submit("stop", OrderSpec.stop(TLT, Side.SELL, dec("2"), dec("80"), TimeInForce.GTC));
+        broker.submit("stop-limit", OrderSpec.stopLimit(VTI, Side.BUY, dec("1"), dec("252"), dec("251"),
+                TimeInForce.DAY));
+        exchange.setPrice(VTI, dec("253")); // triggers the stop-limit, which rests as a limit at 251
+        broker.submitOco("oco", OrderSpec.limit(TLT, Side.SELL, dec("3"), dec("95"), TimeInForce.GTC),
+                OrderSpec.stopLimit(TLT, Side.SELL, dec("3"), dec("85"), dec("84"), TimeInForce.GTC));
+        broker.submitBracket("waiting", OrderSpec.limit(VTI, Side.BUY, dec("2"), dec("200"), TimeInForce.GTC),
+                dec("270"), dec("230"), dec("229"));
+        broker.submitBracket("open", buy(VTI, "4"), dec("270"), dec("240"), null);
+        var log = exchange.orderLog();
+        // no close: as if the process were killed here
+        PaperExchange reopened = Fixtures.exchange(config, clock);
+
+        assertThat(reopened.orderLog()).isEqualTo(log);
+        Broker again = reopened.broker("acct");
+        assertThat(again.openOrders()).hasSize(7);
+        reopened.setPrice(TLT, dec("95.5"));
+        reopened.setPrice(VTI, dec("239"));
+        assertThat(again.orderByClientId("oco:sl").orElseThrow().state()).isEqualTo(OrderState.CANCELLED);
+        assertThat(again.orderByClientId("open:sl").orElseThrow().state()).isEqualTo(OrderState.FILLED);
+        assertThat(again.orderByClientId("open:tp").orElseThrow().state()).isEqualTo(OrderState.CANCELLED);
+        assertThat(again.orderByClientId("stop-limit").orElseThrow().state()).isEqualTo(OrderState.FILLED);
+        assertThat(again.orderByClientId("stop").orElseThrow().state()).isEqualTo(OrderState.ACCEPTED);
+        assertThat(catchThrowableOfType(BrokerException.class, () -> again.submit("waiting:sl", buy(VTI, "1"))).code())
+                .isEqualTo(ErrorCode.DUPLICATE_CLIENT_ORDER_ID);
         exchange.close();
         reopened.close();
     }
