@@ -12,6 +12,7 @@ import dev.keel.core.broker.Broker;
 import dev.keel.core.broker.BrokerException;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.OrderClass;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderState;
 import dev.keel.core.model.Side;
@@ -110,6 +111,8 @@ class PersistenceTest {
 
         assertThat(straight.log()).isNotEmpty();
         assertThat(straight.faults()).isNotEmpty();
+        assertThat(straight.log()).anyMatch(e -> e.orderClass() == OrderClass.BRACKET && !e.legOrderIds().isEmpty())
+                .anyMatch(e -> e.orderClass() == OrderClass.OCO && e.twinOrderId() != null);
         assertThat(reopened).isEqualTo(straight);
     }
 
