@@ -66,6 +66,18 @@ final class RecordingBroker implements Broker {
     }
 
     @Override
+    public BrokerOrder submitOco(String clientOrderId, OrderSpec takeProfitLimit, OrderSpec stopLoss) {
+        return call("submit", clientOrderId, () -> delegate.submitOco(clientOrderId, takeProfitLimit, stopLoss));
+    }
+
+    @Override
+    public BrokerOrder submitBracket(String clientOrderId, OrderSpec entry, java.math.BigDecimal takeProfitLimit,
+                                     java.math.BigDecimal stopLossStop, java.math.BigDecimal stopLossLimit) {
+        return call("submit", clientOrderId, () -> delegate.submitBracket(clientOrderId, entry, takeProfitLimit,
+                stopLossStop, stopLossLimit));
+    }
+
+    @Override
     public Optional<BrokerOrder> orderByClientId(String clientOrderId) {
         return call("lookup", clientOrderId, () -> delegate.orderByClientId(clientOrderId));
     }

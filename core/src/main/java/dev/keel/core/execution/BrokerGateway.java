@@ -189,6 +189,18 @@ public final class BrokerGateway {
         return call(Endpoint.SUBMIT, side -> connection(side).submit(clientOrderId, spec));
     }
 
+    /** One OCO submit through the order-placement guards; legs named by {@link Broker}'s suffix convention. */
+    public BrokerOrder submitOco(String clientOrderId, OrderSpec takeProfitLimit, OrderSpec stopLoss) {
+        return call(Endpoint.SUBMIT, side -> connection(side).submitOco(clientOrderId, takeProfitLimit, stopLoss));
+    }
+
+    /** One bracket submit through the order-placement guards; legs named by {@link Broker}'s suffix convention. */
+    public BrokerOrder submitBracket(String clientOrderId, OrderSpec entry, java.math.BigDecimal takeProfitLimit,
+                                     java.math.BigDecimal stopLossStop, java.math.BigDecimal stopLossLimit) {
+        return call(Endpoint.SUBMIT, side -> connection(side).submitBracket(clientOrderId, entry, takeProfitLimit,
+                stopLossStop, stopLossLimit));
+    }
+
     /** One lookup through the breaker; empty only when the broker answered "not found". */
     public Optional<BrokerOrder> lookup(String clientOrderId) {
         return call(Endpoint.LOOKUP, side -> connection(side).orderByClientId(clientOrderId));

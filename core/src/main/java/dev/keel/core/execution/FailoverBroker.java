@@ -113,6 +113,18 @@ public final class FailoverBroker implements Broker {
     }
 
     @Override
+    public BrokerOrder submitOco(String clientOrderId, OrderSpec takeProfitLimit, OrderSpec stopLoss) {
+        return route(Endpoint.SUBMIT).submitOco(clientOrderId, takeProfitLimit, stopLoss);
+    }
+
+    @Override
+    public BrokerOrder submitBracket(String clientOrderId, OrderSpec entry, java.math.BigDecimal takeProfitLimit,
+                                     java.math.BigDecimal stopLossStop, java.math.BigDecimal stopLossLimit) {
+        return route(Endpoint.SUBMIT).submitBracket(clientOrderId, entry, takeProfitLimit, stopLossStop,
+                stopLossLimit);
+    }
+
+    @Override
     public Optional<BrokerOrder> orderByClientId(String clientOrderId) {
         return route(Endpoint.LOOKUP).orderByClientId(clientOrderId);
     }
