@@ -27,7 +27,7 @@ final class RecoveryStory {
         boolean trouble;
         List<String> resumed = new ArrayList<>();
         for (TransactionEvent e : view.events()) {
-            String cid = clientOrderId(e);
+            String cid = e instanceof OrderEvent o ? o.clientOrderId() : null;
             String step = switch (e) {
                 case OrderAttemptFailed f -> "attempt " + f.attempt() + " " + f.code()
                         + (f.httpStatus() == null ? "" : " (HTTP " + f.httpStatus() + ")")
@@ -72,9 +72,6 @@ final class RecoveryStory {
         return lines;
     }
 
-    static String clientOrderId(TransactionEvent e) {
-        return e instanceof OrderEvent o ? o.clientOrderId() : null;
-    }
 
     private static String human(Duration d) {
         return d.toMillis() < 1000 ? d.toMillis() + "ms" : String.format("%.1fs", d.toMillis() / 1000.0);

@@ -5,6 +5,7 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.execution.OrderResult;
 import dev.keel.core.execution.OrderTrack;
 import dev.keel.core.execution.TransactionView;
+import dev.keel.core.journal.OrderEvent;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.model.PlannedOrder;
@@ -83,8 +84,7 @@ record TransactionDocument(
     private static Instant lastEventAt(TransactionView view, String clientOrderId) {
         Instant at = null;
         for (var event : view.events()) {
-            if (RecoveryStory.clientOrderId(event) != null
-                    && RecoveryStory.clientOrderId(event).equals(clientOrderId)) {
+            if (event instanceof OrderEvent o && o.clientOrderId().equals(clientOrderId)) {
                 at = event.at();
             }
         }

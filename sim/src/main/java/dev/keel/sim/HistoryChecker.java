@@ -68,7 +68,7 @@ final class HistoryChecker {
         for (JournalRecord r : h.journal()) {
             if (r.event() instanceof TransactionEvent e) {
                 byTx.computeIfAbsent(e.txId(), k -> new ArrayList<>()).add(e);
-                String cid = clientOrderId(e);
+                String cid = e instanceof OrderEvent o ? o.clientOrderId() : null;
                 if (cid != null) {
                     byOrder.computeIfAbsent(cid, k -> new ArrayList<>()).add(e);
                 }
@@ -544,9 +544,5 @@ final class HistoryChecker {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
-    }
-
-    static String clientOrderId(TransactionEvent e) {
-        return e instanceof OrderEvent o ? o.clientOrderId() : null;
     }
 }
