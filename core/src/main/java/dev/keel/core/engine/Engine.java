@@ -18,6 +18,12 @@ import dev.keel.core.journal.TradingStateChanged;
 import dev.keel.core.journal.TransactionResumed;
 import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.OperationParams;
+import dev.keel.core.model.OperationState;
+import dev.keel.core.model.OperationType;
+import dev.keel.core.ops.OperationOutcome;
+import dev.keel.core.ops.OperationSupport;
+import dev.keel.core.ops.Operations;
 import dev.keel.core.model.TradingState;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.reconcile.AccountCheck;
@@ -127,12 +133,38 @@ public final class Engine {
         OperationContext ctx = new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
         RebalanceOutcome outcome;
         try (AccountLocks.Held held = locks.lock(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
-            outcome = guarded(ctx, () -> saga(a, progress).start(a.account(), ctx));
+            outcome = guarded(ctx, () -> saga(a, progress).start(a.account(), ctx),
+                    why -> new RebalanceOutcome(ctx.txId(), TransactionStatus.NEEDS_REVIEW, null, List.of(), null,
+                            ErrorCode.INTERNAL_ERROR, why, "closed after an internal error; see keel-data/keel.log"));
         } catch (KeelException e) {
             if (e.code() != ErrorCode.ACCOUNT_LOCKED) {
                 throw e;
             }
             outcome = saga(a, progress).abortLocked(a.account(), ctx, e.getMessage());
+        }
+        outbox.dispatch();
+        return outcome;
+    }
+
+    /**
+     * Runs an order operation (bracket, OCO, close, bulk cancel, modification) on one account: first recovers any
+     * transaction of it left in progress, then, under the account's lock, starts the operation and drives it to a
+     * terminal state. A request that cannot run (bad parameters, the broker unreadable) throws before anything is
+     * journaled.
+     *
+     * @param correlationId ties this run to its cause; null to use the tx id
+     */
+    public OperationOutcome operate(String accountId, OperationType type, OperationParams params,
+                                    String correlationId) {
+        AccountRuntime a = account(accountId);
+        recoverAccount(accountId, ProgressListener.NONE);
+        String txId = newTxId();
+        OperationContext ctx = new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
+        OperationOutcome outcome;
+        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
+            outcome = guarded(ctx, () -> operations(a).start(ctx, type, params),
+                    why -> new OperationOutcome(txId, accountId, type, OperationState.NEEDS_REVIEW, List.of(),
+                            ErrorCode.INTERNAL_ERROR, why));
         }
         outbox.dispatch();
         return outcome;
@@ -277,7 +309,17 @@ public final class Engine {
             LOG.info("resuming {} for {}", txId, accountId);
             ledger.record(new TransactionResumed(txId, accountId, "engine restarted with the transaction in progress",
                     clock.instant()));
-            RebalanceOutcome outcome = guarded(ctx, () -> saga(a, progress).resume(a.account(), ledger));
+            if (OperationType.ofOperation(view.started().operation()).isPresent()) {
+                OperationOutcome outcome = guarded(ctx, () -> operations(a).resume(ledger),
+                        why -> new OperationOutcome(txId, accountId, null, OperationState.NEEDS_REVIEW, List.of(),
+                                ErrorCode.INTERNAL_ERROR, why));
+                return new RecoveryReport.Entry(txId, accountId, outcome.state() == null ? null
+                        : outcome.state().isTerminal() ? outcome.state().transactionStatus() : null,
+                        outcome.message());
+            }
+            RebalanceOutcome outcome = guarded(ctx, () -> saga(a, progress).resume(a.account(), ledger),
+                    why -> new RebalanceOutcome(ctx.txId(), TransactionStatus.NEEDS_REVIEW, null, List.of(), null,
+                            ErrorCode.INTERNAL_ERROR, why, "closed after an internal error; see keel-data/keel.log"));
             return new RecoveryReport.Entry(txId, accountId, outcome.status(), outcome.notes());
         }
     }
@@ -287,7 +329,7 @@ public final class Engine {
      * must not leave a transaction that every restart trips over again). A journal that cannot be written is not
      * caught: then nothing can be recorded, and the transaction is resumed on the next start.
      */
-    private RebalanceOutcome guarded(OperationContext ctx, java.util.function.Supplier<RebalanceOutcome> saga) {
+    private <T> T guarded(OperationContext ctx, Supplier<T> saga, java.util.function.Function<String, T> closed) {
         try {
             return saga.get();
         } catch (RuntimeException e) {
@@ -301,8 +343,7 @@ public final class Engine {
             if (view.started() != null && !view.isTerminal()) {
                 closeUnrecoverable(new TransactionLedger(journal, ctx, view), why);
             }
-            return new RebalanceOutcome(ctx.txId(), TransactionStatus.NEEDS_REVIEW, null, List.of(), null,
-                    ErrorCode.INTERNAL_ERROR, why, "closed after an internal error; see keel-data/keel.log");
+            return closed.apply(why);
         }
     }
 
@@ -330,6 +371,10 @@ public final class Engine {
             LOG.warn("transaction id {} is already in the journal; drawing another", id);
         }
         throw new KeelException(ErrorCode.INTERNAL_ERROR, "the transaction id generator keeps repeating ids");
+    }
+
+    private Operations operations(AccountRuntime a) {
+        return new Operations(new OperationSupport(journal, outbox, a.executor(), clock, a.placement()));
     }
 
     private RebalanceSaga saga(AccountRuntime a, ProgressListener progress) {

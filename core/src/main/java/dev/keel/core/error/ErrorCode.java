@@ -112,6 +112,24 @@ public enum ErrorCode {
     RECONCILIATION_MISMATCH(DATA, HIGH, false, MANUAL,
             "The broker's positions or cash differ from what the journal expects beyond tolerance.",
             "Compare 'keel broker positions' with 'keel tx show'; resolve the difference before trading resumes."),
+    PROTECTION_FAILED(BROKER, HIGH, false, MANUAL,
+            "A bracket's protective orders (stop-loss and take-profit) could not be placed after retries, so its filled"
+                    + " position was closed and whatever was placed cancelled.",
+            "See the operation with 'keel ops show ID' for the broker's answers; fix the cause (prices on the wrong"
+                    + " side of the market, an unsupported order type) before placing the bracket again."),
+    EMERGENCY_CLOSE_FAILED(BROKER, CRITICAL, false, MANUAL,
+            "An unprotected position could not be closed: the protective orders failed and so did the close.",
+            "Close the position by hand now ('keel order close' or at the broker); the account only reduces risk"
+                    + " until an operator resumes it."),
+    OCO_DOUBLE_FILL(BROKER, HIGH, false, MANUAL,
+            "Both legs of a one-cancels-other pair filled (a race the broker or Keel's emulation lost); the excess"
+                    + " was flattened.",
+            "Check the flattening order's fill in 'keel ops show ID'; if the broker holds OCO pairs natively, report"
+                    + " the double fill to it."),
+    CANCEL_UNCONFIRMED(BROKER, HIGH, false, MANUAL,
+            "A cancel could not be confirmed: the broker did not answer and a lookup could not tell whether the order"
+                    + " is still working.",
+            "Run 'keel reconcile' when the broker is reachable; the order may still fill."),
     ORDER_OUTCOME_UNKNOWN(DATA, CRITICAL, false, MANUAL,
             "An order's outcome could not be resolved: the broker could not be asked whether it exists.",
             "Run 'keel reconcile' when the broker is reachable; never re-place the order by hand before that."),

@@ -5,11 +5,14 @@ import dev.keel.core.broker.BrokerException;
 import dev.keel.core.broker.Delivery;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.journal.OrderAttemptFailed;
+import dev.keel.core.journal.OrderCancelFailed;
+import dev.keel.core.journal.OrderCancelRequested;
 import dev.keel.core.journal.OrderFailed;
 import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderLookedUp;
 import dev.keel.core.journal.OrderUpdated;
 import dev.keel.core.model.BrokerOrder;
+import dev.keel.core.model.OrderOutcome;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderState;
 import dev.keel.core.model.TradingState;
@@ -77,11 +80,123 @@ public final class OrderExecutor {
         if (ledger.view().order(cid) == null) {
             ledger.record(new OrderIntentRecorded(ctx.txId(), ctx.accountId(), leg, cid, spec, clock.instant()));
         }
-        drive(ledger, cid);
+        drive(ledger, cid, true);
         return OrderResult.of(ledger.view().order(cid), amountUsd);
     }
 
-    private void drive(TransactionLedger ledger, String cid) {
+    /**
+     * Places (or resumes placing) the order {@code leg} and returns once the broker holds it, without waiting for a
+     * fill: for orders meant to rest, such as protective stops and take-profits. The same laws hold as for
+     * {@link #execute}; the track's state says where it stands (ACCEPTED, PARTIALLY_FILLED or FILLED when placed,
+     * UNKNOWN when unresolved, REJECTED or FAILED when it was not placed).
+     */
+    public OrderTrack place(TransactionLedger ledger, String leg, OrderSpec spec) {
+        OperationContext ctx = ledger.context();
+        String cid = ClientOrderIds.derive(ctx.txId(), leg);
+        if (ledger.view().order(cid) == null) {
+            ledger.record(new OrderIntentRecorded(ctx.txId(), ctx.accountId(), leg, cid, spec, clock.instant()));
+        }
+        drive(ledger, cid, false);
+        return ledger.view().order(cid);
+    }
+
+    /**
+     * Asks the broker once for an order the ledger tracks and journals what changed. Returns the track afterwards;
+     * a failed lookup changes nothing (law 4) and returns it unchanged.
+     */
+    public OrderTrack refresh(TransactionLedger ledger, String cid) {
+        OrderTrack t = ledger.view().order(cid);
+        if (t == null || t.state() == OrderState.INTENDED) {
+            return t;
+        }
+        if (t.state() == OrderState.UNKNOWN) {
+            resolve(ledger, cid);
+            return ledger.view().order(cid);
+        }
+        try {
+            gateway.lookup(cid).ifPresent(o -> recordIfChanged(ledger, ledger.context(), t, o));
+        } catch (BrokerException e) {
+            LOG.debug("refresh of {} failed: {}", cid, e.code());
+        }
+        return ledger.view().order(cid);
+    }
+
+    /**
+     * Cancels an order the ledger tracks (the ledger of the transaction that placed it), keeping law 3 for cancels:
+     * each request is journaled first ({@link OrderCancelRequested}); a failed or ambiguous one is followed by a
+     * lookup, because a cancel that timed out may have happened and a refused one usually means the order already
+     * ended; a request is repeated as the CANCEL retry policy allows while the order is still working. An order the
+     * journal has UNKNOWN is resolved by lookup first; one still INTENDED never reached the broker and is withdrawn.
+     */
+    public CancelResult cancel(TransactionLedger owner, String cid, String reason) {
+        OperationContext ctx = owner.context();
+        OrderTrack start = owner.view().order(cid);
+        if (start == null) {
+            throw new IllegalArgumentException("transaction " + ctx.txId() + " has no order " + cid);
+        }
+        boolean endedBefore = start.state().isTerminal();
+        RetryPolicy retry = gateway.retryPolicy(Endpoint.CANCEL);
+        int attempt = 0;
+        BrokerException last = null;
+        while (true) {
+            OrderTrack t = owner.view().order(cid);
+            if (t.state() == OrderState.UNKNOWN && !resolve(owner, cid)) {
+                return CancelResult.of(owner.view().order(cid), OrderOutcome.UNKNOWN, ErrorCode.ORDER_OUTCOME_UNKNOWN,
+                        "the order's outcome is unknown and the broker could not be asked", attempt);
+            }
+            t = owner.view().order(cid);
+            if (t.state() == OrderState.INTENDED) {
+                owner.record(new OrderFailed(ctx.txId(), ctx.accountId(), cid, OrderState.CANCELLED,
+                        ErrorCode.ORDER_NOT_FILLED, "withdrawn before it reached the broker: " + reason,
+                        t.retryCount(), clock.instant()));
+                return CancelResult.of(owner.view().order(cid), OrderOutcome.CANCELLED, null, null, attempt);
+            }
+            if (t.state().isTerminal()) {
+                OrderOutcome outcome = switch (t.state()) {
+                    case FILLED -> OrderOutcome.ALREADY_FILLED;
+                    case CANCELLED -> endedBefore ? OrderOutcome.ALREADY_DONE : OrderOutcome.CANCELLED;
+                    default -> OrderOutcome.ALREADY_DONE;
+                };
+                return CancelResult.of(t, outcome, null, null, attempt);
+            }
+            if (attempt >= retry.maxAttempts()) {
+                ErrorCode code = last == null ? ErrorCode.CANCEL_UNCONFIRMED : last.code();
+                boolean unsure = last != null && last.delivery() == Delivery.AMBIGUOUS;
+                return CancelResult.of(t, unsure ? OrderOutcome.UNKNOWN : OrderOutcome.FAILED,
+                        unsure ? ErrorCode.CANCEL_UNCONFIRMED : code, "still working after " + attempt
+                                + " cancel request(s)" + (last == null ? "" : "; last: " + last.getMessage()),
+                        attempt);
+            }
+            attempt++;
+            if (attempt > 1 && !gateway.tryRetry(Endpoint.CANCEL)) {
+                return CancelResult.of(t, OrderOutcome.FAILED, last == null ? ErrorCode.CANCEL_UNCONFIRMED
+                        : last.code(), "not retried, the broker's retry budget is spent", attempt - 1);
+            }
+            owner.record(new OrderCancelRequested(ctx.txId(), ctx.accountId(), cid, t.brokerOrderId(), attempt,
+                    reason, clock.instant()));
+            try {
+                recordIfChanged(owner, ctx, t, gateway.cancel(t.brokerOrderId()));
+                last = null;
+                if (owner.view().order(cid).state().isLive()) {
+                    // accepted for cancellation but not yet cancelled: give the broker its grace period to finish
+                    sleeper.sleep(settings.visibilityGrace());
+                    refresh(owner, cid);
+                }
+            } catch (BrokerException e) {
+                last = e;
+                owner.record(new OrderCancelFailed(ctx.txId(), ctx.accountId(), cid, attempt, e.code(), e.delivery(),
+                        e.getMessage(), clock.instant()));
+                LOG.info("cancel {} attempt {} failed: {} ({}); asking the broker", cid, attempt, e.code(),
+                        e.delivery());
+                OrderTrack before = owner.view().order(cid);
+                if (refresh(owner, cid).state().isLive() && before.state().isLive()) {
+                    sleeper.sleep(retry.delay(attempt, e.retryAfter(), random));
+                }
+            }
+        }
+    }
+
+    private void drive(TransactionLedger ledger, String cid, boolean waitForFill) {
         while (true) {
             OrderTrack t = ledger.view().order(cid);
             switch (t.state()) {
@@ -98,7 +213,9 @@ public final class OrderExecutor {
                     }
                 }
                 case ACCEPTED, PARTIALLY_FILLED -> {
-                    awaitFill(ledger, cid);
+                    if (waitForFill) {
+                        awaitFill(ledger, cid);
+                    }
                     return;
                 }
                 case FILLED, CANCELLED, EXPIRED, REJECTED, FAILED -> {
@@ -277,9 +394,16 @@ public final class OrderExecutor {
     }
 
     private void recordIfChanged(TransactionLedger ledger, OperationContext ctx, OrderTrack t, BrokerOrder o) {
-        if (o.state() != t.state() || o.filledQuantity().compareTo(t.filledQuantity()) != 0
-                || !o.brokerOrderId().equals(t.brokerOrderId())) {
+        boolean changed = o.state() != t.state() || o.filledQuantity().compareTo(t.filledQuantity()) != 0
+                || !o.brokerOrderId().equals(t.brokerOrderId());
+        // A lagging answer may be older than what the journal holds; it is news only if it moves the order forward.
+        boolean forward = (o.state() == t.state() || t.state().canMoveTo(o.state()))
+                && o.filledQuantity().compareTo(t.filledQuantity()) >= 0;
+        if (changed && forward) {
             ledger.record(updated(ctx, o));
+        } else if (changed) {
+            LOG.debug("ignoring a stale report of {}: {} {} after {} {}", t.clientOrderId(), o.state(),
+                    o.filledQuantity(), t.state(), t.filledQuantity());
         }
     }
 

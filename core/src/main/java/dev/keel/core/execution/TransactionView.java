@@ -2,7 +2,10 @@ package dev.keel.core.execution;
 
 import dev.keel.core.journal.BuysSized;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.OperationEvent;
 import dev.keel.core.journal.OrderAttemptFailed;
+import dev.keel.core.journal.OrderCancelFailed;
+import dev.keel.core.journal.OrderCancelRequested;
 import dev.keel.core.journal.OrderFailed;
 import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderLookedUp;
@@ -57,6 +60,11 @@ public final class TransactionView {
             case TransactionEnded e -> ended = e;
             case TransactionResumed e -> resumes++;
             case PlanInputsRecorded e -> planInputs = e;
+            case OrderCancelRequested e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> t);
+            case OrderCancelFailed e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> t);
+            case OperationEvent e -> {
+                // folded by dev.keel.core.ops.OperationView from events()
+            }
         }
     }
 

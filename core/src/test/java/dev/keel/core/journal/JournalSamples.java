@@ -116,7 +116,27 @@ public final class JournalSamples {
                 new BrokerPaused("paper", accountId, java.time.Duration.ofSeconds(2), at.plusSeconds(2),
                         at.plusMillis(18)),
                 new EndpointSwitched("paper", accountId, "reads", "primary", "backup", "primary breaker opened",
-                        at.plusMillis(19)));
+                        at.plusMillis(19)),
+                new OperationRequested(txId, accountId, dev.keel.core.model.OperationType.BRACKET_ORDER,
+                        dev.keel.core.model.OperationParams.bracket(Symbol.of("SPY"), new BigDecimal("10"),
+                                new BigDecimal("501.25"), new BigDecimal("480.00"), null, new BigDecimal("530.5"))
+                                .withTimeInForce(TimeInForce.GTC), at.plusMillis(20)),
+                new OperationStateChanged(txId, accountId, null, dev.keel.core.model.OperationState.PENDING,
+                        "requested", at.plusMillis(21)),
+                new OrdersLinked(txId, accountId, "protect-1", txId + ":protect-1", txId + ":protect-1:sl", true,
+                        at.plusMillis(22)),
+                new OrdersUnlinked(txId, accountId, "protect-1", "take-profit filled", at.plusMillis(23)),
+                new OrderReferenced(txId, accountId, "rb-1:sell-VTI", "b-9", "rb-1",
+                        OrderSpec.limit(Symbol.of("VTI"), Side.SELL, new BigDecimal("3"), new BigDecimal("250.10"),
+                                TimeInForce.GTC), "cancel", at.plusMillis(24)),
+                new OrderOutcomeRecorded(txId, accountId, "rb-1:sell-VTI", "b-9",
+                        dev.keel.core.model.OrderOutcome.ALREADY_FILLED, new BigDecimal("3"), null, null,
+                        at.plusMillis(25)),
+                new DoubleFillDetected(txId, accountId, "protect-1", Symbol.of("SPY"), new BigDecimal("2.5"),
+                        txId + ":flatten-1", at.plusMillis(26)),
+                new OrderCancelRequested(txId, accountId, coid, "b-77", 1, "bracket rolled back", at.plusMillis(27)),
+                new OrderCancelFailed(txId, accountId, coid, 1, ErrorCode.BROKER_TIMEOUT, Delivery.AMBIGUOUS,
+                        "timed out", at.plusMillis(28)));
     }
 
     /** Every concrete event type that {@link #everyType} has no sample of; empty when complete. */

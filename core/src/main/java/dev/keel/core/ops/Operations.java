@@ -1,0 +1,83 @@
+package dev.keel.core.ops;
+
+import dev.keel.core.account.AccountStatus;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.execution.BrokerGateway;
+import dev.keel.core.execution.OperationContext;
+import dev.keel.core.execution.TransactionLedger;
+import dev.keel.core.execution.TransactionView;
+import dev.keel.core.journal.OperationRequested;
+import dev.keel.core.journal.OperationStateChanged;
+import dev.keel.core.journal.TransactionStarted;
+import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.OperationParams;
+import dev.keel.core.model.OperationState;
+import dev.keel.core.model.OperationType;
+import dev.keel.core.model.TradingState;
+import dev.keel.core.reconcile.AccountCheck;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Starts and resumes order operations for one account: pre-flight, the durable request, then the operation's saga.
+ * The caller ({@link dev.keel.core.engine.Engine}) holds the account's lock.
+ *
+ * <p>Pre-flight reads the account at the broker and validates the request against it before anything is journaled:
+ * a request that cannot run is an error for the caller, not an operation. An operation that adds risk (a bracket's
+ * entry) is then refused on a frozen account (law 9) and run only when the broker agrees with the journal
+ * ({@link AccountCheck}); risk-reducing operations (closes, cancels) run on a frozen account too.
+ */
+public final class Operations {
+    private final OperationSupport support;
+
+    public Operations(OperationSupport support) {
+        this.support = Objects.requireNonNull(support, "support");
+    }
+
+    public OperationOutcome start(OperationContext ctx, OperationType type, OperationParams params) {
+        OperationSaga saga = saga(type);
+        BrokerGateway gateway = support.executor().gateway();
+        AccountSnapshot snapshot = gateway.read(gateway.broker()::account);
+        saga.validate(params, snapshot);
+        AccountCheck check = saga.addsRisk() ? AccountCheck.compare(support.journal(), ctx.accountId(), snapshot,
+                gateway.read(gateway.broker()::openOrders)) : null;
+        TransactionLedger ledger = new TransactionLedger(support.journal(), ctx, new TransactionView());
+        var now = support.clock().instant();
+        ledger.recordAll(List.of(
+                new TransactionStarted(ctx.txId(), ctx.accountId(), type.operationName(), ctx.correlationId(),
+                        saga.planned(params, snapshot), snapshot, BigDecimal.ZERO, now),
+                new OperationRequested(ctx.txId(), ctx.accountId(), type, params, now),
+                new OperationStateChanged(ctx.txId(), ctx.accountId(), null, OperationState.PENDING, "requested",
+                        now)));
+        if (saga.addsRisk()) {
+            AccountStatus status = support.status(ctx.accountId());
+            if (status.state() != TradingState.ACTIVE) {
+                return support.finish(ledger, OperationState.FAILED, status.state() == TradingState.HALTED
+                        ? ErrorCode.ACCOUNT_HALTED : ErrorCode.ACCOUNT_REDUCING, "not started, nothing sent: the "
+                        + "account is " + status.describe(), null);
+            }
+            if (!check.agrees()) {
+                return support.finish(ledger, OperationState.NEEDS_REVIEW, ErrorCode.RECONCILIATION_MISMATCH,
+                        "not started, nothing sent: the broker disagrees with the journal: "
+                                + String.join("; ", check.differences()), null);
+            }
+        }
+        return saga.run(ledger);
+    }
+
+    /** Continues an operation a previous engine left in progress, from where its journal stands. */
+    public OperationOutcome resume(TransactionLedger ledger) {
+        OperationView view = support.view(ledger);
+        if (view.type() == null) {
+            return support.finish(ledger, OperationState.NEEDS_REVIEW, ErrorCode.INTERNAL_ERROR,
+                    "closed for review: the operation's request was never journaled", null);
+        }
+        return saga(view.type()).run(ledger);
+    }
+
+    private OperationSaga saga(OperationType type) {
+        // each helper adds its saga's case here; the switch becomes an expression once all five exist
+        throw new UnsupportedOperationException(type + " is being built");
+    }
+}
