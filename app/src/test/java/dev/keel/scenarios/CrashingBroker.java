@@ -74,6 +74,20 @@ final class CrashingBroker implements Broker {
     }
 
     @Override
+    public boolean holdsOrderClasses() {
+        return delegate.holdsOrderClasses();
+    }
+
+    @Override
+    public BrokerOrder submitOco(String clientOrderId, OrderSpec takeProfitLimit, OrderSpec stopLoss) {
+        BrokerOrder order = delegate.submitOco(clientOrderId, takeProfitLimit, stopLoss);
+        if (++submits == crashAfterSubmit) {
+            throw new Crash("after OCO submit " + submits + " (" + clientOrderId + ") was accepted");
+        }
+        return order;
+    }
+
+    @Override
     public Optional<BrokerOrder> orderByClientId(String clientOrderId) {
         return delegate.orderByClientId(clientOrderId);
     }

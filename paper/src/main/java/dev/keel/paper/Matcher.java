@@ -136,6 +136,7 @@ final class Matcher {
         // the exchange never lends: a buy whose price rose past the free cash fills what the cash covers
         BigDecimal cap = order.buy()
                 ? account.buyingPower(order).max(BigDecimal.ZERO).divide(price, Money.QTY_SCALE, RoundingMode.DOWN)
+                : !state.config.orderClasses() ? wanted
                 : account.sellable(order.spec.symbol(), order).max(BigDecimal.ZERO);
         boolean capped = wanted.compareTo(cap) > 0;
         BigDecimal quantity = Money.qty(capped ? cap : wanted);

@@ -49,6 +49,7 @@ final class OrderDesk {
      */
     BrokerOrder submitOco(String accountId, String clientOrderId, OrderSpec takeProfit, OrderSpec stopLoss,
                           FaultRule fillFault, Instant now) {
+        refuseWithoutOrderClasses(accountId, "oco");
         PaperAccount account = state.account(accountId);
         String stopId = clientOrderId + Broker.STOP_LOSS_SUFFIX;
         checkFree(account, clientOrderId);
@@ -86,6 +87,7 @@ final class OrderDesk {
     BrokerOrder submitBracket(String accountId, String clientOrderId, OrderSpec entry, BracketExits exits,
                               FaultRule fillFault, Instant now) {
         PaperAccount account = state.account(accountId);
+        refuseWithoutOrderClasses(accountId, "bracket");
         checkFree(account, clientOrderId);
         checkFree(account, clientOrderId + Broker.TAKE_PROFIT_SUFFIX);
         checkFree(account, clientOrderId + Broker.STOP_LOSS_SUFFIX);
@@ -109,6 +111,12 @@ final class OrderDesk {
                 OrderClass.BRACKET, null, exits);
         matcher.tryMatch(placed, now);
         return placed.toBrokerOrder();
+    }
+
+    private void refuseWithoutOrderClasses(String accountId, String orderClass) {
+        if (!state.config.orderClasses()) {
+            throw invalid(accountId, "order class not supported: " + orderClass);
+        }
     }
 
     private static void checkFree(PaperAccount account, String clientOrderId) {
@@ -170,6 +178,9 @@ final class OrderDesk {
         BigDecimal shares = spec.byNotional()
                 ? spec.notional().divide(reservePrice, Money.QTY_SCALE, RoundingMode.UP)
                 : spec.quantity();
+        if (!state.config.orderClasses()) {
+            return; // a margin account that leaves exits to the client: see PaperConfig.orderClasses()
+        }
         BigDecimal sellable = account.sellable(spec.symbol(), null);
         if (shares.compareTo(sellable) > 0) {
             throw invalid(account.id, "insufficient qty available for order: wants " + shares.toPlainString()

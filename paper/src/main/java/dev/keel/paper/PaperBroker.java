@@ -56,6 +56,11 @@ final class PaperBroker implements Broker {
     }
 
     @Override
+    public boolean holdsOrderClasses() {
+        return exchange.config().orderClasses();
+    }
+
+    @Override
     public BrokerOrder submitBracket(String clientOrderId, OrderSpec entry, BigDecimal takeProfitLimit,
                                      BigDecimal stopLossStop, BigDecimal stopLossLimit) {
         return exchange.submitBracket(via, accountId, clientOrderId, entry,

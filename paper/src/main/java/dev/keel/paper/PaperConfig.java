@@ -33,6 +33,7 @@ public final class PaperConfig {
     private final MarketHours marketHours;
     private final boolean fractionalAllowed;
     private final boolean notionalAllowed;
+    private final boolean orderClasses;
     private final Duration lookupVisibilityLag;
     private final Path stateFile;
     private final List<FaultRule> faults;
@@ -52,6 +53,7 @@ public final class PaperConfig {
         this.marketHours = b.marketHours;
         this.fractionalAllowed = b.fractionalAllowed;
         this.notionalAllowed = b.notionalAllowed;
+        this.orderClasses = b.orderClasses;
         this.lookupVisibilityLag = b.lookupVisibilityLag;
         this.stateFile = b.stateFile;
         this.faults = List.copyOf(b.faults);
@@ -121,6 +123,16 @@ public final class PaperConfig {
         return fractionalAllowed;
     }
 
+    /**
+     * Whether the exchange holds OCO pairs and brackets itself (as Alpaca does). When false it refuses them, as a
+     * broker without order classes does, and Keel emulates them; such a broker is modelled as a margin account that
+     * leaves exits to the client: sells are not checked against shares promised to other open sells, and a sell may
+     * take the position short (negative), so the race in which both legs of an emulated pair fill can happen.
+     */
+    public boolean orderClasses() {
+        return orderClasses;
+    }
+
     /** Whether orders by cash amount are accepted. Default true. */
     public boolean notionalAllowed() {
         return notionalAllowed;
@@ -157,6 +169,7 @@ public final class PaperConfig {
         private MarketHours marketHours = MarketHours.ALWAYS_OPEN;
         private boolean fractionalAllowed = true;
         private boolean notionalAllowed = true;
+        private boolean orderClasses = true;
         private Duration lookupVisibilityLag = Duration.ZERO;
         private Path stateFile;
         private final List<FaultRule> faults = new ArrayList<>();
@@ -248,6 +261,12 @@ public final class PaperConfig {
 
         public Builder marketHours(MarketHours value) {
             this.marketHours = Objects.requireNonNull(value, "marketHours");
+            return this;
+        }
+
+        /** See {@link PaperConfig#orderClasses()}; default true. */
+        public Builder orderClasses(boolean value) {
+            this.orderClasses = value;
             return this;
         }
 

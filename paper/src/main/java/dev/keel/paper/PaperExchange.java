@@ -81,6 +81,10 @@ public final class PaperExchange implements AutoCloseable {
         return new PaperBroker(this, accountId, endpoint);
     }
 
+    public PaperConfig config() {
+        return config;
+    }
+
     /**
      * The exchange's market-data feed: delayed quotes, the last close and bars from its price path, apart from the
      * broker API (no faults, not counted).

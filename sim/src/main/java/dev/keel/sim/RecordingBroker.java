@@ -71,6 +71,11 @@ final class RecordingBroker implements Broker {
     }
 
     @Override
+    public boolean holdsOrderClasses() {
+        return delegate.holdsOrderClasses();
+    }
+
+    @Override
     public BrokerOrder submitBracket(String clientOrderId, OrderSpec entry, java.math.BigDecimal takeProfitLimit,
                                      java.math.BigDecimal stopLossStop, java.math.BigDecimal stopLossLimit) {
         return call("submit", clientOrderId, () -> delegate.submitBracket(clientOrderId, entry, takeProfitLimit,

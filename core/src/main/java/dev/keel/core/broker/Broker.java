@@ -77,6 +77,14 @@ public interface Broker {
         throw unsupportedOrderClass();
     }
 
+    /**
+     * Whether the broker holds OCO pairs and brackets itself ({@link #submitOco}, {@link #submitBracket}). When false
+     * Keel emulates them with plain orders and cancels a pair's twin itself.
+     */
+    default boolean holdsOrderClasses() {
+        return false;
+    }
+
     private BrokerException unsupportedOrderClass() {
         return BrokerException.of(ErrorCode.INVALID_ORDER, Delivery.REFUSED, "order class not supported by " + name());
     }

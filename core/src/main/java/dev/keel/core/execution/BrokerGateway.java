@@ -95,6 +95,11 @@ public final class BrokerGateway {
         return broker;
     }
 
+    /** Whether the broker holds OCO pairs and brackets itself; when false Keel emulates them. */
+    public boolean holdsOrderClasses() {
+        return broker.holdsOrderClasses();
+    }
+
     /** The account this gateway serves; null for a gateway built from a single breaker. */
     public String accountId() {
         return accountId;

@@ -118,6 +118,11 @@ public final class FailoverBroker implements Broker {
     }
 
     @Override
+    public boolean holdsOrderClasses() {
+        return route(Endpoint.SUBMIT).holdsOrderClasses();
+    }
+
+    @Override
     public BrokerOrder submitBracket(String clientOrderId, OrderSpec entry, java.math.BigDecimal takeProfitLimit,
                                      java.math.BigDecimal stopLossStop, java.math.BigDecimal stopLossLimit) {
         return route(Endpoint.SUBMIT).submitBracket(clientOrderId, entry, takeProfitLimit, stopLossStop,
