@@ -80,7 +80,28 @@ public final class OrderExecutor {
         if (ledger.view().order(cid) == null) {
             ledger.record(new OrderIntentRecorded(ctx.txId(), ctx.accountId(), leg, cid, spec, clock.instant()));
         }
-        drive(ledger, cid, true);
+        drive(ledger, cid, true, false);
+        return OrderResult.of(ledger.view().order(cid), amountUsd);
+    }
+
+    /**
+     * Like {@link #execute}, for a sell that only reduces a long position the caller has read at the broker (a
+     * position close): law 9 lets a frozen account reduce risk, so this order leaves Keel on a REDUCING and on a
+     * HALTED account too, where {@link TradingState#allowsNew} refuses every new order. An operator's halt stops new
+     * risk; it must not stop the operator from closing what is held.
+     *
+     * @throws IllegalArgumentException if {@code spec} is not a sell
+     */
+    public OrderResult executeReducing(TransactionLedger ledger, String leg, OrderSpec spec, BigDecimal amountUsd) {
+        if (spec.side() != dev.keel.core.model.Side.SELL) {
+            throw new IllegalArgumentException("only a sell reduces a long position, but was " + spec.describe());
+        }
+        OperationContext ctx = ledger.context();
+        String cid = ClientOrderIds.derive(ctx.txId(), leg);
+        if (ledger.view().order(cid) == null) {
+            ledger.record(new OrderIntentRecorded(ctx.txId(), ctx.accountId(), leg, cid, spec, clock.instant()));
+        }
+        drive(ledger, cid, true, true);
         return OrderResult.of(ledger.view().order(cid), amountUsd);
     }
 
@@ -96,7 +117,7 @@ public final class OrderExecutor {
         if (ledger.view().order(cid) == null) {
             ledger.record(new OrderIntentRecorded(ctx.txId(), ctx.accountId(), leg, cid, spec, clock.instant()));
         }
-        drive(ledger, cid, false);
+        drive(ledger, cid, false, false);
         return ledger.view().order(cid);
     }
 
@@ -138,6 +159,7 @@ public final class OrderExecutor {
         RetryPolicy retry = gateway.retryPolicy(Endpoint.CANCEL);
         int attempt = 0;
         BrokerException last = null;
+        boolean answered = true;
         while (true) {
             OrderTrack t = owner.view().order(cid);
             if (t.state() == OrderState.UNKNOWN && !resolve(owner, cid)) {
@@ -161,7 +183,8 @@ public final class OrderExecutor {
             }
             if (attempt >= retry.maxAttempts()) {
                 ErrorCode code = last == null ? ErrorCode.CANCEL_UNCONFIRMED : last.code();
-                boolean unsure = last != null && last.delivery() == Delivery.AMBIGUOUS;
+                // an ambiguous request is settled by the lookup after it: the order still working is an answer
+                boolean unsure = last != null && last.delivery() == Delivery.AMBIGUOUS && !answered;
                 return CancelResult.of(t, unsure ? OrderOutcome.UNKNOWN : OrderOutcome.FAILED,
                         unsure ? ErrorCode.CANCEL_UNCONFIRMED : code, "still working after " + attempt
                                 + " cancel request(s)" + (last == null ? "" : "; last: " + last.getMessage()),
@@ -189,21 +212,108 @@ public final class OrderExecutor {
                 LOG.info("cancel {} attempt {} failed: {} ({}); asking the broker", cid, attempt, e.code(),
                         e.delivery());
                 OrderTrack before = owner.view().order(cid);
-                if (refresh(owner, cid).state().isLive() && before.state().isLive()) {
+                answered = ask(owner, cid);
+                if (owner.view().order(cid).state().isLive() && before.state().isLive()) {
                     sleeper.sleep(retry.delay(attempt, e.retryAfter(), random));
                 }
             }
         }
     }
 
-    private void drive(TransactionLedger ledger, String cid, boolean waitForFill) {
+    /** Like {@link #refresh}, and says whether the broker answered: a failed lookup says nothing (law 4). */
+    private boolean ask(TransactionLedger ledger, String cid) {
+        OrderTrack t = ledger.view().order(cid);
+        if (t.state() == OrderState.UNKNOWN) {
+            return resolve(ledger, cid);
+        }
+        try {
+            gateway.lookup(cid).ifPresent(o -> recordIfChanged(ledger, ledger.context(), t, o));
+            return true;
+        } catch (BrokerException e) {
+            LOG.debug("lookup of {} after a failed cancel failed: {}", cid, e.code());
+            return false;
+        }
+    }
+
+    /**
+     * Cancels an order the journal does not track (placed by hand, or by a transaction whose events are gone), with
+     * the same law 3 as {@link #cancel}: each failed or ambiguous request is followed by a lookup by client order id,
+     * and repeated as the CANCEL retry policy and the retry budget allow while the order is still working. Nothing is
+     * journaled here: the caller records the result in its own operation's stream.
+     *
+     * @param order the order as the broker reported it
+     */
+    public CancelResult cancelUntracked(BrokerOrder order, String reason) {
+        RetryPolicy retry = gateway.retryPolicy(Endpoint.CANCEL);
+        BrokerOrder now = order;
+        BrokerException last = null;
+        boolean answered = true;
+        int attempt = 0;
+        while (true) {
+            if (now.state().isTerminal()) {
+                OrderOutcome outcome = switch (now.state()) {
+                    case FILLED -> OrderOutcome.ALREADY_FILLED;
+                    case CANCELLED -> OrderOutcome.CANCELLED;
+                    default -> OrderOutcome.ALREADY_DONE;
+                };
+                return untracked(now, outcome, null, null, attempt);
+            }
+            if (attempt >= retry.maxAttempts()) {
+                boolean unsure = last != null && last.delivery() == Delivery.AMBIGUOUS && !answered;
+                return untracked(now, unsure ? OrderOutcome.UNKNOWN : OrderOutcome.FAILED,
+                        unsure ? ErrorCode.CANCEL_UNCONFIRMED : last == null ? ErrorCode.CANCEL_UNCONFIRMED
+                                : last.code(), "still working after " + attempt + " cancel request(s)"
+                                + (last == null ? "" : "; last: " + last.getMessage()), attempt);
+            }
+            attempt++;
+            if (attempt > 1 && !gateway.tryRetry(Endpoint.CANCEL)) {
+                return untracked(now, OrderOutcome.FAILED, last == null ? ErrorCode.CANCEL_UNCONFIRMED : last.code(),
+                        "not retried, the broker's retry budget is spent", attempt - 1);
+            }
+            LOG.info("cancelling untracked order {} ({}): {}", order.clientOrderId(), order.brokerOrderId(), reason);
+            try {
+                now = gateway.cancel(order.brokerOrderId());
+                last = null;
+            } catch (BrokerException e) {
+                last = e;
+                LOG.info("cancel of untracked {} attempt {} failed: {} ({}); asking the broker",
+                        order.clientOrderId(), attempt, e.code(), e.delivery());
+            }
+            if (now.state().isLive()) {
+                if (last == null) {
+                    sleeper.sleep(settings.visibilityGrace());
+                }
+                try {
+                    Optional<BrokerOrder> found = gateway.lookup(order.clientOrderId());
+                    answered = found.isPresent();
+                    if (found.isPresent()) {
+                        now = found.get();
+                    }
+                } catch (BrokerException e) {
+                    answered = false;
+                    LOG.debug("lookup of untracked {} failed: {}", order.clientOrderId(), e.code());
+                }
+                if (now.state().isLive() && last != null) {
+                    sleeper.sleep(retry.delay(attempt, last.retryAfter(), random));
+                }
+            }
+        }
+    }
+
+    private static CancelResult untracked(BrokerOrder o, OrderOutcome outcome, ErrorCode code, String message,
+                                          int attempts) {
+        return new CancelResult(o.clientOrderId(), o.brokerOrderId(), outcome, o.state(), o.filledQuantity(), code,
+                message, attempts);
+    }
+
+    private void drive(TransactionLedger ledger, String cid, boolean waitForFill, boolean reducing) {
         while (true) {
             OrderTrack t = ledger.view().order(cid);
             switch (t.state()) {
                 case INTENDED -> {
                     if (t.failedAttempts() >= gateway.retryPolicy(Endpoint.SUBMIT).maxAttempts()) {
                         giveUp(ledger, t);
-                    } else if (!refusedByTradingState(ledger, t)) {
+                    } else if (!refusedByTradingState(ledger, t, reducing)) {
                         submitOnce(ledger, t);
                     }
                 }
@@ -269,8 +379,8 @@ public final class OrderExecutor {
      * side. The state is read from the journal at every submit, so a halt journaled by another process (an operator)
      * stops the next order of an operation already running. A refused order fails without reaching the broker.
      */
-    private boolean refusedByTradingState(TransactionLedger ledger, OrderTrack t) {
-        if (settings.planted(PlantedBug.IGNORE_TRADING_STATE)) {
+    private boolean refusedByTradingState(TransactionLedger ledger, OrderTrack t, boolean reducing) {
+        if (settings.planted(PlantedBug.IGNORE_TRADING_STATE) || reducing) {
             return false;
         }
         OperationContext ctx = ledger.context();

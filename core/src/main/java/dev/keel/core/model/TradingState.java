@@ -13,7 +13,10 @@ public enum TradingState {
     ACTIVE,
     /** Only cancels and risk-reducing orders (sells of long positions) leave Keel; buys are skipped. */
     REDUCING,
-    /** Nothing but cancels leaves Keel until an operator resumes the account. */
+    /**
+     * Nothing but cancels leaves Keel until an operator resumes the account; the one exception is an operator's
+     * position close, whose sell only reduces a long position ({@code OrderExecutor.executeReducing}).
+     */
     HALTED;
 
     /** Who moves an account from one state to another. */

@@ -76,8 +76,14 @@ public final class Operations {
         return saga(view.type()).run(ledger);
     }
 
+    /** A new saga per request: a saga may keep what its {@code validate} learned for {@code addsRisk}. */
     private OperationSaga saga(OperationType type) {
-        // each helper adds its saga's case here; the switch becomes an expression once all five exist
-        throw new UnsupportedOperationException(type + " is being built");
+        return switch (type) {
+            case POSITION_CLOSE -> new PositionCloseSaga(support);
+            case BULK_CANCEL -> new BulkCancelSaga(support);
+            case ORDER_MODIFICATION -> new ModificationSaga(support);
+            // each helper adds its saga's case here; the default goes once all exist
+            default -> throw new UnsupportedOperationException(type + " is being built");
+        };
     }
 }
