@@ -174,6 +174,22 @@ final class Harness implements AutoCloseable {
                 .findFirst().orElseThrow();
     }
 
+    /**
+     * A resting order the journal knows: placed by a test transaction {@code txId} (intent journaled first), which is
+     * then ended so recovery leaves it alone. Returns its client order id.
+     */
+    String restingOrder(String txId, String leg, dev.keel.core.model.OrderSpec spec) {
+        var ctx = new dev.keel.core.execution.OperationContext(txId, ACCOUNT, txId);
+        var ledger = new dev.keel.core.execution.TransactionLedger(journal, ctx,
+                new dev.keel.core.execution.TransactionView());
+        ledger.record(new dev.keel.core.journal.TransactionStarted(txId, ACCOUNT, "test_orders", txId, List.of(),
+                null, BigDecimal.ZERO, clock.instant()));
+        executor().place(ledger, leg, spec);
+        ledger.record(new TransactionEnded(txId, ACCOUNT, dev.keel.core.model.TransactionStatus.COMPLETED, null, null,
+                null, clock.instant()));
+        return txId + ":" + leg;
+    }
+
     long exchangeOrdersFor(String clientOrderId) {
         return exchange.orderLog().stream().filter(o -> o.clientOrderId().equals(clientOrderId)).count();
     }

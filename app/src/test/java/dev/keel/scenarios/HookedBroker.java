@@ -1,0 +1,92 @@
+package dev.keel.scenarios;
+
+import dev.keel.core.broker.Broker;
+import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.BrokerOrder;
+import dev.keel.core.model.MarketClock;
+import dev.keel.core.model.OrderSpec;
+import dev.keel.core.model.Position;
+import dev.keel.core.model.Quote;
+import dev.keel.core.model.Symbol;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The exchange's broker view with a hook run just before each cancel request leaves: the test moves the market
+ * there, so a fill lands between the engine's read of an order and its cancel.
+ */
+final class HookedBroker implements Broker {
+    private final Broker delegate;
+    private final Consumer<String> beforeCancel;
+    private final Consumer<String> beforeSubmit;
+
+    /** @param beforeCancel called with the broker order id of each cancel, before it is sent */
+    HookedBroker(Broker delegate, Consumer<String> beforeCancel) {
+        this(delegate, beforeCancel, cid -> { });
+    }
+
+    /** @param beforeSubmit called with the client order id of each submit, before it is sent */
+    HookedBroker(Broker delegate, Consumer<String> beforeCancel, Consumer<String> beforeSubmit) {
+        this.delegate = delegate;
+        this.beforeCancel = beforeCancel;
+        this.beforeSubmit = beforeSubmit;
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public AccountSnapshot account() {
+        return delegate.account();
+    }
+
+    @Override
+    public List<Position> positions() {
+        return delegate.positions();
+    }
+
+    @Override
+    public List<BrokerOrder> openOrders() {
+        return delegate.openOrders();
+    }
+
+    @Override
+    public BrokerOrder submit(String clientOrderId, OrderSpec spec) {
+        beforeSubmit.accept(clientOrderId);
+        return delegate.submit(clientOrderId, spec);
+    }
+
+    @Override
+    public boolean holdsOrderClasses() {
+        return delegate.holdsOrderClasses();
+    }
+
+    @Override
+    public BrokerOrder submitOco(String clientOrderId, OrderSpec takeProfitLimit, OrderSpec stopLoss) {
+        return delegate.submitOco(clientOrderId, takeProfitLimit, stopLoss);
+    }
+
+    @Override
+    public Optional<BrokerOrder> orderByClientId(String clientOrderId) {
+        return delegate.orderByClientId(clientOrderId);
+    }
+
+    @Override
+    public BrokerOrder cancel(String brokerOrderId) {
+        beforeCancel.accept(brokerOrderId);
+        return delegate.cancel(brokerOrderId);
+    }
+
+    @Override
+    public Quote quote(Symbol symbol) {
+        return delegate.quote(symbol);
+    }
+
+    @Override
+    public MarketClock clock() {
+        return delegate.clock();
+    }
+}
