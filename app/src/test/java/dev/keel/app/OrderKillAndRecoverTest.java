@@ -68,7 +68,14 @@ class OrderKillAndRecoverTest {
                 "--stop", "240", "--target", "260");
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> engine.isAlive() && intentJournaled("protect-1"));
+                    .until(() -> {
+                        if (!engine.isAlive()) {
+                            throw new AssertionError("the bracket ended before its protection was sent: "
+                                    + Files.readString(dir.resolve("stderr-order.txt"))
+                                    + new String(engine.getInputStream().readAllBytes()));
+                        }
+                        return intentJournaled("protect-1");
+                    });
         } finally {
             engine.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks, no flush
         }
