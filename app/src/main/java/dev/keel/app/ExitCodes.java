@@ -1,5 +1,6 @@
 package dev.keel.app;
 
+import dev.keel.core.model.OperationState;
 import dev.keel.core.model.TransactionStatus;
 
 /** The exit codes of {@code keel}, so scripts can tell a partial rebalance from a broken config. */
@@ -27,5 +28,14 @@ public final class ExitCodes {
             // law 6: nothing ends in progress; if it did, that is Keel's bug, not the user's
             case IN_PROGRESS -> INTERNAL;
         };
+    }
+
+    /** The exit code for an order operation that stands in {@code state}: COMPLETED 0, PARTIALLY_COMPLETED 3, other ends 4. */
+    public static int of(OperationState state) {
+        if (state == null || !state.isTerminal()) {
+            // law 6: an operation returned to the operator is over; one that is not is Keel's bug
+            return INTERNAL;
+        }
+        return of(state.transactionStatus());
     }
 }

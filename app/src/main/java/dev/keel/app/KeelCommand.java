@@ -9,7 +9,8 @@ import picocli.CommandLine.ScopeType;
         description = "Crash-safe order execution and portfolio rebalancing.",
         subcommands = {DemoCommand.class, RebalanceCommand.class, TxCommand.class, RecoverCommand.class,
                 ReconcileCommand.class, BrokerCommand.class, ConfigCommand.class, SimCommand.class,
-                StatusCommand.class, AccountCommand.class, dev.keel.app.bench.BenchCommand.class},
+                StatusCommand.class, AccountCommand.class, OrderCommand.class, OpsCommand.class,
+                dev.keel.app.bench.BenchCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage or config, 3 partial, 4 failed/aborted/needs review."})
 final class KeelCommand extends CommandGroup {
 

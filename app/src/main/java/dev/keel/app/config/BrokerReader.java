@@ -65,6 +65,7 @@ final class BrokerReader {
         PaperSettings.MarketHours hours = s.field("market-hours")
                 .choice(PaperSettings.MarketHours.class, PaperSettings.MarketHours.ALWAYS);
         Duration lag = s.field("visibility-lag").duration(PaperSettings.DEFAULT_VISIBILITY_LAG, false);
+        Boolean orderClasses = s.field("order-classes").bool(PaperSettings.DEFAULT_ORDER_CLASSES);
         List<FaultSettings> faults = new ArrayList<>();
         for (Field item : s.field("faults").items()) {
             faults.add(fault(item));
@@ -72,7 +73,7 @@ final class BrokerReader {
         List<FaultSettings> backupFaults = backup(s.field("backup"));
         s.finish();
         return s.problemCount() > mark ? null : new PaperSettings(state, seed, latency, cash, positions, prices,
-                spread, priceMode, hours, lag, faults, backupFaults);
+                spread, priceMode, hours, lag, faults, backupFaults, orderClasses);
     }
 
     /** {@code backup: { faults: [...] }}: a backup endpoint with its own fault plan; absent: none (null). */

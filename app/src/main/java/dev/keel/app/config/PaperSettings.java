@@ -24,11 +24,12 @@ import java.util.Objects;
  * @param visibilityLag how long after a submit the order is invisible to lookups (law 4's grace period)
  * @param faults        the fault plan, in file order
  * @param backupFaults  the fault plan of a backup endpoint to the same exchange, or null for no backup
+ * @param orderClasses  whether the exchange holds OCO and bracket orders itself; false makes Keel emulate them
  */
 public record PaperSettings(Path state, long seed, Duration latency, BigDecimal cash, Map<String, BigDecimal> positions,
                             Map<String, BigDecimal> prices, BigDecimal spreadBps, PriceMode priceMode,
                             MarketHours marketHours, Duration visibilityLag, List<FaultSettings> faults,
-                            List<FaultSettings> backupFaults) {
+                            List<FaultSettings> backupFaults, boolean orderClasses) {
     /** Default state file, relative to the working directory: {@value}. */
     public static final String DEFAULT_STATE = "keel-data/paper.db";
     /** Default seed: 1. */
@@ -41,6 +42,8 @@ public record PaperSettings(Path state, long seed, Duration latency, BigDecimal 
     public static final BigDecimal DEFAULT_SPREAD_BPS = BigDecimal.ZERO;
     /** Default visibility lag: none. */
     public static final Duration DEFAULT_VISIBILITY_LAG = Duration.ZERO;
+    /** Default order classes: true (the exchange holds OCO and bracket orders). */
+    public static final boolean DEFAULT_ORDER_CLASSES = true;
 
     /** How prices move. */
     public enum PriceMode implements WireName {

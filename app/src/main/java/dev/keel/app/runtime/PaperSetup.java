@@ -31,6 +31,7 @@ final class PaperSetup {
                 .startingCash(s.cash())
                 .spreadBps(s.spreadBps())
                 .lookupVisibilityLag(s.visibilityLag())
+                .orderClasses(s.orderClasses())
                 .marketHours(s.marketHours() == PaperSettings.MarketHours.NYSE ? MarketHours.US_EQUITIES
                         : MarketHours.ALWAYS_OPEN)
                 .stateFile(s.state());

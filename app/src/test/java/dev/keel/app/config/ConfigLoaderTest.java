@@ -42,6 +42,7 @@ class ConfigLoaderTest {
         assertThat(paper.priceMode()).isEqualTo(PaperSettings.PriceMode.FIXED);
         assertThat(paper.marketHours()).isEqualTo(PaperSettings.MarketHours.ALWAYS);
         assertThat(paper.visibilityLag()).isEqualTo(Duration.ZERO);
+        assertThat(paper.orderClasses()).isTrue();
         assertThat(paper.faults()).containsExactly(
                 new FaultSettings(Op.SUBMIT, Kind.TIMEOUT_AFTER_ACCEPT, null, null, 2, 1, null, null, null, null,
                         null, null),
@@ -85,6 +86,15 @@ class ConfigLoaderTest {
         assertThat(main.driftThreshold()).isEqualTo(AccountConfig.DEFAULT_DRIFT_THRESHOLD);
         assertThat(main.minTrade()).isEqualTo(AccountConfig.DEFAULT_MIN_TRADE);
         assertThat(main.cashBuffer()).isEqualTo(AccountConfig.DEFAULT_CASH_BUFFER);
+    }
+
+    @Test
+    void paperOrderClassesCanBeTurnedOffSoKeelEmulatesOco() {
+        String yaml = ConfigFiles.edit(ConfigFiles.contract(), "latency: 20ms", "latency: 20ms\n    order-classes: false");
+
+        KeelConfig config = ConfigLoader.parse(yaml, Path.of("keel.yaml"), dir);
+
+        assertThat(config.broker().paper().orderClasses()).isFalse();
     }
 
     @Test

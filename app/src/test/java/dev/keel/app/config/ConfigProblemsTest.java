@@ -231,6 +231,14 @@ class ConfigProblemsTest {
         return ConfigFiles.edit(yaml, "{ kind: console }", "{ kind: console, path: x.log }");
     }
 
+    @Test
+    void orderClassesMustBeAYamlBoolean() {
+        List<String> problems = problemsOf(ConfigFiles.edit(ConfigFiles.contract(), "latency: 20ms",
+                "latency: 20ms\n    order-classes: \"no\""));
+
+        assertThat(problems).containsExactly("keel.yaml:8: broker.paper.order-classes: expected true or false, but was 'no'");
+    }
+
     private List<String> problemsOf(String yaml) {
         ConfigException e = catchThrowableOfType(ConfigException.class,
                 () -> ConfigLoader.parse(yaml, Path.of("keel.yaml"), dir));

@@ -1,0 +1,274 @@
+package dev.keel.app;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.keel.app.config.DurationFormat;
+import dev.keel.app.runtime.KeelRuntime;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.execution.OrderTrack;
+import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.TransactionSummary;
+import dev.keel.core.model.OperationParams;
+import dev.keel.core.model.OperationState;
+import dev.keel.core.model.OperationType;
+import dev.keel.core.model.Side;
+import dev.keel.core.ops.OperationView;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/** {@code keel ops list|show|rollback|stats|cleanup}: the order operations in the journal. */
+@Command(name = "ops", description = "Read, undo, count and archive order operations (bracket, OCO, close, "
+        + "cancel-all, modify).",
+        subcommands = {OpsCommand.ListOperations.class, OpsCommand.ShowOperation.class, OpsCommand.Rollback.class,
+                OpsCommand.Stats.class, OpsCommand.Cleanup.class})
+final class OpsCommand extends CommandGroup {
+
+    /** One row of {@code keel ops list}. */
+    record Row(@JsonProperty("operation_id") String operationId, @JsonProperty("account") String account,
+               @JsonProperty("type") OperationType type, @JsonProperty("state") OperationState state,
+               @JsonProperty("started_at") Instant startedAt, @JsonProperty("ended_at") Instant endedAt,
+               @JsonProperty("message") String message) {
+    }
+
+    /** {@code keel ops list}: the latest operations, newest first. */
+    @Command(name = "list", description = "List the latest order operations, newest first.")
+    static final class ListOperations extends TxCommand.JournalCommand {
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
+                description = "How many operations to show (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(names = "--account", paramLabel = "ID", description = "Only this account's operations.")
+        String account;
+
+        @Option(names = "--state", paramLabel = "STATE",
+                description = "Only operations in this state: ${COMPLETION-CANDIDATES}.")
+        OperationState state;
+
+        @Override
+        public Integer call() {
+            if (limit < 1) {
+                throw new ParameterException(spec.commandLine(), "--limit: expected at least 1, but was " + limit);
+            }
+            Output output = output();
+            try (Journal journal = openJournal()) {
+                List<TransactionSummary> found = OperationLog.recent(journal, account, limit, s -> state == null
+                        || OperationLog.mayBeIn(s.status(), state) && OperationLog.state(journal, s) == state);
+                List<Row> rows = new ArrayList<>();
+                for (TransactionSummary s : found) {
+                    rows.add(new Row(s.txId(), s.accountId(), OperationType.ofOperation(s.operation()).orElseThrow(),
+                            OperationLog.state(journal, s), s.startedAt(), s.endedAt(), s.errorMessage()));
+                }
+                output.result(rows, r -> {
+                    if (r.isEmpty()) {
+                        output.line(state == null ? "No order operations yet." : "No order operation is " + state
+                                + ".");
+                        return;
+                    }
+                    Table t = new Table("OPERATION", "ACCOUNT", "TYPE", "STATE", "STARTED", "ENDED");
+                    r.forEach(x -> t.row(x.operationId(), x.account(), x.type().operationName(),
+                            x.state() == null ? "-" : x.state().name(), x.startedAt(),
+                            x.endedAt() == null ? "-" : x.endedAt()));
+                    output.table(t);
+                });
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /** {@code keel ops show ID}: one operation in full. */
+    @Command(name = "show", description = "Show one order operation: its request, state moves with times and "
+            + "reasons, links, orders with their events and outcomes, double fills.")
+    static final class ShowOperation extends TxCommand.JournalCommand {
+        @Parameters(paramLabel = "ID", description = "The operation id.")
+        String id;
+
+        @Override
+        public Integer call() {
+            Output output = output();
+            try (Journal journal = openJournal()) {
+                OperationView view;
+                try {
+                    view = find(journal, id);
+                } catch (KeelException e) {
+                    output.error("keel: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
+                TransactionSummary summary = journal.transaction(id).orElseThrow();
+                OperationDocument doc = OperationDocument.of(view, journal, OperationLog.rollbacksOf(journal, summary));
+                output.result(doc, d -> d.print(output));
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /** The operation {@code id}, or a clear error when the journal holds none by that id. */
+    static OperationView find(Journal journal, String id) {
+        OperationView view = OperationView.fold(journal.stream(id));
+        if (view.transaction().started() == null) {
+            throw new KeelException(ErrorCode.CONFIG_INVALID, "no operation '" + id
+                    + "' in the journal; 'keel ops list' shows the recent ones");
+        }
+        if (view.type() == null) {
+            throw new KeelException(ErrorCode.CONFIG_INVALID, "'" + id + "' is a "
+                    + view.transaction().started().operation() + " transaction, not an order operation; "
+                    + "'keel tx show " + id + "' shows it");
+        }
+        return view;
+    }
+
+    /** {@code keel ops rollback ID}: undo what a finished operation did. */
+    @Command(name = "rollback", description = {
+            "Undo a COMPLETED or PARTIALLY_COMPLETED operation with a new operation that names it (rollback_of):",
+            "  bracket: close the position it opened (what its entry bought less what its exits sold), which also "
+                    + "cancels the symbol's open orders;",
+            "  OCO pair: cancel the symbol's open orders (every one of them, not only the pair's).",
+            "A modification, close or cancel-all cannot be undone: place the order again. An operation in progress "
+                    + "is refused (run 'keel recover' first), and so is one already rolled back."})
+    static final class Rollback extends OrderCommand.OperationRunner {
+        @Parameters(paramLabel = "ID", description = "The operation to undo.")
+        String id;
+
+        @Override
+        public Integer call() {
+            try (KeelRuntime runtime = openRuntime()) {
+                Journal journal = runtime.journal();
+                OperationView view;
+                try {
+                    view = find(journal, id);
+                } catch (KeelException e) {
+                    return refuse(e.getMessage());
+                }
+                OperationState state = view.state();
+                if (state == null || !state.isTerminal()) {
+                    return refuse(id + " is still in progress (" + state + "); run 'keel recover' first, then "
+                            + "roll it back if it is still wanted");
+                }
+                if (state == OperationState.ROLLED_BACK) {
+                    return refuse(id + " is already ROLLED_BACK: Keel undid it when it failed");
+                }
+                List<String> earlier = OperationLog.rollbacksOf(journal, journal.transaction(id).orElseThrow());
+                if (!earlier.isEmpty()) {
+                    return refuse(id + " was already rolled back by " + String.join(", ", earlier)
+                            + "; 'keel ops show " + earlier.get(earlier.size() - 1) + "' says how that went");
+                }
+                if (state != OperationState.COMPLETED && state != OperationState.PARTIALLY_COMPLETED) {
+                    return refuse(id + " ended " + state + ": only a COMPLETED or PARTIALLY_COMPLETED operation "
+                            + "has something to undo" + (state == OperationState.NEEDS_REVIEW ? "; compare 'keel "
+                            + "broker orders' and 'keel broker positions' with 'keel ops show " + id + "'" : ""));
+                }
+                OperationParams params = view.params();
+                String account = view.transaction().started().accountId();
+                return switch (view.type()) {
+                    case BRACKET_ORDER -> {
+                        BigDecimal held = heldBy(view);
+                        if (held.signum() <= 0) {
+                            yield refuse(id + " holds no position to close: what its entry bought was sold by its "
+                                    + "exits; cancel any order left with 'keel order cancel-all --symbol "
+                                    + params.symbol() + "'");
+                        }
+                        yield operate(runtime, account, OperationType.POSITION_CLOSE,
+                                OperationParams.close(params.symbol(), held).withRollbackOf(id));
+                    }
+                    case OCO_PAIR -> operate(runtime, account, OperationType.BULK_CANCEL,
+                            OperationParams.cancelAll(params.symbol()).withRollbackOf(id));
+                    case ORDER_MODIFICATION -> refuse(id + " is a modification: the old order was cancelled and "
+                            + "cannot come back; place it again (or modify the replacement with 'keel order modify')");
+                    case POSITION_CLOSE -> refuse(id + " is a close: what was sold stays sold; buy again with "
+                            + "'keel order bracket' if wanted");
+                    case BULK_CANCEL -> refuse(id + " is a cancel-all: cancelled orders cannot come back; place "
+                            + "them again");
+                    case OCO_ENFORCEMENT -> refuse(id + " is Keel's own OCO enforcement; it is not undone by hand");
+                };
+            }
+        }
+
+        private int refuse(String why) {
+            output().error("keel: cannot roll back: " + why);
+            return ExitCodes.USAGE;
+        }
+
+        /** Shares of the bracket's symbol its orders bought less those they sold: the position it opened. */
+        private static BigDecimal heldBy(OperationView view) {
+            BigDecimal held = BigDecimal.ZERO;
+            for (OrderTrack t : view.orders()) {
+                if (t.spec().symbol().equals(view.params().symbol())) {
+                    held = t.spec().side() == Side.BUY ? held.add(t.filledQuantity())
+                            : held.subtract(t.filledQuantity());
+                }
+            }
+            return held;
+        }
+    }
+
+    /** {@code keel ops stats}: success and recovery rates, and the broker's circuit breakers. */
+    @Command(name = "stats", description = "Count order operations: started, completed, failed, success rate, "
+            + "recovery attempts and their success rate, active; overall and per type. Then each broker circuit "
+            + "breaker: state, failure count and rate, retry configuration.")
+    static final class Stats extends ConfiguredCommand {
+        @Option(names = "--account", paramLabel = "ID", description = "Only this account (default: all).")
+        String account;
+
+        @Override
+        public Integer call() {
+            Output output = output();
+            try (KeelRuntime runtime = openRuntime()) {
+                String id = account == null ? null : runtime.engine().account(account).accountId();
+                OperationStats stats = OperationStats.of(runtime, id);
+                output.result(stats, s -> s.print(output));
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /** {@code keel ops cleanup}: the journal's archive, which moves ended transactions of every kind. */
+    @Command(name = "cleanup", description = "Archive ended transactions older than --older-than into a compressed "
+            + "file, as 'keel tx archive' does. The journal archives by age only, so this moves ended transactions "
+            + "of every kind (rebalances too), not only order operations; operations still in progress stay.")
+    static final class Cleanup extends TxCommand.JournalCommand {
+        @Option(names = "--older-than", paramLabel = "AGE", required = true,
+                description = "Archive what ended longer ago than this, e.g. 30d.")
+        String olderThan;
+
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = "keel-data/archive",
+                description = "Where archive files go (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        /** What cleanup did: the archive's result, and how many of the transactions were order operations. */
+        record Result(@JsonProperty("older_than") String olderThan, @JsonProperty("cutoff") Instant cutoff,
+                      @JsonProperty("file") Path file, @JsonProperty("transactions") int transactions,
+                      @JsonProperty("operations") int operations, @JsonProperty("records") long records,
+                      @JsonProperty("note") String note) {
+        }
+
+        @Override
+        public Integer call() {
+            Duration age = DurationFormat.parse(olderThan).orElseThrow(() -> new ParameterException(
+                    spec.commandLine(), "--older-than: expected a duration like 30d or 12h, but was '"
+                    + olderThan + "'"));
+            Output output = output();
+            try (Journal journal = openJournal()) {
+                Instant cutoff = Clock.systemUTC().instant().minus(age);
+                int operations = (int) OperationLog.all(journal, null).stream()
+                        .filter(s -> s.endedAt() != null && s.endedAt().isBefore(cutoff)).count();
+                Journal.ArchiveResult r = journal.archive(cutoff, dir);
+                Result result = new Result(olderThan, cutoff, r.file(), r.transactions(),
+                        Math.min(operations, r.transactions()), r.records(),
+                        "archives ended transactions of every kind, not only order operations");
+                output.result(result, x -> output.line(x.transactions() == 0
+                        ? "Nothing to clean up: no transaction ended more than " + olderThan + " ago."
+                        : "Archived " + x.transactions() + " ended transaction(s) of every kind (" + x.operations()
+                        + " of them order operations), " + x.records() + " records, to " + x.file()));
+                return ExitCodes.OK;
+            }
+        }
+    }
+}
