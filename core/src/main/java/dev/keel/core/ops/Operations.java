@@ -77,7 +77,11 @@ public final class Operations {
     }
 
     private OperationSaga saga(OperationType type) {
-        // each helper adds its saga's case here; the switch becomes an expression once all five exist
-        throw new UnsupportedOperationException(type + " is being built");
+        // each helper adds its saga's case here; the default goes once all of them exist
+        return switch (type) {
+            case BRACKET_ORDER -> new BracketSaga(support);
+            case OCO_PAIR -> new OcoSaga(support);
+            default -> throw new UnsupportedOperationException(type + " is being built");
+        };
     }
 }
