@@ -132,4 +132,199 @@ class BracketScenariosTest {
             assertThat(h.notified).isEmpty();
         }
     }
+
+    @Test
+    void fillsReportedInPartsAreProtectedAsTheyComeAndThePairResizedToTheTotal() {
+        try (Harness h = new Harness(dir, List.of())) {
+            h.brokerDecorator = b -> new SteppedFills(b, ":entry", List.of(new BigDecimal("4"), new BigDecimal("4"),
+                    new BigDecimal("10")));
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.COMPLETED);
+            assertThat(h.orderEvents(tx, "entry")).containsExactly(
+                    "intent BUY IEF", "broker PARTIALLY_FILLED", "broker FILLED");
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    tx + ":protect-1 SELL LIMIT 4 CANCELLED OCO",
+                    tx + ":protect-1:sl SELL STOP 4 CANCELLED OCO",
+                    tx + ":protect-2 SELL LIMIT 10 ACCEPTED OCO",
+                    tx + ":protect-2:sl SELL STOP 10 ACCEPTED OCO");
+            assertThat(links(h, tx)).extracting(OrdersLinked::link).containsExactly("protect-1", "protect-2");
+            assertThat(h.eventKinds(tx)).containsExactly(
+                    "TransactionStarted", "OperationRequested", "OperationStateChanged",
+                    "OrderIntentRecorded", "OrderUpdated", "OperationStateChanged",
+                    // pair 1 for the 4 reported filled
+                    "OrderIntentRecorded", "OrderIntentRecorded", "OrdersLinked",
+                    "OrderUpdated", "OrderLookedUp", "OrderUpdated",
+                    // a poll reports the whole fill: pair 1 cancelled, both legs' results, unlinked
+                    "OrderUpdated",
+                    "OrderCancelRequested", "OrderUpdated", "OrderOutcomeRecorded",
+                    "OrderCancelRequested", "OrderUpdated", "OrderOutcomeRecorded", "OrdersUnlinked",
+                    // pair 2 for all 10
+                    "OrderIntentRecorded", "OrderIntentRecorded", "OrdersLinked",
+                    "OrderUpdated", "OrderLookedUp", "OrderUpdated",
+                    "OperationStateChanged", "TransactionEnded");
+            assertProtectedOrFlat(h);
+        }
+    }
+
+    @Test
+    void entryFilledInPartIsProtectedForWhatFilledAndItsRemainderCancelledAtTheFillTimeout() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.partialFill(new BigDecimal("0.4")), 1)))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.PARTIALLY_COMPLETED);
+            assertThat(outcome.code()).isEqualTo(ErrorCode.ORDER_NOT_FILLED);
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 CANCELLED SIMPLE",
+                    tx + ":protect-1 SELL LIMIT 4 ACCEPTED OCO",
+                    tx + ":protect-1:sl SELL STOP 4 ACCEPTED OCO");
+            assertThat(states(h, tx)).containsExactly("PENDING", "IN_PROGRESS", "PARTIALLY_COMPLETED");
+            assertThat(held(h, IEF)).isEqualByComparingTo("4");
+            assertProtectedOrFlat(h);
+            assertThat(h.notified).singleElement().satisfies(n -> assertThat(n.severity()).isEqualTo(Severity.HIGH));
+        }
+    }
+
+    @Test
+    void brokerWithoutOrderClassesGetsTwoPlainLegsThatKeelLinks() {
+        try (Harness h = new Harness(dir, List.of(), b -> b.orderClasses(false))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.COMPLETED);
+            assertThat(h.eventKinds(tx)).containsExactly(
+                    "TransactionStarted", "OperationRequested", "OperationStateChanged",
+                    "OrderIntentRecorded", "OrderUpdated", "OperationStateChanged",
+                    "OrderIntentRecorded", "OrderIntentRecorded", "OrdersLinked",
+                    "OrderUpdated", "OrderUpdated",
+                    "OperationStateChanged", "TransactionEnded");
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    tx + ":protect-1-tp SELL LIMIT 10 ACCEPTED SIMPLE",
+                    tx + ":protect-1-sl SELL STOP 10 ACCEPTED SIMPLE");
+            assertThat(links(h, tx)).singleElement().satisfies(l -> {
+                assertThat(l.takeProfitOrderId()).isEqualTo(tx + ":protect-1-tp");
+                assertThat(l.stopLossOrderId()).isEqualTo(tx + ":protect-1-sl");
+                assertThat(l.heldByBroker()).isFalse();
+            });
+        }
+    }
+
+    @Test
+    void rejectedProtectionClosesThePositionAndRollsBack() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.reject(RejectReason.INVALID_ORDER), 2)))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.ROLLED_BACK);
+            assertThat(outcome.code()).isEqualTo(ErrorCode.PROTECTION_FAILED);
+            assertThat(states(h, tx)).containsExactly("PENDING", "IN_PROGRESS", "ROLLING_BACK", "ROLLED_BACK");
+            assertThat(h.orderEvents(tx, "protect-1")).containsExactly(
+                    "intent SELL IEF", "attempt 1 failed INVALID_ORDER REFUSED", "failed REJECTED INVALID_ORDER");
+            assertThat(h.orderEvents(tx, "emergency-close")).containsExactly("intent SELL IEF", "broker FILLED");
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    tx + ":emergency-close SELL MARKET 10 FILLED SIMPLE");
+            assertThat(outcome.orders()).filteredOn(l -> l.leg().equals("emergency-close"))
+                    .singleElement().satisfies(l -> assertThat(l.outcome()).isEqualTo(OrderOutcome.CLOSED));
+            assertThat(held(h, IEF)).isEqualByComparingTo("0");
+            assertThat(h.notified).singleElement().satisfies(n -> assertThat(n.severity()).isEqualTo(Severity.HIGH));
+            assertThat(h.engine().status(Harness.ACCOUNT).state()).isEqualTo(TradingState.ACTIVE);
+        }
+    }
+
+    @Test
+    void emulatedStopRejectedCancelsItsTwinThenCloses() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.reject(RejectReason.INVALID_ORDER), 3)),
+                b -> b.orderClasses(false))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.ROLLED_BACK);
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    tx + ":protect-1-tp SELL LIMIT 10 CANCELLED SIMPLE",
+                    tx + ":emergency-close SELL MARKET 10 FILLED SIMPLE");
+            assertThat(held(h, IEF)).isEqualByComparingTo("0");
+            assertThat(h.eventKinds(tx)).containsSubsequence("OrdersLinked", "OperationStateChanged",
+                    "OrderCancelRequested", "OrderUpdated", "OrderOutcomeRecorded", "OrderOutcomeRecorded",
+                    "OrdersUnlinked", "OrderIntentRecorded");
+        }
+    }
+
+    @Test
+    void closeFailingTooNeedsReviewAndLeavesTheAccountReducingOnly() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.reject(RejectReason.INVALID_ORDER), 2),
+                onSubmit(FaultRule.reject(RejectReason.INVALID_ORDER), 3)))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.NEEDS_REVIEW);
+            assertThat(outcome.code()).isEqualTo(ErrorCode.EMERGENCY_CLOSE_FAILED);
+            assertThat(states(h, tx)).containsExactly("PENDING", "IN_PROGRESS", "ROLLING_BACK", "NEEDS_REVIEW");
+            assertThat(h.orderEvents(tx, "emergency-close")).containsExactly(
+                    "intent SELL IEF", "attempt 1 failed INVALID_ORDER REFUSED", "failed REJECTED INVALID_ORDER");
+            assertThat(h.engine().status(Harness.ACCOUNT).state()).isEqualTo(TradingState.REDUCING);
+            assertThat(h.notified).extracting(n -> n.severity()).contains(Severity.CRITICAL);
+            assertThat(held(h, IEF)).isEqualByComparingTo("10");
+        }
+    }
+
+    @Test
+    void timeoutAfterAcceptOfTheEntryAndOfTheOcoIsResolvedByLookupWithOneOrderPerId() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.timeoutAfterAccept(), 1),
+                onSubmit(FaultRule.timeoutAfterAccept(), 2)))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.COMPLETED);
+            assertThat(h.orderEvents(tx, "entry")).containsExactly(
+                    "intent BUY IEF", "attempt 1 failed BROKER_TIMEOUT AMBIGUOUS", "lookup FOUND within grace",
+                    "broker FILLED");
+            assertThat(h.orderEvents(tx, "protect-1")).containsExactly(
+                    "intent SELL IEF", "attempt 1 failed BROKER_TIMEOUT AMBIGUOUS", "lookup FOUND within grace",
+                    "broker ACCEPTED");
+            assertThat(h.orderEvents(tx, "protect-1:sl")).containsExactly(
+                    "intent SELL IEF", "attempt 1 failed BROKER_TIMEOUT AMBIGUOUS", "lookup FOUND within grace",
+                    "broker ACCEPTED");
+            assertOneOrderPerClientId(h);
+            assertThat(h.exchange.orderLog()).hasSize(3);
+            assertProtectedOrFlat(h);
+        }
+    }
+
+    @Test
+    void rejectedEntryFailsWithNothingToProtect() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.reject(RejectReason.INSUFFICIENT_BUYING_POWER),
+                1)))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+
+            assertThat(outcome.state()).isEqualTo(OperationState.FAILED);
+            assertThat(outcome.code()).isEqualTo(ErrorCode.INSUFFICIENT_BUYING_POWER);
+            assertThat(states(h, outcome.txId())).containsExactly("PENDING", "FAILED");
+            assertThat(h.exchange.orderLog()).isEmpty();
+        }
+    }
+
+    @Test
+    void invalidRequestsAreRefusedBeforeAnythingIsJournaled() {
+        try (Harness h = new Harness(dir, List.of())) {
+            assertThatThrownBy(() -> operate(h, bracket("0"))).isInstanceOf(KeelException.class)
+                    .hasMessage("quantity must be positive, but was 0");
+            assertThatThrownBy(() -> operate(h, OperationParams.bracket(IEF, BigDecimal.TEN, null,
+                    new BigDecimal("105"), null, new BigDecimal("90")))).isInstanceOf(KeelException.class)
+                    .hasMessage("stopPrice must be below targetPrice 90 for a long position, but was 105");
+            assertThatThrownBy(() -> operate(h, OperationParams.bracket(IEF, BigDecimal.TEN, new BigDecimal("110"),
+                    new BigDecimal("90"), null, new BigDecimal("105")))).isInstanceOf(KeelException.class)
+                    .hasMessage("entryLimit must be above stopPrice 90 and below targetPrice 105, but was 110");
+            assertThatThrownBy(() -> operate(h, OperationParams.bracket(IEF, BigDecimal.TEN, null,
+                    new BigDecimal("90"), new BigDecimal("91"), new BigDecimal("105"))))
+                    .isInstanceOf(KeelException.class).hasMessage("stopLimit must be at most stopPrice 90, but was 91")
+                    .extracting(e -> ((KeelException) e).code()).isEqualTo(ErrorCode.INVALID_ORDER);
+            assertThat(h.journal.recentTransactions(10, Harness.ACCOUNT)).isEmpty();
+        }
+    }
 }
