@@ -327,4 +327,70 @@ class BracketScenariosTest {
             assertThat(h.journal.recentTransactions(10, Harness.ACCOUNT)).isEmpty();
         }
     }
+
+    @Test
+    void crashBeforeAnyJournalAppendRecoversToACompletedProtectedBracket() {
+        assertThat(crashAtEveryAppend(b -> b)).isEqualTo(9);
+    }
+
+    @Test
+    void crashBeforeAnyJournalAppendWithAnEmulatedPairRecoversToACompletedProtectedBracket() {
+        assertThat(crashAtEveryAppend(b -> b.orderClasses(false))).isEqualTo(8);
+    }
+
+    /** Runs the bracket once per append, dying before the n-th; returns how many crash points there were. */
+    private int crashAtEveryAppend(java.util.function.UnaryOperator<dev.keel.paper.PaperConfig.Builder> paper) {
+        for (int n = 1; ; n++) {
+            try (Harness h = new Harness(dir.resolve("append-" + n), List.of(), paper)) {
+                dev.keel.core.journal.Journal real = h.journal;
+                CrashingAppends crashing = new CrashingAppends(real, n);
+                h.journal = crashing;
+                try {
+                    operate(h, bracket("10"));
+                } catch (CrashingBroker.Crash expected) {
+                    // the process died; a new one starts over the same journal file and exchange
+                }
+                h.journal = real;
+                if (!crashing.crashed()) {
+                    return n - 1;
+                }
+                h.reopenJournal();
+                h.engine().recover();
+                assertRecovered(h, "crash before append " + n);
+            }
+        }
+    }
+
+    @Test
+    void crashAfterEachSubmitRecoversToACompletedProtectedBracket() {
+        for (boolean held : List.of(true, false)) {
+            int submits = held ? 2 : 3;
+            for (int n = 1; n <= submits; n++) {
+                try (Harness h = new Harness(dir.resolve("submit-" + held + "-" + n), List.of(),
+                        b -> b.orderClasses(held))) {
+                    int crashAt = n;
+                    h.brokerDecorator = b -> new CrashingBroker(b, crashAt);
+                    assertThatThrownBy(() -> operate(h, bracket("10"))).isInstanceOf(CrashingBroker.Crash.class);
+                    h.brokerDecorator = b -> b;
+                    h.reopenJournal();
+                    h.engine().recover();
+                    assertRecovered(h, "crash after submit " + n + (held ? "" : " (emulated)"));
+                }
+            }
+        }
+    }
+
+    /** After recovery: no operation left open, it ended COMPLETED, law 2 held, the position is protected. */
+    private static void assertRecovered(Harness h, String what) {
+        List<TransactionSummary> txs = h.journal.recentTransactions(10, Harness.ACCOUNT);
+        if (txs.isEmpty()) {
+            assertThat(h.exchange.orderLog()).as(what).isEmpty();
+            return;
+        }
+        assertThat(txs).as(what).singleElement().satisfies(t -> assertThat(t.status()).as(what)
+                .isEqualTo(dev.keel.core.model.TransactionStatus.COMPLETED));
+        assertOneOrderPerClientId(h);
+        assertThat(held(h, IEF)).as(what).isEqualByComparingTo("10");
+        assertProtectedOrFlat(h);
+    }
 }
