@@ -393,4 +393,15 @@ class BracketScenariosTest {
         assertThat(held(h, IEF)).as(what).isEqualByComparingTo("10");
         assertProtectedOrFlat(h);
     }
+
+    @Test
+    void aSecondBracketFindsTheFirstOnesRestingPairInTheJournal() {
+        try (Harness h = new Harness(dir, List.of())) {
+            assertThat(operate(h, bracket("10")).state()).isEqualTo(OperationState.COMPLETED);
+            OperationOutcome second = operate(h, bracket("5"));
+
+            assertThat(second.state()).as(second.message()).isEqualTo(OperationState.COMPLETED);
+            assertThat(held(h, IEF)).isEqualByComparingTo("15");
+        }
+    }
 }
