@@ -7,8 +7,9 @@ import dev.keel.core.journal.JournalRecord;
 import java.util.List;
 
 /**
- * A journal the engine process dies at: the {@code crashAt}-th append (one event or one atomic batch) is lost with
- * the process. Reads pass through. The crash is an Error, so no catch in the engine swallows it.
+ * The engine process dies just before its {@code crashAt}-th journal append (an atomic batch counts once): that append
+ * is lost, everything before it is durable. Reads pass through. Counting from 1 over a whole run, every gap between
+ * two durable steps is a crash point.
  */
 final class CrashingAppends extends ForwardingJournal {
     private final int crashAt;
@@ -19,24 +20,24 @@ final class CrashingAppends extends ForwardingJournal {
         this.crashAt = crashAt;
     }
 
+    /** Whether the crash happened: false means the run appended fewer than {@code crashAt} times. */
+    boolean crashed() {
+        return appends >= crashAt;
+    }
+
     @Override
     public JournalRecord append(JournalEvent event) {
-        crashIfDue(event.getClass().getSimpleName());
+        beforeAppend(event.getClass().getSimpleName());
         return super.append(event);
     }
 
     @Override
     public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
-        crashIfDue(events.size() + " events");
+        beforeAppend(events.size() + " events");
         return super.appendAll(events);
     }
 
-    /** Whether the process died. */
-    boolean crashed() {
-        return appends >= crashAt;
-    }
-
-    private void crashIfDue(String what) {
+    private void beforeAppend(String what) {
         if (++appends == crashAt) {
             throw new CrashingBroker.Crash("before append " + appends + " (" + what + ")");
         }

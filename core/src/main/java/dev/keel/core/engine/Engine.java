@@ -162,7 +162,16 @@ public final class Engine {
         OperationContext ctx = new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
         OperationOutcome outcome;
         try (AccountLocks.Held held = locks.lock(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
-            outcome = guarded(ctx, () -> operations(a).start(ctx, type, params),
+            outcome = guarded(ctx, () -> {
+                try {
+                    return operations(a).start(ctx, type, params);
+                } catch (KeelException e) {
+                    if (journal.stream(ctx.txId()).isEmpty()) {
+                        throw new RequestRefused(e); // pre-flight refused it: the caller's error, nothing journaled
+                    }
+                    throw e;
+                }
+            },
                     why -> new OperationOutcome(txId, accountId, type, OperationState.NEEDS_REVIEW, List.of(),
                             ErrorCode.INTERNAL_ERROR, why));
         }
@@ -332,6 +341,8 @@ public final class Engine {
     private <T> T guarded(OperationContext ctx, Supplier<T> saga, java.util.function.Function<String, T> closed) {
         try {
             return saga.get();
+        } catch (RequestRefused r) {
+            throw r.refusal;
         } catch (RuntimeException e) {
             if (e instanceof KeelException k && (k.code() == ErrorCode.JOURNAL_WRITE_FAILED
                     || k.code() == ErrorCode.JOURNAL_CORRUPT)) {
@@ -344,6 +355,17 @@ public final class Engine {
                 closeUnrecoverable(new TransactionLedger(journal, ctx, view), why);
             }
             return closed.apply(why);
+        }
+    }
+
+    /** Carries a pre-flight refusal of an operation past {@link #guarded} to the caller. */
+    private static final class RequestRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final KeelException refusal;
+
+        RequestRefused(KeelException refusal) {
+            super(refusal.getMessage(), refusal, false, false);
+            this.refusal = refusal;
         }
     }
 

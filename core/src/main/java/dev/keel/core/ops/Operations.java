@@ -79,10 +79,11 @@ public final class Operations {
     /** A new saga per request: a saga may keep what its {@code validate} learned for {@code addsRisk}. */
     private OperationSaga saga(OperationType type) {
         return switch (type) {
+            case BRACKET_ORDER -> new BracketSaga(support);
+            case OCO_PAIR -> new OcoSaga(support);
             case POSITION_CLOSE -> new PositionCloseSaga(support);
             case BULK_CANCEL -> new BulkCancelSaga(support);
             case ORDER_MODIFICATION -> new ModificationSaga(support);
-            // each helper adds its saga's case here; the default goes once all exist
             default -> throw new UnsupportedOperationException(type + " is being built");
         };
     }

@@ -89,7 +89,11 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
 
     /** The journal's track of a client order id of the form {@code <txId>:<leg>}, or null when it has none. */
     public static OrderTrack track(Journal journal, String clientOrderId) {
-        int colon = clientOrderId.lastIndexOf(':');
+        // a broker-held OCO's stop leg is <txId>:<leg>:sl: its transaction is before the leg, not before the suffix
+        String owner = clientOrderId.endsWith(dev.keel.core.broker.Broker.STOP_LOSS_SUFFIX)
+                ? clientOrderId.substring(0, clientOrderId.length() - dev.keel.core.broker.Broker.STOP_LOSS_SUFFIX.length())
+                : clientOrderId;
+        int colon = owner.lastIndexOf(':');
         if (colon <= 0) {
             return null;
         }

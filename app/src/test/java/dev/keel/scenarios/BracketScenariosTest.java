@@ -1,0 +1,407 @@
+package dev.keel.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.error.Severity;
+import dev.keel.core.journal.OperationStateChanged;
+import dev.keel.core.journal.OrdersLinked;
+import dev.keel.core.journal.TransactionSummary;
+import dev.keel.core.model.OperationParams;
+import dev.keel.core.model.OperationState;
+import dev.keel.core.model.OperationType;
+import dev.keel.core.model.OrderClass;
+import dev.keel.core.model.OrderOutcome;
+import dev.keel.core.model.OrderState;
+import dev.keel.core.model.OrderType;
+import dev.keel.core.model.Side;
+import dev.keel.core.model.Symbol;
+import dev.keel.core.model.TradingState;
+import dev.keel.core.ops.OperationOutcome;
+import dev.keel.paper.BrokerCall;
+import dev.keel.paper.ExchangeOrderLogEntry;
+import dev.keel.paper.FaultRule;
+import dev.keel.paper.RejectReason;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bracket order of issue 4 against the paper exchange: buy IEF (none held, 95.00), protect what filled with a
+ * stop at 90 and a target at 105, one cancelling the other; with partial fills, rejections, timeouts after acceptance
+ * and crashes between any two steps, asserting whole event lists.
+ */
+class BracketScenariosTest {
+    static final Symbol IEF = Symbol.of("IEF");
+
+    @TempDir
+    Path dir;
+
+    static OperationParams bracket(String quantity) {
+        return OperationParams.bracket(IEF, new BigDecimal(quantity), null, new BigDecimal("90"), null,
+                new BigDecimal("105"));
+    }
+
+    static OperationOutcome operate(Harness h, OperationParams params) {
+        return h.engine().operate(Harness.ACCOUNT, OperationType.BRACKET_ORDER, params, null);
+    }
+
+    static FaultRule onSubmit(FaultRule rule, int nth) {
+        return rule.withOp(BrokerCall.SUBMIT).withSymbol(IEF).withNth(nth);
+    }
+
+    static List<String> states(Harness h, String txId) {
+        return h.events(txId).stream().filter(OperationStateChanged.class::isInstance)
+                .map(e -> String.valueOf(((OperationStateChanged) e).to())).toList();
+    }
+
+    static List<OrdersLinked> links(Harness h, String txId) {
+        return h.events(txId).stream().filter(OrdersLinked.class::isInstance).map(OrdersLinked.class::cast).toList();
+    }
+
+    static BigDecimal held(Harness h, Symbol symbol) {
+        return h.exchange.accountSnapshot(Harness.ACCOUNT).quantity(symbol);
+    }
+
+    /** The exchange's orders as compact lines: client id, side, type, quantity, state, class. */
+    static List<String> orderLog(Harness h) {
+        return h.exchange.orderLog().stream().map(o -> o.clientOrderId() + " " + o.spec().side() + " "
+                + o.spec().type() + " " + o.spec().quantity().stripTrailingZeros().toPlainString() + " " + o.state()
+                + " " + o.orderClass()).toList();
+    }
+
+    /** Law 2 at the exchange: never two orders for one client order id. */
+    static void assertOneOrderPerClientId(Harness h) {
+        Map<String, Long> counts = h.exchange.orderLog().stream().collect(Collectors.groupingBy(
+                ExchangeOrderLogEntry::clientOrderId, Collectors.counting()));
+        assertThat(counts.values()).allMatch(n -> n == 1);
+    }
+
+    /**
+     * Whatever the exchange holds of IEF is protected: a live take-profit limit and a live stop, each selling exactly
+     * the position; or nothing is held.
+     */
+    static void assertProtectedOrFlat(Harness h) {
+        BigDecimal position = held(h, IEF);
+        List<ExchangeOrderLogEntry> live = h.exchange.orderLog().stream()
+                .filter(o -> o.spec().symbol().equals(IEF) && o.spec().side() == Side.SELL && o.state().isLive())
+                .toList();
+        if (position.signum() == 0) {
+            assertThat(live).isEmpty();
+            return;
+        }
+        assertThat(live).extracting(o -> o.spec().type()).containsExactlyInAnyOrder(OrderType.LIMIT, OrderType.STOP);
+        assertThat(live).allMatch(o -> o.spec().quantity().compareTo(position) == 0);
+    }
+
+    @Test
+    void marketEntryFillsThenTheBrokerHoldsTheProtectiveOco() {
+        try (Harness h = new Harness(dir, List.of())) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.COMPLETED);
+            assertThat(h.eventKinds(tx)).containsExactly(
+                    "TransactionStarted", "OperationRequested", "OperationStateChanged",
+                    "OrderIntentRecorded", "OrderUpdated", "OperationStateChanged",
+                    "OrderIntentRecorded", "OrderIntentRecorded", "OrdersLinked",
+                    "OrderUpdated", "OrderLookedUp", "OrderUpdated",
+                    "OperationStateChanged", "TransactionEnded");
+            assertThat(states(h, tx)).containsExactly("PENDING", "IN_PROGRESS", "COMPLETED");
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    tx + ":protect-1 SELL LIMIT 10 ACCEPTED OCO",
+                    tx + ":protect-1:sl SELL STOP 10 ACCEPTED OCO");
+            assertThat(links(h, tx)).singleElement().satisfies(l -> {
+                assertThat(l.link()).isEqualTo("protect-1");
+                assertThat(l.takeProfitOrderId()).isEqualTo(tx + ":protect-1");
+                assertThat(l.stopLossOrderId()).isEqualTo(tx + ":protect-1:sl");
+                assertThat(l.heldByBroker()).isTrue();
+            });
+            assertThat(h.exchange.orderLog()).filteredOn(o -> o.spec().side() == Side.SELL)
+                    .allMatch(o -> o.spec().timeInForce() == dev.keel.core.model.TimeInForce.GTC);
+            assertThat(held(h, IEF)).isEqualByComparingTo("10");
+            assertThat(h.notified).isEmpty();
+        }
+    }
+
+    @Test
+    void fillsReportedInPartsAreProtectedAsTheyComeAndThePairResizedToTheTotal() {
+        try (Harness h = new Harness(dir, List.of())) {
+            h.brokerDecorator = b -> new SteppedFills(b, ":entry", List.of(new BigDecimal("4"), new BigDecimal("4"),
+                    new BigDecimal("10")));
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.COMPLETED);
+            assertThat(h.orderEvents(tx, "entry")).containsExactly(
+                    "intent BUY IEF", "broker PARTIALLY_FILLED", "broker FILLED");
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    tx + ":protect-1 SELL LIMIT 4 CANCELLED OCO",
+                    tx + ":protect-1:sl SELL STOP 4 CANCELLED OCO",
+                    tx + ":protect-2 SELL LIMIT 10 ACCEPTED OCO",
+                    tx + ":protect-2:sl SELL STOP 10 ACCEPTED OCO");
+            assertThat(links(h, tx)).extracting(OrdersLinked::link).containsExactly("protect-1", "protect-2");
+            assertThat(h.eventKinds(tx)).containsExactly(
+                    "TransactionStarted", "OperationRequested", "OperationStateChanged",
+                    "OrderIntentRecorded", "OrderUpdated", "OperationStateChanged",
+                    // pair 1 for the 4 reported filled
+                    "OrderIntentRecorded", "OrderIntentRecorded", "OrdersLinked",
+                    "OrderUpdated", "OrderLookedUp", "OrderUpdated",
+                    // a poll reports the whole fill: pair 1 cancelled, both legs' results, unlinked
+                    "OrderUpdated",
+                    "OrderCancelRequested", "OrderUpdated", "OrderOutcomeRecorded",
+                    "OrderCancelRequested", "OrderUpdated", "OrderOutcomeRecorded", "OrdersUnlinked",
+                    // pair 2 for all 10
+                    "OrderIntentRecorded", "OrderIntentRecorded", "OrdersLinked",
+                    "OrderUpdated", "OrderLookedUp", "OrderUpdated",
+                    "OperationStateChanged", "TransactionEnded");
+            assertProtectedOrFlat(h);
+        }
+    }
+
+    @Test
+    void entryFilledInPartIsProtectedForWhatFilledAndItsRemainderCancelledAtTheFillTimeout() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.partialFill(new BigDecimal("0.4")), 1)))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.PARTIALLY_COMPLETED);
+            assertThat(outcome.code()).isEqualTo(ErrorCode.ORDER_NOT_FILLED);
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 CANCELLED SIMPLE",
+                    tx + ":protect-1 SELL LIMIT 4 ACCEPTED OCO",
+                    tx + ":protect-1:sl SELL STOP 4 ACCEPTED OCO");
+            assertThat(states(h, tx)).containsExactly("PENDING", "IN_PROGRESS", "PARTIALLY_COMPLETED");
+            assertThat(held(h, IEF)).isEqualByComparingTo("4");
+            assertProtectedOrFlat(h);
+            assertThat(h.notified).singleElement().satisfies(n -> assertThat(n.severity()).isEqualTo(Severity.HIGH));
+        }
+    }
+
+    @Test
+    void brokerWithoutOrderClassesGetsTwoPlainLegsThatKeelLinks() {
+        try (Harness h = new Harness(dir, List.of(), b -> b.orderClasses(false))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.COMPLETED);
+            assertThat(h.eventKinds(tx)).containsExactly(
+                    "TransactionStarted", "OperationRequested", "OperationStateChanged",
+                    "OrderIntentRecorded", "OrderUpdated", "OperationStateChanged",
+                    "OrderIntentRecorded", "OrderIntentRecorded", "OrdersLinked",
+                    "OrderUpdated", "OrderUpdated",
+                    "OperationStateChanged", "TransactionEnded");
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    tx + ":protect-1-tp SELL LIMIT 10 ACCEPTED SIMPLE",
+                    tx + ":protect-1-sl SELL STOP 10 ACCEPTED SIMPLE");
+            assertThat(links(h, tx)).singleElement().satisfies(l -> {
+                assertThat(l.takeProfitOrderId()).isEqualTo(tx + ":protect-1-tp");
+                assertThat(l.stopLossOrderId()).isEqualTo(tx + ":protect-1-sl");
+                assertThat(l.heldByBroker()).isFalse();
+            });
+        }
+    }
+
+    @Test
+    void rejectedProtectionClosesThePositionAndRollsBack() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.reject(RejectReason.INVALID_ORDER), 2)))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.ROLLED_BACK);
+            assertThat(outcome.code()).isEqualTo(ErrorCode.PROTECTION_FAILED);
+            assertThat(states(h, tx)).containsExactly("PENDING", "IN_PROGRESS", "ROLLING_BACK", "ROLLED_BACK");
+            assertThat(h.orderEvents(tx, "protect-1")).containsExactly(
+                    "intent SELL IEF", "attempt 1 failed INVALID_ORDER REFUSED", "failed REJECTED INVALID_ORDER");
+            assertThat(h.orderEvents(tx, "emergency-close")).containsExactly("intent SELL IEF", "broker FILLED");
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    tx + ":emergency-close SELL MARKET 10 FILLED SIMPLE");
+            assertThat(outcome.orders()).filteredOn(l -> l.leg().equals("emergency-close"))
+                    .singleElement().satisfies(l -> assertThat(l.outcome()).isEqualTo(OrderOutcome.CLOSED));
+            assertThat(held(h, IEF)).isEqualByComparingTo("0");
+            assertThat(h.notified).singleElement().satisfies(n -> assertThat(n.severity()).isEqualTo(Severity.HIGH));
+            assertThat(h.engine().status(Harness.ACCOUNT).state()).isEqualTo(TradingState.ACTIVE);
+        }
+    }
+
+    @Test
+    void emulatedStopRejectedCancelsItsTwinThenCloses() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.reject(RejectReason.INVALID_ORDER), 3)),
+                b -> b.orderClasses(false))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.ROLLED_BACK);
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    tx + ":protect-1-tp SELL LIMIT 10 CANCELLED SIMPLE",
+                    tx + ":emergency-close SELL MARKET 10 FILLED SIMPLE");
+            assertThat(held(h, IEF)).isEqualByComparingTo("0");
+            assertThat(h.eventKinds(tx)).containsSubsequence("OrdersLinked", "OperationStateChanged",
+                    "OrderCancelRequested", "OrderUpdated", "OrderOutcomeRecorded", "OrderOutcomeRecorded",
+                    "OrdersUnlinked", "OrderIntentRecorded");
+        }
+    }
+
+    @Test
+    void closeFailingTooNeedsReviewAndLeavesTheAccountReducingOnly() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.reject(RejectReason.INVALID_ORDER), 2),
+                onSubmit(FaultRule.reject(RejectReason.INVALID_ORDER), 3)))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.NEEDS_REVIEW);
+            assertThat(outcome.code()).isEqualTo(ErrorCode.EMERGENCY_CLOSE_FAILED);
+            assertThat(states(h, tx)).containsExactly("PENDING", "IN_PROGRESS", "ROLLING_BACK", "NEEDS_REVIEW");
+            assertThat(h.orderEvents(tx, "emergency-close")).containsExactly(
+                    "intent SELL IEF", "attempt 1 failed INVALID_ORDER REFUSED", "failed REJECTED INVALID_ORDER");
+            assertThat(h.engine().status(Harness.ACCOUNT).state()).isEqualTo(TradingState.REDUCING);
+            assertThat(h.notified).extracting(n -> n.severity()).contains(Severity.CRITICAL);
+            assertThat(held(h, IEF)).isEqualByComparingTo("10");
+        }
+    }
+
+    @Test
+    void timeoutAfterAcceptOfTheEntryAndOfTheOcoIsResolvedByLookupWithOneOrderPerId() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.timeoutAfterAccept(), 1),
+                onSubmit(FaultRule.timeoutAfterAccept(), 2)))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.COMPLETED);
+            assertThat(h.orderEvents(tx, "entry")).containsExactly(
+                    "intent BUY IEF", "attempt 1 failed BROKER_TIMEOUT AMBIGUOUS", "lookup FOUND within grace",
+                    "broker FILLED");
+            assertThat(h.orderEvents(tx, "protect-1")).containsExactly(
+                    "intent SELL IEF", "attempt 1 failed BROKER_TIMEOUT AMBIGUOUS", "lookup FOUND within grace",
+                    "broker ACCEPTED");
+            assertThat(h.orderEvents(tx, "protect-1:sl")).containsExactly(
+                    "intent SELL IEF", "attempt 1 failed BROKER_TIMEOUT AMBIGUOUS", "lookup FOUND within grace",
+                    "broker ACCEPTED");
+            assertOneOrderPerClientId(h);
+            assertThat(h.exchange.orderLog()).hasSize(3);
+            assertProtectedOrFlat(h);
+        }
+    }
+
+    @Test
+    void rejectedEntryFailsWithNothingToProtect() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.reject(RejectReason.INSUFFICIENT_BUYING_POWER),
+                1)))) {
+            OperationOutcome outcome = operate(h, bracket("10"));
+
+            assertThat(outcome.state()).isEqualTo(OperationState.FAILED);
+            assertThat(outcome.code()).isEqualTo(ErrorCode.INSUFFICIENT_BUYING_POWER);
+            assertThat(states(h, outcome.txId())).containsExactly("PENDING", "FAILED");
+            assertThat(h.exchange.orderLog()).isEmpty();
+        }
+    }
+
+    @Test
+    void invalidRequestsAreRefusedBeforeAnythingIsJournaled() {
+        try (Harness h = new Harness(dir, List.of())) {
+            assertThatThrownBy(() -> operate(h, bracket("0"))).isInstanceOf(KeelException.class)
+                    .hasMessage("quantity must be positive, but was 0");
+            assertThatThrownBy(() -> operate(h, OperationParams.bracket(IEF, BigDecimal.TEN, null,
+                    new BigDecimal("105"), null, new BigDecimal("90")))).isInstanceOf(KeelException.class)
+                    .hasMessage("stopPrice must be below targetPrice 90 for a long position, but was 105");
+            assertThatThrownBy(() -> operate(h, OperationParams.bracket(IEF, BigDecimal.TEN, new BigDecimal("110"),
+                    new BigDecimal("90"), null, new BigDecimal("105")))).isInstanceOf(KeelException.class)
+                    .hasMessage("entryLimit must be above stopPrice 90 and below targetPrice 105, but was 110");
+            assertThatThrownBy(() -> operate(h, OperationParams.bracket(IEF, BigDecimal.TEN, null,
+                    new BigDecimal("90"), new BigDecimal("91"), new BigDecimal("105"))))
+                    .isInstanceOf(KeelException.class).hasMessage("stopLimit must be at most stopPrice 90, but was 91")
+                    .extracting(e -> ((KeelException) e).code()).isEqualTo(ErrorCode.INVALID_ORDER);
+            assertThat(h.journal.recentTransactions(10, Harness.ACCOUNT)).isEmpty();
+        }
+    }
+
+    @Test
+    void crashBeforeAnyJournalAppendRecoversToACompletedProtectedBracket() {
+        assertThat(crashAtEveryAppend(b -> b)).isEqualTo(9);
+    }
+
+    @Test
+    void crashBeforeAnyJournalAppendWithAnEmulatedPairRecoversToACompletedProtectedBracket() {
+        assertThat(crashAtEveryAppend(b -> b.orderClasses(false))).isEqualTo(8);
+    }
+
+    /** Runs the bracket once per append, dying before the n-th; returns how many crash points there were. */
+    private int crashAtEveryAppend(java.util.function.UnaryOperator<dev.keel.paper.PaperConfig.Builder> paper) {
+        for (int n = 1; ; n++) {
+            try (Harness h = new Harness(dir.resolve("append-" + n), List.of(), paper)) {
+                dev.keel.core.journal.Journal real = h.journal;
+                CrashingAppends crashing = new CrashingAppends(real, n);
+                h.journal = crashing;
+                try {
+                    operate(h, bracket("10"));
+                } catch (CrashingBroker.Crash expected) {
+                    // the process died; a new one starts over the same journal file and exchange
+                }
+                h.journal = real;
+                if (!crashing.crashed()) {
+                    return n - 1;
+                }
+                h.reopenJournal();
+                h.engine().recover();
+                assertRecovered(h, "crash before append " + n);
+            }
+        }
+    }
+
+    @Test
+    void crashAfterEachSubmitRecoversToACompletedProtectedBracket() {
+        for (boolean held : List.of(true, false)) {
+            int submits = held ? 2 : 3;
+            for (int n = 1; n <= submits; n++) {
+                try (Harness h = new Harness(dir.resolve("submit-" + held + "-" + n), List.of(),
+                        b -> b.orderClasses(held))) {
+                    int crashAt = n;
+                    h.brokerDecorator = b -> new CrashingBroker(b, crashAt);
+                    assertThatThrownBy(() -> operate(h, bracket("10"))).isInstanceOf(CrashingBroker.Crash.class);
+                    h.brokerDecorator = b -> b;
+                    h.reopenJournal();
+                    h.engine().recover();
+                    assertRecovered(h, "crash after submit " + n + (held ? "" : " (emulated)"));
+                }
+            }
+        }
+    }
+
+    /** After recovery: no operation left open, it ended COMPLETED, law 2 held, the position is protected. */
+    private static void assertRecovered(Harness h, String what) {
+        List<TransactionSummary> txs = h.journal.recentTransactions(10, Harness.ACCOUNT);
+        if (txs.isEmpty()) {
+            assertThat(h.exchange.orderLog()).as(what).isEmpty();
+            return;
+        }
+        assertThat(txs).as(what).singleElement().satisfies(t -> assertThat(t.status()).as(what)
+                .isEqualTo(dev.keel.core.model.TransactionStatus.COMPLETED));
+        assertOneOrderPerClientId(h);
+        assertThat(held(h, IEF)).as(what).isEqualByComparingTo("10");
+        assertProtectedOrFlat(h);
+    }
+
+    @Test
+    void aSecondBracketFindsTheFirstOnesRestingPairInTheJournal() {
+        try (Harness h = new Harness(dir, List.of())) {
+            assertThat(operate(h, bracket("10")).state()).isEqualTo(OperationState.COMPLETED);
+            OperationOutcome second = operate(h, bracket("5"));
+
+            assertThat(second.state()).as(second.message()).isEqualTo(OperationState.COMPLETED);
+            assertThat(held(h, IEF)).isEqualByComparingTo("15");
+        }
+    }
+}
