@@ -173,7 +173,7 @@ public final class OrderExecutor {
                 if (tp.failedAttempts() >= gateway.retryPolicy(Endpoint.SUBMIT).maxAttempts()) {
                     giveUp(ledger, tp);
                     giveUp(ledger, sl);
-                } else if (!refusedByTradingState(ledger, tp)) {
+                } else if (!refusedByTradingState(ledger, tp, false)) {
                     submitOcoOnce(ledger, tp, sl);
                 } else {
                     OrderTrack refused = ledger.view().order(tpCid);
