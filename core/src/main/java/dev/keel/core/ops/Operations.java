@@ -77,7 +77,10 @@ public final class Operations {
     }
 
     private OperationSaga saga(OperationType type) {
-        // each helper adds its saga's case here; the switch becomes an expression once all five exist
-        throw new UnsupportedOperationException(type + " is being built");
+        // each helper adds its saga's case here
+        return switch (type) {
+            case OCO_ENFORCEMENT -> new OcoEnforcementSaga(support);
+            default -> throw new UnsupportedOperationException(type + " is being built");
+        };
     }
 }
