@@ -54,13 +54,22 @@ final class Harness implements AutoCloseable {
     private final List<FaultRule> faults;
 
     Harness(Path dir, List<FaultRule> faults) {
+        this(dir, faults, b -> b);
+    }
+
+    /** @param paper changes to the paper exchange's configuration, e.g. {@code b -> b.orderClasses(false)} */
+    Harness(Path dir, List<FaultRule> faults, java.util.function.UnaryOperator<PaperConfig.Builder> paper) {
         this.dir = dir;
         this.faults = faults;
-        this.exchange = new PaperExchange(paperConfig(dir, faults), clock, clock);
+        this.exchange = new PaperExchange(paper.apply(paperBuilder(dir, faults)).build(), clock, clock);
         this.journal = Journals.open("sqlite:" + dir.resolve("journal.db"), clock);
     }
 
     static PaperConfig paperConfig(Path dir, List<FaultRule> faults) {
+        return paperBuilder(dir, faults).build();
+    }
+
+    static PaperConfig.Builder paperBuilder(Path dir, List<FaultRule> faults) {
         return PaperConfig.builder()
                 .seed(42)
                 .startingCash(new BigDecimal("10000.00"))
@@ -72,8 +81,7 @@ final class Harness implements AutoCloseable {
                 .price(Symbol.of("GLD"), new BigDecimal("185.00"))
                 .price(Symbol.of("DBC"), new BigDecimal("22.00"))
                 .stateFile(dir.resolve("paper.db"))
-                .faults(faults)
-                .build();
+                .faults(faults);
     }
 
     static TargetAllocation allWeather() {

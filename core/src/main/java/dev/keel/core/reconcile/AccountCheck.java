@@ -10,6 +10,7 @@ import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.journal.TransactionSummary;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.BrokerOrder;
+import dev.keel.core.model.OperationType;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.Symbol;
 import java.math.BigDecimal;
@@ -105,11 +106,14 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
     /**
      * The records of the account's most recent transaction that planned from a real snapshot after the operator's
      * last resume (journal sequence {@code after}): not one aborted before planning, nor one that found the broker in
-     * disagreement. Null when there is none.
+     * disagreement, nor an OCO enforcement. Null when there is none.
      */
     private static List<JournalRecord> baseline(Journal journal, String accountId, long after) {
         for (TransactionSummary s : journal.recentTransactions(20, accountId)) {
-            if (s.status() == TransactionStatus.ABORTED) {
+            // Keel's own follow-ups on protective pairs start without an account check: their snapshot would take in
+            // whatever the broker holds, a sale by hand too, so they are counted by their fills, never as a baseline
+            if (s.status() == TransactionStatus.ABORTED
+                    || OperationType.OCO_ENFORCEMENT.operationName().equals(s.operation())) {
                 continue;
             }
             List<JournalRecord> records = journal.stream(s.txId());
@@ -127,12 +131,20 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
         return null;
     }
 
-    /** The journal's track of a client order id of the form {@code <txId>:<leg>}, or null when it has none. */
+    /**
+     * The journal's track of a client order id of the form {@code <txId>:<leg>}, or null when it has none. A leg may
+     * hold a colon itself (a broker-held pair's stop-loss, {@code <txId>:protect-1:sl}), so each split is tried.
+     */
     public static OrderTrack track(Journal journal, String clientOrderId) {
-        int colon = clientOrderId.lastIndexOf(':');
-        if (colon <= 0) {
-            return null;
+        for (int colon = clientOrderId.lastIndexOf(':'); colon > 0; colon = clientOrderId.lastIndexOf(':', colon - 1)) {
+            List<JournalRecord> records = journal.stream(clientOrderId.substring(0, colon));
+            if (!records.isEmpty()) {
+                OrderTrack t = TransactionView.fold(records).order(clientOrderId);
+                if (t != null) {
+                    return t;
+                }
+            }
         }
-        return TransactionView.fold(journal.stream(clientOrderId.substring(0, colon))).order(clientOrderId);
+        return null;
     }
 }
