@@ -39,7 +39,8 @@ import java.util.Objects;
  *   <li>legs to cancel (an emulated pair's twin, protection whose position is gone, what still works of a double
  *       fill) are cancelled in their owner's stream ({@code OrderExecutor.cancel}, law 3), each result recorded;</li>
  *   <li>both legs filled beyond the pair: {@link DoubleFillDetected} with a HIGH notification
- *       ({@link ErrorCode#OCO_DOUBLE_FILL}) in one append, then a market BUY of the excess, leg {@code flatten-<n>};</li>
+ *       ({@link ErrorCode#OCO_DOUBLE_FILL}) in one append, then a market BUY of the excess, leg
+ *       {@code flatten-<n>};</li>
  *   <li>both legs ended: {@link OrdersUnlinked} in the owner's stream.</li>
  * </ol>
  * Ends COMPLETED when the link is enforced; PARTIALLY_COMPLETED when a cancel failed (the link stays live and the

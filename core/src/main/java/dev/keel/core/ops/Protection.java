@@ -118,11 +118,14 @@ final class Protection {
         }
     }
 
-    /** The live links of the account's bracket and OCO transactions among {@code scan}, oldest first. */
+    /**
+     * The live links of the account's ended bracket and OCO transactions among {@code scan}, oldest first. A
+     * transaction still in progress looks after its own links (its saga, or recovery, resumes it).
+     */
     static List<LinkState> liveLinks(LiveOrders scan) {
         List<LinkState> links = new ArrayList<>();
         for (TransactionLedger l : scan.transactions()) {
-            if (!isProtecting(l)) {
+            if (!isProtecting(l) || !l.view().isTerminal()) {
                 continue;
             }
             OperationView op;
