@@ -24,6 +24,8 @@ import dev.keel.core.model.OperationType;
 import dev.keel.core.ops.OperationOutcome;
 import dev.keel.core.ops.OperationSupport;
 import dev.keel.core.ops.Operations;
+import dev.keel.core.ops.ProtectionWatch;
+import dev.keel.core.ops.WatchReport;
 import dev.keel.core.model.TradingState;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.reconcile.AccountCheck;
@@ -132,10 +134,14 @@ public final class Engine {
         String txId = newTxId();
         OperationContext ctx = new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
         RebalanceOutcome outcome;
-        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
-            outcome = guarded(ctx, () -> saga(a, progress).start(a.account(), ctx),
-                    why -> new RebalanceOutcome(ctx.txId(), TransactionStatus.NEEDS_REVIEW, null, List.of(), null,
-                            ErrorCode.INTERNAL_ERROR, why, "closed after an internal error; see keel-data/keel.log"));
+        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout)) {
+            watchQuietly(a);
+            try (var mdc = Mdc.of(ctx)) {
+                outcome = guarded(ctx, () -> saga(a, progress).start(a.account(), ctx),
+                        why -> new RebalanceOutcome(ctx.txId(), TransactionStatus.NEEDS_REVIEW, null, List.of(), null,
+                                ErrorCode.INTERNAL_ERROR, why, "closed after an internal error; see "
+                                + "keel-data/keel.log"));
+            }
         } catch (KeelException e) {
             if (e.code() != ErrorCode.ACCOUNT_LOCKED) {
                 throw e;
@@ -161,8 +167,60 @@ public final class Engine {
         String txId = newTxId();
         OperationContext ctx = new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
         OperationOutcome outcome;
-        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
-            outcome = guarded(ctx, () -> {
+        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout)) {
+            watchQuietly(a);
+            outcome = runOperation(a, ctx, type, params);
+        }
+        outbox.dispatch();
+        return outcome;
+    }
+
+    /**
+     * One pass of the protection watch over an account, after recovering its open transactions, under its lock: syncs
+     * the working orders of its ended transactions with the broker, ends finished protective links, and runs an
+     * OCO_ENFORCEMENT operation for each link that needs an order cancelled or a double fill flattened. Also run at
+     * the start of {@link #operate}, {@link #rebalance} and {@link #reconcile}.
+     */
+    public WatchReport watch(String accountId) {
+        AccountRuntime a = account(accountId);
+        recoverAccount(accountId, ProgressListener.NONE);
+        WatchReport report;
+        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout)) {
+            report = watchLocked(a);
+        }
+        outbox.dispatch();
+        return report;
+    }
+
+    private WatchReport watchLocked(AccountRuntime a) {
+        return new ProtectionWatch(support(a)).pass(a.accountId(), params -> {
+            String txId = newTxId();
+            return runOperation(a, new OperationContext(txId, a.accountId(), txId), OperationType.OCO_ENFORCEMENT,
+                    params);
+        });
+    }
+
+    /** A pass before other work; a bug in it is logged, not let to stop the work (a journal failure still is). */
+    private void watchQuietly(AccountRuntime a) {
+        try {
+            WatchReport report = watchLocked(a);
+            if (!report.quiet() || report.note() != null) {
+                LOG.info("protection watch of {}: {}", a.accountId(), report);
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof KeelException k && (k.code() == ErrorCode.JOURNAL_WRITE_FAILED
+                    || k.code() == ErrorCode.JOURNAL_CORRUPT)) {
+                throw e;
+            }
+            LOG.error("protection watch of {} failed; carrying on with the operation", a.accountId(), e);
+        }
+    }
+
+    /** Starts an operation and drives it to its end; the caller holds the account's lock. */
+    private OperationOutcome runOperation(AccountRuntime a, OperationContext ctx, OperationType type,
+                                          OperationParams params) {
+        try (var mdc = Mdc.of(ctx)) {
+            return guarded(ctx, () -> {
                 try {
                     return operations(a).start(ctx, type, params);
                 } catch (KeelException e) {
@@ -171,12 +229,9 @@ public final class Engine {
                     }
                     throw e;
                 }
-            },
-                    why -> new OperationOutcome(txId, accountId, type, OperationState.NEEDS_REVIEW, List.of(),
-                            ErrorCode.INTERNAL_ERROR, why));
+            }, why -> new OperationOutcome(ctx.txId(), a.accountId(), type, OperationState.NEEDS_REVIEW,
+                    List.of(), ErrorCode.INTERNAL_ERROR, why));
         }
-        outbox.dispatch();
-        return outcome;
     }
 
     /**
@@ -190,13 +245,17 @@ public final class Engine {
         String txId = newTxId();
         OperationContext ctx = new OperationContext(txId, accountId, txId);
         AccountCheck check;
-        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
-            var gateway = a.executor().gateway();
-            AccountSnapshot snapshot = gateway.read(gateway.broker()::account);
-            check = AccountCheck.compare(journal, accountId, snapshot, gateway.read(gateway.broker()::openOrders));
-            if (!check.agrees()) {
-                saga(a, ProgressListener.NONE).mismatch(new TransactionLedger(journal, ctx, new TransactionView()),
-                        "reconcile", snapshot, check);
+        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout)) {
+            watchQuietly(a); // syncs the working orders of ended transactions, so the journal has their fills
+            try (var mdc = Mdc.of(ctx)) {
+                var gateway = a.executor().gateway();
+                AccountSnapshot snapshot = gateway.read(gateway.broker()::account);
+                check = AccountCheck.compare(journal, accountId, snapshot,
+                        gateway.read(gateway.broker()::openOrders));
+                if (!check.agrees()) {
+                    saga(a, ProgressListener.NONE).mismatch(new TransactionLedger(journal, ctx,
+                            new TransactionView()), "reconcile", snapshot, check);
+                }
             }
         }
         outbox.dispatch();
@@ -396,7 +455,11 @@ public final class Engine {
     }
 
     private Operations operations(AccountRuntime a) {
-        return new Operations(new OperationSupport(journal, outbox, a.executor(), clock, a.placement()));
+        return new Operations(support(a));
+    }
+
+    private OperationSupport support(AccountRuntime a) {
+        return new OperationSupport(journal, outbox, a.executor(), clock, a.placement());
     }
 
     private RebalanceSaga saga(AccountRuntime a, ProgressListener progress) {

@@ -13,11 +13,12 @@ import java.util.Objects;
  * @param stopLimit         bracket, OCO: the stop-loss's limit once triggered, null for a stop-market
  * @param targetPrice       bracket, OCO: the take-profit limit
  * @param timeInForce       of the orders placed; null means GTC for protective orders and DAY for entries
- * @param clientOrderId     modification: the working order to change
+ * @param clientOrderId     modification: the working order to change; OCO enforcement: the take-profit leg of the
+ *                          link enforced, which names the link
  * @param newQuantity       modification: the order's new total quantity, null to keep it
  * @param newLimitPrice     modification: the new limit price, null to keep it
  * @param newStopPrice      modification: the new stop price, null to keep it
- * @param rollbackOf        the operation this one undoes, or null
+ * @param rollbackOf        the operation this one undoes, or null; OCO enforcement: the transaction that owns the link
  */
 public record OperationParams(Symbol symbol, BigDecimal quantity, BigDecimal entryLimit, BigDecimal stopPrice,
                               BigDecimal stopLimit, BigDecimal targetPrice, TimeInForce timeInForce,
@@ -52,6 +53,16 @@ public record OperationParams(Symbol symbol, BigDecimal quantity, BigDecimal ent
         return new OperationParams(null, null, null, null, null, null, null,
                 Objects.requireNonNull(clientOrderId, "clientOrderId"), newQuantity, newLimitPrice, newStopPrice,
                 null);
+    }
+
+    /**
+     * An OCO enforcement, started by the protection watch: the link of transaction {@code ownerTxId} whose take-profit
+     * leg is {@code takeProfitOrderId}.
+     */
+    public static OperationParams enforce(String ownerTxId, String takeProfitOrderId) {
+        return new OperationParams(null, null, null, null, null, null, null,
+                Objects.requireNonNull(takeProfitOrderId, "takeProfitOrderId"), null, null, null,
+                Objects.requireNonNull(ownerTxId, "ownerTxId"));
     }
 
     public OperationParams withRollbackOf(String txId) {

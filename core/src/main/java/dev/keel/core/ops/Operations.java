@@ -84,7 +84,7 @@ public final class Operations {
             case POSITION_CLOSE -> new PositionCloseSaga(support);
             case BULK_CANCEL -> new BulkCancelSaga(support);
             case ORDER_MODIFICATION -> new ModificationSaga(support);
-            default -> throw new UnsupportedOperationException(type + " is being built");
+            case OCO_ENFORCEMENT -> new OcoEnforcementSaga(support);
         };
     }
 }

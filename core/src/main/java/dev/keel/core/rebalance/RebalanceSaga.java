@@ -27,6 +27,7 @@ import dev.keel.core.marketdata.CheckedQuote;
 import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.marketdata.Trust;
 import dev.keel.core.notify.Outbox;
+import dev.keel.core.ops.LiveOrders;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.MarketClock;
 import dev.keel.core.model.PlannedOrder;
@@ -139,6 +140,9 @@ public final class RebalanceSaga {
             }
             TargetAllocation target = account.currentTarget();
             Broker broker = executor.gateway().broker();
+            // orders of ended transactions (a bracket's resting stop) may have filled: the journal learns it first,
+            // so the account check below compares the broker's account with a journal that knows its fills
+            LiveOrders.sync(journal, executor, ctx.accountId());
             snapshot = executor.gateway().read(broker::account);
             MarketClock market = executor.gateway().read(broker::clock);
             if (!market.open()) {

@@ -1,0 +1,119 @@
+package dev.keel.core.ops;
+
+import dev.keel.core.execution.OperationContext;
+import dev.keel.core.execution.OrderExecutor;
+import dev.keel.core.execution.OrderTrack;
+import dev.keel.core.execution.TransactionLedger;
+import dev.keel.core.execution.TransactionView;
+import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.TransactionSummary;
+import dev.keel.core.model.OrderState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The orders one account's journal considers working (ACCEPTED, PARTIALLY_FILLED, or UNKNOWN: the broker may hold
+ * them) across its recent transactions, and {@link #sync} to bring them up to date with the broker. Orders of ended
+ * transactions keep working at the broker (a bracket's resting stop, a cancel that failed); nothing else watches them,
+ * so their fills reach the journal, in their own transaction's stream, only through a sync.
+ *
+ * <p>Not covered: transactions older than the newest {@code limit} of the account (default {@value #DEFAULT_SCAN});
+ * orders still INTENDED (never sent: an ended transaction cannot have put them at the broker); and transactions still
+ * in progress, whose own saga (or recovery) drives their orders.
+ */
+public final class LiveOrders {
+    /** The default number of the account's most recent transactions scanned: 200. */
+    public static final int DEFAULT_SCAN = 200;
+
+    /** One working order and the ledger of the transaction that placed it. */
+    public record LiveOrder(TransactionLedger owner, String clientOrderId) {
+        public OrderTrack track() {
+            return owner.view().order(clientOrderId);
+        }
+    }
+
+    private final String accountId;
+    private final List<TransactionLedger> transactions;
+
+    private LiveOrders(String accountId, List<TransactionLedger> transactions) {
+        this.accountId = accountId;
+        this.transactions = transactions;
+    }
+
+    /** Reads the account's most recent {@code limit} transactions, oldest first. */
+    public static LiveOrders scan(Journal journal, String accountId, int limit) {
+        Objects.requireNonNull(accountId, "accountId");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
+        }
+        List<TransactionSummary> recent = journal.recentTransactions(limit, accountId);
+        List<TransactionLedger> ledgers = new ArrayList<>();
+        for (int i = recent.size() - 1; i >= 0; i--) {
+            String txId = recent.get(i).txId();
+            TransactionView view = TransactionView.fold(journal.stream(txId));
+            String correlation = view.started() == null ? txId : view.started().correlationId();
+            ledgers.add(new TransactionLedger(journal, new OperationContext(txId, accountId, correlation), view));
+        }
+        return new LiveOrders(accountId, ledgers);
+    }
+
+    public String accountId() {
+        return accountId;
+    }
+
+    /** Every scanned transaction, oldest first; their views follow what {@link #sync} journals. */
+    public List<TransactionLedger> transactions() {
+        return List.copyOf(transactions);
+    }
+
+    /** The scanned transaction {@code txId}, or null when it is not among them. */
+    public TransactionLedger transaction(String txId) {
+        for (TransactionLedger l : transactions) {
+            if (l.context().txId().equals(txId)) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** Orders of ended transactions that the journal has working or UNKNOWN, oldest transaction first. */
+    public List<LiveOrder> orders() {
+        List<LiveOrder> live = new ArrayList<>();
+        for (TransactionLedger l : transactions) {
+            if (!l.view().isTerminal()) {
+                continue;
+            }
+            for (OrderTrack t : l.view().orders()) {
+                if (t.state().isLive() || t.state() == OrderState.UNKNOWN) {
+                    live.add(new LiveOrder(l, t.clientOrderId()));
+                }
+            }
+        }
+        return live;
+    }
+
+    /**
+     * Looks each of {@link #orders()} up at the broker once ({@link OrderExecutor#refresh}: only forward changes are
+     * journaled, into the order's own transaction's stream; a failed lookup changes nothing). An UNKNOWN order is
+     * resolved by lookup (law 3). No broker call when nothing is live.
+     *
+     * @return the orders whose journaled state or fill changed
+     */
+    public List<LiveOrder> sync(OrderExecutor executor) {
+        List<LiveOrder> changed = new ArrayList<>();
+        for (LiveOrder o : orders()) {
+            OrderTrack before = o.track();
+            OrderTrack after = executor.refresh(o.owner(), o.clientOrderId());
+            if (after.state() != before.state() || after.filledQuantity().compareTo(before.filledQuantity()) != 0) {
+                changed.add(o);
+            }
+        }
+        return changed;
+    }
+
+    /** Scans the account's recent transactions and syncs their live orders: what a pre-flight does first. */
+    public static List<LiveOrder> sync(Journal journal, OrderExecutor executor, String accountId) {
+        return scan(journal, accountId, DEFAULT_SCAN).sync(executor);
+    }
+}
