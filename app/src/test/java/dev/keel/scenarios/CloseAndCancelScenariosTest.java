@@ -1,6 +1,7 @@
 package dev.keel.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.core.engine.Engine;
 import dev.keel.core.error.ErrorCode;
@@ -257,10 +258,11 @@ class CloseAndCancelScenariosTest {
     @Test
     void closeRefusesANonPositiveQuantityBeforeJournalingAnything() {
         try (Harness h = new Harness(dir, List.of())) {
-            // Engine.operate turns the refusal into an outcome; nothing is journaled or sent
-            OperationOutcome out = h.engine().operate(MAIN, OperationType.POSITION_CLOSE,
-                    OperationParams.close(VTI, n("0")), null);
-            assertThat(out.message()).contains("quantity must be positive");
+            // a refusal before anything is journaled reaches the caller as the error it is; nothing is sent
+            assertThatThrownBy(() -> h.engine().operate(MAIN, OperationType.POSITION_CLOSE,
+                    OperationParams.close(VTI, n("0")), null))
+                    .isInstanceOf(dev.keel.core.error.KeelException.class)
+                    .hasMessageContaining("quantity must be positive");
             assertThat(h.journal.transaction("tx-1")).isEmpty();
             assertThat(h.exchange.orderLog()).isEmpty();
         }
