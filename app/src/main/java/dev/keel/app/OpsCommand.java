@@ -12,7 +12,9 @@ import dev.keel.core.model.OperationParams;
 import dev.keel.core.model.OperationState;
 import dev.keel.core.model.OperationType;
 import dev.keel.core.model.Side;
+import dev.keel.core.ops.OperationOutcome;
 import dev.keel.core.ops.OperationView;
+import dev.keel.core.ops.WatchReport;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +31,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ops", description = "Read, undo, count and archive order operations (bracket, OCO, close, "
         + "cancel-all, modify).",
         subcommands = {OpsCommand.ListOperations.class, OpsCommand.ShowOperation.class, OpsCommand.Rollback.class,
-                OpsCommand.Stats.class, OpsCommand.Cleanup.class})
+                OpsCommand.Stats.class, OpsCommand.Cleanup.class, OpsCommand.Watch.class})
 final class OpsCommand extends CommandGroup {
 
     /** One row of {@code keel ops list}. */
@@ -268,6 +270,107 @@ final class OpsCommand extends CommandGroup {
                         : "Archived " + x.transactions() + " ended transaction(s) of every kind (" + x.operations()
                         + " of them order operations), " + x.records() + " records, to " + x.file()));
                 return ExitCodes.OK;
+            }
+        }
+    }
+
+    /** {@code keel ops watch}: the protection watch, once or every INTERVAL. */
+    @Command(name = "watch", description = {
+            "Run the protection watch over each account: journal what working orders of ended operations did at "
+                    + "the broker, end finished OCO links, cancel the twin of an emulated pair's leg that filled, "
+                    + "flatten and report a double fill, and cancel protection whose position is gone.",
+            "Keel runs a pass before every operation, rebalance and reconcile; run this between them when a broker "
+                    + "cannot hold OCO pairs, so an emulated pair's twin is cancelled promptly."})
+    static final class Watch extends ConfiguredCommand {
+        @Option(names = "--account", paramLabel = "ID", description = "Only this account (default: all).")
+        String account;
+
+        @Option(names = "--every", paramLabel = "INTERVAL",
+                description = "Repeat every INTERVAL (e.g. 5s) until interrupted; default: one pass.")
+        String every;
+
+        @Option(names = "--passes", paramLabel = "N", description = "With --every, stop after N passes.")
+        Integer passes;
+
+        @Override
+        public Integer call() {
+            Duration interval = every == null ? null : DurationFormat.parse(every)
+                    .filter(d -> !d.isZero())
+                    .orElseThrow(() -> new ParameterException(spec.commandLine(),
+                            "--every: expected a duration like 5s or 1m, but was '" + every + "'"));
+            if (passes != null && passes < 1) {
+                throw new ParameterException(spec.commandLine(), "--passes: expected at least 1, but was " + passes);
+            }
+            int total = interval == null ? 1 : passes == null ? Integer.MAX_VALUE : passes;
+            Output output = output();
+            int exit = ExitCodes.OK;
+            try (KeelRuntime runtime = openRuntime()) {
+                List<String> ids = account == null ? runtime.engine().accountIds()
+                        : List.of(runtime.engine().account(account).accountId());
+                for (int pass = 1; pass <= total; pass++) {
+                    List<AccountPass> accounts = new ArrayList<>();
+                    for (String id : ids) {
+                        WatchReport report = runtime.engine().watch(id);
+                        accounts.add(AccountPass.of(report));
+                        for (OperationOutcome o : report.enforcements()) {
+                            exit = Math.max(exit, o.state() == null || !o.state().isTerminal() ? ExitCodes.FAILED
+                                    : ExitCodes.of(o.state()));
+                        }
+                    }
+                    output.result(new PassDocument(pass, runtime.clock().instant(), accounts),
+                            d -> d.accounts().forEach(a -> print(output, a)));
+                    if (pass < total) {
+                        runtime.sleeper().sleep(interval);
+                    }
+                }
+            }
+            return exit;
+        }
+
+        /** One pass over every account watched, as {@code --json} prints it. */
+        record PassDocument(@JsonProperty("pass") int pass, @JsonProperty("at") Instant at,
+                            @JsonProperty("accounts") List<AccountPass> accounts) {
+        }
+
+        /** What one pass did for one account. */
+        record AccountPass(@JsonProperty("account") String account, @JsonProperty("live_links") int liveLinks,
+                           @JsonProperty("orders_changed") int ordersChanged,
+                           @JsonProperty("links_ended") List<String> linksEnded,
+                           @JsonProperty("enforcements") List<Enforcement> enforcements,
+                           @JsonProperty("note") String note) {
+            static AccountPass of(WatchReport r) {
+                return new AccountPass(r.accountId(), r.liveLinks(), r.ordersChanged(), r.unlinked(),
+                        r.enforcements().stream().map(o -> new Enforcement(o.txId(), o.state(),
+                                o.code() == null ? null : o.code().name(), o.message())).toList(), r.note());
+            }
+
+            boolean quiet() {
+                return ordersChanged == 0 && linksEnded.isEmpty() && enforcements.isEmpty();
+            }
+        }
+
+        /** An OCO_ENFORCEMENT operation a pass ran. */
+        record Enforcement(@JsonProperty("operation_id") String operationId,
+                           @JsonProperty("state") OperationState state, @JsonProperty("error_code") String errorCode,
+                           @JsonProperty("message") String message) {
+        }
+
+        private static void print(Output output, AccountPass r) {
+            StringBuilder line = new StringBuilder(r.account()).append(": ");
+            if (r.quiet()) {
+                line.append(r.liveLinks() == 0 ? "nothing to watch" : r.liveLinks() + " live link(s), all in order");
+            } else {
+                line.append(r.liveLinks()).append(" live link(s), ").append(r.ordersChanged())
+                        .append(" working order(s) changed at the broker");
+            }
+            output.line(line.toString());
+            r.linksEnded().forEach(u -> output.line("  ended " + u));
+            for (Enforcement o : r.enforcements()) {
+                output.line("  " + o.operationId() + " OCO_ENFORCEMENT " + o.state()
+                        + (o.message() == null ? "" : ": " + o.message()));
+            }
+            if (r.note() != null) {
+                output.line("  note: " + r.note());
             }
         }
     }

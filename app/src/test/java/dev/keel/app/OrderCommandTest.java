@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keel.core.model.Symbol;
+import dev.keel.paper.PaperConfig;
+import dev.keel.paper.PaperExchange;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Clock;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,5 +155,40 @@ class OrderCommandTest {
         assertThat(run.out()).contains("POSITION_CLOSE", "State    COMPLETED", "LEG", "CLIENT ORDER ID", ":close",
                 "Next     done");
         assertThat(keel("broker", "positions").out()).doesNotContain("TLT");
+    }
+
+    @Test
+    void watchCancelsTheTwinOfAnEmulatedPairsLegThatFilled() throws IOException {
+        Path file = CommandsTest.config(dir, "");
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file)
+                .replace("    seed: 42\n", "    seed: 42\n    order-classes: false\n"));
+        Run oco = keel("order", "oco", "--symbol", "VTI", "--qty", "20", "--stop", "240", "--target", "260",
+                "--json");
+        assertThat(oco.exitCode()).as(oco.out() + oco.err()).isEqualTo(ExitCodes.OK);
+        String id = JSON.readTree(oco.out()).get("operation_id").asText();
+        assertThat(keel("ops", "watch").out()).contains("main: 1 live link(s), all in order");
+
+        // the market trades through the take-profit: the broker fills it and, holding no pair, keeps the stop working
+        try (PaperExchange exchange = new PaperExchange(paperConfig(), Clock.systemUTC(), d -> { })) {
+            exchange.setPrice(Symbol.of("VTI"), new BigDecimal("262.00"));
+        }
+        assertThat(keel("broker", "orders").out()).contains(id + ":protect-1-sl");
+
+        Run watch = keel("ops", "watch", "--json");
+        assertThat(watch.exitCode()).as(watch.out() + watch.err()).isEqualTo(ExitCodes.OK);
+        JsonNode pass = JSON.readTree(watch.out()).at("/accounts/0");
+        assertThat(pass.get("orders_changed").asInt()).isEqualTo(1);
+        assertThat(pass.get("enforcements")).hasSize(1);
+        assertThat(pass.at("/enforcements/0/state").asText()).isEqualTo("COMPLETED");
+        assertThat(keel("broker", "orders").out()).contains("No open orders.");
+        assertThat(keel("broker", "positions").out()).contains("VTI", "30");
+        assertThat(keel("ops", "watch").out()).contains("main: nothing to watch");
+    }
+
+    private PaperConfig paperConfig() {
+        return PaperConfig.builder().seed(42).startingCash(new BigDecimal("10000.00"))
+                .startingPosition(Symbol.of("VTI"), new BigDecimal("50"))
+                .price(Symbol.of("VTI"), new BigDecimal("250.00")).orderClasses(false)
+                .stateFile(dir.resolve("paper.db")).build();
     }
 }

@@ -74,10 +74,14 @@ public final class KeelRuntime implements AutoCloseable {
     private final BrokerResilience resilience;
     private final Outbox outbox;
     private final Engine engine;
+    private final Sleeper sleeper;
+    private final Clock clock;
 
     private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
                         int processNonce) {
         this.config = config;
+        this.sleeper = sleeper;
+        this.clock = clock;
         SplittableRandom random = new SplittableRandom(seed);
         this.metrics = new KeelMetrics(new SimpleMeterRegistry(), clock);
         this.journal = new MeteredJournal(Journals.open(config.journalUrl(), clock), metrics);
@@ -156,6 +160,16 @@ public final class KeelRuntime implements AutoCloseable {
 
     public KeelConfig config() {
         return config;
+    }
+
+    /** This process's time: the system's, or a test's simulated one. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** How this process waits: the system's, or a test's simulated time. */
+    public Sleeper sleeper() {
+        return sleeper;
     }
 
     public Engine engine() {
