@@ -20,6 +20,7 @@ final class HookedBroker implements Broker {
     private final Broker delegate;
     private final Consumer<String> beforeCancel;
     private final Consumer<String> beforeSubmit;
+    private Runnable beforeAccount = () -> { };
 
     /** @param beforeCancel called with the broker order id of each cancel, before it is sent */
     HookedBroker(Broker delegate, Consumer<String> beforeCancel) {
@@ -38,8 +39,15 @@ final class HookedBroker implements Broker {
         return delegate.name();
     }
 
+    /** Runs {@code hook} just before each read of the account leaves: a fill can land between a sync and the read. */
+    HookedBroker beforeAccount(Runnable hook) {
+        this.beforeAccount = hook;
+        return this;
+    }
+
     @Override
     public AccountSnapshot account() {
+        beforeAccount.run();
         return delegate.account();
     }
 

@@ -207,6 +207,37 @@ class ProtectionWatchTest {
         }
     }
 
+    /**
+     * The stop of an ended operation fills after the watch synced the working orders and before the account is read:
+     * the broker's account then holds a fill the journal does not know yet. That is no mismatch: the check syncs again
+     * and reads the account again before it calls the disagreement real.
+     */
+    @Test
+    void aStopFillingBetweenTheSyncAndTheAccountReadIsNoMismatch() {
+        try (Harness h = new Harness(dir, List.of())) {
+            ProtectivePairs.held(h, "oco-1", VTI, "50", "260", "240");
+            ProtectivePairs.held(h, "oco-2", TLT, "10", "95", "85");
+            int[] reads = {0};
+            int[] fillAt = {Integer.MAX_VALUE};
+            h.brokerDecorator = b -> new HookedBroker(b, id -> { }).beforeAccount(() -> {
+                if (++reads[0] == fillAt[0]) {
+                    h.exchange.setPrice(VTI, new BigDecimal("239")); // the stop fills just before this read
+                }
+            });
+            h.engine().watch(MAIN);
+            int watchReads = reads[0];
+            reads[0] = 0;
+            fillAt[0] = watchReads + 1; // reconcile runs the watch (its sync, its reads), then reads the account
+
+            AccountCheck check = h.engine().reconcile(MAIN);
+
+            assertThat(reads[0]).as("the check read the account again after its second sync").isEqualTo(fillAt[0] + 1);
+            assertThat(check.differences()).isEmpty();
+            assertThat(h.engine().status(MAIN).state()).isEqualTo(dev.keel.core.model.TradingState.ACTIVE);
+            assertThat(after(h, "oco-1", "TransactionEnded")).contains("OrderUpdated oco-1:protect-1:sl FILLED 50");
+        }
+    }
+
     @Test
     void noLiveProtectionMeansNoBrokerCall() {
         try (Harness h = emulating(dir)) {

@@ -21,6 +21,7 @@ import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.OperationParams;
 import dev.keel.core.model.OperationState;
 import dev.keel.core.model.OperationType;
+import dev.keel.core.ops.LiveOrders;
 import dev.keel.core.ops.OperationOutcome;
 import dev.keel.core.ops.OperationSupport;
 import dev.keel.core.ops.Operations;
@@ -248,10 +249,11 @@ public final class Engine {
         try (AccountLocks.Held held = locks.lock(accountId, lockTimeout)) {
             watchQuietly(a); // syncs the working orders of ended transactions, so the journal has their fills
             try (var mdc = Mdc.of(ctx)) {
-                var gateway = a.executor().gateway();
-                AccountSnapshot snapshot = gateway.read(gateway.broker()::account);
-                check = AccountCheck.compare(journal, accountId, snapshot,
-                        gateway.read(gateway.broker()::openOrders));
+                var gateway = a.executor().gateway(); // the watch above synced the working orders
+                LiveOrders.Checked checked = LiveOrders.check(journal, a.executor(), accountId,
+                        gateway.read(gateway.broker()::account));
+                AccountSnapshot snapshot = checked.snapshot();
+                check = checked.check();
                 if (!check.agrees()) {
                     saga(a, ProgressListener.NONE).mismatch(new TransactionLedger(journal, ctx,
                             new TransactionView()), "reconcile", snapshot, check);

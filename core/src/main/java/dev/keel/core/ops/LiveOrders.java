@@ -7,7 +7,9 @@ import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.TransactionSummary;
+import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.OrderState;
+import dev.keel.core.reconcile.AccountCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -115,5 +117,29 @@ public final class LiveOrders {
     /** Scans the account's recent transactions and syncs their live orders: what a pre-flight does first. */
     public static List<LiveOrder> sync(Journal journal, OrderExecutor executor, String accountId) {
         return scan(journal, accountId, DEFAULT_SCAN).sync(executor);
+    }
+
+    /**
+     * The account check of the broker's account {@code first} against the journal, made so that a working order of an
+     * ended transaction (a bracket's resting stop) that fills between the caller's sync of the working orders and its
+     * read of the account makes no false mismatch: when the check disagrees, the working orders are synced again,
+     * and if that journaled a change the account is read and checked again (at most three rounds). A disagreement
+     * that survives a sync that found nothing new is real.
+     */
+    public static Checked check(Journal journal, OrderExecutor executor, String accountId, AccountSnapshot first) {
+        var gateway = executor.gateway();
+        AccountSnapshot snapshot = first;
+        for (int round = 1; ; round++) {
+            AccountCheck check = AccountCheck.compare(journal, accountId, snapshot,
+                    gateway.read(gateway.broker()::openOrders));
+            if (check.agrees() || round == 3 || sync(journal, executor, accountId).isEmpty()) {
+                return new Checked(snapshot, check);
+            }
+            snapshot = gateway.read(gateway.broker()::account);
+        }
+    }
+
+    /** The account as the broker reported it, and how it compared with the journal. */
+    public record Checked(AccountSnapshot snapshot, AccountCheck check) {
     }
 }

@@ -40,8 +40,14 @@ public final class Operations {
         BrokerGateway gateway = support.executor().gateway();
         AccountSnapshot snapshot = gateway.read(gateway.broker()::account);
         saga.validate(params, snapshot);
-        AccountCheck check = saga.addsRisk() ? AccountCheck.compare(support.journal(), ctx.accountId(), snapshot,
-                gateway.read(gateway.broker()::openOrders)) : null;
+        AccountCheck check = null;
+        if (saga.addsRisk()) {
+            // the engine's protection watch synced the working orders just before
+            LiveOrders.Checked checked = LiveOrders.check(support.journal(), support.executor(), ctx.accountId(),
+                    snapshot);
+            snapshot = checked.snapshot();
+            check = checked.check();
+        }
         TransactionLedger ledger = new TransactionLedger(support.journal(), ctx, new TransactionView());
         var now = support.clock().instant();
         ledger.recordAll(List.of(

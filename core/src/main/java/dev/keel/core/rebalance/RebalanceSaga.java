@@ -149,8 +149,9 @@ public final class RebalanceSaga {
                 throw new KeelException(ErrorCode.MARKET_CLOSED, "the market is closed; it opens "
                         + market.nextOpen(), ctx.errorContext(), null);
             }
-            AccountCheck check = AccountCheck.compare(journal, ctx.accountId(), snapshot,
-                    executor.gateway().read(broker::openOrders));
+            LiveOrders.Checked checked = LiveOrders.check(journal, executor, ctx.accountId(), snapshot);
+            snapshot = checked.snapshot();
+            AccountCheck check = checked.check();
             if (!check.agrees()) {
                 return mismatch(ledger, OPERATION, snapshot, check);
             }
