@@ -43,6 +43,11 @@ final class DemoCommand implements Callable<Integer> {
                     + "outage: a broker outage ridden out with breaker, retry budget and trading states.")
     String scenario;
 
+    @Option(names = "--simulated-time", hidden = true,
+            description = "Run the outage demo on simulated time: waits advance a clock instead of blocking, so the "
+                    + "story is the same on a machine of any speed (for tests).")
+    boolean simulatedTime;
+
     @Mixin
     Options.Json json;
 
@@ -61,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         if (scenario.equals("outage")) {
             Path dir = dataDir.equals(Path.of("keel-data/demo")) ? Path.of("keel-data/demo-outage") : dataDir;
             reset(dir);
-            return new OutageDemo(output, dir).run(json.enabled());
+            return new OutageDemo(output, dir, simulatedTime).run(json.enabled());
         }
         if (!scenario.equals("all-weather")) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),

@@ -10,6 +10,7 @@ import dev.keel.core.journal.CallsRefused;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.TradingStateChanged;
 import dev.keel.core.rebalance.RebalanceOutcome;
+import dev.keel.core.time.ManualClock;
 import dev.keel.core.time.Sleeper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,9 +28,16 @@ final class OutageDemo {
     private final Output output;
     private final Path dataDir;
 
-    OutageDemo(Output output, Path dataDir) {
+    /** When the simulated-time demo begins: a Monday, mid-session. */
+    private static final java.time.Instant SIMULATED_START = java.time.Instant.parse("2026-11-23T15:00:00Z");
+
+    private final boolean simulatedTime;
+
+    /** @param simulatedTime waits advance a {@link ManualClock} instead of blocking (tests) */
+    OutageDemo(Output output, Path dataDir, boolean simulatedTime) {
         this.output = output;
         this.dataDir = dataDir;
+        this.simulatedTime = simulatedTime;
     }
 
     /**
@@ -60,13 +68,17 @@ final class OutageDemo {
         output.line("");
         List<Run> runs = new ArrayList<>();
         PrintStream console = json ? System.err : System.out;
-        try (KeelRuntime runtime = KeelRuntime.open(config, console)) {
+        ManualClock simulated = simulatedTime ? new ManualClock(SIMULATED_START) : null;
+        Sleeper sleeper = simulatedTime ? simulated : Sleeper.system();
+        try (KeelRuntime runtime = simulatedTime
+                ? KeelRuntime.open(config, simulated, simulated, console, config.broker().paper().seed())
+                : KeelRuntime.open(config, console)) {
             String account = runtime.accountId(null);
             for (int i = 1; i <= 3; i++) {
                 if (i > 1) {
                     output.line("... waiting " + config.circuitBreaker().openFor().toSeconds()
                             + "s, the breaker's open period");
-                    Sleeper.system().sleep(config.circuitBreaker().openFor().plusMillis(200));
+                    sleeper.sleep(config.circuitBreaker().openFor().plusMillis(200));
                 }
                 output.line("Rebalance " + i + ":");
                 RebalanceOutcome outcome = runtime.engine().rebalance(account, "outage-demo-" + i,
