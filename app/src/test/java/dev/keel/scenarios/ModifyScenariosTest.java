@@ -3,6 +3,7 @@ package dev.keel.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.Severity;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.OrdersLinked;
 import dev.keel.core.model.OrderOutcome;
@@ -576,6 +577,53 @@ class ModifyScenariosTest {
             assertThat(liveAtExchange(h)).isEmpty();
             assertThat(heldIef(h)).isZero();
             assertThat(h.notified).isEmpty();
+        }
+    }
+
+    @Test
+    void aRefusedNewPairLeavesThePositionUnprotectedAndSaysSoLoudly() {
+        List<FaultRule> faults = List.of(FaultRule.reject(RejectReason.INSUFFICIENT_BUYING_POWER)
+                .withOp(BrokerCall.SUBMIT).withSymbol(IEF).withNth(5)); // entry, tp, sl, new tp, new sl
+        try (Harness h = emulating(dir, faults)) {
+            String tx = bracket(h);
+
+            OperationOutcome out = moveStop(h, tx + ":protect-1-sl", "92");
+
+            assertThat(out.state()).isEqualTo(OperationState.NEEDS_REVIEW);
+            assertThat(out.code()).isEqualTo(ErrorCode.INSUFFICIENT_BUYING_POWER);
+            assertThat(out.message()).startsWith("POSITION UNPROTECTED: 10 IEF has no stop-loss");
+            assertThat(OperationLines.of(h.journal, "tx-2")).containsExactly(
+                    "started order_modification",
+                    "requested ORDER_MODIFICATION",
+                    "state null->PENDING",
+                    "state PENDING->IN_PROGRESS",
+                    "referenced tx-1:protect-1-tp owner tx-1 role replace",
+                    "referenced tx-1:protect-1-sl owner tx-1 role replace",
+                    "outcome tx-1:protect-1-tp CANCELLED filled 0",
+                    "outcome tx-1:protect-1-sl CANCELLED filled 0",
+                    "intent tx-2:protect-1-tp SELL 10 IEF @ 105",
+                    "intent tx-2:protect-1-sl SELL 10 IEF stop 92",
+                    "linked protect-1 tx-2:protect-1-tp tx-2:protect-1-sl emulated",
+                    "broker tx-2:protect-1-tp ACCEPTED 0",
+                    "attempt tx-2:protect-1-sl #1 INSUFFICIENT_BUYING_POWER",
+                    "failed tx-2:protect-1-sl REJECTED INSUFFICIENT_BUYING_POWER",
+                    "cancel tx-2:protect-1-tp #1",
+                    "broker tx-2:protect-1-tp CANCELLED 0",
+                    "outcome tx-2:protect-1-tp CANCELLED filled 0",
+                    "outcome tx-2:protect-1-sl ALREADY_DONE filled 0",
+                    "unlinked protect-1: the new pair was refused: tx-2:protect-1-sl REJECTED",
+                    "state IN_PROGRESS->NEEDS_REVIEW",
+                    "ended NEEDS_REVIEW INSUFFICIENT_BUYING_POWER");
+            assertThat(h.engine().status(MAIN).state()).isEqualTo(dev.keel.core.model.TradingState.REDUCING);
+            assertThat(liveLinks(h, "tx-1")).isEmpty();
+            assertThat(liveLinks(h, "tx-2")).isEmpty();
+            assertThat(liveAtExchange(h)).isEmpty();
+            assertThat(heldIef(h)).isEqualByComparingTo("10");
+            assertThat(h.notified).filteredOn(n -> n.severity() == Severity.CRITICAL).singleElement()
+                    .satisfies(n -> assertThat(n.body()).contains("POSITION UNPROTECTED: 10 IEF",
+                            "tx-2:protect-1-sl REJECTED"));
+            assertThat(h.notified).extracting(n -> n.title()).containsExactly(
+                    "Order operation tx-2 (order modification) NEEDS_REVIEW", "Account main REDUCING (was ACTIVE)");
         }
     }
 }
