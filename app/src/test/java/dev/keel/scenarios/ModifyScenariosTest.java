@@ -1,6 +1,7 @@
 package dev.keel.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.Severity;
@@ -624,6 +625,31 @@ class ModifyScenariosTest {
                             "tx-2:protect-1-sl REJECTED"));
             assertThat(h.notified).extracting(n -> n.title()).containsExactly(
                     "Order operation tx-2 (order modification) NEEDS_REVIEW", "Account main REDUCING (was ACTIVE)");
+        }
+    }
+
+    @Test
+    void aReplacedPairCanBeModifiedAgainAndAStopAboveTheTargetIsRefusedBeforeAnythingIsSent() {
+        try (Harness h = new Harness(dir, List.of())) {
+            String tx = bracket(h);
+            assertThat(moveStop(h, tx + ":protect-1:sl", "92").state()).isEqualTo(OperationState.COMPLETED);
+
+            OperationOutcome again = h.engine().operate(MAIN, OperationType.ORDER_MODIFICATION,
+                    OperationParams.modify("tx-2:protect-1", null, n("104"), null), null);
+
+            assertThat(again.state()).isEqualTo(OperationState.COMPLETED);
+            assertThat(liveLinks(h, tx)).isEmpty();
+            assertThat(liveLinks(h, "tx-2")).isEmpty();
+            assertThat(liveLinks(h, "tx-3")).hasSize(1);
+            assertThat(liveAtExchange(h)).containsExactly(
+                    "tx-3:protect-1 SELL 10 IEF @ 104 ACCEPTED",
+                    "tx-3:protect-1:sl SELL 10 IEF stop 92 ACCEPTED");
+
+            assertThatThrownBy(() -> moveStop(h, "tx-3:protect-1:sl", "104"))
+                    .isInstanceOf(dev.keel.core.error.KeelException.class)
+                    .hasMessageContaining("the stop-loss's stop must be below the take-profit's limit 104");
+            assertThat(h.journal.transaction("tx-4")).isEmpty();
+            assertThat(liveLinks(h, "tx-3")).hasSize(1);
         }
     }
 }
