@@ -27,7 +27,7 @@ final class HookedBroker implements Broker {
         this(delegate, beforeCancel, cid -> { });
     }
 
-    /** @param beforeSubmit called with the client order id of each submit, before it is sent */
+    /** @param beforeSubmit called with the client order id of each submit (an OCO pair's: its take-profit's) */
     HookedBroker(Broker delegate, Consumer<String> beforeCancel, Consumer<String> beforeSubmit) {
         this.delegate = delegate;
         this.beforeCancel = beforeCancel;
@@ -74,6 +74,7 @@ final class HookedBroker implements Broker {
 
     @Override
     public BrokerOrder submitOco(String clientOrderId, OrderSpec takeProfitLimit, OrderSpec stopLoss) {
+        beforeSubmit.accept(clientOrderId);
         return delegate.submitOco(clientOrderId, takeProfitLimit, stopLoss);
     }
 

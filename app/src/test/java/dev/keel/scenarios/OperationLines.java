@@ -12,6 +12,8 @@ import dev.keel.core.journal.OrderLookedUp;
 import dev.keel.core.journal.OrderOutcomeRecorded;
 import dev.keel.core.journal.OrderReferenced;
 import dev.keel.core.journal.OrderUpdated;
+import dev.keel.core.journal.OrdersLinked;
+import dev.keel.core.journal.OrdersUnlinked;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionResumed;
 import dev.keel.core.journal.TransactionStarted;
@@ -48,6 +50,9 @@ final class OperationLines {
             case OrderCancelFailed f -> "cancel failed " + f.clientOrderId() + " #" + f.attempt() + " " + f.code();
             case TransactionEnded e -> "ended " + e.status() + (e.errorCode() == null ? "" : " " + e.errorCode());
             case TransactionResumed r -> "resumed";
+            case OrdersLinked l -> "linked " + l.link() + " " + l.takeProfitOrderId() + " " + l.stopLossOrderId()
+                    + (l.heldByBroker() ? " held" : " emulated");
+            case OrdersUnlinked u -> "unlinked " + u.link() + ": " + u.reason();
             default -> event.getClass().getSimpleName();
         };
     }

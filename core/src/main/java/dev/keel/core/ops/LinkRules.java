@@ -119,8 +119,9 @@ final class LinkRules {
     }
 
     /**
-     * The live links of the account's ended bracket and OCO transactions among {@code scan}, oldest first. A
-     * transaction still in progress looks after its own links (its saga, or recovery, resumes it).
+     * The live links of the account's ended bracket, OCO and modification transactions (a modification of a pair's
+     * leg places a new pair) among {@code scan}, oldest first. A transaction still in progress looks after its own
+     * links (its saga, or recovery, resumes it).
      */
     static List<LinkState> liveLinks(LiveOrders scan) {
         List<LinkState> links = new ArrayList<>();
@@ -160,7 +161,8 @@ final class LinkRules {
     private static boolean isProtecting(TransactionLedger l) {
         String operation = l.view().started() == null ? null : l.view().started().operation();
         return OperationType.BRACKET_ORDER.operationName().equals(operation)
-                || OperationType.OCO_PAIR.operationName().equals(operation);
+                || OperationType.OCO_PAIR.operationName().equals(operation)
+                || OperationType.ORDER_MODIFICATION.operationName().equals(operation);
     }
 
     /**

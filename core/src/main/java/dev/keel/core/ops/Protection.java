@@ -22,8 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A long position's protective pair, shared by the bracket and OCO sagas: a take-profit limit and a stop-loss (stop or
- * stop-limit) selling the same quantity, one cancelling the other. Pair {@code k} is the link {@code protect-<k>}.
+ * A long position's protective pair, shared by the bracket, OCO and modification sagas: a take-profit limit and a
+ * stop-loss (stop or stop-limit) selling the same quantity, one cancelling the other. Pair {@code k} is the link
+ * {@code protect-<k>}.
  * Where the broker holds OCO pairs, the pair is its OCO class (legs {@code protect-<k>} and {@code protect-<k>:sl});
  * elsewhere Keel emulates it with two plain orders ({@code protect-<k>-tp}, {@code protect-<k>-sl}) and the protection
  * watch cancels the twin. Either way both intents and the link are journaled in one append before anything is sent,
@@ -86,20 +87,27 @@ final class Protection {
      * already, then places (or resumes placing) its legs.
      */
     OrdersLinked place(TransactionLedger ledger, int k, OperationParams p, BigDecimal quantity) {
+        return place(ledger, k, takeProfit(p, quantity), stopLoss(p, quantity));
+    }
+
+    /**
+     * Journals pair {@code k} of these two legs (intents and link in one append) unless it is journaled already, then
+     * places (or resumes placing) its legs. Once the link is journaled, the specs given are ignored: a resumed run
+     * places what was journaled.
+     */
+    OrdersLinked place(TransactionLedger ledger, int k, OrderSpec takeProfit, OrderSpec stopLoss) {
         String name = linkName(k);
         OrdersLinked link = support.view(ledger).links().stream().filter(l -> l.link().equals(name)).findFirst()
                 .orElse(null);
         if (link == null) {
-            link = record(ledger, name, p, quantity);
+            link = record(ledger, name, takeProfit, stopLoss);
         }
         ensure(ledger, link);
         return link;
     }
 
-    private OrdersLinked record(TransactionLedger ledger, String name, OperationParams p, BigDecimal quantity) {
+    private OrdersLinked record(TransactionLedger ledger, String name, OrderSpec takeProfit, OrderSpec stopLoss) {
         OperationContext ctx = ledger.context();
-        OrderSpec takeProfit = takeProfit(p, quantity);
-        OrderSpec stopLoss = stopLoss(p, quantity);
         boolean held = support.executor().gateway().holdsOrderClasses();
         String tpLeg = held ? name : name + "-tp";
         String slLeg = held ? name + Broker.STOP_LOSS_SUFFIX : name + "-sl";

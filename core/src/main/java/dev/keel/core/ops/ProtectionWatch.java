@@ -19,9 +19,10 @@ import java.util.function.Function;
  * account, under its lock:
  * <ol>
  *   <li>syncs the working orders of the account's ended transactions with the broker ({@link LiveOrders});</li>
- *   <li>for every live link of its bracket and OCO transactions: both legs ended → {@link OrdersUnlinked} in the
- *       owner's stream; an emulated pair's leg filled → its twin is cancelled; both legs filled → the excess is
- *       flattened and reported; the position gone or smaller than its protection → the protection is cancelled.</li>
+ *   <li>for every live link of its bracket, OCO and modification transactions: both legs ended →
+ *       {@link OrdersUnlinked} in the owner's stream; an emulated pair's leg filled → its twin is cancelled; both legs
+ *       filled → the excess is flattened and reported; the position gone or smaller than its protection → the
+ *       protection is cancelled.</li>
  * </ol>
  * Whatever places or cancels an order runs as an OCO_ENFORCEMENT operation ({@link OcoEnforcementSaga}), a
  * transaction of its own that recovery resumes. A link is acted on at most once per pass; after each enforcement the
