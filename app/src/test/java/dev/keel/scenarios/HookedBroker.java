@@ -1,23 +1,17 @@
 package dev.keel.scenarios;
 
 import dev.keel.core.broker.Broker;
+import dev.keel.core.broker.ForwardingBroker;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.BrokerOrder;
-import dev.keel.core.model.MarketClock;
 import dev.keel.core.model.OrderSpec;
-import dev.keel.core.model.Position;
-import dev.keel.core.model.Quote;
-import dev.keel.core.model.Symbol;
-import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The exchange's broker view with a hook run just before each cancel request leaves: the test moves the market
  * there, so a fill lands between the engine's read of an order and its cancel.
  */
-final class HookedBroker implements Broker {
-    private final Broker delegate;
+final class HookedBroker extends ForwardingBroker {
     private final Consumer<String> beforeCancel;
     private final Consumer<String> beforeSubmit;
     private Runnable beforeAccount = () -> { };
@@ -29,14 +23,9 @@ final class HookedBroker implements Broker {
 
     /** @param beforeSubmit called with the client order id of each submit (an OCO pair's: its take-profit's) */
     HookedBroker(Broker delegate, Consumer<String> beforeCancel, Consumer<String> beforeSubmit) {
-        this.delegate = delegate;
+        super(delegate);
         this.beforeCancel = beforeCancel;
         this.beforeSubmit = beforeSubmit;
-    }
-
-    @Override
-    public String name() {
-        return delegate.name();
     }
 
     /** Runs {@code hook} just before each read of the account leaves: a fill can land between a sync and the read. */
@@ -48,54 +37,24 @@ final class HookedBroker implements Broker {
     @Override
     public AccountSnapshot account() {
         beforeAccount.run();
-        return delegate.account();
-    }
-
-    @Override
-    public List<Position> positions() {
-        return delegate.positions();
-    }
-
-    @Override
-    public List<BrokerOrder> openOrders() {
-        return delegate.openOrders();
+        return delegate().account();
     }
 
     @Override
     public BrokerOrder submit(String clientOrderId, OrderSpec spec) {
         beforeSubmit.accept(clientOrderId);
-        return delegate.submit(clientOrderId, spec);
-    }
-
-    @Override
-    public boolean holdsOrderClasses() {
-        return delegate.holdsOrderClasses();
+        return delegate().submit(clientOrderId, spec);
     }
 
     @Override
     public BrokerOrder submitOco(String clientOrderId, OrderSpec takeProfitLimit, OrderSpec stopLoss) {
         beforeSubmit.accept(clientOrderId);
-        return delegate.submitOco(clientOrderId, takeProfitLimit, stopLoss);
-    }
-
-    @Override
-    public Optional<BrokerOrder> orderByClientId(String clientOrderId) {
-        return delegate.orderByClientId(clientOrderId);
+        return delegate().submitOco(clientOrderId, takeProfitLimit, stopLoss);
     }
 
     @Override
     public BrokerOrder cancel(String brokerOrderId) {
         beforeCancel.accept(brokerOrderId);
-        return delegate.cancel(brokerOrderId);
-    }
-
-    @Override
-    public Quote quote(Symbol symbol) {
-        return delegate.quote(symbol);
-    }
-
-    @Override
-    public MarketClock clock() {
-        return delegate.clock();
+        return delegate().cancel(brokerOrderId);
     }
 }

@@ -1,14 +1,10 @@
 package dev.keel.scenarios;
 
 import dev.keel.core.broker.Broker;
-import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.broker.ForwardingBroker;
 import dev.keel.core.model.BrokerOrder;
-import dev.keel.core.model.MarketClock;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderState;
-import dev.keel.core.model.Position;
-import dev.keel.core.model.Quote;
-import dev.keel.core.model.Symbol;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
@@ -19,14 +15,13 @@ import java.util.Optional;
  * fill is shown. The paper exchange matches an order once, so the shares are held at the exchange from the start:
  * Keel only learns of them part by part.
  */
-final class SteppedFills implements Broker {
-    private final Broker delegate;
+final class SteppedFills extends ForwardingBroker {
     private final String clientOrderIdSuffix;
     private final List<BigDecimal> steps;
     private int reports;
 
     SteppedFills(Broker delegate, String clientOrderIdSuffix, List<BigDecimal> steps) {
-        this.delegate = delegate;
+        super(delegate);
         this.clientOrderIdSuffix = clientOrderIdSuffix;
         this.steps = steps;
     }
@@ -45,57 +40,12 @@ final class SteppedFills implements Broker {
     }
 
     @Override
-    public String name() {
-        return delegate.name();
-    }
-
-    @Override
-    public AccountSnapshot account() {
-        return delegate.account();
-    }
-
-    @Override
-    public List<Position> positions() {
-        return delegate.positions();
-    }
-
-    @Override
-    public List<BrokerOrder> openOrders() {
-        return delegate.openOrders();
-    }
-
-    @Override
     public BrokerOrder submit(String clientOrderId, OrderSpec spec) {
-        return stepped(delegate.submit(clientOrderId, spec));
+        return stepped(delegate().submit(clientOrderId, spec));
     }
 
     @Override
     public Optional<BrokerOrder> orderByClientId(String clientOrderId) {
-        return delegate.orderByClientId(clientOrderId).map(this::stepped);
-    }
-
-    @Override
-    public BrokerOrder cancel(String brokerOrderId) {
-        return delegate.cancel(brokerOrderId);
-    }
-
-    @Override
-    public boolean holdsOrderClasses() {
-        return delegate.holdsOrderClasses();
-    }
-
-    @Override
-    public BrokerOrder submitOco(String clientOrderId, OrderSpec takeProfitLimit, OrderSpec stopLoss) {
-        return delegate.submitOco(clientOrderId, takeProfitLimit, stopLoss);
-    }
-
-    @Override
-    public Quote quote(Symbol symbol) {
-        return delegate.quote(symbol);
-    }
-
-    @Override
-    public MarketClock clock() {
-        return delegate.clock();
+        return delegate().orderByClientId(clientOrderId).map(this::stepped);
     }
 }
