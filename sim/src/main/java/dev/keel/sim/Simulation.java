@@ -17,6 +17,14 @@ import dev.keel.core.marketdata.MarketDataPolicy;
 import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.marketdata.QuoteSource;
 import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.OperationParams;
+import dev.keel.core.model.OperationState;
+import dev.keel.core.model.OperationType;
+import dev.keel.core.model.OrderSpec;
+import dev.keel.core.model.OrderType;
+import dev.keel.core.model.Side;
+import dev.keel.core.ops.OperationOutcome;
+import dev.keel.core.ops.WatchReport;
 import dev.keel.core.model.TradingState;
 import dev.keel.core.notify.Notification;
 import dev.keel.core.notify.NotificationChannel;
@@ -33,6 +41,7 @@ import dev.keel.paper.PaperConfig;
 import dev.keel.paper.PaperExchange;
 import dev.keel.paper.PaperMarketData;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +67,8 @@ final class Simulation {
     static final ResiliencePolicies RESILIENCE = ResiliencePolicies.builder().retry(SETTINGS.retry()).build();
     /** Restarts that a run may need before giving up on its recovery loop (crash steps are few; this is a fuse). */
     private static final int MAX_RESTARTS = 50;
+    /** Protection watch passes after the final recovery, at most, until one finds nothing to do. */
+    private static final int FINAL_WATCH_PASSES = 10;
 
     private final Scenario scenario;
     private final ManualClock clock;
@@ -69,6 +80,7 @@ final class Simulation {
     private final SplittableRandom random;
     private int epoch;
     private int journalFailures;
+    private final Map<String, Integer> refused = new java.util.TreeMap<>();
 
     private Simulation(Scenario scenario) {
         this.scenario = scenario;
@@ -95,6 +107,8 @@ final class Simulation {
                     case Scenario.MovePrices m -> m.prices().forEach(exchanges.get(m.accountId())::setPrice);
                     case Scenario.AdvanceTime t -> clock.advance(t.duration());
                     case Scenario.Resume r -> resume(engine, r.accountId());
+                    case Scenario.OperationStep o -> operate(engine, o);
+                    case Scenario.Watch w -> watch(engine, w.accountId());
                 }
             } catch (SimCrash crash) {
                 trace.add(clock.instant() + " " + crash.getMessage() + " during " + step);
@@ -110,6 +124,9 @@ final class Simulation {
         crashes.disarm();
         engine = start();
         for (Scenario.AccountSetup a : scenario.accounts()) {
+            finalWatch(engine, a.id());
+        }
+        for (Scenario.AccountSetup a : scenario.accounts()) {
             reconcile(engine, a.id());
         }
         Map<String, AccountSnapshot> last = new LinkedHashMap<>();
@@ -121,7 +138,121 @@ final class Simulation {
             faults.addAll(x.faultsFired());
         });
         return new History(scenario, store.all(), orders, wire, initial, last, faults, crashes.crashes(),
-                journalFailures, SETTINGS.visibilityGrace(), trace);
+                journalFailures, SETTINGS.visibilityGrace(), trace, refused);
+    }
+
+    /**
+     * An operator's order operation, its prices set from the exchange's mid at this moment (an operator looks at the
+     * market before placing a bracket). A request the engine refuses before journaling anything (bad parameters, the
+     * broker unreadable, no order to modify) is counted and the run goes on.
+     */
+    private void operate(Engine engine, Scenario.OperationStep step) {
+        PaperExchange x = exchanges.get(step.accountId());
+        OperationType type;
+        OperationParams params;
+        switch (step) {
+            case Scenario.Bracket b -> {
+                BigDecimal mid = x.price(b.symbol());
+                BigDecimal stop = cents(mid, b.stopOffset().negate());
+                type = OperationType.BRACKET_ORDER;
+                params = OperationParams.bracket(b.symbol(), b.quantity(), b.entryOffset() == null ? null
+                        : cents(mid, b.entryOffset()), stop, b.stopLimitOffset() == null ? null
+                        : cents(stop, b.stopLimitOffset().negate()), cents(mid, b.targetOffset()));
+            }
+            case Scenario.Oco o -> {
+                BigDecimal held = x.accountSnapshot(o.accountId()).quantity(o.symbol());
+                BigDecimal quantity = held.multiply(o.fraction()).setScale(held.stripTrailingZeros().scale() > 0 ? 3
+                        : 0, RoundingMode.DOWN);
+                if (quantity.signum() <= 0) {
+                    trace.add(clock.instant() + " no OCO pair: " + o.accountId() + " holds " + held + " "
+                            + o.symbol());
+                    return;
+                }
+                BigDecimal mid = x.price(o.symbol());
+                BigDecimal stop = cents(mid, o.stopOffset().negate());
+                type = OperationType.OCO_PAIR;
+                params = OperationParams.oco(o.symbol(), quantity, stop, o.stopLimitOffset() == null ? null
+                        : cents(stop, o.stopLimitOffset().negate()), cents(mid, o.targetOffset()));
+            }
+            case Scenario.Modify m -> {
+                List<ExchangeOrderLogEntry> working = x.orderLog().stream()
+                        .filter(e -> e.accountId().equals(m.accountId()) && e.state().isLive())
+                        .sorted(java.util.Comparator.comparing(ExchangeOrderLogEntry::clientOrderId)).toList();
+                if (working.isEmpty()) {
+                    trace.add(clock.instant() + " nothing to modify on " + m.accountId());
+                    return;
+                }
+                ExchangeOrderLogEntry order = working.get(m.pick() % working.size());
+                OrderSpec spec = order.spec();
+                BigDecimal mid = x.price(spec.symbol());
+                BigDecimal below = m.priceOffset().negate();
+                BigDecimal newStop = spec.stopPrice() == null ? null : cents(mid, below);
+                BigDecimal newLimit = spec.limitPrice() == null ? null : spec.type() == OrderType.STOP_LIMIT
+                        ? cents(newStop, new BigDecimal("-0.01"))
+                        : cents(mid, spec.side() == Side.BUY ? below : m.priceOffset());
+                BigDecimal newQuantity = m.quantityFactor() == null ? null : spec.quantity()
+                        .multiply(m.quantityFactor()).setScale(3, RoundingMode.DOWN).stripTrailingZeros();
+                type = OperationType.ORDER_MODIFICATION;
+                params = OperationParams.modify(order.clientOrderId(), newQuantity, newLimit, newStop);
+            }
+            case Scenario.Close c -> {
+                type = OperationType.POSITION_CLOSE;
+                params = OperationParams.close(c.symbol(), null);
+            }
+            case Scenario.CancelAll c -> {
+                type = OperationType.BULK_CANCEL;
+                params = OperationParams.cancelAll(null);
+            }
+        }
+        try {
+            OperationOutcome outcome = engine.operate(step.accountId(), type, params, null);
+            trace.add(clock.instant() + " " + type + " on " + step.accountId() + ": " + outcome.txId() + " "
+                    + outcome.state() + (outcome.message() == null ? "" : " (" + outcome.message() + ")"));
+        } catch (SimCrash crash) {
+            throw crash;
+        } catch (KeelException e) {
+            if (e.code() == ErrorCode.JOURNAL_WRITE_FAILED) {
+                throw e;
+            }
+            refused.merge(type + ":" + e.code(), 1, Integer::sum);
+            trace.add(clock.instant() + " " + type + " on " + step.accountId() + " refused: " + e.getMessage());
+        }
+    }
+
+    /** {@code mid * (1 + offset)} to the cent, as an operator types a price. */
+    private static BigDecimal cents(BigDecimal mid, BigDecimal offset) {
+        return mid.multiply(BigDecimal.ONE.add(offset)).setScale(2, RoundingMode.HALF_EVEN);
+    }
+
+    private void watch(Engine engine, String accountId) {
+        WatchReport report = engine.watch(accountId);
+        if (!report.quiet() || report.note() != null) {
+            trace.add(clock.instant() + " watch of " + accountId + ": " + report);
+        }
+    }
+
+    /**
+     * The protection watch after the final recovery, as a scheduler runs it: passes until one finds nothing to do.
+     * A pass that could not read the broker, or whose enforcement could not cancel an order, is tried again a minute
+     * later (the exchange's faults stay on), within reason.
+     */
+    private void finalWatch(Engine engine, String accountId) {
+        for (int pass = 1; pass <= FINAL_WATCH_PASSES; pass++) {
+            try {
+                WatchReport report = engine.watch(accountId);
+                if (report.quiet() && report.note() == null) {
+                    return;
+                }
+                trace.add(clock.instant() + " final watch of " + accountId + ": " + report);
+                if (report.note() != null || report.enforcements().stream()
+                        .anyMatch(o -> o.state() != OperationState.COMPLETED)) {
+                    clock.advance(Duration.ofMinutes(1));
+                }
+            } catch (KeelException e) {
+                trace.add(clock.instant() + " final watch of " + accountId + " failed: " + e.getMessage());
+                clock.advance(Duration.ofMinutes(1));
+            }
+        }
     }
 
     /**
@@ -241,7 +372,8 @@ final class Simulation {
                 .prices(a.prices())
                 .spreadBps(new BigDecimal("2"))
                 .lookupVisibilityLag(a.visibilityLag())
-                .faults(a.faults());
+                .faults(a.faults())
+                .orderClasses(a.orderClasses());
         if (a.delayedFill() != null) {
             b.fillMode(FillMode.delayed(a.delayedFill()));
         }

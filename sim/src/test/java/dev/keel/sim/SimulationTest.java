@@ -79,7 +79,7 @@ class SimulationTest {
                         FaultRule.timeoutAfterAccept().withOp(BrokerCall.SUBMIT).withSymbol(vti).withTimes(1),
                         FaultRule.reject(RejectReason.SYMBOL_NOT_FOUND).withOp(BrokerCall.SUBMIT).withSymbol(vti)
                                 .withNth(2)),
-                Duration.ofSeconds(3), Duration.ofSeconds(150), 2, true);
+                Duration.ofSeconds(3), Duration.ofSeconds(150), 2, true, true);
         Scenario scenario = new Scenario(1, ScenarioGenerator.START, List.of(account), List.of(
                 new Scenario.Rebalance("acct-0"), new Scenario.AdvanceTime(Duration.ofMinutes(5)),
                 new Scenario.Rebalance("acct-0")), new TreeSet<>(), new TreeSet<>(), 0.0, Set.of());
