@@ -190,7 +190,7 @@ final class Simulation {
                 BigDecimal newLimit = spec.limitPrice() == null ? null : spec.type() == OrderType.STOP_LIMIT
                         ? cents(newStop, new BigDecimal("-0.01"))
                         : cents(mid, spec.side() == Side.BUY ? below : m.priceOffset());
-                BigDecimal newQuantity = m.quantityFactor() == null ? null : spec.quantity()
+                BigDecimal newQuantity = m.quantityFactor() == null || spec.quantity() == null ? null : spec.quantity()
                         .multiply(m.quantityFactor()).setScale(3, RoundingMode.DOWN).stripTrailingZeros();
                 type = OperationType.ORDER_MODIFICATION;
                 params = OperationParams.modify(order.clientOrderId(), newQuantity, newLimit, newStop);

@@ -113,9 +113,7 @@ final class OcoEnforcementSaga implements OperationSaga {
             if (OperationView.of(owner.view()).isUnlinked(name)) {
                 break;
             }
-            List<LinkRules.LinkState> all = new ArrayList<>(LinkRules.liveLinks(scan).stream()
-                    .filter(l -> !l.ownerTxId().equals(ownerTx)).toList());
-            all.add(link);
+            List<LinkRules.LinkState> all = linksInOrder(scan, link);
             BigDecimal covered = LinkRules.covered(scan, link, ctx.txId()).add(LinkRules.covered(support.view(
                     ledger)));
             LinkRules.Verdict v = LinkRules.judge(link, all, account, covered);
@@ -188,6 +186,29 @@ final class OcoEnforcementSaga implements OperationSaga {
                 + " with " + LinkRules.plain(t.filledQuantity()) + " of " + LinkRules.plain(d.excess())
                 + " bought: the account is short " + LinkRules.plain(shortBy) + " " + d.symbol()
                 + " beyond what Keel meant to sell", null);
+    }
+
+    /**
+     * Every live link of the account, oldest first as the watch saw them, with {@code link} as it stands now in its
+     * place (or last, when its owner is older than the scan): the order decides which of several pairs protecting
+     * more than is held is cut first ({@link LinkRules#judge}), so it must be the watch's order, or the saga judges
+     * another pair to be the one to cut and does nothing.
+     */
+    private static List<LinkRules.LinkState> linksInOrder(LiveOrders scan, LinkRules.LinkState link) {
+        List<LinkRules.LinkState> all = new ArrayList<>();
+        boolean placed = false;
+        for (LinkRules.LinkState l : LinkRules.liveLinks(scan)) {
+            if (l.same(link)) {
+                placed = true;
+                all.add(link);
+            } else {
+                all.add(l);
+            }
+        }
+        if (!placed) {
+            all.add(link);
+        }
+        return all;
     }
 
     /** Journals a double fill with its report, in one append; the flatten is placed at the next step. */
