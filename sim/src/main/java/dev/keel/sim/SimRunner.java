@@ -237,6 +237,8 @@ public final class SimRunner {
         history.trace().forEach(t -> lines.add("run: " + t));
         history.journal().forEach(r -> lines.add("journal " + r.sequence() + ": " + r.event()));
         history.wire().forEach(w -> lines.add("wire: " + w));
+        history.orders().forEach((account, orders) -> orders.forEach(o -> lines.add("exchange " + account + ": "
+                + o)));
         List<Violation> violations = HistoryChecker.check(history);
         if (violations.isEmpty()) {
             lines.add("verdict: every law holds");

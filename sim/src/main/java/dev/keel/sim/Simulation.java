@@ -18,7 +18,6 @@ import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.marketdata.QuoteSource;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.OperationParams;
-import dev.keel.core.model.OperationState;
 import dev.keel.core.model.OperationType;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderType;
@@ -67,8 +66,13 @@ final class Simulation {
     static final ResiliencePolicies RESILIENCE = ResiliencePolicies.builder().retry(SETTINGS.retry()).build();
     /** Restarts that a run may need before giving up on its recovery loop (crash steps are few; this is a fuse). */
     private static final int MAX_RESTARTS = 50;
-    /** Protection watch passes after the final recovery, at most, until one finds nothing to do. */
-    private static final int FINAL_WATCH_PASSES = 10;
+    /** Rounds of protection watch passes after the final recovery, at most, until one finds nothing to do. */
+    private static final int FINAL_WATCH_ROUNDS = 30;
+    /**
+     * Time between the final watch passes: longer than any lookup lag a scenario draws (3 s), so a pass sees the
+     * fills of orders placed in the instant the work ended (simulated time stands still between steps otherwise).
+     */
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(5);
 
     private final Scenario scenario;
     private final ManualClock clock;
@@ -100,7 +104,9 @@ final class Simulation {
         Map<String, AccountSnapshot> initial = new LinkedHashMap<>();
         exchanges.forEach((id, x) -> initial.put(id, x.accountSnapshot(id)));
         Engine engine = start();
-        for (Scenario.Step step : scenario.work()) {
+        java.util.ArrayDeque<Scenario.Step> work = new java.util.ArrayDeque<>(scenario.work());
+        while (!work.isEmpty()) {
+            Scenario.Step step = work.removeFirst();
             try {
                 switch (step) {
                     case Scenario.Rebalance r -> engine.rebalance(r.accountId(), null, ProgressListener.NONE);
@@ -119,16 +125,21 @@ final class Simulation {
                 }
                 journalFailures++;
                 trace.add(clock.instant() + " journal append refused during " + step + "; the engine carries on");
+                if (step instanceof Scenario.OperationStep o) {
+                    // The command failed; the scheduler's next watch pass (a deployment runs `keel watch` every
+                    // minute) recovers the operation left in progress, so a bracket's filled entry gets its
+                    // protection. Without it nothing resumes the bracket until the next command on the account.
+                    work.addFirst(new Scenario.Watch(o.accountId()));
+                }
             }
         }
         crashes.disarm();
         engine = start();
-        for (Scenario.AccountSetup a : scenario.accounts()) {
-            finalWatch(engine, a.id());
-        }
+        finalWatch(engine);
         for (Scenario.AccountSetup a : scenario.accounts()) {
             reconcile(engine, a.id());
         }
+        finalWatch(engine); // reconcile may have let time pass, and resting protective orders fill as it passes
         Map<String, AccountSnapshot> last = new LinkedHashMap<>();
         exchanges.forEach((id, x) -> last.put(id, x.accountSnapshot(id)));
         Map<String, List<ExchangeOrderLogEntry>> orders = new LinkedHashMap<>();
@@ -232,27 +243,33 @@ final class Simulation {
     }
 
     /**
-     * The protection watch after the final recovery, as a scheduler runs it: passes until one finds nothing to do.
-     * A pass that could not read the broker, or whose enforcement could not cancel an order, is tried again a minute
-     * later (the exchange's faults stay on), within reason.
+     * The protection watch after the final recovery, as a scheduler runs it: rounds of one pass per account, a few
+     * seconds apart, until a round in which no pass found anything to do or stopped short (the broker unreadable,
+     * a cancel that failed). Every account is watched in the same round, because time is shared: a resting
+     * protective order of one account may fill while another account's pass lets time pass. The exchanges' faults
+     * stay on, so this takes a few rounds now and then.
      */
-    private void finalWatch(Engine engine, String accountId) {
-        for (int pass = 1; pass <= FINAL_WATCH_PASSES; pass++) {
-            try {
-                WatchReport report = engine.watch(accountId);
-                if (report.quiet() && report.note() == null) {
-                    return;
+    private void finalWatch(Engine engine) {
+        for (int round = 1; round <= FINAL_WATCH_ROUNDS; round++) {
+            clock.advance(WATCH_INTERVAL);
+            boolean quiet = true;
+            for (Scenario.AccountSetup a : scenario.accounts()) {
+                try {
+                    WatchReport report = engine.watch(a.id());
+                    if (!report.quiet() || report.note() != null) {
+                        quiet = false;
+                        trace.add(clock.instant() + " final watch of " + a.id() + ": " + report);
+                    }
+                } catch (KeelException e) {
+                    quiet = false;
+                    trace.add(clock.instant() + " final watch of " + a.id() + " failed: " + e.getMessage());
                 }
-                trace.add(clock.instant() + " final watch of " + accountId + ": " + report);
-                if (report.note() != null || report.enforcements().stream()
-                        .anyMatch(o -> o.state() != OperationState.COMPLETED)) {
-                    clock.advance(Duration.ofMinutes(1));
-                }
-            } catch (KeelException e) {
-                trace.add(clock.instant() + " final watch of " + accountId + " failed: " + e.getMessage());
-                clock.advance(Duration.ofMinutes(1));
+            }
+            if (quiet) {
+                return;
             }
         }
+        trace.add(clock.instant() + " the final watch found work in each of " + FINAL_WATCH_ROUNDS + " rounds");
     }
 
     /**
