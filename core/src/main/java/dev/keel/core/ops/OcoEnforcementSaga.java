@@ -7,6 +7,7 @@ import dev.keel.core.execution.CancelResult;
 import dev.keel.core.execution.ClientOrderIds;
 import dev.keel.core.execution.OperationContext;
 import dev.keel.core.execution.OrderTrack;
+import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.journal.DoubleFillDetected;
 import dev.keel.core.journal.JournalEvent;
@@ -217,6 +218,9 @@ final class OcoEnforcementSaga implements OperationSaga {
         BigDecimal excess = link.filled().subtract(link.quantity()).subtract(covered);
         if (excess.compareTo(LinkRules.TOLERANCE) <= 0) {
             return; // the cancels settled it, or a flatten already answers it
+        }
+        if (support.executor().settings().planted(PlantedBug.DOUBLE_FILL_NOT_FLATTENED)) {
+            return;
         }
         String flattenId = ClientOrderIds.derive(ctx.txId(), flattenLeg(support.view(ledger).doubleFills().size() + 1));
         String name = link.link().link();
