@@ -96,6 +96,12 @@ final class SimCommand implements Callable<Integer> {
         Table marketData = new Table("MARKET DATA", "QUOTES");
         s.marketData().forEach((k, v) -> marketData.row(k, Long.toString(v)));
         output.table(marketData);
+        Table operations = new Table("OPERATION", "STATE", "TIMES");
+        s.operations().forEach((k, v) -> operations.row(k.substring(0, k.indexOf(' ')), k.substring(k.indexOf(' ')
+                + 1), Long.toString(v)));
+        if (!operations.isEmpty()) {
+            output.table(operations);
+        }
         if (s.passed()) {
             output.line("Every law held in every scenario.");
             return;

@@ -15,8 +15,10 @@ import java.util.Map;
  * @param initial the accounts as their exchanges first held them
  * @param grace   the executor's visibility grace period
  * @param trace   the run's notable moments (crashes, restarts, refused appends), in order
+ * @param refused order operations the engine refused before journaling anything, by {@code TYPE:CODE}
  */
 record History(Scenario scenario, List<JournalRecord> journal, Map<String, List<ExchangeOrderLogEntry>> orders,
                List<WireCall> wire, Map<String, AccountSnapshot> initial, Map<String, AccountSnapshot> last,
-               List<FaultRecord> faults, int crashes, int journalFailures, Duration grace, List<String> trace) {
+               List<FaultRecord> faults, int crashes, int journalFailures, Duration grace, List<String> trace,
+               Map<String, Integer> refused) {
 }

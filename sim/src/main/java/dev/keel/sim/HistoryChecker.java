@@ -3,6 +3,16 @@ package dev.keel.sim;
 import dev.keel.core.execution.ClientOrderIds;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.BuysSized;
+import dev.keel.core.journal.DoubleFillDetected;
+import dev.keel.core.journal.OperationRequested;
+import dev.keel.core.journal.OperationStateChanged;
+import dev.keel.core.journal.OrdersLinked;
+import dev.keel.core.journal.TransactionStarted;
+import dev.keel.core.model.OperationParams;
+import dev.keel.core.model.OperationState;
+import dev.keel.core.model.OperationType;
+import dev.keel.core.model.OrderState;
+import java.time.Instant;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.LastRebalanceMoved;
@@ -52,6 +62,23 @@ final class HistoryChecker {
     private static final BigDecimal PRICE_TOLERANCE = new BigDecimal("0.0002");
     /** "No order is sized on data Keel does not trust": numbered after the architecture's eleven laws. */
     static final int UNTRUSTED_DATA_LAW = 12;
+    /** "No position is unprotected beyond the grace": a bracket's filled entry is covered by its protective pair. */
+    static final int PROTECTION_RULE = 13;
+    /** "No protective order outlives its position": after the final watch, working protection never exceeds holdings. */
+    static final int OUTLIVED_PROTECTION_RULE = 14;
+    /** "No double fill unflattened": both legs of a pair filled beyond it, then detected, flattened and reported. */
+    static final int DOUBLE_FILL_RULE = 15;
+    /** "Operations end once, by the table, and a modification never works beyond its intended quantity". */
+    static final int OPERATION_RULE = 16;
+    /**
+     * How long a bracket's filled entry may stand without protective orders covering it at the exchange: the longest
+     * a bracket saga needs from a fill to protection in the worst case the simulation draws, see the README.
+     */
+    static final Duration PROTECTION_GRACE = Duration.ofSeconds(120);
+    private static final String CLOSE_LEG = "close";
+    private static final String ENTRY_LEG = "entry";
+    private static final String EMERGENCY_CLOSE_LEG = "emergency-close";
+    private static final String MODIFICATION_LEG = "replace";
 
     private final History h;
     private final long seed;
@@ -59,8 +86,12 @@ final class HistoryChecker {
     private final Map<String, List<TransactionEvent>> byTx = new LinkedHashMap<>();
     private final Map<String, List<TransactionEvent>> byOrder = new LinkedHashMap<>();
     private final Map<String, OrderIntentRecorded> intents = new HashMap<>();
+    /** Transactions that are order operations (bracket, OCO, close, cancel, modification, enforcement), by type. */
+    private final Map<String, OperationType> operations = new HashMap<>();
     /** Quote answers on the wire by "account symbol", built when first needed. */
     private Map<String, List<WireCall>> quoteAnswers;
+    /** The exchanges' orders by client order id, built when first needed. */
+    private Map<String, ExchangeOrderLogEntry> exchangeOrders;
 
     private HistoryChecker(History h) {
         this.h = h;
@@ -74,6 +105,9 @@ final class HistoryChecker {
                 }
                 if (e instanceof OrderIntentRecorded i) {
                     intents.put(i.clientOrderId(), i);
+                }
+                if (e instanceof TransactionStarted t) {
+                    OperationType.ofOperation(t.operation()).ifPresent(type -> operations.put(t.txId(), type));
                 }
             }
         }
@@ -102,6 +136,10 @@ final class HistoryChecker {
         c.frozenAccountSendsNothingButCancelsAndCloses();
         c.journalAgreesWithExchangeOrReview();
         c.noOrderSizedOnUntrustedData();
+        c.filledBracketEntriesAreProtectedWithinGrace();
+        c.noProtectiveOrderOutlivesItsPosition();
+        c.noDoubleFillUnflattened();
+        c.operationsEndByTheTableAndModificationsStayWithinIntent();
         return List.copyOf(c.violations);
     }
 
@@ -213,6 +251,9 @@ final class HistoryChecker {
     /** Law 5: no buy is sent before every sell has settled or failed; cash at the exchange never goes negative. */
     private void sellsBeforeBuysAndNoNegativeCash() {
         byTx.forEach((txId, events) -> {
+            if (operations.containsKey(txId)) {
+                return; // sells before buys is a rebalance's rule: a bracket buys its entry first
+            }
             TransactionView view = new TransactionView();
             boolean sized = false;
             for (TransactionEvent e : events) {
@@ -290,18 +331,30 @@ final class HistoryChecker {
     private void frozenAccountSendsNothingButCancelsAndCloses() {
         Map<String, TreeMap<Long, TradingStateChanged>> moves = new HashMap<>();
         Set<String> haltedBy = new HashSet<>();
+        Set<String> reducedBy = new HashSet<>();
         for (JournalRecord r : h.journal()) {
             if (r.event() instanceof TradingStateChanged c) {
                 moves.computeIfAbsent(c.accountId(), k -> new TreeMap<>()).put(r.sequence(), c);
                 if (c.to() == TradingState.HALTED && c.txId() != null) {
                     haltedBy.add(c.txId());
                 }
+                if (c.to() == TradingState.REDUCING && c.txId() != null) {
+                    reducedBy.add(c.txId());
+                }
             }
         }
         for (JournalRecord r : h.journal()) {
-            if (r.event() instanceof TransactionEnded e && e.status() == TransactionStatus.NEEDS_REVIEW
-                    && !haltedBy.contains(e.txId()) && stateAt(moves, e.accountId(), r.sequence()) != TradingState.HALTED) {
-                violation(9, e.accountId(), e.txId(), "ended NEEDS_REVIEW and the account was not halted",
+            if (!(r.event() instanceof TransactionEnded e) || e.status() != TransactionStatus.NEEDS_REVIEW) {
+                continue;
+            }
+            // an order operation may choose the milder freeze, REDUCING, so an operator can still close what is left
+            boolean operation = operations.containsKey(e.txId());
+            TradingState after = stateAt(moves, e.accountId(), r.sequence());
+            boolean frozen = haltedBy.contains(e.txId()) || after == TradingState.HALTED
+                    || operation && (reducedBy.contains(e.txId()) || after == TradingState.REDUCING);
+            if (!frozen) {
+                violation(9, e.accountId(), e.txId(), "ended NEEDS_REVIEW and the account was not "
+                        + (operation ? "frozen" : "halted"),
                         lines(byTx.getOrDefault(e.txId(), List.of())));
             }
         }
@@ -312,7 +365,10 @@ final class HistoryChecker {
             TradingState state = stateAt(moves, w.accountId(), w.journalSequence());
             OrderIntentRecorded intent = intents.get(w.clientOrderId());
             boolean buy = intent == null || intent.spec().side() == Side.BUY;
-            if (state == TradingState.HALTED || state == TradingState.REDUCING && buy) {
+            // a frozen account may still close what it holds: a position close's sell leaves on a halted account
+            boolean closing = intent != null && !buy && operations.get(intent.txId()) == OperationType.POSITION_CLOSE
+                    && intent.leg().equals(CLOSE_LEG);
+            if (state == TradingState.HALTED && !closing || state == TradingState.REDUCING && buy) {
                 TradingStateChanged since = moves.get(w.accountId()).floorEntry(w.journalSequence()).getValue();
                 violation(9, w.accountId(), w.clientOrderId(), (buy ? "a buy" : "a sell") + " left Keel while the "
                         + "account was " + state + " (since " + since.at() + ": " + since.reason() + ")",
@@ -402,6 +458,9 @@ final class HistoryChecker {
         Map<String, Scenario.AccountSetup> setups = new HashMap<>();
         h.scenario().accounts().forEach(a -> setups.put(a.id(), a));
         byTx.forEach((txId, events) -> {
+            if (operations.containsKey(txId)) {
+                return; // an operator's operation is priced by the operator, not sized on market data
+            }
             PlanInputsRecorded inputs = events.stream().filter(PlanInputsRecorded.class::isInstance)
                     .map(PlanInputsRecorded.class::cast).findFirst().orElse(null);
             for (TransactionEvent e : events) {
@@ -517,6 +576,301 @@ final class HistoryChecker {
             }
         }
         return quoteAnswers.getOrDefault(intent.accountId() + " " + intent.spec().symbol().value(), List.of());
+    }
+
+    /** Every order the exchanges hold, by client order id (the first, should law 2 be broken). */
+    private Map<String, ExchangeOrderLogEntry> exchangeOrders() {
+        if (exchangeOrders == null) {
+            exchangeOrders = new HashMap<>();
+            h.orders().values().forEach(list -> list.forEach(o -> exchangeOrders.putIfAbsent(o.clientOrderId(), o)));
+        }
+        return exchangeOrders;
+    }
+
+    private List<OrdersLinked> links(String txId) {
+        return byTx.getOrDefault(txId, List.of()).stream().filter(OrdersLinked.class::isInstance)
+                .map(OrdersLinked.class::cast).toList();
+    }
+
+    private static BigDecimal filledBy(ExchangeOrderLogEntry o, Instant at) {
+        BigDecimal filled = BigDecimal.ZERO;
+        if (o != null) {
+            for (ExchangeOrderLogEntry.Fill f : o.fills()) {
+                if (!f.at().isAfter(at)) {
+                    filled = filled.add(f.quantity());
+                }
+            }
+        }
+        return filled;
+    }
+
+    /**
+     * Whether the exchange had {@code o} working at {@code at}: from its creation to its end, both included, since
+     * simulated time stands still between steps (a pair placed and cancelled by the next operation in the same
+     * instant did stand at the exchange).
+     */
+    private static boolean workingAt(ExchangeOrderLogEntry o, Instant at) {
+        if (o == null || o.createdAt().isAfter(at) || o.state() == OrderState.REJECTED) {
+            return false;
+        }
+        return o.state().isLive() || !at.isAfter(o.updatedAt());
+    }
+
+    /** The shares a pair may sell: the larger of its legs. */
+    private BigDecimal pairQuantity(OrdersLinked link) {
+        BigDecimal q = BigDecimal.ZERO;
+        for (String cid : List.of(link.takeProfitOrderId(), link.stopLossOrderId())) {
+            OrderIntentRecorded i = intents.get(cid);
+            if (i != null) {
+                q = q.max(i.spec().quantity());
+            }
+        }
+        return q;
+    }
+
+    /**
+     * Rule 13: no position is unprotected beyond the grace. For every fill of a bracket's entry at the exchange, at
+     * some moment within {@link #PROTECTION_GRACE} after it the exchange held working protective orders of the bracket
+     * covering everything the bracket then held (its entry's fills less what its legs and its emergency close sold),
+     * or the operation ended NEEDS_REVIEW (an operator was told the position may be unprotected).
+     */
+    private void filledBracketEntriesAreProtectedWithinGrace() {
+        Map<String, ExchangeOrderLogEntry> x = exchangeOrders();
+        operations.forEach((txId, type) -> {
+            if (type != OperationType.BRACKET_ORDER || status(txId) == TransactionStatus.NEEDS_REVIEW) {
+                return;
+            }
+            ExchangeOrderLogEntry entry = x.get(ClientOrderIds.derive(txId, ENTRY_LEG));
+            if (entry == null || entry.fills().isEmpty()) {
+                return;
+            }
+            List<OrdersLinked> links = links(txId);
+            ExchangeOrderLogEntry close = x.get(ClientOrderIds.derive(txId, EMERGENCY_CLOSE_LEG));
+            List<ExchangeOrderLogEntry> legs = new ArrayList<>();
+            links.forEach(l -> {
+                legs.add(x.get(l.takeProfitOrderId()));
+                legs.add(x.get(l.stopLossOrderId()));
+            });
+            for (ExchangeOrderLogEntry.Fill fill : entry.fills()) {
+                Instant from = fill.at();
+                Instant until = from.plus(PROTECTION_GRACE);
+                TreeSet<Instant> moments = new TreeSet<>(List.of(from, until));
+                List<ExchangeOrderLogEntry> all = new ArrayList<>(legs);
+                all.add(entry);
+                all.add(close);
+                for (ExchangeOrderLogEntry o : all) {
+                    if (o == null) {
+                        continue;
+                    }
+                    moments.add(o.createdAt());
+                    moments.add(o.updatedAt());
+                    o.fills().forEach(f -> moments.add(f.at()));
+                }
+                boolean protectedInTime = false;
+                BigDecimal lastPosition = BigDecimal.ZERO;
+                BigDecimal lastCover = BigDecimal.ZERO;
+                for (Instant at : moments.subSet(from, true, until, true)) {
+                    BigDecimal position = filledBy(entry, at).subtract(filledBy(close, at));
+                    BigDecimal cover = BigDecimal.ZERO;
+                    for (OrdersLinked l : links) {
+                        ExchangeOrderLogEntry tp = x.get(l.takeProfitOrderId());
+                        ExchangeOrderLogEntry sl = x.get(l.stopLossOrderId());
+                        BigDecimal sold = filledBy(tp, at).add(filledBy(sl, at));
+                        position = position.subtract(sold);
+                        if (workingAt(tp, at) || workingAt(sl, at)) {
+                            cover = cover.add(pairQuantity(l).subtract(sold).max(BigDecimal.ZERO));
+                        }
+                    }
+                    lastPosition = position;
+                    lastCover = cover;
+                    if (position.subtract(cover).compareTo(QUANTITY_TOLERANCE) <= 0) {
+                        protectedInTime = true;
+                        break;
+                    }
+                }
+                if (!protectedInTime) {
+                    violation(PROTECTION_RULE, entry.accountId(), txId, "the entry filled " + plain(fill.quantity())
+                            + " at " + from + " and for " + PROTECTION_GRACE.toSeconds() + " s the exchange never held "
+                            + "protective orders covering the position (at " + until + ": " + plain(lastPosition)
+                            + " held, " + plain(lastCover) + " covered); the operation ended " + status(txId),
+                            concat(lines(byTx.get(txId)), all.stream().filter(java.util.Objects::nonNull)
+                                    .map(o -> "exchange: " + o).toList()));
+                    return;
+                }
+            }
+        });
+    }
+
+    /**
+     * Rule 14: no protective order outlives its position. After the final watch, per account and symbol, what the
+     * working legs of protective links may still sell at the exchange (a pair counted once: its larger working leg)
+     * is at most the shares held there.
+     */
+    private void noProtectiveOrderOutlivesItsPosition() {
+        Map<String, ExchangeOrderLogEntry> x = exchangeOrders();
+        Map<String, Map<Symbol, BigDecimal>> protecting = new TreeMap<>();
+        Map<String, List<String>> pairs = new HashMap<>();
+        for (JournalRecord r : h.journal()) {
+            if (!(r.event() instanceof OrdersLinked l)) {
+                continue;
+            }
+            BigDecimal most = BigDecimal.ZERO;
+            Symbol symbol = null;
+            for (String cid : List.of(l.takeProfitOrderId(), l.stopLossOrderId())) {
+                ExchangeOrderLogEntry o = x.get(cid);
+                if (o != null && o.state().isLive()) {
+                    most = most.max(o.spec().quantity().subtract(o.filledQuantity()));
+                    symbol = o.spec().symbol();
+                }
+            }
+            if (symbol != null) {
+                protecting.computeIfAbsent(l.accountId(), k -> new TreeMap<>()).merge(symbol, most, BigDecimal::add);
+                pairs.computeIfAbsent(l.accountId() + " " + symbol, k -> new ArrayList<>()).add("link: " + l
+                        + "; exchange: " + x.get(l.takeProfitOrderId()) + " / " + x.get(l.stopLossOrderId()));
+            }
+        }
+        protecting.forEach((account, bySymbol) -> bySymbol.forEach((symbol, qty) -> {
+            BigDecimal held = h.last().get(account).quantity(symbol);
+            if (qty.subtract(held).compareTo(QUANTITY_TOLERANCE) > 0) {
+                violation(OUTLIVED_PROTECTION_RULE, account, null, "after the final watch the exchange holds working "
+                        + "protective orders selling " + plain(qty) + " " + symbol + " but the account holds "
+                        + plain(held), pairs.get(account + " " + symbol));
+            }
+        }));
+    }
+
+    /**
+     * Rule 15: no double fill unflattened. Every link whose two legs together filled more than the pair at the
+     * exchange has a DoubleFillDetected in an enforcement of that link, a notification with OCO_DOUBLE_FILL, and flatten
+     * orders that bought the excess back at the exchange (or the enforcement ended NEEDS_REVIEW, and said so).
+     */
+    private void noDoubleFillUnflattened() {
+        Map<String, ExchangeOrderLogEntry> x = exchangeOrders();
+        Map<String, String> enforcementOwner = new HashMap<>();
+        for (JournalRecord r : h.journal()) {
+            if (r.event() instanceof OperationRequested q && q.type() == OperationType.OCO_ENFORCEMENT) {
+                enforcementOwner.put(q.txId(), q.params().rollbackOf() + " " + q.params().clientOrderId());
+            }
+        }
+        Map<String, List<String>> notified = new HashMap<>();
+        for (JournalRecord r : h.journal()) {
+            if (r.event() instanceof NotificationQueued q && q.txId() != null) {
+                notified.computeIfAbsent(q.txId(), k -> new ArrayList<>()).add(q.body());
+            }
+        }
+        for (JournalRecord r : h.journal()) {
+            if (!(r.event() instanceof OrdersLinked l)) {
+                continue;
+            }
+            ExchangeOrderLogEntry tp = x.get(l.takeProfitOrderId());
+            ExchangeOrderLogEntry sl = x.get(l.stopLossOrderId());
+            BigDecimal sold = (tp == null ? BigDecimal.ZERO : tp.filledQuantity())
+                    .add(sl == null ? BigDecimal.ZERO : sl.filledQuantity());
+            BigDecimal excess = sold.subtract(pairQuantity(l));
+            if (excess.compareTo(QUANTITY_TOLERANCE) <= 0) {
+                continue;
+            }
+            String key = l.txId() + " " + l.takeProfitOrderId();
+            List<DoubleFillDetected> detected = new ArrayList<>();
+            for (JournalRecord d : h.journal()) {
+                if (d.event() instanceof DoubleFillDetected f && f.link().equals(l.link())
+                        && key.equals(enforcementOwner.get(f.txId()))) {
+                    detected.add(f);
+                }
+            }
+            List<String> context = new ArrayList<>(List.of("link: " + l, "exchange: " + tp, "exchange: " + sl));
+            if (detected.isEmpty()) {
+                violation(DOUBLE_FILL_RULE, l.accountId(), l.txId(), "both legs of " + l.link() + " filled (" + plain(sold)
+                        + " sold by a " + plain(pairQuantity(l)) + "-share pair) and no double fill was detected",
+                        context);
+                continue;
+            }
+            BigDecimal bought = BigDecimal.ZERO;
+            boolean reported = false;
+            boolean review = false;
+            for (DoubleFillDetected d : detected) {
+                ExchangeOrderLogEntry flatten = x.get(d.flattenOrderId());
+                bought = bought.add(flatten == null ? BigDecimal.ZERO : flatten.filledQuantity());
+                reported |= notified.getOrDefault(d.txId(), List.of()).stream()
+                        .anyMatch(b -> b.contains(ErrorCode.OCO_DOUBLE_FILL.name()));
+                review |= status(d.txId()) == TransactionStatus.NEEDS_REVIEW;
+                context.add("journal: " + d);
+                context.add("exchange: " + flatten);
+            }
+            if (!reported) {
+                violation(DOUBLE_FILL_RULE, l.accountId(), l.txId(), "the double fill of " + l.link()
+                        + " was never reported (no notification with " + ErrorCode.OCO_DOUBLE_FILL + ")", context);
+            } else if (bought.compareTo(excess.subtract(QUANTITY_TOLERANCE)) < 0 && !review) {
+                violation(DOUBLE_FILL_RULE, l.accountId(), l.txId(), "both legs of " + l.link() + " sold "
+                        + plain(excess) + " too many and the flatten orders bought back " + plain(bought)
+                        + ", yet no enforcement ended NEEDS_REVIEW", context);
+            }
+        }
+    }
+
+    /**
+     * Rule 16: every operation's state moves follow OperationState's table from PENDING to one terminal state, the
+     * one its transaction ended with (an operation closed by the engine's guard after an unexpected exception has
+     * none: a bug); and a modification's replacement went to the exchange only once the old order had ended there,
+     * sized so that the old order's fills plus the replacement never exceed the intended quantity.
+     */
+    private void operationsEndByTheTableAndModificationsStayWithinIntent() {
+        Map<String, ExchangeOrderLogEntry> x = exchangeOrders();
+        operations.forEach((txId, type) -> {
+            List<TransactionEvent> events = byTx.get(txId);
+            OperationState at = null;
+            boolean first = true;
+            for (TransactionEvent e : events) {
+                if (e instanceof OperationStateChanged m) {
+                    boolean legal = first ? m.from() == null && m.to() == OperationState.PENDING
+                            : m.from() == at && at.canMoveTo(m.to());
+                    if (!legal) {
+                        violation(OPERATION_RULE, m.accountId(), txId, type + " moved " + m.from() + " -> " + m.to()
+                                + " from " + at + ", against OperationState's table", lines(events));
+                        return;
+                    }
+                    at = m.to();
+                    first = false;
+                }
+            }
+            TransactionEnded end = events.stream().filter(TransactionEnded.class::isInstance)
+                    .map(TransactionEnded.class::cast).findFirst().orElse(null);
+            if (end != null && (at == null || !at.isTerminal() || at.transactionStatus() != end.status())) {
+                violation(OPERATION_RULE, end.accountId(), txId, type + " ended " + end.status() + " in operation "
+                        + "state " + at + ": " + end.errorMessage(), lines(events));
+                return;
+            }
+            if (type == OperationType.ORDER_MODIFICATION) {
+                modificationStaysWithinIntent(txId, events, x);
+            }
+        });
+    }
+
+    private void modificationStaysWithinIntent(String txId, List<TransactionEvent> events,
+                                               Map<String, ExchangeOrderLogEntry> x) {
+        OperationParams p = events.stream().filter(OperationRequested.class::isInstance)
+                .map(e -> ((OperationRequested) e).params()).findFirst().orElse(null);
+        ExchangeOrderLogEntry replacement = x.get(ClientOrderIds.derive(txId, MODIFICATION_LEG));
+        ExchangeOrderLogEntry old = p == null ? null : x.get(p.clientOrderId());
+        if (replacement == null || old == null) {
+            return;
+        }
+        BigDecimal intended = p.newQuantity() != null ? p.newQuantity() : old.spec().quantity();
+        List<String> context = concat(lines(events), List.of("exchange: " + old, "exchange: " + replacement));
+        if (!old.state().isTerminal() || old.updatedAt().isAfter(replacement.createdAt())) {
+            violation(OPERATION_RULE, old.accountId(), txId, "the replacement " + replacement.clientOrderId()
+                    + " was working while the old order " + old.clientOrderId() + " still was (" + old.state()
+                    + " at " + old.updatedAt() + ")", context);
+        } else if (filledBy(old, replacement.createdAt()).add(replacement.spec().quantity()).subtract(intended)
+                .compareTo(QUANTITY_TOLERANCE) > 0) {
+            violation(OPERATION_RULE, old.accountId(), txId, "the old order filled " + plain(old.filledQuantity())
+                    + " and its replacement is for " + plain(replacement.spec().quantity()) + ": more than the "
+                    + plain(intended) + " intended", context);
+        }
+    }
+
+    private static String plain(BigDecimal q) {
+        return q.stripTrailingZeros().toPlainString();
     }
 
     private TransactionStatus status(String txId) {

@@ -32,15 +32,22 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
      * @param fallbacks     how many of the paper feed's sources back the live quotes: 0, 1 (delayed) or 2 (and the
      *                      last close)
      * @param allowDegraded whether a quote that passed only on a fallback market-data source may size an order
+     * @param orderClasses  whether the exchange holds OCO pairs itself; when false Keel emulates them and a sell may
+     *                      take the position short, so both legs of a pair can fill
      */
     record AccountSetup(String id, long exchangeSeed, BigDecimal cash, Map<Symbol, BigDecimal> positions,
                         Map<Symbol, BigDecimal> prices, Map<Symbol, BigDecimal> targets, BigDecimal driftThreshold,
                         BigDecimal minTrade, BigDecimal cashBuffer, List<FaultRule> faults, Duration visibilityLag,
-                        Duration delayedFill, int fallbacks, boolean allowDegraded) {
+                        Duration delayedFill, int fallbacks, boolean allowDegraded, boolean orderClasses) {
     }
 
     /** One piece of work. */
-    sealed interface Step permits Rebalance, MovePrices, AdvanceTime, Resume {
+    sealed interface Step permits Rebalance, MovePrices, AdvanceTime, Resume, OperationStep, Watch {
+    }
+
+    /** A step that runs an order operation on one account. */
+    sealed interface OperationStep extends Step permits Bracket, Oco, Modify, Close, CancelAll {
+        String accountId();
     }
 
     /** Rebalance an account. */
@@ -57,6 +64,42 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
 
     /** An operator looks at the account and, if it is HALTED, resumes it ({@code keel account resume}). */
     record Resume(String accountId) implements Step {
+    }
+
+    /**
+     * A bracket order: buy {@code quantity} at market ({@code entryOffset} null) or at a limit {@code entryOffset}
+     * from the mid, protected by a stop {@code stopOffset} below and a target {@code targetOffset} above the mid at
+     * run time (fractions of the mid), the stop a stop-limit {@code stopLimitOffset} further below when not null.
+     */
+    record Bracket(String accountId, Symbol symbol, BigDecimal quantity, BigDecimal entryOffset,
+                   BigDecimal stopOffset, BigDecimal stopLimitOffset, BigDecimal targetOffset)
+            implements OperationStep {
+    }
+
+    /** An OCO pair protecting {@code fraction} of the shares held at run time, stop and target as offsets. */
+    record Oco(String accountId, Symbol symbol, BigDecimal fraction, BigDecimal stopOffset,
+               BigDecimal stopLimitOffset, BigDecimal targetOffset) implements OperationStep {
+    }
+
+    /**
+     * Modify the {@code pick}-th (modulo their number) of the account's working orders at the exchange, by client
+     * order id: its stop and limit moved to {@code priceOffset} from the mid (below for a stop or a buy, above for a
+     * sell limit), its quantity scaled by {@code quantityFactor} when not null.
+     */
+    record Modify(String accountId, int pick, BigDecimal priceOffset, BigDecimal quantityFactor)
+            implements OperationStep {
+    }
+
+    /** Close the whole position in {@code symbol}. */
+    record Close(String accountId, Symbol symbol) implements OperationStep {
+    }
+
+    /** Cancel every working order of the account. */
+    record CancelAll(String accountId) implements OperationStep {
+    }
+
+    /** One pass of the protection watch over the account ({@code keel watch}). */
+    record Watch(String accountId) implements Step {
     }
 
     Scenario withPlantedBugs(Set<PlantedBug> bugs) {

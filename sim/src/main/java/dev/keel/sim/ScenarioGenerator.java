@@ -28,6 +28,9 @@ final class ScenarioGenerator {
     private static final FaultKind[] KINDS = FaultKind.values();
     private static final RejectReason[] REASONS = RejectReason.values();
     private static final long MARKET_DATA_STREAM = 0x6D61726B65744461L;
+    private static final long OPERATIONS_STREAM = 0x6F7065726174696FL;
+    /** The share of accounts that get order operations (brackets, OCO pairs, modifications...): one in three. */
+    private static final int OPERATIONS_ONE_IN = 3;
 
     private ScenarioGenerator() {
     }
@@ -37,10 +40,13 @@ final class ScenarioGenerator {
         SplittableRandom r = new SplittableRandom(seed);
         // Market-data choices draw from their own stream, so they leave every other draw of a seed as it was.
         SplittableRandom md = new SplittableRandom(seed ^ MARKET_DATA_STREAM);
+        // Order operations draw from their own stream too, for the same reason.
+        SplittableRandom ops = new SplittableRandom(seed ^ OPERATIONS_STREAM);
         int n = 1 + r.nextInt(Math.max(1, maxAccounts));
         List<Scenario.AccountSetup> accounts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            accounts.add(account("acct-" + i, r, md.nextInt(4) == 0 ? 0 : 1 + md.nextInt(2), md.nextInt(4) != 0));
+            accounts.add(account("acct-" + i, r, md.nextInt(4) == 0 ? 0 : 1 + md.nextInt(2), md.nextInt(4) != 0,
+                    ops.nextInt(3) != 0));
         }
         List<Scenario.Step> work = new ArrayList<>();
         for (Scenario.AccountSetup a : accounts) {
@@ -54,6 +60,7 @@ final class ScenarioGenerator {
                 work.add(new Scenario.Rebalance(a.id()));
             }
         }
+        work.addAll(operations(accounts, work, ops));
         work = withOperator(seed, work);
         long budget = 60L * n;
         TreeSet<Long> crashes = new TreeSet<>();
@@ -96,8 +103,97 @@ final class ScenarioGenerator {
         return steps;
     }
 
+    /**
+     * Order operations for one account in {@value #OPERATIONS_ONE_IN}, after the rebalances: a bracket on one of its
+     * symbols, then a few of: protection watch passes, price moves of that symbol that cross the bracket's stop or
+     * target (sometimes down through the stop and up through the target with no watch between, the race in which
+     * both legs of an emulated pair fill), time passing, an OCO pair on what is held, modifications of working
+     * orders, a close, a bulk cancel, another bracket. The accounts' blocks are interleaved.
+     */
+    private static List<Scenario.Step> operations(List<Scenario.AccountSetup> accounts, List<Scenario.Step> work,
+                                                  SplittableRandom ops) {
+        List<List<Scenario.Step>> blocks = new ArrayList<>();
+        for (Scenario.AccountSetup a : accounts) {
+            if (ops.nextInt(OPERATIONS_ONE_IN) != 0) {
+                continue;
+            }
+            Map<Symbol, BigDecimal> prices = new TreeMap<>(a.prices());
+            for (Scenario.Step step : work) {
+                if (step instanceof Scenario.MovePrices m && m.accountId().equals(a.id())) {
+                    prices.putAll(m.prices());
+                }
+            }
+            List<Symbol> symbols = new ArrayList<>(new TreeSet<>(a.targets().keySet()));
+            a.positions().keySet().stream().filter(s -> !symbols.contains(s)).sorted().forEach(symbols::add);
+            Symbol symbol = symbols.get(ops.nextInt(symbols.size()));
+            List<Scenario.Step> block = new ArrayList<>();
+            block.add(bracket(a, symbol, prices.get(symbol), ops));
+            int more = 2 + ops.nextInt(6);
+            for (int i = 0; i < more; i++) {
+                BigDecimal price = prices.get(symbol);
+                switch (ops.nextInt(10)) {
+                    case 0, 1 -> block.add(new Scenario.Watch(a.id()));
+                    case 2 -> {
+                        BigDecimal moved = Money.price(price.multiply(BigDecimal.valueOf(85 + ops.nextInt(31), 2)));
+                        prices.put(symbol, moved);
+                        block.add(new Scenario.MovePrices(a.id(), Map.of(symbol, moved)));
+                    }
+                    case 3 -> {
+                        // down through the stop, then up through the target, before anyone looks
+                        BigDecimal down = Money.price(price.multiply(BigDecimal.valueOf(85 + ops.nextInt(10), 2)));
+                        BigDecimal up = Money.price(price.multiply(BigDecimal.valueOf(106 + ops.nextInt(10), 2)));
+                        prices.put(symbol, up);
+                        block.add(new Scenario.MovePrices(a.id(), Map.of(symbol, down)));
+                        if (ops.nextBoolean()) {
+                            block.add(new Scenario.AdvanceTime(Duration.ofSeconds(ops.nextInt(30))));
+                        }
+                        block.add(new Scenario.MovePrices(a.id(), Map.of(symbol, up)));
+                        block.add(new Scenario.Watch(a.id()));
+                    }
+                    case 4 -> block.add(new Scenario.AdvanceTime(Duration.ofSeconds(ops.nextInt(300))));
+                    case 5 -> block.add(new Scenario.Oco(a.id(), symbols.get(ops.nextInt(symbols.size())),
+                            BigDecimal.valueOf(20 + ops.nextInt(81), 2), offset(ops, 2, 8),
+                            ops.nextInt(3) == 0 ? offset(ops, 1, 2) : null, offset(ops, 2, 8)));
+                    case 6 -> block.add(new Scenario.Modify(a.id(), ops.nextInt(8), offset(ops, 1, 10),
+                            ops.nextInt(3) == 0 ? BigDecimal.valueOf(50 + ops.nextInt(71), 2) : null));
+                    case 7 -> block.add(ops.nextInt(3) == 0 ? new Scenario.CancelAll(a.id())
+                            : new Scenario.Close(a.id(), symbol));
+                    default -> block.add(bracket(a, symbol, price, ops));
+                }
+            }
+            blocks.add(block);
+        }
+        List<Scenario.Step> steps = new ArrayList<>();
+        while (!blocks.isEmpty()) {
+            List<Scenario.Step> block = blocks.get(ops.nextInt(blocks.size()));
+            steps.add(block.removeFirst());
+            if (block.isEmpty()) {
+                blocks.remove(block);
+            }
+        }
+        return steps;
+    }
+
+    /** A bracket of a few shares (a twentieth to a third of the account's starting cash, at least one share). */
+    private static Scenario.Bracket bracket(Scenario.AccountSetup a, Symbol symbol, BigDecimal price,
+                                            SplittableRandom ops) {
+        BigDecimal budget = a.cash().multiply(BigDecimal.valueOf(5 + ops.nextInt(29), 2));
+        BigDecimal quantity = budget.divide(price, 0, RoundingMode.DOWN).max(BigDecimal.ONE);
+        if (ops.nextInt(4) == 0) {
+            quantity = quantity.add(BigDecimal.valueOf(ops.nextInt(1000), 3)); // fractional shares
+        }
+        BigDecimal entry = ops.nextBoolean() ? null : BigDecimal.valueOf(ops.nextInt(21) - 10, 3); // -1 % to +1 %
+        return new Scenario.Bracket(a.id(), symbol, quantity, entry, offset(ops, 2, 8),
+                ops.nextInt(3) == 0 ? offset(ops, 1, 2) : null, offset(ops, 2, 8));
+    }
+
+    /** A fraction of the mid between {@code lowPercent} and {@code highPercent}, in 0.1 % steps. */
+    private static BigDecimal offset(SplittableRandom ops, int lowPercent, int highPercent) {
+        return BigDecimal.valueOf(lowPercent * 10 + ops.nextInt((highPercent - lowPercent) * 10 + 1), 3);
+    }
+
     private static Scenario.AccountSetup account(String id, SplittableRandom r, int fallbacks,
-                                                 boolean allowDegraded) {
+                                                 boolean allowDegraded, boolean orderClasses) {
         List<String> pool = new ArrayList<>(UNIVERSE);
         Collections.shuffle(pool, new java.util.Random(r.nextLong()));
         Map<Symbol, BigDecimal> prices = new TreeMap<>();
@@ -129,7 +225,7 @@ final class ScenarioGenerator {
         BigDecimal minTrade = BigDecimal.valueOf(1 + r.nextInt(50)).setScale(2, RoundingMode.UNNECESSARY);
         BigDecimal buffer = BigDecimal.valueOf(r.nextInt(5), 2);
         return new Scenario.AccountSetup(id, r.nextLong(), cash, positions, prices, targets, drift, minTrade, buffer,
-                faults, lag, delayed, fallbacks, allowDegraded);
+                faults, lag, delayed, fallbacks, allowDegraded, orderClasses);
     }
 
     /** Weights in 0.0001 steps over {@code symbols}, summing to exactly 1. */

@@ -64,10 +64,12 @@ public final class SimRunner {
      * @param moves      trading-state moves by {@code FROM->TO}
      * @param marketData planned quotes by trust ({@code trusted}, {@code degraded}, {@code untrusted}) and failed
      *                   checks by kind ({@code check:stale}, {@code check:outlier}...)
+     * @param operations order operations by {@code TYPE STATE} (their last operation state), and those refused
+     *                   before anything was journaled by {@code TYPE refused:CODE}
      */
     public record Result(long seed, int accounts, List<Violation> violations, Map<String, Integer> outcomes,
                          Map<String, Integer> faults, int crashes, int journalFailures, Map<String, Integer> moves,
-                         Map<String, Integer> marketData) {
+                         Map<String, Integer> marketData, Map<String, Integer> operations) {
     }
 
     /** Hears each finished scenario, for a progress display. */
@@ -81,11 +83,12 @@ public final class SimRunner {
      *
      * @param moves              trading-state moves by {@code FROM->TO}
      * @param scenariosPerMinute measured on this machine's wall clock
+     * @param operations         order operations by {@code TYPE STATE}, and refusals by {@code TYPE refused:CODE}
      */
     public record Summary(long scenarios, long firstSeed, Map<String, Long> faults, long crashes,
                           long journalFailures, Map<String, Long> outcomes, Map<String, Long> moves,
                           List<Violation> violations, long elapsedMillis, long scenariosPerMinute,
-                          Map<String, Long> marketData) {
+                          Map<String, Long> marketData, Map<String, Long> operations) {
         public boolean passed() {
             return violations.isEmpty();
         }
@@ -116,7 +119,25 @@ public final class SimRunner {
             faults.merge(f.kind().wire(), 1, Integer::sum);
         }
         return new Result(seed, scenario.accounts().size(), violations, outcomes, faults, history.crashes(),
-                history.journalFailures(), moves, marketData(history));
+                history.journalFailures(), moves, marketData(history), operations(history));
+    }
+
+    /** Order operations by type and the state each ended in (its last move), and the refused requests. */
+    private static Map<String, Integer> operations(History history) {
+        Map<String, dev.keel.core.model.OperationType> types = new java.util.HashMap<>();
+        Map<String, dev.keel.core.model.OperationState> states = new java.util.LinkedHashMap<>();
+        for (JournalRecord r : history.journal()) {
+            if (r.event() instanceof dev.keel.core.journal.OperationRequested q) {
+                types.put(q.txId(), q.type());
+            }
+            if (r.event() instanceof dev.keel.core.journal.OperationStateChanged m) {
+                states.put(m.txId(), m.to());
+            }
+        }
+        Map<String, Integer> counts = new TreeMap<>();
+        states.forEach((tx, state) -> counts.merge(types.get(tx) + " " + state, 1, Integer::sum));
+        history.refused().forEach((k, v) -> counts.merge(k.replace(":", " refused:"), v, Integer::sum));
+        return counts;
     }
 
     /** How the planned quotes were judged: by trust, and each failed check by kind. */
@@ -179,6 +200,7 @@ public final class SimRunner {
         Map<String, Long> outcomes = new TreeMap<>();
         Map<String, Long> moves = new TreeMap<>();
         Map<String, Long> marketData = new TreeMap<>();
+        Map<String, Long> operations = new TreeMap<>();
         List<Violation> violations = new ArrayList<>();
         long crashes = 0;
         long journalFailures = 0;
@@ -187,6 +209,7 @@ public final class SimRunner {
             r.outcomes().forEach((k, v) -> outcomes.merge(k, (long) v, Long::sum));
             r.moves().forEach((k, v) -> moves.merge(k, (long) v, Long::sum));
             r.marketData().forEach((k, v) -> marketData.merge(k, (long) v, Long::sum));
+            r.operations().forEach((k, v) -> operations.merge(k, (long) v, Long::sum));
             violations.addAll(r.violations());
             crashes += r.crashes();
             journalFailures += r.journalFailures();
@@ -194,7 +217,7 @@ public final class SimRunner {
         violations.sort(Comparator.comparingLong(Violation::seed).thenComparingInt(Violation::law));
         long perMinute = elapsedMillis == 0 ? 0 : results.size() * 60_000L / elapsedMillis;
         return new Summary(results.size(), options.from(), faults, crashes, journalFailures, outcomes, moves,
-                List.copyOf(violations), elapsedMillis, perMinute, marketData);
+                List.copyOf(violations), elapsedMillis, perMinute, marketData, operations);
     }
 
     /** The readable story of one seed: the scenario, the run's notable moments, the journal, the wire, the verdict. */
@@ -214,6 +237,8 @@ public final class SimRunner {
         history.trace().forEach(t -> lines.add("run: " + t));
         history.journal().forEach(r -> lines.add("journal " + r.sequence() + ": " + r.event()));
         history.wire().forEach(w -> lines.add("wire: " + w));
+        history.orders().forEach((account, orders) -> orders.forEach(o -> lines.add("exchange " + account + ": "
+                + o)));
         List<Violation> violations = HistoryChecker.check(history);
         if (violations.isEmpty()) {
             lines.add("verdict: every law holds");

@@ -17,6 +17,13 @@ import dev.keel.core.marketdata.MarketDataPolicy;
 import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.marketdata.QuoteSource;
 import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.OperationParams;
+import dev.keel.core.model.OperationType;
+import dev.keel.core.model.OrderSpec;
+import dev.keel.core.model.OrderType;
+import dev.keel.core.model.Side;
+import dev.keel.core.ops.OperationOutcome;
+import dev.keel.core.ops.WatchReport;
 import dev.keel.core.model.TradingState;
 import dev.keel.core.notify.Notification;
 import dev.keel.core.notify.NotificationChannel;
@@ -33,6 +40,7 @@ import dev.keel.paper.PaperConfig;
 import dev.keel.paper.PaperExchange;
 import dev.keel.paper.PaperMarketData;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +66,13 @@ final class Simulation {
     static final ResiliencePolicies RESILIENCE = ResiliencePolicies.builder().retry(SETTINGS.retry()).build();
     /** Restarts that a run may need before giving up on its recovery loop (crash steps are few; this is a fuse). */
     private static final int MAX_RESTARTS = 50;
+    /** Rounds of protection watch passes after the final recovery, at most, until one finds nothing to do. */
+    private static final int FINAL_WATCH_ROUNDS = 30;
+    /**
+     * Time between the final watch passes: longer than any lookup lag a scenario draws (3 s), so a pass sees the
+     * fills of orders placed in the instant the work ended (simulated time stands still between steps otherwise).
+     */
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(5);
 
     private final Scenario scenario;
     private final ManualClock clock;
@@ -69,6 +84,7 @@ final class Simulation {
     private final SplittableRandom random;
     private int epoch;
     private int journalFailures;
+    private final Map<String, Integer> refused = new java.util.TreeMap<>();
 
     private Simulation(Scenario scenario) {
         this.scenario = scenario;
@@ -88,13 +104,17 @@ final class Simulation {
         Map<String, AccountSnapshot> initial = new LinkedHashMap<>();
         exchanges.forEach((id, x) -> initial.put(id, x.accountSnapshot(id)));
         Engine engine = start();
-        for (Scenario.Step step : scenario.work()) {
+        java.util.ArrayDeque<Scenario.Step> work = new java.util.ArrayDeque<>(scenario.work());
+        while (!work.isEmpty()) {
+            Scenario.Step step = work.removeFirst();
             try {
                 switch (step) {
                     case Scenario.Rebalance r -> engine.rebalance(r.accountId(), null, ProgressListener.NONE);
                     case Scenario.MovePrices m -> m.prices().forEach(exchanges.get(m.accountId())::setPrice);
                     case Scenario.AdvanceTime t -> clock.advance(t.duration());
                     case Scenario.Resume r -> resume(engine, r.accountId());
+                    case Scenario.OperationStep o -> operate(engine, o);
+                    case Scenario.Watch w -> watch(engine, w.accountId());
                 }
             } catch (SimCrash crash) {
                 trace.add(clock.instant() + " " + crash.getMessage() + " during " + step);
@@ -105,13 +125,21 @@ final class Simulation {
                 }
                 journalFailures++;
                 trace.add(clock.instant() + " journal append refused during " + step + "; the engine carries on");
+                if (step instanceof Scenario.OperationStep o) {
+                    // The command failed; the scheduler's next watch pass (a deployment runs `keel watch` every
+                    // minute) recovers the operation left in progress, so a bracket's filled entry gets its
+                    // protection. Without it nothing resumes the bracket until the next command on the account.
+                    work.addFirst(new Scenario.Watch(o.accountId()));
+                }
             }
         }
         crashes.disarm();
         engine = start();
+        finalWatch(engine);
         for (Scenario.AccountSetup a : scenario.accounts()) {
             reconcile(engine, a.id());
         }
+        finalWatch(engine); // reconcile may have let time pass, and resting protective orders fill as it passes
         Map<String, AccountSnapshot> last = new LinkedHashMap<>();
         exchanges.forEach((id, x) -> last.put(id, x.accountSnapshot(id)));
         Map<String, List<ExchangeOrderLogEntry>> orders = new LinkedHashMap<>();
@@ -121,7 +149,127 @@ final class Simulation {
             faults.addAll(x.faultsFired());
         });
         return new History(scenario, store.all(), orders, wire, initial, last, faults, crashes.crashes(),
-                journalFailures, SETTINGS.visibilityGrace(), trace);
+                journalFailures, SETTINGS.visibilityGrace(), trace, refused);
+    }
+
+    /**
+     * An operator's order operation, its prices set from the exchange's mid at this moment (an operator looks at the
+     * market before placing a bracket). A request the engine refuses before journaling anything (bad parameters, the
+     * broker unreadable, no order to modify) is counted and the run goes on.
+     */
+    private void operate(Engine engine, Scenario.OperationStep step) {
+        PaperExchange x = exchanges.get(step.accountId());
+        OperationType type;
+        OperationParams params;
+        switch (step) {
+            case Scenario.Bracket b -> {
+                BigDecimal mid = x.price(b.symbol());
+                BigDecimal stop = cents(mid, b.stopOffset().negate());
+                type = OperationType.BRACKET_ORDER;
+                params = OperationParams.bracket(b.symbol(), b.quantity(), b.entryOffset() == null ? null
+                        : cents(mid, b.entryOffset()), stop, b.stopLimitOffset() == null ? null
+                        : cents(stop, b.stopLimitOffset().negate()), cents(mid, b.targetOffset()));
+            }
+            case Scenario.Oco o -> {
+                BigDecimal held = x.accountSnapshot(o.accountId()).quantity(o.symbol());
+                BigDecimal quantity = held.multiply(o.fraction()).setScale(held.stripTrailingZeros().scale() > 0 ? 3
+                        : 0, RoundingMode.DOWN);
+                if (quantity.signum() <= 0) {
+                    trace.add(clock.instant() + " no OCO pair: " + o.accountId() + " holds " + held + " "
+                            + o.symbol());
+                    return;
+                }
+                BigDecimal mid = x.price(o.symbol());
+                BigDecimal stop = cents(mid, o.stopOffset().negate());
+                type = OperationType.OCO_PAIR;
+                params = OperationParams.oco(o.symbol(), quantity, stop, o.stopLimitOffset() == null ? null
+                        : cents(stop, o.stopLimitOffset().negate()), cents(mid, o.targetOffset()));
+            }
+            case Scenario.Modify m -> {
+                List<ExchangeOrderLogEntry> working = x.orderLog().stream()
+                        .filter(e -> e.accountId().equals(m.accountId()) && e.state().isLive())
+                        .sorted(java.util.Comparator.comparing(ExchangeOrderLogEntry::clientOrderId)).toList();
+                if (working.isEmpty()) {
+                    trace.add(clock.instant() + " nothing to modify on " + m.accountId());
+                    return;
+                }
+                ExchangeOrderLogEntry order = working.get(m.pick() % working.size());
+                OrderSpec spec = order.spec();
+                BigDecimal mid = x.price(spec.symbol());
+                BigDecimal below = m.priceOffset().negate();
+                BigDecimal newStop = spec.stopPrice() == null ? null : cents(mid, below);
+                BigDecimal newLimit = spec.limitPrice() == null ? null : spec.type() == OrderType.STOP_LIMIT
+                        ? cents(newStop, new BigDecimal("-0.01"))
+                        : cents(mid, spec.side() == Side.BUY ? below : m.priceOffset());
+                BigDecimal newQuantity = m.quantityFactor() == null || spec.quantity() == null ? null : spec.quantity()
+                        .multiply(m.quantityFactor()).setScale(3, RoundingMode.DOWN).stripTrailingZeros();
+                type = OperationType.ORDER_MODIFICATION;
+                params = OperationParams.modify(order.clientOrderId(), newQuantity, newLimit, newStop);
+            }
+            case Scenario.Close c -> {
+                type = OperationType.POSITION_CLOSE;
+                params = OperationParams.close(c.symbol(), null);
+            }
+            case Scenario.CancelAll c -> {
+                type = OperationType.BULK_CANCEL;
+                params = OperationParams.cancelAll(null);
+            }
+        }
+        try {
+            OperationOutcome outcome = engine.operate(step.accountId(), type, params, null);
+            trace.add(clock.instant() + " " + type + " on " + step.accountId() + ": " + outcome.txId() + " "
+                    + outcome.state() + (outcome.message() == null ? "" : " (" + outcome.message() + ")"));
+        } catch (SimCrash crash) {
+            throw crash;
+        } catch (KeelException e) {
+            if (e.code() == ErrorCode.JOURNAL_WRITE_FAILED) {
+                throw e;
+            }
+            refused.merge(type + ":" + e.code(), 1, Integer::sum);
+            trace.add(clock.instant() + " " + type + " on " + step.accountId() + " refused: " + e.getMessage());
+        }
+    }
+
+    /** {@code mid * (1 + offset)} to the cent, as an operator types a price. */
+    private static BigDecimal cents(BigDecimal mid, BigDecimal offset) {
+        return mid.multiply(BigDecimal.ONE.add(offset)).setScale(2, RoundingMode.HALF_EVEN);
+    }
+
+    private void watch(Engine engine, String accountId) {
+        WatchReport report = engine.watch(accountId);
+        if (!report.quiet() || report.note() != null) {
+            trace.add(clock.instant() + " watch of " + accountId + ": " + report);
+        }
+    }
+
+    /**
+     * The protection watch after the final recovery, as a scheduler runs it: rounds of one pass per account, a few
+     * seconds apart, until a round in which no pass found anything to do or stopped short (the broker unreadable,
+     * a cancel that failed). Every account is watched in the same round, because time is shared: a resting
+     * protective order of one account may fill while another account's pass lets time pass. The exchanges' faults
+     * stay on, so this takes a few rounds now and then.
+     */
+    private void finalWatch(Engine engine) {
+        for (int round = 1; round <= FINAL_WATCH_ROUNDS; round++) {
+            clock.advance(WATCH_INTERVAL);
+            boolean quiet = true;
+            for (Scenario.AccountSetup a : scenario.accounts()) {
+                try {
+                    WatchReport report = engine.watch(a.id());
+                    if (!report.quiet() || report.note() != null) {
+                        quiet = false;
+                        trace.add(clock.instant() + " final watch of " + a.id() + ": " + report);
+                    }
+                } catch (KeelException e) {
+                    quiet = false;
+                    trace.add(clock.instant() + " final watch of " + a.id() + " failed: " + e.getMessage());
+                }
+            }
+            if (quiet) {
+                return;
+            }
+        }
+        trace.add(clock.instant() + " the final watch found work in each of " + FINAL_WATCH_ROUNDS + " rounds");
     }
 
     /**
@@ -241,7 +389,8 @@ final class Simulation {
                 .prices(a.prices())
                 .spreadBps(new BigDecimal("2"))
                 .lookupVisibilityLag(a.visibilityLag())
-                .faults(a.faults());
+                .faults(a.faults())
+                .orderClasses(a.orderClasses());
         if (a.delayedFill() != null) {
             b.fillMode(FillMode.delayed(a.delayedFill()));
         }

@@ -48,6 +48,40 @@ class SimulationTest {
         System.out.println("trading-state moves over " + CI_SEEDS + " seeds: " + summary.moves());
         assertThat(summary.marketData()).as("market-data checks exercised").containsKeys("trusted", "degraded",
                 "untrusted", "check:stale", "check:outlier", "check:missing");
+        System.out.println("order operations over " + CI_SEEDS + " seeds: " + summary.operations());
+        assertThat(summary.operations()).as("order operations exercised, to their ends").containsKeys(
+                "BRACKET_ORDER COMPLETED", "BRACKET_ORDER ROLLED_BACK", "BRACKET_ORDER NEEDS_REVIEW",
+                "OCO_PAIR COMPLETED", "ORDER_MODIFICATION COMPLETED", "ORDER_MODIFICATION FAILED",
+                "POSITION_CLOSE COMPLETED", "BULK_CANCEL COMPLETED", "OCO_ENFORCEMENT COMPLETED");
+    }
+
+    /**
+     * Found by the simulation (first as seeds 349, 908 and 989): a bracket's pair and an OCO pair on the same shares of
+     * an emulated exchange protect more than is held. The watch chose the older pair to cut, but its enforcement judged
+     * the link with the link moved to the end of the list, found another pair "first to cut" and did nothing, pass after
+     * pass: protection outlived its position. Built by hand so no change to the generator can lose it.
+     */
+    @Test
+    void overProtectionOfAnEmulatedPairIsCutByTheWatch() {
+        Symbol dbc = Symbol.of("DBC");
+        Scenario.AccountSetup account = new Scenario.AccountSetup("acct-0", 9, new BigDecimal("10000.00"), Map.of(),
+                Map.of(dbc, new BigDecimal("100.00")), Map.of(dbc, BigDecimal.ONE), new BigDecimal("0.05"),
+                new BigDecimal("10.00"), new BigDecimal("0.01"), List.of(), Duration.ZERO, null, 2, true, false);
+        Scenario scenario = new Scenario(1, ScenarioGenerator.START, List.of(account), List.of(
+                new Scenario.Bracket("acct-0", dbc, new BigDecimal("7"), null, new BigDecimal("0.05"), null,
+                        new BigDecimal("0.05")),
+                new Scenario.Oco("acct-0", dbc, new BigDecimal("0.86"), new BigDecimal("0.04"), null,
+                        new BigDecimal("0.04")),
+                new Scenario.Watch("acct-0")), new TreeSet<>(), new TreeSet<>(), 0.0, Set.of());
+
+        History history = Simulation.run(scenario);
+
+        assertThat(HistoryChecker.check(history)).isEmpty();
+        List<String> working = history.orders().get("acct-0").stream().filter(o -> o.state().isLive())
+                .map(o -> o.clientOrderId()).toList();
+        assertThat(working).as("the bracket's pair was cut; the OCO pair protects the 7 held")
+                .containsExactlyInAnyOrder("tx1-2:protect-1-tp", "tx1-2:protect-1-sl");
+        assertThat(history.last().get("acct-0").quantity(dbc)).isEqualByComparingTo("7");
     }
 
     @Test
@@ -79,7 +113,7 @@ class SimulationTest {
                         FaultRule.timeoutAfterAccept().withOp(BrokerCall.SUBMIT).withSymbol(vti).withTimes(1),
                         FaultRule.reject(RejectReason.SYMBOL_NOT_FOUND).withOp(BrokerCall.SUBMIT).withSymbol(vti)
                                 .withNth(2)),
-                Duration.ofSeconds(3), Duration.ofSeconds(150), 2, true);
+                Duration.ofSeconds(3), Duration.ofSeconds(150), 2, true, true);
         Scenario scenario = new Scenario(1, ScenarioGenerator.START, List.of(account), List.of(
                 new Scenario.Rebalance("acct-0"), new Scenario.AdvanceTime(Duration.ofMinutes(5)),
                 new Scenario.Rebalance("acct-0")), new TreeSet<>(), new TreeSet<>(), 0.0, Set.of());
@@ -117,6 +151,7 @@ class SimulationTest {
                 Arguments.of(PlantedBug.NO_TERMINAL_STATE_AFTER_CRASH, Set.of(6)),
                 Arguments.of(PlantedBug.SKIP_NOTIFICATION, Set.of(8)),
                 Arguments.of(PlantedBug.IGNORE_TRADING_STATE, Set.of(9)),
-                Arguments.of(PlantedBug.TRUST_EVERY_QUOTE, Set.of(HistoryChecker.UNTRUSTED_DATA_LAW)));
+                Arguments.of(PlantedBug.TRUST_EVERY_QUOTE, Set.of(HistoryChecker.UNTRUSTED_DATA_LAW)),
+                Arguments.of(PlantedBug.DOUBLE_FILL_NOT_FLATTENED, Set.of(HistoryChecker.DOUBLE_FILL_RULE)));
     }
 }

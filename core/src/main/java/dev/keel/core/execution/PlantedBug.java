@@ -21,5 +21,10 @@ public enum PlantedBug {
     /** Law 9: a HALTED or REDUCING account trades as if ACTIVE (the states are still journaled). */
     IGNORE_TRADING_STATE,
     /** Law 12: the first quote any market-data source answers is trusted, unchecked. */
-    TRUST_EVERY_QUOTE
+    TRUST_EVERY_QUOTE,
+    /**
+     * The simulation's rule 15: an OCO enforcement sees both legs of a pair filled and neither journals the double fill
+     * nor buys the excess back; it only cancels what still works.
+     */
+    DOUBLE_FILL_NOT_FLATTENED
 }

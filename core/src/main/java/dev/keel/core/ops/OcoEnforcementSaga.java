@@ -7,6 +7,7 @@ import dev.keel.core.execution.CancelResult;
 import dev.keel.core.execution.ClientOrderIds;
 import dev.keel.core.execution.OperationContext;
 import dev.keel.core.execution.OrderTrack;
+import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.journal.DoubleFillDetected;
 import dev.keel.core.journal.JournalEvent;
@@ -113,9 +114,7 @@ final class OcoEnforcementSaga implements OperationSaga {
             if (OperationView.of(owner.view()).isUnlinked(name)) {
                 break;
             }
-            List<LinkRules.LinkState> all = new ArrayList<>(LinkRules.liveLinks(scan).stream()
-                    .filter(l -> !l.ownerTxId().equals(ownerTx)).toList());
-            all.add(link);
+            List<LinkRules.LinkState> all = linksInOrder(scan, link);
             BigDecimal covered = LinkRules.covered(scan, link, ctx.txId()).add(LinkRules.covered(support.view(
                     ledger)));
             LinkRules.Verdict v = LinkRules.judge(link, all, account, covered);
@@ -190,12 +189,38 @@ final class OcoEnforcementSaga implements OperationSaga {
                 + " beyond what Keel meant to sell", null);
     }
 
+    /**
+     * Every live link of the account, oldest first as the watch saw them, with {@code link} as it stands now in its
+     * place (or last, when its owner is older than the scan): the order decides which of several pairs protecting
+     * more than is held is cut first ({@link LinkRules#judge}), so it must be the watch's order, or the saga judges
+     * another pair to be the one to cut and does nothing.
+     */
+    private static List<LinkRules.LinkState> linksInOrder(LiveOrders scan, LinkRules.LinkState link) {
+        List<LinkRules.LinkState> all = new ArrayList<>();
+        boolean placed = false;
+        for (LinkRules.LinkState l : LinkRules.liveLinks(scan)) {
+            if (l.same(link)) {
+                placed = true;
+                all.add(link);
+            } else {
+                all.add(l);
+            }
+        }
+        if (!placed) {
+            all.add(link);
+        }
+        return all;
+    }
+
     /** Journals a double fill with its report, in one append; the flatten is placed at the next step. */
     private void detect(TransactionLedger ledger, LinkRules.LinkState link, BigDecimal covered) {
         OperationContext ctx = ledger.context();
         BigDecimal excess = link.filled().subtract(link.quantity()).subtract(covered);
         if (excess.compareTo(LinkRules.TOLERANCE) <= 0) {
             return; // the cancels settled it, or a flatten already answers it
+        }
+        if (support.executor().settings().planted(PlantedBug.DOUBLE_FILL_NOT_FLATTENED)) {
+            return;
         }
         String flattenId = ClientOrderIds.derive(ctx.txId(), flattenLeg(support.view(ledger).doubleFills().size() + 1));
         String name = link.link().link();
