@@ -133,6 +133,54 @@ class BracketScenariosTest {
         }
     }
 
+    /**
+     * An operator halts the account while the entry is filling: no new risk leaves Keel, but the position already
+     * bought is still protected (law 9: a frozen account reduces risk; a halt must not leave a position bare).
+     */
+    @Test
+    void aHaltWhileTheEntryFillsStillLetsTheProtectionOut() {
+        try (Harness h = new Harness(dir, List.of())) {
+            java.util.concurrent.atomic.AtomicReference<dev.keel.core.engine.Engine> engine =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            h.brokerDecorator = b -> new HookedBroker(b, id -> { }, cid -> {
+                if (cid.endsWith(":entry")) { // the entry passed its check; the halt lands as it goes out
+                    engine.get().halt(Harness.ACCOUNT, "operator: looking at the books");
+                }
+            });
+            engine.set(h.engine());
+
+            OperationOutcome outcome = engine.get().operate(Harness.ACCOUNT, OperationType.BRACKET_ORDER,
+                    bracket("10"), null);
+
+            assertThat(outcome.state()).isEqualTo(OperationState.COMPLETED);
+            assertThat(orderLog(h)).containsExactly(
+                    outcome.txId() + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    outcome.txId() + ":protect-1 SELL LIMIT 10 ACCEPTED OCO",
+                    outcome.txId() + ":protect-1:sl SELL STOP 10 ACCEPTED OCO");
+            assertThat(engine.get().status(Harness.ACCOUNT).state())
+                    .isEqualTo(dev.keel.core.model.TradingState.HALTED);
+            // and the next entry is refused before anything is sent
+            OperationOutcome next = engine.get().operate(Harness.ACCOUNT, OperationType.BRACKET_ORDER,
+                    bracket("5"), null);
+            assertThat(next.state()).isEqualTo(OperationState.FAILED);
+            assertThat(next.code()).isEqualTo(ErrorCode.ACCOUNT_HALTED);
+            assertThat(h.exchange.orderLog()).hasSize(3);
+        }
+    }
+
+    @Test
+    void aFractionalQuantityWithProtectionRestingUntilCancelledIsRefusedBeforeAnythingIsSent() {
+        try (Harness h = new Harness(dir, List.of())) {
+            assertThatThrownBy(() -> operate(h, bracket("2.5")))
+                    .hasMessageContaining("quantity must be whole shares").hasMessageContaining("2.5");
+            assertThat(h.journal.recentTransactions(5, null)).isEmpty();
+            assertThat(h.exchange.orderLog()).isEmpty();
+
+            OperationOutcome day = operate(h, bracket("2.5").withTimeInForce(dev.keel.core.model.TimeInForce.DAY));
+            assertThat(day.state()).isEqualTo(OperationState.COMPLETED);
+        }
+    }
+
     @Test
     void fillsReportedInPartsAreProtectedAsTheyComeAndThePairResizedToTheTotal() {
         try (Harness h = new Harness(dir, List.of())) {

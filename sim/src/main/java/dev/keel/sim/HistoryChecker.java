@@ -324,6 +324,27 @@ final class HistoryChecker {
     }
 
     /**
+     * Whether an operation's order only reduces a position: a close's or a bracket's emergency close's sell, a
+     * protective leg's sell (stop-loss, take-profit), or the buy that flattens a double fill's short excess. Whether
+     * each really stayed within the position is checked by the protection rules (13-15).
+     */
+    private boolean reducesPosition(OrderIntentRecorded intent) {
+        OperationType type = operations.get(intent.txId());
+        if (type == null) {
+            return false;
+        }
+        boolean sell = intent.spec().side() == Side.SELL;
+        String leg = intent.leg();
+        return switch (type) {
+            case POSITION_CLOSE -> sell && leg.equals(CLOSE_LEG);
+            case BRACKET_ORDER -> sell && (leg.equals(EMERGENCY_CLOSE_LEG) || leg.startsWith("protect-"));
+            case OCO_PAIR, ORDER_MODIFICATION -> sell && leg.startsWith("protect-");
+            case OCO_ENFORCEMENT -> !sell && leg.startsWith("flatten-");
+            case BULK_CANCEL -> false;
+        };
+    }
+
+    /**
      * Law 9: uncertain position, frozen account. Every transaction that ended NEEDS_REVIEW left its account HALTED;
      * from a move to HALTED to the next move away, the wire shows no submit for the account, and while REDUCING no
      * buy. The wire log is ordered among journal events by the journal sequence each answer saw.
@@ -365,10 +386,9 @@ final class HistoryChecker {
             TradingState state = stateAt(moves, w.accountId(), w.journalSequence());
             OrderIntentRecorded intent = intents.get(w.clientOrderId());
             boolean buy = intent == null || intent.spec().side() == Side.BUY;
-            // a frozen account may still close what it holds: a position close's sell leaves on a halted account
-            boolean closing = intent != null && !buy && operations.get(intent.txId()) == OperationType.POSITION_CLOSE
-                    && intent.leg().equals(CLOSE_LEG);
-            if (state == TradingState.HALTED && !closing || state == TradingState.REDUCING && buy) {
+            // a frozen account may still reduce what it holds (law 9): closes, protective exits, flattening
+            boolean closing = intent != null && reducesPosition(intent);
+            if (state == TradingState.HALTED && !closing || state == TradingState.REDUCING && buy && !closing) {
                 TradingStateChanged since = moves.get(w.accountId()).floorEntry(w.journalSequence()).getValue();
                 violation(9, w.accountId(), w.clientOrderId(), (buy ? "a buy" : "a sell") + " left Keel while the "
                         + "account was " + state + " (since " + since.at() + ": " + since.reason() + ")",

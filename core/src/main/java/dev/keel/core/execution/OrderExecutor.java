@@ -92,17 +92,14 @@ public final class OrderExecutor {
     }
 
     /**
-     * Like {@link #execute}, for a sell that only reduces a long position the caller has read at the broker (a
-     * position close): law 9 lets a frozen account reduce risk, so this order leaves Keel on a REDUCING and on a
-     * HALTED account too, where {@link TradingState#allowsNew} refuses every new order. An operator's halt stops new
-     * risk; it must not stop the operator from closing what is held.
-     *
-     * @throws IllegalArgumentException if {@code spec} is not a sell
+     * Like {@link #execute}, for an order that only reduces a position the caller has read at the broker: a sell of a
+     * long position (a position close, a bracket's emergency close) or a buy that covers a short one (flattening the
+     * excess of an OCO pair whose legs both filled). Law 9 lets a frozen account reduce risk, so this order leaves
+     * Keel on a REDUCING and on a HALTED account too, where {@link TradingState#allowsNew} refuses every new order. An
+     * operator's halt stops new risk; it must not stop Keel or the operator from closing what is held. The caller
+     * answers for the order being an exit; the executor cannot see the position.
      */
     public OrderResult executeReducing(TransactionLedger ledger, String leg, OrderSpec spec, BigDecimal amountUsd) {
-        if (spec.side() != dev.keel.core.model.Side.SELL) {
-            throw new IllegalArgumentException("only a sell reduces a long position, but was " + spec.describe());
-        }
         OperationContext ctx = ledger.context();
         String cid = ClientOrderIds.derive(ctx.txId(), leg);
         if (ledger.view().order(cid) == null) {
@@ -119,12 +116,25 @@ public final class OrderExecutor {
      * UNKNOWN when unresolved, REJECTED or FAILED when it was not placed).
      */
     public OrderTrack place(TransactionLedger ledger, String leg, OrderSpec spec) {
+        return place(ledger, leg, spec, false);
+    }
+
+    /**
+     * {@link #place} for a resting exit that only reduces a position the caller knows is held: a protective stop or
+     * take-profit. Like {@link #executeReducing} it leaves Keel on a frozen account: a halt must not leave a position
+     * unprotected.
+     */
+    public OrderTrack placeReducing(TransactionLedger ledger, String leg, OrderSpec spec) {
+        return place(ledger, leg, spec, true);
+    }
+
+    private OrderTrack place(TransactionLedger ledger, String leg, OrderSpec spec, boolean reducing) {
         OperationContext ctx = ledger.context();
         String cid = ClientOrderIds.derive(ctx.txId(), leg);
         if (ledger.view().order(cid) == null) {
             ledger.record(new OrderIntentRecorded(ctx.txId(), ctx.accountId(), leg, cid, spec, clock.instant()));
         }
-        drive(ledger, cid, false, false);
+        drive(ledger, cid, false, reducing);
         return ledger.view().order(cid);
     }
 
@@ -173,7 +183,7 @@ public final class OrderExecutor {
                 if (tp.failedAttempts() >= gateway.retryPolicy(Endpoint.SUBMIT).maxAttempts()) {
                     giveUp(ledger, tp);
                     giveUp(ledger, sl);
-                } else if (!refusedByTradingState(ledger, tp, false)) {
+                } else if (!refusedByTradingState(ledger, tp, true)) { // an OCO pair exits a held position
                     submitOcoOnce(ledger, tp, sl);
                 } else {
                     OrderTrack refused = ledger.view().order(tpCid);

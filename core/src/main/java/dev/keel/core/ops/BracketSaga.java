@@ -56,6 +56,7 @@ final class BracketSaga implements OperationSaga {
     public void validate(OperationParams p, AccountSnapshot account) {
         Checks.symbol(p);
         Checks.positive("quantity", p.quantity());
+        Checks.wholeSharesUnlessDay(p);
         Checks.positive("stopPrice", p.stopPrice());
         Checks.positive("targetPrice", p.targetPrice());
         Checks.stopBelowTarget(p);
@@ -237,7 +238,7 @@ final class BracketSaga implements OperationSaga {
         OrderTrack started = view.order(closeCid);
         OrderSpec sell = started != null ? started.spec() : OrderSpec.marketQty(entry.spec().symbol(), Side.SELL,
                 position);
-        OrderResult close = executor.execute(ledger, EMERGENCY_CLOSE, sell, BigDecimal.ZERO);
+        OrderResult close = executor.executeReducing(ledger, EMERGENCY_CLOSE, sell, BigDecimal.ZERO);
         boolean closed = close.status() == OrderResult.Status.SUCCESS;
         support.result(ledger, new CancelResult(close.clientOrderId(), close.brokerOrderId(),
                 closed ? OrderOutcome.CLOSED : close.status() == OrderResult.Status.UNKNOWN ? OrderOutcome.UNKNOWN

@@ -40,4 +40,19 @@ final class Checks {
                     + p.stopPrice().toPlainString() + ", but was " + p.stopLimit().toPlainString());
         }
     }
+
+    /**
+     * Brokers take fractional quantities as day orders only (Alpaca, and the paper exchange with it), while
+     * protective orders rest GTC unless asked otherwise: a fractional quantity would have its protection refused after
+     * the entry filled, and the position closed again at once. Refused up front instead, saying what to do.
+     */
+    static void wholeSharesUnlessDay(OperationParams p) {
+        boolean fractional = p.quantity().stripTrailingZeros().scale() > 0;
+        if (fractional && p.timeInForce() != dev.keel.core.model.TimeInForce.DAY) {
+            throw new KeelException(ErrorCode.INVALID_ORDER, "quantity must be whole shares for protective orders "
+                    + "that rest until cancelled (brokers take fractional quantities as day orders only), but was "
+                    + p.quantity().toPlainString() + "; use whole shares, or time in force DAY to protect until the "
+                    + "close");
+        }
+    }
 }

@@ -165,7 +165,7 @@ final class OcoEnforcementSaga implements OperationSaga {
                         + ledger.context().txId() + " names flatten order " + d.flattenOrderId() + ", not leg "
                         + flattenLeg);
             }
-            support.executor().execute(ledger, flattenLeg, OrderSpec.marketQty(d.symbol(), Side.BUY, d.excess()),
+            support.executor().executeReducing(ledger, flattenLeg, OrderSpec.marketQty(d.symbol(), Side.BUY, d.excess()),
                     BigDecimal.ZERO);
             t = support.view(ledger).order(d.flattenOrderId());
         }

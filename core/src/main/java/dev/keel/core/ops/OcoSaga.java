@@ -33,6 +33,7 @@ final class OcoSaga implements OperationSaga {
     public void validate(OperationParams p, AccountSnapshot account) {
         Checks.symbol(p);
         Checks.positive("quantity", p.quantity());
+        Checks.wholeSharesUnlessDay(p);
         Checks.positive("stopPrice", p.stopPrice());
         Checks.positive("targetPrice", p.targetPrice());
         Checks.stopBelowTarget(p);

@@ -135,12 +135,12 @@ final class Protection {
             executor.placeOco(ledger, link.link(), tp.spec(), sl.spec());
             return;
         }
-        tp = executor.place(ledger, tp.leg(), tp.spec());
+        tp = executor.placeReducing(ledger, tp.leg(), tp.spec());
         if (tp.state() == OrderState.REJECTED || tp.state() == OrderState.FAILED
                 || tp.state() == OrderState.UNKNOWN) {
             return;
         }
-        executor.place(ledger, sl.leg(), sl.spec());
+        executor.placeReducing(ledger, sl.leg(), sl.spec());
     }
 
     /**
