@@ -39,7 +39,8 @@ final class ConfigSummary {
                         + config.risk().maxOrder().toPlainString())
                 .row("notifications", config.notifications().stream().map(ConfigSummary::channel)
                         .collect(Collectors.joining(", ")))
-                .row("market data", marketData(config.marketData())));
+                .row("market data", marketData(config.marketData()))
+                .row("operations", "protection grace " + format(config.operations().protectionGrace())));
         output.line("");
         Table accounts = new Table("ACCOUNT", "TARGETS", "DRIFT", "MIN TRADE", "CASH BUFFER");
         for (AccountConfig a : config.accounts()) {

@@ -168,6 +168,36 @@ class BracketScenariosTest {
         }
     }
 
+    /**
+     * The broker refuses the protective pair twice with a rate limit. The retry policy would try a third time, about
+     * three seconds after the fill, and succeed; a protection grace of two seconds stops the retries after the second
+     * attempt, and the bracket closes the position instead of leaving it bare any longer.
+     */
+    @Test
+    void protectionStillFailingWhenTheGraceRunsOutIsGivenUpAndThePositionClosed() {
+        List<FaultRule> limited = new java.util.ArrayList<>();
+        for (int nth = 2; nth <= 3; nth++) { // the pair's first two submits; the close, the fourth, goes through
+            limited.add(onSubmit(FaultRule.rateLimited(java.time.Duration.ofSeconds(1)), nth));
+        }
+        try (Harness h = new Harness(dir, limited)) {
+            h.settingsTweak = s -> s.withProtectionGrace(java.time.Duration.ofSeconds(2));
+
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            assertThat(outcome.state()).isEqualTo(OperationState.ROLLED_BACK);
+            assertThat(outcome.code()).isEqualTo(ErrorCode.PROTECTION_FAILED);
+            assertThat(h.orderEvents(tx, "protect-1")).containsExactly("intent SELL IEF",
+                    "attempt 1 failed RATE_LIMITED NOT_PROCESSED", "attempt 2 failed RATE_LIMITED NOT_PROCESSED",
+                    "failed FAILED RATE_LIMITED");
+            assertThat(outcome.message()).contains("protection grace");
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    tx + ":emergency-close SELL MARKET 10 FILLED SIMPLE");
+            assertThat(held(h, IEF)).isZero();
+        }
+    }
+
     @Test
     void aFractionalQuantityWithProtectionRestingUntilCancelledIsRefusedBeforeAnythingIsSent() {
         try (Harness h = new Harness(dir, List.of())) {

@@ -106,10 +106,13 @@ final class Harness implements AutoCloseable {
     /** Wraps the exchange's broker view, e.g. to crash the engine at a chosen call. */
     java.util.function.UnaryOperator<dev.keel.core.broker.Broker> brokerDecorator = b -> b;
 
+    /** Changes the executor's settings, e.g. {@code s -> s.withProtectionGrace(Duration.ofSeconds(2))}. */
+    java.util.function.UnaryOperator<ExecutionSettings> settingsTweak = s -> s;
+
     OrderExecutor executor() {
         BrokerGateway gateway = new BrokerGateway(brokerDecorator.apply(exchange.broker(ACCOUNT)),
                 BreakerPolicy.defaults().create("paper", clock), settings().retry(), clock, new SplittableRandom(7));
-        return new OrderExecutor(gateway, settings(), clock, clock, new SplittableRandom(11));
+        return new OrderExecutor(gateway, settingsTweak.apply(settings()), clock, clock, new SplittableRandom(11));
     }
 
     Outbox outbox() {

@@ -71,10 +71,10 @@ final class HistoryChecker {
     /** "Operations end once, by the table, and a modification never works beyond its intended quantity". */
     static final int OPERATION_RULE = 16;
     /**
-     * How long a bracket's filled entry may stand without protective orders covering it at the exchange: the longest
-     * a bracket saga needs from a fill to protection in the worst case the simulation draws, see the README.
+     * How long a bracket's filled entry may stand at the exchange, from when the engine saw the fill, before protective
+     * orders cover it or the bracket is rolling back to close it: the engine's configured protection grace.
      */
-    static final Duration PROTECTION_GRACE = Duration.ofSeconds(120);
+    static final Duration PROTECTION_GRACE = Simulation.SETTINGS.protectionGrace();
     private static final String CLOSE_LEG = "close";
     private static final String ENTRY_LEG = "entry";
     private static final String EMERGENCY_CLOSE_LEG = "emergency-close";
@@ -650,9 +650,12 @@ final class HistoryChecker {
 
     /**
      * Rule 13: no position is unprotected beyond the grace. For every fill of a bracket's entry at the exchange, at
-     * some moment within {@link #PROTECTION_GRACE} after it the exchange held working protective orders of the bracket
+     * some moment within {@link #PROTECTION_GRACE} after the engine saw it (its first journaled report of the entry
+     * with that much filled; the exchange's fill time when there is none, or when that is later) the exchange held
+     * working protective orders of the bracket
      * covering everything the bracket then held (its entry's fills less what its legs and its emergency close sold),
-     * or the operation ended NEEDS_REVIEW (an operator was told the position may be unprotected).
+     * or the bracket had moved to ROLLING_BACK (it gave up on protection and is closing the position), or the
+     * operation ended NEEDS_REVIEW (an operator was told the position may be unprotected).
      */
     private void filledBracketEntriesAreProtectedWithinGrace() {
         Map<String, ExchangeOrderLogEntry> x = exchangeOrders();
@@ -671,8 +674,10 @@ final class HistoryChecker {
                 legs.add(x.get(l.takeProfitOrderId()));
                 legs.add(x.get(l.stopLossOrderId()));
             });
+            BigDecimal cumulative = BigDecimal.ZERO;
             for (ExchangeOrderLogEntry.Fill fill : entry.fills()) {
-                Instant from = fill.at();
+                cumulative = cumulative.add(fill.quantity());
+                Instant from = seen(txId, entry.clientOrderId(), cumulative, fill.at());
                 Instant until = from.plus(PROTECTION_GRACE);
                 TreeSet<Instant> moments = new TreeSet<>(List.of(from, until));
                 List<ExchangeOrderLogEntry> all = new ArrayList<>(legs);
@@ -686,10 +691,10 @@ final class HistoryChecker {
                     moments.add(o.updatedAt());
                     o.fills().forEach(f -> moments.add(f.at()));
                 }
-                boolean protectedInTime = false;
+                boolean protectedInTime = rollingBackBy(txId, until);
                 BigDecimal lastPosition = BigDecimal.ZERO;
                 BigDecimal lastCover = BigDecimal.ZERO;
-                for (Instant at : moments.subSet(from, true, until, true)) {
+                for (Instant at : protectedInTime ? new TreeSet<Instant>() : moments.subSet(from, true, until, true)) {
                     BigDecimal position = filledBy(entry, at).subtract(filledBy(close, at));
                     BigDecimal cover = BigDecimal.ZERO;
                     for (OrdersLinked l : links) {
@@ -710,7 +715,8 @@ final class HistoryChecker {
                 }
                 if (!protectedInTime) {
                     violation(PROTECTION_RULE, entry.accountId(), txId, "the entry filled " + plain(fill.quantity())
-                            + " at " + from + " and for " + PROTECTION_GRACE.toSeconds() + " s the exchange never held "
+                            + " at " + fill.at() + ", seen " + from + ", and for " + PROTECTION_GRACE.toSeconds()
+                            + " s the exchange never held "
                             + "protective orders covering the position (at " + until + ": " + plain(lastPosition)
                             + " held, " + plain(lastCover) + " covered); the operation ended " + status(txId),
                             concat(lines(byTx.get(txId)), all.stream().filter(java.util.Objects::nonNull)
@@ -719,6 +725,27 @@ final class HistoryChecker {
                 }
             }
         });
+    }
+
+    /**
+     * When the engine saw an order fill {@code filled} in all: its first journaled report with that much filled, but
+     * never before {@code filledAt}; {@code filledAt} when the journal has no such report. Protection can start only
+     * once a fill is seen, and seeing it depends on the broker answering lookups.
+     */
+    private Instant seen(String txId, String clientOrderId, BigDecimal filled, Instant filledAt) {
+        for (TransactionEvent e : byTx.getOrDefault(txId, List.of())) {
+            if (e instanceof OrderUpdated u && u.clientOrderId().equals(clientOrderId)
+                    && u.filledQuantity().compareTo(filled) >= 0) {
+                return u.at().isAfter(filledAt) ? u.at() : filledAt;
+            }
+        }
+        return filledAt;
+    }
+
+    /** Whether the operation moved to ROLLING_BACK at or before {@code until}. */
+    private boolean rollingBackBy(String txId, Instant until) {
+        return byTx.getOrDefault(txId, List.of()).stream().anyMatch(e -> e instanceof OperationStateChanged c
+                && c.to() == dev.keel.core.model.OperationState.ROLLING_BACK && !c.at().isAfter(until));
     }
 
     /**

@@ -98,7 +98,7 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
     record CancelAll(String accountId) implements OperationStep {
     }
 
-    /** One pass of the protection watch over the account ({@code keel watch}). */
+    /** One pass of the protection watch over the account ({@code keel ops watch}). */
     record Watch(String accountId) implements Step {
     }
 

@@ -24,6 +24,7 @@ import dev.keel.core.model.OrderType;
 import dev.keel.core.model.Side;
 import dev.keel.core.ops.OperationOutcome;
 import dev.keel.core.ops.WatchReport;
+import dev.keel.core.model.TimeInForce;
 import dev.keel.core.model.TradingState;
 import dev.keel.core.notify.Notification;
 import dev.keel.core.notify.NotificationChannel;
@@ -126,7 +127,7 @@ final class Simulation {
                 journalFailures++;
                 trace.add(clock.instant() + " journal append refused during " + step + "; the engine carries on");
                 if (step instanceof Scenario.OperationStep o) {
-                    // The command failed; the scheduler's next watch pass (a deployment runs `keel watch` every
+                    // The command failed; the scheduler's next watch pass (a deployment runs `keel ops watch` every
                     // minute) recovers the operation left in progress, so a bracket's filled entry gets its
                     // protection. Without it nothing resumes the bracket until the next command on the account.
                     work.addFirst(new Scenario.Watch(o.accountId()));
@@ -169,11 +170,14 @@ final class Simulation {
                 params = OperationParams.bracket(b.symbol(), b.quantity(), b.entryOffset() == null ? null
                         : cents(mid, b.entryOffset()), stop, b.stopLimitOffset() == null ? null
                         : cents(stop, b.stopLimitOffset().negate()), cents(mid, b.targetOffset()));
+                if (b.quantity().stripTrailingZeros().scale() > 0) {
+                    params = params.withTimeInForce(TimeInForce.DAY); // fractional: day orders only, protection too
+                }
             }
             case Scenario.Oco o -> {
                 BigDecimal held = x.accountSnapshot(o.accountId()).quantity(o.symbol());
-                BigDecimal quantity = held.multiply(o.fraction()).setScale(held.stripTrailingZeros().scale() > 0 ? 3
-                        : 0, RoundingMode.DOWN);
+                // whole shares: protection rests GTC, and brokers take fractional quantities as day orders only
+                BigDecimal quantity = held.multiply(o.fraction()).setScale(0, RoundingMode.DOWN);
                 if (quantity.signum() <= 0) {
                     trace.add(clock.instant() + " no OCO pair: " + o.accountId() + " holds " + held + " "
                             + o.symbol());

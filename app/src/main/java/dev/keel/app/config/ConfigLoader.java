@@ -88,10 +88,11 @@ public final class ConfigLoader {
         RiskSettings risk = SettingsReader.risk(top.field("risk"));
         List<ChannelConfig> channels = SettingsReader.channels(top.field("notifications"), base);
         MarketDataSettings marketData = MarketDataReader.marketData(top.field("market-data"));
+        OperationSettings operations = SettingsReader.operations(top.field("operations"));
         top.finish();
         problems.throwIfAny();
         return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, channels, resilience,
-                marketData);
+                marketData, operations);
     }
 
     /** The built-in demo configuration, its files in {@code dataDir}. */

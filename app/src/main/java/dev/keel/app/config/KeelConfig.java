@@ -22,11 +22,12 @@ import java.util.Optional;
  * @param resilience     the broker's resilience policies: {@code circuit-breaker} and {@code retry} refined by the
  *                       {@code resilience} section, per endpoint, with the retry budget, rate limit and bulkhead
  * @param marketData     price sources and their checks; default {@link MarketDataSettings#DEFAULTS}
+ * @param operations     how order operations behave; default {@link OperationSettings#DEFAULTS}
  */
 public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
                          RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
                          List<ChannelConfig> notifications, ResiliencePolicies resilience,
-                         MarketDataSettings marketData) {
+                         MarketDataSettings marketData, OperationSettings operations) {
     /** The journal when the file names none: {@value}, relative to the working directory. */
     public static final String DEFAULT_JOURNAL = "sqlite:keel-data/keel.db";
 
@@ -39,6 +40,7 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
         Objects.requireNonNull(risk, "risk");
         Objects.requireNonNull(resilience, "resilience");
         Objects.requireNonNull(marketData, "marketData");
+        Objects.requireNonNull(operations, "operations");
         accounts = List.copyOf(accounts);
         notifications = List.copyOf(notifications);
         if (accounts.isEmpty()) {
@@ -51,7 +53,7 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
                       RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
                       List<ChannelConfig> notifications, ResiliencePolicies resilience) {
         this(source, journalUrl, broker, accounts, retry, circuitBreaker, risk, notifications, resilience,
-                MarketDataSettings.DEFAULTS);
+                MarketDataSettings.DEFAULTS, OperationSettings.DEFAULTS);
     }
 
     /** The account with this id. */

@@ -61,6 +61,14 @@ final class SettingsReader {
         return s.problemCount() > mark ? null : new RiskSettings(maxTurnover, maxOrder);
     }
 
+    static OperationSettings operations(Field field) {
+        Section s = field.section();
+        int mark = s.problemCount();
+        Duration grace = s.field("protection-grace").duration(OperationSettings.DEFAULTS.protectionGrace(), true);
+        s.finish();
+        return s.problemCount() > mark ? null : new OperationSettings(grace);
+    }
+
     /** Absent: the console alone. */
     static List<ChannelConfig> channels(Field field, Path base) {
         if (!field.present()) {

@@ -92,7 +92,8 @@ public final class KeelRuntime implements AutoCloseable {
                         + broker.kind().wire() + "' is not available yet; use 'paper'");
             }
             this.paper = new PaperExchange(PaperSetup.config(broker.paper()), clock, sleeper);
-            ExecutionSettings settings = ExecutionSettings.defaults().withRetry(config.retry().policy());
+            ExecutionSettings settings = ExecutionSettings.defaults().withRetry(config.retry().policy())
+                    .withProtectionGrace(config.operations().protectionGrace());
             PaperEndpoint backup = PaperSetup.backup(paper, broker.paper());
             this.resilience = new BrokerResilience("paper", config.resilience(), journal, meters, clock, sleeper);
             List<AccountRuntime> accounts = new ArrayList<>();

@@ -56,6 +56,7 @@ class ConfigLoaderTest {
         assertThat(config.retry()).isEqualTo(new RetrySettings(4, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0.5));
         assertThat(config.circuitBreaker()).isEqualTo(new BreakerSettings(50, 20, 10, Duration.ofSeconds(30), 3));
         assertThat(config.risk()).isEqualTo(new RiskSettings(new BigDecimal("1.00"), new BigDecimal("50000.00")));
+        assertThat(config.operations()).isEqualTo(new OperationSettings(Duration.ofSeconds(45)));
         assertThat(config.notifications()).containsExactly(ChannelConfig.console(),
                 new ChannelConfig(ChannelConfig.Kind.FILE, dir.resolve("keel-data/notifications.log"), Severity.INFO));
     }

@@ -41,7 +41,15 @@ class ConfigProblemsTest {
         List<String> problems = problemsOf(ConfigFiles.MINIMAL + "colour: blue\n");
 
         assertThat(problems).containsExactly("keel.yaml:4: colour: unknown key; expected one of journal, broker,"
-                + " accounts, retry, circuit-breaker, resilience, risk, notifications, market-data");
+                + " accounts, retry, circuit-breaker, resilience, risk, notifications, market-data, operations");
+    }
+
+    @Test
+    void protectionGraceMustBeAPositiveDuration() {
+        List<String> problems = problemsOf(ConfigFiles.MINIMAL + "operations: { protection-grace: 0s }\n");
+
+        assertThat(problems).singleElement().asString().startsWith("keel.yaml:4: operations.protection-grace: ")
+                .contains("but was 0s");
     }
 
     @Test

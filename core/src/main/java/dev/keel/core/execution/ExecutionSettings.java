@@ -13,15 +13,20 @@ import java.util.Objects;
  * @param fillTimeout      how long an accepted order may take to fill before Keel cancels it
  * @param pollInterval     the first wait between fill checks; it doubles up to {@code maxPollInterval}
  * @param maxPollInterval  the longest wait between fill checks
+ * @param protectionGrace  how long a bracket's filled position may wait for its protective orders, counted from when
+ *                         Keel saw the fill: a protective order not working by then is given up (after at least one
+ *                         try), and the bracket closes the position instead
  * @param plantedBugs      bugs the simulation plants on purpose; always empty in production
  */
 public record ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Duration fillTimeout,
-                                Duration pollInterval, Duration maxPollInterval,
+                                Duration pollInterval, Duration maxPollInterval, Duration protectionGrace,
                                 java.util.Set<PlantedBug> plantedBugs) {
     /** The default visibility grace: 2 s. */
     public static final Duration DEFAULT_VISIBILITY_GRACE = Duration.ofSeconds(2);
     /** The default fill timeout: 2 min. */
     public static final Duration DEFAULT_FILL_TIMEOUT = Duration.ofMinutes(2);
+    /** The default protection grace: 30 s. */
+    public static final Duration DEFAULT_PROTECTION_GRACE = Duration.ofSeconds(30);
 
     public ExecutionSettings {
         Objects.requireNonNull(retry, "retry");
@@ -29,13 +34,15 @@ public record ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Dur
         requireNonNegative("fillTimeout", fillTimeout);
         requireNonNegative("pollInterval", pollInterval);
         requireNonNegative("maxPollInterval", maxPollInterval);
+        requireNonNegative("protectionGrace", protectionGrace);
         plantedBugs = plantedBugs.isEmpty() ? java.util.Set.of() : java.util.Set.copyOf(plantedBugs);
     }
 
-    /** The settings without planted bugs: {@code plantedBugs} empty. */
+    /** The settings with the default protection grace and without planted bugs. */
     public ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Duration fillTimeout, Duration pollInterval,
                              Duration maxPollInterval) {
-        this(retry, visibilityGrace, fillTimeout, pollInterval, maxPollInterval, java.util.Set.of());
+        this(retry, visibilityGrace, fillTimeout, pollInterval, maxPollInterval, DEFAULT_PROTECTION_GRACE,
+                java.util.Set.of());
     }
 
     /** Whether the simulation planted {@code bug}. */
@@ -45,7 +52,8 @@ public record ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Dur
 
     /** These settings with {@code bugs} planted: for the simulation's checker tests only. */
     public ExecutionSettings withPlantedBugs(java.util.Set<PlantedBug> bugs) {
-        return new ExecutionSettings(retry, visibilityGrace, fillTimeout, pollInterval, maxPollInterval, bugs);
+        return new ExecutionSettings(retry, visibilityGrace, fillTimeout, pollInterval, maxPollInterval,
+                protectionGrace, bugs);
     }
 
     public static ExecutionSettings defaults() {
@@ -54,7 +62,13 @@ public record ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Dur
     }
 
     public ExecutionSettings withRetry(RetryPolicy policy) {
-        return new ExecutionSettings(policy, visibilityGrace, fillTimeout, pollInterval, maxPollInterval, plantedBugs);
+        return new ExecutionSettings(policy, visibilityGrace, fillTimeout, pollInterval, maxPollInterval,
+                protectionGrace, plantedBugs);
+    }
+
+    public ExecutionSettings withProtectionGrace(Duration grace) {
+        return new ExecutionSettings(retry, visibilityGrace, fillTimeout, pollInterval, maxPollInterval, grace,
+                plantedBugs);
     }
 
     private static void requireNonNegative(String name, Duration d) {

@@ -87,7 +87,7 @@ public final class OrderExecutor {
         if (ledger.view().order(cid) == null) {
             ledger.record(new OrderIntentRecorded(ctx.txId(), ctx.accountId(), leg, cid, spec, clock.instant()));
         }
-        drive(ledger, cid, true, false);
+        drive(ledger, cid, true, false, null);
         return OrderResult.of(ledger.view().order(cid), amountUsd);
     }
 
@@ -105,7 +105,7 @@ public final class OrderExecutor {
         if (ledger.view().order(cid) == null) {
             ledger.record(new OrderIntentRecorded(ctx.txId(), ctx.accountId(), leg, cid, spec, clock.instant()));
         }
-        drive(ledger, cid, true, true);
+        drive(ledger, cid, true, true, null);
         return OrderResult.of(ledger.view().order(cid), amountUsd);
     }
 
@@ -116,25 +116,30 @@ public final class OrderExecutor {
      * UNKNOWN when unresolved, REJECTED or FAILED when it was not placed).
      */
     public OrderTrack place(TransactionLedger ledger, String leg, OrderSpec spec) {
-        return place(ledger, leg, spec, false);
+        return place(ledger, leg, spec, false, null);
     }
 
     /**
      * {@link #place} for a resting exit that only reduces a position the caller knows is held: a protective stop or
      * take-profit. Like {@link #executeReducing} it leaves Keel on a frozen account: a halt must not leave a position
      * unprotected.
+     *
+     * @param giveUpAt when a submit that has failed is no longer repeated (the protection grace ran out): the order
+     *                 fails so the caller can close the position instead; null for the retry policy alone. The first
+     *                 submit is always made, and an UNKNOWN outcome is still resolved (law 3).
      */
-    public OrderTrack placeReducing(TransactionLedger ledger, String leg, OrderSpec spec) {
-        return place(ledger, leg, spec, true);
+    public OrderTrack placeReducing(TransactionLedger ledger, String leg, OrderSpec spec, Instant giveUpAt) {
+        return place(ledger, leg, spec, true, giveUpAt);
     }
 
-    private OrderTrack place(TransactionLedger ledger, String leg, OrderSpec spec, boolean reducing) {
+    private OrderTrack place(TransactionLedger ledger, String leg, OrderSpec spec, boolean reducing,
+                             Instant giveUpAt) {
         OperationContext ctx = ledger.context();
         String cid = ClientOrderIds.derive(ctx.txId(), leg);
         if (ledger.view().order(cid) == null) {
             ledger.record(new OrderIntentRecorded(ctx.txId(), ctx.accountId(), leg, cid, spec, clock.instant()));
         }
-        drive(ledger, cid, false, reducing);
+        drive(ledger, cid, false, reducing, giveUpAt);
         return ledger.view().order(cid);
     }
 
@@ -147,6 +152,15 @@ public final class OrderExecutor {
      * once both legs are resolved, or left UNKNOWN (or the stop leg INTENDED) when the broker could not be asked.
      */
     public OcoTracks placeOco(TransactionLedger ledger, String leg, OrderSpec takeProfit, OrderSpec stopLoss) {
+        return placeOco(ledger, leg, takeProfit, stopLoss, null);
+    }
+
+    /**
+     * {@link #placeOco(TransactionLedger, String, OrderSpec, OrderSpec)} that stops repeating a failed submit of the
+     * pair at {@code giveUpAt} (see {@link #placeReducing}); null for the retry policy alone.
+     */
+    public OcoTracks placeOco(TransactionLedger ledger, String leg, OrderSpec takeProfit, OrderSpec stopLoss,
+                              Instant giveUpAt) {
         OperationContext ctx = ledger.context();
         String tpCid = ClientOrderIds.derive(ctx.txId(), leg);
         String slCid = tpCid + Broker.STOP_LOSS_SUFFIX;
@@ -183,6 +197,9 @@ public final class OrderExecutor {
                 if (tp.failedAttempts() >= gateway.retryPolicy(Endpoint.SUBMIT).maxAttempts()) {
                     giveUp(ledger, tp);
                     giveUp(ledger, sl);
+                } else if (late(tp, giveUpAt)) {
+                    giveUpLate(ledger, tp, giveUpAt);
+                    giveUpLate(ledger, sl, giveUpAt);
                 } else if (!refusedByTradingState(ledger, tp, true)) { // an OCO pair exits a held position
                     submitOcoOnce(ledger, tp, sl);
                 } else {
@@ -479,13 +496,16 @@ public final class OrderExecutor {
                 message, attempts);
     }
 
-    private void drive(TransactionLedger ledger, String cid, boolean waitForFill, boolean reducing) {
+    private void drive(TransactionLedger ledger, String cid, boolean waitForFill, boolean reducing,
+                       Instant giveUpAt) {
         while (true) {
             OrderTrack t = ledger.view().order(cid);
             switch (t.state()) {
                 case INTENDED -> {
                     if (t.failedAttempts() >= gateway.retryPolicy(Endpoint.SUBMIT).maxAttempts()) {
                         giveUp(ledger, t);
+                    } else if (late(t, giveUpAt)) {
+                        giveUpLate(ledger, t, giveUpAt);
                     } else if (!refusedByTradingState(ledger, t, reducing)) {
                         submitOnce(ledger, t);
                     }
@@ -577,6 +597,19 @@ public final class OrderExecutor {
             ledger.record(new OrderAttemptFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), attempt, e.code(),
                     e.delivery(), e.httpStatus(), e.getMessage(), e.rawResponse(), clock.instant()));
         }
+    }
+
+    /** Whether a submit that has failed at least once must not be repeated: {@code giveUpAt} has passed. */
+    private boolean late(OrderTrack t, Instant giveUpAt) {
+        return giveUpAt != null && t.failedAttempts() > 0 && !clock.instant().isBefore(giveUpAt);
+    }
+
+    private void giveUpLate(TransactionLedger ledger, OrderTrack t, Instant giveUpAt) {
+        OperationContext ctx = ledger.context();
+        ErrorCode code = t.lastError() == null ? ErrorCode.INTERNAL_ERROR : t.lastError();
+        ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), OrderState.FAILED, code,
+                "not working by " + giveUpAt + ", when the protection grace ran out, after " + t.failedAttempts()
+                        + " attempt(s): " + t.lastMessage(), t.retryCount(), clock.instant()));
     }
 
     private void giveUp(TransactionLedger ledger, OrderTrack t) {

@@ -134,7 +134,7 @@ final class BracketSaga implements OperationSaga {
             }
             OrdersLinked pair = Protection.current(support.view(ledger));
             if (pair != null) {
-                protection.ensure(ledger, pair);
+                protection.ensure(ledger, pair, giveUpAt(ledger, entryCid));
                 OperationView view = support.view(ledger);
                 for (OrderTrack leg : Protection.legs(view, pair)) {
                     if (Protection.failed(leg)) {
@@ -161,7 +161,8 @@ final class BracketSaga implements OperationSaga {
                         }
                     }
                 } else {
-                    protection.place(ledger, Protection.next(view), view.params(), position);
+                    protection.place(ledger, Protection.next(view), view.params(), position,
+                            giveUpAt(ledger, entryCid));
                 }
                 continue; // read again: legs may have filled while they were cancelled or placed
             }
@@ -184,6 +185,24 @@ final class BracketSaga implements OperationSaga {
                     : settings.maxPollInterval();
             executor.refresh(ledger, entryCid);
         }
+    }
+
+    /**
+     * When protection still failing is given up: the protection grace after Keel last saw the entry fill (the position
+     * is uncovered from then until a pair for it works; a resize cancels the old pair after that moment). The
+     * bracket then rolls back and closes the position.
+     */
+    private Instant giveUpAt(TransactionLedger ledger, String entryCid) {
+        Instant seen = null;
+        BigDecimal filled = BigDecimal.ZERO;
+        for (var e : support.view(ledger).transaction().events()) {
+            if (e instanceof dev.keel.core.journal.OrderUpdated u && u.clientOrderId().equals(entryCid)
+                    && u.filledQuantity().compareTo(filled) > 0) {
+                filled = u.filledQuantity();
+                seen = u.at();
+            }
+        }
+        return seen == null ? null : seen.plus(support.executor().settings().protectionGrace());
     }
 
     private OperationOutcome end(TransactionLedger ledger, OrderTrack entry, BigDecimal position) {

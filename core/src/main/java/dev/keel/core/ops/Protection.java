@@ -18,6 +18,7 @@ import dev.keel.core.model.OrderState;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.TimeInForce;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -87,7 +88,12 @@ final class Protection {
      * already, then places (or resumes placing) its legs.
      */
     OrdersLinked place(TransactionLedger ledger, int k, OperationParams p, BigDecimal quantity) {
-        return place(ledger, k, takeProfit(p, quantity), stopLoss(p, quantity));
+        return place(ledger, k, p, quantity, null);
+    }
+
+    /** As {@link #place(TransactionLedger, int, OperationParams, BigDecimal)}, giving up at {@code giveUpAt}. */
+    OrdersLinked place(TransactionLedger ledger, int k, OperationParams p, BigDecimal quantity, Instant giveUpAt) {
+        return place(ledger, k, takeProfit(p, quantity), stopLoss(p, quantity), giveUpAt);
     }
 
     /**
@@ -96,13 +102,18 @@ final class Protection {
      * places what was journaled.
      */
     OrdersLinked place(TransactionLedger ledger, int k, OrderSpec takeProfit, OrderSpec stopLoss) {
+        return place(ledger, k, takeProfit, stopLoss, null);
+    }
+
+    private OrdersLinked place(TransactionLedger ledger, int k, OrderSpec takeProfit, OrderSpec stopLoss,
+                               Instant giveUpAt) {
         String name = linkName(k);
         OrdersLinked link = support.view(ledger).links().stream().filter(l -> l.link().equals(name)).findFirst()
                 .orElse(null);
         if (link == null) {
             link = record(ledger, name, takeProfit, stopLoss);
         }
-        ensure(ledger, link);
+        ensure(ledger, link, giveUpAt);
         return link;
     }
 
@@ -127,20 +138,28 @@ final class Protection {
      * nothing) once both legs are resolved. An emulated pair's stop is not sent when its take-profit was not placed.
      */
     void ensure(TransactionLedger ledger, OrdersLinked link) {
+        ensure(ledger, link, null);
+    }
+
+    /**
+     * As {@link #ensure(TransactionLedger, OrdersLinked)}; a leg whose submit failed is not sent again once
+     * {@code giveUpAt} has passed (the protection grace ran out), null for the retry policy alone.
+     */
+    void ensure(TransactionLedger ledger, OrdersLinked link, Instant giveUpAt) {
         OrderExecutor executor = support.executor();
         OperationView view = support.view(ledger);
         OrderTrack tp = view.order(link.takeProfitOrderId());
         OrderTrack sl = view.order(link.stopLossOrderId());
         if (link.heldByBroker()) {
-            executor.placeOco(ledger, link.link(), tp.spec(), sl.spec());
+            executor.placeOco(ledger, link.link(), tp.spec(), sl.spec(), giveUpAt);
             return;
         }
-        tp = executor.placeReducing(ledger, tp.leg(), tp.spec());
+        tp = executor.placeReducing(ledger, tp.leg(), tp.spec(), giveUpAt);
         if (tp.state() == OrderState.REJECTED || tp.state() == OrderState.FAILED
                 || tp.state() == OrderState.UNKNOWN) {
             return;
         }
-        executor.placeReducing(ledger, sl.leg(), sl.spec());
+        executor.placeReducing(ledger, sl.leg(), sl.spec(), giveUpAt);
     }
 
     /**
