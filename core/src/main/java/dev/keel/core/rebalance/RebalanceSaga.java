@@ -140,9 +140,8 @@ public final class RebalanceSaga {
             }
             TargetAllocation target = account.currentTarget();
             Broker broker = executor.gateway().broker();
-            // orders of ended transactions (a bracket's resting stop) may have filled: the journal learns it first,
-            // so the account check below compares the broker's account with a journal that knows its fills
-            LiveOrders.sync(journal, executor, ctx.accountId());
+            // orders of ended transactions (a bracket's resting stop) may have filled: the engine's protection watch
+            // synced them under this lock just before, and the check syncs again before it calls a disagreement real
             snapshot = executor.gateway().read(broker::account);
             MarketClock market = executor.gateway().read(broker::clock);
             if (!market.open()) {
