@@ -18,10 +18,6 @@ import dev.keel.store.Journals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +70,7 @@ class OrderKillAndRecoverTest {
                                     + Files.readString(dir.resolve("stderr-order.txt"))
                                     + new String(engine.getInputStream().readAllBytes()));
                         }
-                        return intentJournaled("protect-1");
+                        return ChildKeel.intentJournaled(dir.resolve("keel.db"), "protect-1");
                     });
         } finally {
             engine.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks, no flush
@@ -116,27 +112,7 @@ class OrderKillAndRecoverTest {
         return file;
     }
 
-    /** Reads the journal file directly, as another process may: has the intent of this leg been made durable? */
-    private boolean intentJournaled(String leg) throws SQLException {
-        Path db = dir.resolve("keel.db");
-        if (!Files.exists(db)) {
-            return false;
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-             ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT count(*) FROM events WHERE type = 'OrderIntentRecorded' AND payload LIKE '%:" + leg + "%'")) {
-            return rs.next() && rs.getInt(1) > 0;
-        } catch (SQLException e) {
-            return false; // the schema may not exist yet while the engine starts
-        }
-    }
-
     private Process keel(String... args) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "dev.keel.app.Main"));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).directory(dir.toFile())
-                .redirectError(dir.resolve("stderr-" + args[0] + ".txt").toFile()).start();
+        return ChildKeel.start(dir, args);
     }
 }
