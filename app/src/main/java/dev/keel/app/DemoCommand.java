@@ -40,7 +40,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "all-weather",
             description = "all-weather (default): the rebalance with a lost answer, a rate limit and a rejection; "
-                    + "outage: a broker outage ridden out with breaker, retry budget and trading states.")
+                    + "outage: a broker outage ridden out with breaker, retry budget and trading states; "
+                    + "bracket: a bracket and an OCO pair on a broker without OCO classes, kept whole by the "
+                    + "protection watch.")
     String scenario;
 
     @Option(names = "--simulated-time", hidden = true,
@@ -68,9 +70,14 @@ final class DemoCommand implements Callable<Integer> {
             reset(dir);
             return new OutageDemo(output, dir, simulatedTime).run(json.enabled());
         }
+        if (scenario.equals("bracket")) {
+            Path dir = dataDir.equals(Path.of("keel-data/demo")) ? Path.of("keel-data/demo-bracket") : dataDir;
+            reset(dir);
+            return new BracketDemo(output, dir).run(json.enabled());
+        }
         if (!scenario.equals("all-weather")) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--scenario: expected all-weather or outage, but was '" + scenario + "'");
+                    "--scenario: expected all-weather, outage or bracket, but was '" + scenario + "'");
         }
         reset(dataDir);
         KeelConfig config = KeelConfig.demo(dataDir);

@@ -70,6 +70,11 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
         return ConfigLoader.demo(dataDir, "demo.yaml");
     }
 
+    /** The order-operations demo's configuration: a broker without OCO pairs, so Keel links and watches them. */
+    public static KeelConfig bracketDemo(Path dataDir) {
+        return ConfigLoader.demo(dataDir, "demo-bracket.yaml");
+    }
+
     /** The outage demo's configuration: a broker whose order endpoint fails, breakers and budget tuned to show it. */
     public static KeelConfig outageDemo(Path dataDir) {
         return ConfigLoader.demo(dataDir, "demo-outage.yaml");
