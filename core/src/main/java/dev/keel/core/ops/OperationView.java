@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * An order operation's state: the fold of its transaction's events ({@link TransactionView} holds its orders). Built
@@ -182,17 +181,6 @@ public final class OperationView {
 
     public List<DoubleFillDetected> doubleFills() {
         return List.copyOf(doubleFills);
-    }
-
-    /** Client order ids of this operation's orders that may still fill. */
-    public Set<String> liveOrders() {
-        Set<String> live = new TreeSet<>();
-        for (OrderTrack t : tx.orders()) {
-            if (!t.state().isTerminal()) {
-                live.add(t.clientOrderId());
-            }
-        }
-        return live;
     }
 
     public boolean isTerminal() {
