@@ -54,12 +54,7 @@ final class BracketSaga implements OperationSaga {
 
     @Override
     public void validate(OperationParams p, AccountSnapshot account) {
-        Checks.symbol(p);
-        Checks.positive("quantity", p.quantity());
-        Checks.wholeSharesUnlessDay(p);
-        Checks.positive("stopPrice", p.stopPrice());
-        Checks.positive("targetPrice", p.targetPrice());
-        Checks.stopBelowTarget(p);
+        Checks.protectivePair(p);
         if (p.entryLimit() != null) {
             Checks.positive("entryLimit", p.entryLimit());
             if (p.entryLimit().compareTo(p.stopPrice()) <= 0 || p.entryLimit().compareTo(p.targetPrice()) >= 0) {
@@ -68,7 +63,6 @@ final class BracketSaga implements OperationSaga {
                         + ", but was " + p.entryLimit().toPlainString());
             }
         }
-        Checks.stopLimit(p);
     }
 
     @Override

@@ -16,6 +16,20 @@ final class Checks {
         }
     }
 
+    /**
+     * A protective pair's request: a symbol, a positive whole quantity (unless DAY), positive stop and target with the
+     * stop below the target, and a stop-limit at most the stop. The bracket and the OCO pair ask the same.
+     */
+    static void protectivePair(OperationParams p) {
+        symbol(p);
+        positive("quantity", p.quantity());
+        wholeSharesUnlessDay(p);
+        positive("stopPrice", p.stopPrice());
+        positive("targetPrice", p.targetPrice());
+        stopBelowTarget(p);
+        stopLimit(p);
+    }
+
     static void positive(String name, BigDecimal value) {
         if (value == null || value.signum() <= 0) {
             throw new KeelException(ErrorCode.INVALID_ORDER, name + " must be positive, but was "

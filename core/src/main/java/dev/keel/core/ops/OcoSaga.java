@@ -31,13 +31,7 @@ final class OcoSaga implements OperationSaga {
 
     @Override
     public void validate(OperationParams p, AccountSnapshot account) {
-        Checks.symbol(p);
-        Checks.positive("quantity", p.quantity());
-        Checks.wholeSharesUnlessDay(p);
-        Checks.positive("stopPrice", p.stopPrice());
-        Checks.positive("targetPrice", p.targetPrice());
-        Checks.stopBelowTarget(p);
-        Checks.stopLimit(p);
+        Checks.protectivePair(p);
         BigDecimal held = account.quantity(p.symbol());
         if (held.compareTo(p.quantity()) < 0) {
             throw new KeelException(ErrorCode.INVALID_ORDER, "quantity must be at most the " + held.toPlainString()
