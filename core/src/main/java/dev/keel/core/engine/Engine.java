@@ -64,7 +64,7 @@ public final class Engine {
     private final Clock clock;
     private final Supplier<String> txIds;
     private final Duration lockTimeout;
-    private final AccountLocks locks = new AccountLocks();
+    private final AccountLeases leases;
     private final RebalancePlanner planner = new RebalancePlanner();
     /** Live-only chains of accounts configured without one, kept so their last good prices outlive one run. */
     private final Map<String, QuoteChain> liveChains = new java.util.concurrent.ConcurrentHashMap<>();
@@ -75,6 +75,16 @@ public final class Engine {
      */
     public Engine(Journal journal, List<AccountRuntime> accounts, Outbox outbox, Clock clock, Supplier<String> txIds,
                   Duration lockTimeout) {
+        this(journal, accounts, outbox, clock, txIds, lockTimeout, AccountLeases.inProcess());
+    }
+
+    /**
+     * @param txIds  new transaction ids; must never repeat an id the journal holds (checked)
+     * @param leases where the accounts' leases come from (law 13)
+     */
+    public Engine(Journal journal, List<AccountRuntime> accounts, Outbox outbox, Clock clock, Supplier<String> txIds,
+                  Duration lockTimeout, AccountLeases leases) {
+        this.leases = Objects.requireNonNull(leases, "leases");
         this.journal = Objects.requireNonNull(journal, "journal");
         accounts.forEach(a -> this.accounts.put(a.accountId(), a));
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -135,7 +145,7 @@ public final class Engine {
         String txId = newTxId();
         OperationContext ctx = new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
         RebalanceOutcome outcome;
-        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout)) {
+        try (AccountLeases.AccountLease held = leases.acquire(accountId, lockTimeout)) {
             watchQuietly(a);
             try (var mdc = Mdc.of(ctx)) {
                 outcome = guarded(ctx, () -> saga(a, progress).start(a.account(), ctx),
@@ -168,7 +178,7 @@ public final class Engine {
         String txId = newTxId();
         OperationContext ctx = new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
         OperationOutcome outcome;
-        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout)) {
+        try (AccountLeases.AccountLease held = leases.acquire(accountId, lockTimeout)) {
             watchQuietly(a);
             outcome = runOperation(a, ctx, type, params);
         }
@@ -186,7 +196,7 @@ public final class Engine {
         AccountRuntime a = account(accountId);
         recoverAccount(accountId, ProgressListener.NONE);
         WatchReport report;
-        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout)) {
+        try (AccountLeases.AccountLease held = leases.acquire(accountId, lockTimeout)) {
             report = watchLocked(a);
         }
         outbox.dispatch();
@@ -246,7 +256,7 @@ public final class Engine {
         String txId = newTxId();
         OperationContext ctx = new OperationContext(txId, accountId, txId);
         AccountCheck check;
-        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout)) {
+        try (AccountLeases.AccountLease held = leases.acquire(accountId, lockTimeout)) {
             watchQuietly(a); // syncs the working orders of ended transactions, so the journal has their fills
             try (var mdc = Mdc.of(ctx)) {
                 var gateway = a.executor().gateway(); // the watch above synced the working orders
@@ -296,7 +306,7 @@ public final class Engine {
         String why = requireReason(reason);
         recoverAccount(id, ProgressListener.NONE);
         StateChange change;
-        try (AccountLocks.Held held = locks.lock(id, lockTimeout)) {
+        try (AccountLeases.AccountLease held = leases.acquire(id, lockTimeout)) {
             AccountStatus now = states.status(id);
             if (now.state() == TradingState.ACTIVE) {
                 return new StateChange(id, StateChange.Result.UNCHANGED, now.state(), now.state(), "already ACTIVE",
@@ -375,7 +385,7 @@ public final class Engine {
             closeUnrecoverable(ledger, why);
             return new RecoveryReport.Entry(txId, accountId, TransactionStatus.NEEDS_REVIEW, why);
         }
-        try (AccountLocks.Held held = locks.lock(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
+        try (AccountLeases.AccountLease held = leases.acquire(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
             LOG.info("resuming {} for {}", txId, accountId);
             ledger.record(new TransactionResumed(txId, accountId, "engine restarted with the transaction in progress",
                     clock.instant()));
