@@ -4,6 +4,7 @@ import dev.keel.core.journal.ForwardingJournal;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.StreamPosition;
 import java.util.List;
 
 /**
@@ -32,9 +33,9 @@ final class CrashingAppends extends ForwardingJournal {
     }
 
     @Override
-    public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
         beforeAppend(events.size() + " events");
-        return super.appendAll(events);
+        return super.appendAll(events, expected);
     }
 
     private void beforeAppend(String what) {

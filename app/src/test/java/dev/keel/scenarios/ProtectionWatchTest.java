@@ -10,6 +10,7 @@ import dev.keel.core.journal.ForwardingJournal;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.OperationStateChanged;
 import dev.keel.core.journal.OrderCancelRequested;
 import dev.keel.core.journal.OrderIntentRecorded;
@@ -325,12 +326,12 @@ class ProtectionWatchTest {
         }
 
         @Override
-        public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
+        public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
             boolean die = ++appends == dieAt;
             if (die && !afterWrite) {
                 throw new CrashingBroker.Crash("before append " + appends);
             }
-            List<JournalRecord> r = super.appendAll(events);
+            List<JournalRecord> r = super.appendAll(events, expected);
             if (die) {
                 throw new CrashingBroker.Crash("after append " + appends);
             }

@@ -5,6 +5,7 @@ import dev.keel.core.error.KeelException;
 import dev.keel.core.journal.ForwardingJournal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.MemoryJournal;
 import java.util.List;
 
@@ -30,10 +31,10 @@ final class CrashingJournal extends ForwardingJournal {
     }
 
     @Override
-    public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
         crashes.before("append " + events.size() + " events");
         failIfPlanned();
-        List<JournalRecord> r = super.appendAll(events);
+        List<JournalRecord> r = super.appendAll(events, expected);
         crashes.after("append " + events.size() + " events");
         return r;
     }

@@ -35,7 +35,32 @@ final class AppendSql {
             + " closed_at = CASE WHEN ? = 1 THEN ? ELSE closed_at END"
             + " WHERE stream_id = ?";
 
+    private static final String LOCK_HEAD = "UPDATE journal_head SET last_seq = last_seq WHERE id = 1";
+    private static final String STREAM_END = "SELECT last_seq FROM streams WHERE stream_id = ?";
+
     private AppendSql() {
+    }
+
+    /**
+     * Takes the journal head's row lock without moving it: every writer, of any process, takes it before it writes,
+     * so what is read after this stays true until commit.
+     */
+    static void lockHead(Connection c) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement(LOCK_HEAD)) {
+            if (lock.executeUpdate() != 1) {
+                throw new SQLException("journal_head has no row: the schema is damaged");
+            }
+        }
+    }
+
+    /** The sequence of the stream's last record, 0 when it has none (or was archived). */
+    static long lastSequence(Connection c, String streamId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(STREAM_END)) {
+            ps.setString(1, streamId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 
     /** Writes the events with consecutive sequences after the journal head; the caller commits. */

@@ -4,10 +4,16 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.ErrorContext;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.StreamMovedException;
+import dev.keel.core.journal.StreamPosition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,8 +38,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private sealed interface Task permits Append, Exclusive, Stop {
     }
 
-    private record Append(List<EventCodec.Encoded> events, CompletableFuture<List<JournalRecord>> done)
-            implements Task {
+    private record Append(List<EventCodec.Encoded> events, List<StreamPosition> expected,
+                          CompletableFuture<List<JournalRecord>> done) implements Task {
     }
 
     private record Exclusive<T>(SqlWork<T> work, CompletableFuture<T> done) implements Task {
@@ -55,10 +61,14 @@ final class GroupCommitWriter implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("keel-journal-writer").daemon(true).start(this::run);
     }
 
-    /** Blocks until the events are committed; all or none of them are. */
-    List<JournalRecord> append(List<EventCodec.Encoded> events) {
+    /**
+     * Blocks until the events are committed; all or none of them are. With {@code expected} positions, they are
+     * written only if each stream still ends there when the batch is written (checked on the writer thread, under
+     * the journal head's row lock, after the appends queued before this one): else {@link StreamMovedException}.
+     */
+    List<JournalRecord> append(List<EventCodec.Encoded> events, List<StreamPosition> expected) {
         CompletableFuture<List<JournalRecord>> done = new CompletableFuture<>();
-        submit(new Append(List.copyOf(events), done));
+        submit(new Append(List.copyOf(events), List.copyOf(expected), done));
         return await(done, "append");
     }
 
@@ -86,6 +96,9 @@ final class GroupCommitWriter implements AutoCloseable {
             return done.join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof StreamMovedException moved) {
+                throw new StreamMovedException(moved.expected(), moved.actual());
+            }
             if (cause instanceof KeelException keel && keel.code() != ErrorCode.JOURNAL_WRITE_FAILED) {
                 throw keel;
             }
@@ -138,20 +151,59 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void writeBatch(List<Append> batch) {
-        List<EventCodec.Encoded> all = new ArrayList<>();
-        batch.forEach(a -> all.addAll(a.events()));
+        List<Append> admitted = new ArrayList<>();
+        Map<Append, StreamMovedException> refused = new IdentityHashMap<>();
         List<JournalRecord> written;
         try {
-            written = inTransaction(c -> AppendSql.write(c, all));
+            written = inTransaction(c -> {
+                admitted.clear();
+                refused.clear();
+                admit(c, batch, admitted, refused);
+                List<EventCodec.Encoded> all = new ArrayList<>();
+                admitted.forEach(a -> all.addAll(a.events()));
+                return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(c, all);
+            });
         } catch (Throwable e) {
             batch.forEach(a -> a.done().completeExceptionally(e));
             return;
         }
+        refused.forEach((append, moved) -> append.done().completeExceptionally(moved));
         int from = 0;
-        for (Append append : batch) {
+        for (Append append : admitted) {
             int to = from + append.events().size();
             append.done().complete(List.copyOf(written.subList(from, to)));
             from = to;
+        }
+    }
+
+    /**
+     * Splits a batch into the appends whose expected stream positions hold and those refused, in queue order: an
+     * append admitted earlier in the batch moves the streams it writes for the appends after it. Unconditional
+     * batches skip the reads.
+     */
+    private static void admit(Connection c, List<Append> batch, List<Append> admitted,
+                              Map<Append, StreamMovedException> refused) throws SQLException {
+        if (batch.stream().allMatch(a -> a.expected().isEmpty())) {
+            admitted.addAll(batch);
+            return;
+        }
+        AppendSql.lockHead(c);
+        Set<String> movedInBatch = new HashSet<>();
+        for (Append append : batch) {
+            StreamMovedException moved = null;
+            for (StreamPosition position : append.expected()) {
+                long actual = AppendSql.lastSequence(c, position.streamId());
+                if (movedInBatch.contains(position.streamId()) || actual != position.lastSequence()) {
+                    moved = new StreamMovedException(position, actual);
+                    break;
+                }
+            }
+            if (moved != null) {
+                refused.put(append, moved);
+            } else {
+                admitted.add(append);
+                append.events().forEach(e -> movedInBatch.add(e.event().streamId()));
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalCorruptException;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.TransactionSummary;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -63,12 +64,17 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
+        return appendAll(events, List.of());
+    }
+
+    @Override
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
         // Encoded here, on the caller's thread: a bad event fails its own caller before anything is queued.
         List<EventCodec.Encoded> encoded = new ArrayList<>(events.size());
         for (JournalEvent event : events) {
             encoded.add(EventCodec.encode(Objects.requireNonNull(event, "event")));
         }
-        return encoded.isEmpty() ? List.of() : writer.append(encoded);
+        return encoded.isEmpty() ? List.of() : writer.append(encoded, expected);
     }
 
     @Override

@@ -143,6 +143,10 @@ public enum ErrorCode {
     ACCOUNT_LOCKED(SYSTEM, MEDIUM, true, RETRY_BACKOFF,
             "Another operation holds the account's lock; this one timed out waiting.",
             "Wait for the other operation to finish ('keel tx list'); rerun afterwards."),
+    STREAM_MOVED(SYSTEM, MEDIUM, true, RETRY_BACKOFF,
+            "Another writer appended to an account's or a transaction's journal stream between Keel's read and its"
+                    + " write, so the write was refused and nothing was written (optimistic concurrency).",
+            "Keel re-reads and decides again by itself; if this reaches you, rerun the command."),
     ACCOUNT_HALTED(SYSTEM, HIGH, false, MANUAL,
             "The account is HALTED: its positions were uncertain (a mismatch, an unresolved order) or an operator "
                     + "halted it; nothing but cancels is sent.",

@@ -27,9 +27,15 @@ public abstract class ForwardingJournal implements Journal {
         return delegate.append(event);
     }
 
+    /** Goes through {@link #appendAll(List, List)}, so a decorator overrides that one alone. */
     @Override
-    public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
-        return delegate.appendAll(events);
+    public final List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
+        return appendAll(events, List.of());
+    }
+
+    @Override
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
+        return delegate.appendAll(events, expected);
     }
 
     @Override

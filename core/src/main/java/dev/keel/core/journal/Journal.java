@@ -24,6 +24,14 @@ public interface Journal extends AutoCloseable {
     /** Appends events atomically, in order: all are durable when this returns, or none is written. */
     List<JournalRecord> appendAll(List<? extends JournalEvent> events);
 
+    /**
+     * Appends events atomically, in order, only if every stream in {@code expected} still ends where the caller saw
+     * it (optimistic concurrency): a decision made on what a stream held is never written over a record appended
+     * since. Otherwise throws {@link StreamMovedException} and writes nothing. With {@code expected} empty this is
+     * {@link #appendAll(List)}.
+     */
+    List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected);
+
     /** Every record with a sequence above {@code afterSequence}, in order; verifies checksums as it reads. */
     void replay(long afterSequence, Consumer<JournalRecord> sink);
 

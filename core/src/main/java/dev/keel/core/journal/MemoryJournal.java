@@ -79,6 +79,11 @@ public final class MemoryJournal implements Journal {
 
     @Override
     public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
+        return appendAll(events, List.of());
+    }
+
+    @Override
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
         List<JournalEvent> checked = new ArrayList<>(events.size());
         for (JournalEvent event : events) {
             checked.add(Objects.requireNonNull(event, "event"));
@@ -90,11 +95,18 @@ public final class MemoryJournal implements Journal {
             if (failing) {
                 throw new KeelException(ErrorCode.JOURNAL_WRITE_FAILED, "journal writes are failing (simulated)");
             }
+            for (StreamPosition position : expected) {
+                StreamRow row = streams.get(position.streamId());
+                long actual = row == null ? 0 : row.lastSequence;
+                if (actual != position.lastSequence()) {
+                    throw new StreamMovedException(position, actual);
+                }
+            }
             List<JournalRecord> written = new ArrayList<>(checked.size());
             for (JournalEvent event : checked) {
                 JournalRecord record = new JournalRecord(++lastSequence, event);
                 records.add(record);
-                streams.computeIfAbsent(event.streamId(), id -> new StreamRow(id, event, record.sequence())).apply(event);
+                streams.computeIfAbsent(event.streamId(), id -> new StreamRow(id, event, record.sequence())).apply(event, record.sequence());
                 written.add(record);
             }
             return List.copyOf(written);
@@ -188,6 +200,7 @@ public final class MemoryJournal implements Journal {
         final String id;
         final String kind;
         final long firstSequence;
+        long lastSequence;
         String accountId;
         String operation;
         TransactionStatus status;
@@ -208,6 +221,7 @@ public final class MemoryJournal implements Journal {
             id = other.id;
             kind = other.kind;
             firstSequence = other.firstSequence;
+            lastSequence = other.lastSequence;
             accountId = other.accountId;
             operation = other.operation;
             status = other.status;
@@ -221,7 +235,8 @@ public final class MemoryJournal implements Journal {
             return new StreamRow(this);
         }
 
-        void apply(JournalEvent event) {
+        void apply(JournalEvent event, long sequence) {
+            lastSequence = sequence;
             if (accountId == null) {
                 accountId = event.accountId();
             }

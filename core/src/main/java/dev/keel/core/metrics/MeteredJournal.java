@@ -4,6 +4,7 @@ import dev.keel.core.journal.ForwardingJournal;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.StreamPosition;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,8 +25,8 @@ public final class MeteredJournal extends ForwardingJournal {
     }
 
     @Override
-    public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
-        List<JournalRecord> records = super.appendAll(events);
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
+        List<JournalRecord> records = super.appendAll(events, expected);
         events.forEach(metrics::observe);
         return records;
     }

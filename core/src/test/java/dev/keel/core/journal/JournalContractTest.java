@@ -76,6 +76,81 @@ public abstract class JournalContractTest {
     }
 
     @Test
+    void conditionalAppendWritesWhenEveryStreamStillEndsWhereItWasRead() {
+        JournalRecord first = journal.append(started("tx-1", "acct-1", T0));
+
+        List<JournalRecord> written = journal.appendAll(List.of(intent("tx-1", "acct-1", "leg-1", T0),
+                started("tx-2", "acct-1", T0)), List.of(new StreamPosition("tx-1", first.sequence()),
+                new StreamPosition("tx-2", 0)));
+
+        assertThat(written).extracting(JournalRecord::sequence).containsExactly(2L, 3L);
+        assertThat(StreamPosition.of("tx-1", journal.stream("tx-1")).lastSequence()).isEqualTo(2);
+    }
+
+    @Test
+    void conditionalAppendOverAMovedStreamIsRefusedAndWritesNothing() {
+        JournalRecord first = journal.append(started("tx-1", "acct-1", T0));
+        journal.append(intent("tx-1", "acct-1", "leg-1", T0)); // another writer, after the read
+
+        assertThatThrownBy(() -> journal.appendAll(List.of(ended("tx-1", "acct-1", TransactionStatus.COMPLETED, T0),
+                started("tx-9", "acct-1", T0)), List.of(new StreamPosition("tx-1", first.sequence()))))
+                .isInstanceOfSatisfying(StreamMovedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STREAM_MOVED);
+                    assertThat(e.actual()).isEqualTo(2);
+                });
+        assertThat(journal.lastSequence()).isEqualTo(2);
+        assertThat(journal.stream("tx-9")).isEmpty();
+        assertThat(journal.transaction("tx-1")).get().extracting(TransactionSummary::status)
+                .isEqualTo(TransactionStatus.IN_PROGRESS);
+    }
+
+    @Test
+    void conditionalAppendExpectingANewStreamIsRefusedOnceTheStreamExists() {
+        journal.append(started("tx-1", "acct-1", T0));
+
+        assertThatThrownBy(() -> journal.appendAll(List.of(started("tx-1", "acct-1", T0)),
+                List.of(new StreamPosition("tx-1", 0)))).isInstanceOf(StreamMovedException.class);
+        assertThat(journal.lastSequence()).isEqualTo(1);
+    }
+
+    /** Two writers decide on the same read and race: one ending is written, the other refused, never both. */
+    @Test
+    void racingConditionalAppendsOnOneStreamAdmitExactlyOne() throws Exception {
+        int rounds = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                String txId = "tx-" + round;
+                JournalRecord read = journal.append(started(txId, "acct-1", T0));
+                StreamPosition position = new StreamPosition(txId, read.sequence());
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Boolean>> racers = new ArrayList<>();
+                for (int w = 0; w < 2; w++) {
+                    racers.add(pool.submit(() -> {
+                        go.await();
+                        try {
+                            journal.appendAll(List.of(ended(txId, "acct-1", TransactionStatus.COMPLETED, T0)),
+                                    List.of(position));
+                            return true;
+                        } catch (StreamMovedException e) {
+                            return false;
+                        }
+                    }));
+                }
+                go.countDown();
+                int won = 0;
+                for (Future<Boolean> racer : racers) {
+                    won += racer.get() ? 1 : 0;
+                }
+                assertThat(won).as("round %d", round).isEqualTo(1);
+                assertThat(journal.stream(txId)).hasSize(2);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void emptyJournalHasSequenceZeroAndNothingToReplay() {
         assertThat(journal.lastSequence()).isZero();
         assertThat(replayAll()).isEmpty();

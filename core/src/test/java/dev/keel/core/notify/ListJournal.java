@@ -3,6 +3,8 @@ package dev.keel.core.notify;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.StreamMovedException;
+import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.TransactionSummary;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,6 +32,18 @@ final class ListJournal implements Journal {
     @Override
     public synchronized List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
         return events.stream().map(this::append).toList();
+    }
+
+    @Override
+    public synchronized List<JournalRecord> appendAll(List<? extends JournalEvent> events,
+                                                      List<StreamPosition> expected) {
+        for (StreamPosition position : expected) {
+            long actual = StreamPosition.of(position.streamId(), stream(position.streamId())).lastSequence();
+            if (actual != position.lastSequence()) {
+                throw new StreamMovedException(position, actual);
+            }
+        }
+        return appendAll(events);
     }
 
     @Override
