@@ -82,7 +82,12 @@ class CommandsTest {
 
         Run again = Run.of("rebalance", "--config", cfg, "--json");
         assertThat(again.exitCode()).isZero();
-        assertThat(JSON.readTree(again.out()).get("transaction_id").isNull()).isTrue();
+        String checkId = JSON.readTree(again.out()).get("transaction_id").asText();
+        assertThat(checkId).as("a check that needed nothing is journaled too").isNotEqualTo(txId).isNotBlank();
+        JsonNode check = JSON.readTree(Run.of("tx", "show", checkId, "--config", cfg, "--json").out());
+        assertThat(check.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(check.get("executed_orders")).isEmpty();
+        assertThat(check.get("reconciliation_notes").asText()).contains("nothing sent");
 
         Run recover = Run.of("recover", "--config", cfg);
         assertThat(recover.out()).contains("Nothing to recover");
@@ -92,7 +97,7 @@ class CommandsTest {
         Run archived = Run.of("tx", "archive", "--config", cfg, "--older-than", "0s",
                 "--dir", dir.resolve("archive").toString());
         assertThat(archived.exitCode()).as(archived.err()).isZero();
-        assertThat(archived.out()).contains("Archived 1 transaction(s)");
+        assertThat(archived.out()).contains("Archived 2 transaction(s)");
         assertThat(Run.of("tx", "list", "--config", cfg).out()).contains("No transactions yet.");
         try (var files = Files.list(dir.resolve("archive"))) {
             assertThat(files.toList()).singleElement();

@@ -109,10 +109,13 @@ final class Harness implements AutoCloseable {
     /** Changes the executor's settings, e.g. {@code s -> s.withProtectionGrace(Duration.ofSeconds(2))}. */
     java.util.function.UnaryOperator<ExecutionSettings> settingsTweak = s -> s;
 
+    /** How the executor waits: on simulated time unless a test needs the system's (an interrupt, say). */
+    dev.keel.core.time.Sleeper sleeper = clock;
+
     OrderExecutor executor() {
         BrokerGateway gateway = new BrokerGateway(brokerDecorator.apply(exchange.broker(ACCOUNT)),
                 BreakerPolicy.defaults().create("paper", clock), settings().retry(), clock, new SplittableRandom(7));
-        return new OrderExecutor(gateway, settingsTweak.apply(settings()), clock, clock, new SplittableRandom(11));
+        return new OrderExecutor(gateway, settingsTweak.apply(settings()), clock, sleeper, new SplittableRandom(11));
     }
 
     Outbox outbox() {
@@ -131,13 +134,18 @@ final class Harness implements AutoCloseable {
     }
 
     Engine engine() {
+        return engine(Duration.ZERO, dev.keel.core.engine.AccountLeases.inProcess());
+    }
+
+    /** An engine whose callers wait up to {@code lockTimeout} for the account's lease from {@code leases}. */
+    Engine engine(Duration lockTimeout, dev.keel.core.engine.AccountLeases leases) {
         RebalanceAccount account = allocation == null ? new RebalanceAccount(ACCOUNT, allWeather(), RiskLimits.DEFAULTS)
                 : new RebalanceAccount(ACCOUNT, null, RiskLimits.DEFAULTS, allocation);
         OrderExecutor executor = executor();
         return new Engine(journal, List.of(new AccountRuntime(account, executor,
                 dev.keel.core.account.PlacementBreaker.of(executor.gateway().breaker()),
                 marketData == null ? null : marketData.apply(executor.gateway()))), outbox(), clock,
-                () -> "tx-" + txCounter.incrementAndGet(), Duration.ZERO);
+                () -> "tx-" + txCounter.incrementAndGet(), lockTimeout, leases);
     }
 
     /** The journal closed and opened again, as a restarted process would find it. */

@@ -4,6 +4,8 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.Severity;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.StreamMovedException;
+import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.TradingStateChanged;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.TradingState;
@@ -11,8 +13,11 @@ import dev.keel.core.model.TradingState.Actor;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.notify.Outbox;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Reads and moves the trading states of accounts over one journal (law 9). A move comes back as events, the change
@@ -38,8 +43,52 @@ public final class AccountStates {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** How often a move is decided again because another writer moved the account's stream meanwhile. */
+    static final int MAX_REDECISIONS = 8;
+
     public AccountStatus status(String accountId) {
         return AccountStatus.of(journal, accountId);
+    }
+
+    /**
+     * Writes {@code events} with the trading-state move that {@code decide} calls for on the account's status, in one
+     * conditional append: the move is decided on the account's stream as it ends at the append, never on a stale
+     * read. When another writer (an operator's halt, another process) appended to the account's stream in between,
+     * the status is read and the move decided again. The one place a trading-state move is written (law 9).
+     *
+     * @param expected further streams that must still end where they were read (a transaction's, for its ending);
+     *                 a move of one of those is the caller's to handle ({@link StreamMovedException})
+     * @param append   the append itself, given everything to write and every stream position to hold
+     * @return the move written with the events (empty when none was called for)
+     */
+    public List<JournalEvent> writeWithMove(String accountId, List<? extends JournalEvent> events,
+                                            List<StreamPosition> expected,
+                                            Function<AccountStatus, List<JournalEvent>> decide,
+                                            BiConsumer<List<JournalEvent>, List<StreamPosition>> append) {
+        for (int attempt = 1; ; attempt++) {
+            AccountStatus now = status(accountId);
+            List<JournalEvent> move = decide.apply(now);
+            List<JournalEvent> all = new ArrayList<>(events);
+            all.addAll(move);
+            if (all.isEmpty()) {
+                return move;
+            }
+            List<StreamPosition> holding = new ArrayList<>(expected);
+            holding.add(now.position());
+            try {
+                append.accept(all, holding);
+                return move;
+            } catch (StreamMovedException e) {
+                if (!e.expected().equals(now.position()) || attempt == MAX_REDECISIONS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** {@link #writeWithMove} straight to the journal, for a move with nothing else to write (halt, resume). */
+    public List<JournalEvent> writeMove(String accountId, Function<AccountStatus, List<JournalEvent>> decide) {
+        return writeWithMove(accountId, List.of(), List.of(), decide, journal::appendAll);
     }
 
     /**
@@ -87,7 +136,12 @@ public final class AccountStates {
      */
     public List<JournalEvent> afterOutcome(String accountId, String txId, TransactionStatus status, ErrorCode code,
                                            String message, PlacementBreaker placement) {
-        AccountStatus now = status(accountId);
+        return afterOutcome(status(accountId), txId, status, code, message, placement);
+    }
+
+    /** {@link #afterOutcome(String, String, TransactionStatus, ErrorCode, String, PlacementBreaker)} from {@code now}. */
+    public List<JournalEvent> afterOutcome(AccountStatus now, String txId, TransactionStatus status, ErrorCode code,
+                                           String message, PlacementBreaker placement) {
         if (status == TransactionStatus.NEEDS_REVIEW) {
             return move(now, TradingState.HALTED, Actor.ENGINE, "transaction " + txId + " ended NEEDS_REVIEW: "
                     + (message == null ? "positions are uncertain" : message), code, txId, null);

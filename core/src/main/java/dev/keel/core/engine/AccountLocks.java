@@ -1,5 +1,6 @@
 package dev.keel.core.engine;
 
+import dev.keel.core.time.WaitInterrupted;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +20,7 @@ final class AccountLocks implements AccountLeases {
         try {
             held = lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            held = false;
+            throw new WaitInterrupted("waiting for account '" + accountId + "''s lease", e);
         }
         if (!held) {
             throw AccountLeases.locked(accountId, timeout);

@@ -1,9 +1,12 @@
 package dev.keel.core.engine;
 
+import dev.keel.core.account.AccountSession;
 import dev.keel.core.account.AccountStates;
 import dev.keel.core.account.AccountStatus;
-import dev.keel.core.account.PlacementBreaker;
+import dev.keel.core.account.SessionHooks;
 import dev.keel.core.account.StateChange;
+import dev.keel.core.broker.BrokerException;
+import dev.keel.core.error.ErrorCategory;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.error.Severity;
@@ -11,51 +14,61 @@ import dev.keel.core.execution.OperationContext;
 import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.execution.TransactionView;
-import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
-import dev.keel.core.journal.TransactionEnded;
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.TradingStateChanged;
+import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionResumed;
+import dev.keel.core.journal.TransactionSummary;
 import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.BrokerOrder;
 import dev.keel.core.model.OperationParams;
 import dev.keel.core.model.OperationState;
 import dev.keel.core.model.OperationType;
+import dev.keel.core.model.TradingState;
+import dev.keel.core.model.TransactionStatus;
+import dev.keel.core.notify.Outbox;
 import dev.keel.core.ops.LiveOrders;
 import dev.keel.core.ops.OperationOutcome;
 import dev.keel.core.ops.OperationSupport;
 import dev.keel.core.ops.Operations;
 import dev.keel.core.ops.ProtectionWatch;
 import dev.keel.core.ops.WatchReport;
-import dev.keel.core.model.TradingState;
-import dev.keel.core.model.TransactionStatus;
-import dev.keel.core.reconcile.AccountCheck;
-import dev.keel.core.notify.Outbox;
 import dev.keel.core.rebalance.ProgressListener;
 import dev.keel.core.rebalance.RebalanceOutcome;
 import dev.keel.core.rebalance.RebalancePlan;
 import dev.keel.core.rebalance.RebalancePlanner;
 import dev.keel.core.rebalance.RebalanceSaga;
+import dev.keel.core.reconcile.AccountCheck;
+import dev.keel.core.time.WaitInterrupted;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs operations for a set of accounts over one journal. Before new work for an account starts, every
- * transaction of it that a previous engine left in progress is resumed or closed (law 6).
+ * Runs operations for a set of accounts over one journal. All work on an account happens in its
+ * {@link AccountSession} (law 13): the account's lease is taken first, every transaction of it left in progress is
+ * then re-read from the journal and resumed or closed (law 6), and only then does new work start, under the same
+ * lease. Work that cannot get the lease is journaled as refused, with its notification (law 8).
  */
 public final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    /** The default wait for an account's lock: 10 s. */
+    /** The default wait for an account's lease: 10 s. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     private final Journal journal;
@@ -67,10 +80,12 @@ public final class Engine {
     private final AccountLeases leases;
     private final RebalancePlanner planner = new RebalancePlanner();
     /** Live-only chains of accounts configured without one, kept so their last good prices outlive one run. */
-    private final Map<String, QuoteChain> liveChains = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, QuoteChain> liveChains = new ConcurrentHashMap<>();
     private final AccountStates states;
 
     /**
+     * An engine whose accounts' leases are locks in this process.
+     *
      * @param txIds new transaction ids; must never repeat an id the journal holds (checked)
      */
     public Engine(Journal journal, List<AccountRuntime> accounts, Outbox outbox, Clock clock, Supplier<String> txIds,
@@ -79,18 +94,19 @@ public final class Engine {
     }
 
     /**
-     * @param txIds  new transaction ids; must never repeat an id the journal holds (checked)
-     * @param leases where the accounts' leases come from (law 13)
+     * @param txIds       new transaction ids; must never repeat an id the journal holds (checked)
+     * @param lockTimeout the longest wait for an account's lease (the spec's lock acquisition timeout)
+     * @param leases      where the accounts' leases come from (law 13)
      */
     public Engine(Journal journal, List<AccountRuntime> accounts, Outbox outbox, Clock clock, Supplier<String> txIds,
                   Duration lockTimeout, AccountLeases leases) {
-        this.leases = Objects.requireNonNull(leases, "leases");
         this.journal = Objects.requireNonNull(journal, "journal");
         accounts.forEach(a -> this.accounts.put(a.accountId(), a));
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.txIds = Objects.requireNonNull(txIds, "txIds");
         this.lockTimeout = Objects.requireNonNull(lockTimeout, "lockTimeout");
+        this.leases = Objects.requireNonNull(leases, "leases");
         this.states = new AccountStates(journal, outbox, clock);
     }
 
@@ -115,15 +131,36 @@ public final class Engine {
         return List.copyOf(accounts.keySet());
     }
 
-    /** Resumes or closes every transaction left in progress, then delivers pending notifications. */
+    /**
+     * Resumes or closes every transaction left in progress, account by account in each one's session, then delivers
+     * pending notifications. An account whose lease another caller holds is left to that caller, which recovers it
+     * before its own work.
+     */
     public RecoveryReport recover() {
         Instant began = clock.instant();
         List<RecoveryReport.Entry> entries = new ArrayList<>();
         boolean skip = accounts.values().stream()
                 .anyMatch(a -> a.executor().settings().planted(PlantedBug.NO_TERMINAL_STATE_AFTER_CRASH));
+        Map<String, List<String>> open = new LinkedHashMap<>();
         for (String txId : skip ? List.<String>of() : journal.openStreams(JournalEvent.TRANSACTION)) {
-            entries.add(recoverOne(txId, ProgressListener.NONE));
+            String accountId = journal.transaction(txId).map(TransactionSummary::accountId).orElse(null);
+            open.computeIfAbsent(accountId == null ? "unknown" : accountId, k -> new ArrayList<>()).add(txId);
         }
+        open.forEach((accountId, txs) -> {
+            if (!accounts.containsKey(accountId)) {
+                txs.forEach(txId -> entries.add(closeOrphan(txId, accountId)));
+                return;
+            }
+            try (Held held = hold(accountId, ProgressListener.NONE)) {
+                entries.addAll(held.recovered());
+            } catch (KeelException e) {
+                if (e.code() != ErrorCode.ACCOUNT_LOCKED) {
+                    throw e;
+                }
+                txs.forEach(txId -> entries.add(new RecoveryReport.Entry(txId, accountId, null, "left to the "
+                        + "holder of the account's lease, which recovers it before its own work")));
+            }
+        });
         outbox.dispatch();
         return new RecoveryReport(entries, Duration.between(began, clock.instant()));
     }
@@ -131,142 +168,163 @@ public final class Engine {
     /** Plans without sending anything. */
     public RebalancePlan dryRun(String accountId) {
         AccountRuntime a = account(accountId);
-        return saga(a, ProgressListener.NONE).dryRun(a.account());
+        return saga(a, unleased(a), ProgressListener.NONE).dryRun(a.account());
     }
 
     /**
-     * Rebalances one account: first recovers any transaction of it left in progress, then runs a new one.
+     * Rebalances one account in its session: first recovers any transaction of it left in progress, then runs a new
+     * one. Without the account's lease within the lock timeout the rebalance is journaled ABORTED (ACCOUNT_LOCKED)
+     * and notified, with nothing sent.
      *
      * @param correlationId ties this run to its cause (an event id, a CLI invocation); null to use the tx id
      */
     public RebalanceOutcome rebalance(String accountId, String correlationId, ProgressListener progress) {
         AccountRuntime a = account(accountId);
-        recoverAccount(accountId, progress);
-        String txId = newTxId();
-        OperationContext ctx = new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
-        RebalanceOutcome outcome;
-        try (AccountLeases.AccountLease held = leases.acquire(accountId, lockTimeout)) {
-            watchQuietly(a);
-            try (var mdc = Mdc.of(ctx)) {
-                outcome = guarded(ctx, () -> saga(a, progress).start(a.account(), ctx),
-                        why -> new RebalanceOutcome(ctx.txId(), TransactionStatus.NEEDS_REVIEW, null, List.of(), null,
-                                ErrorCode.INTERNAL_ERROR, why, "closed after an internal error; see "
-                                + "keel-data/keel.log"));
-            }
+        OperationContext ctx = context(accountId, correlationId);
+        Held held;
+        try {
+            held = hold(accountId, progress);
         } catch (KeelException e) {
-            if (e.code() != ErrorCode.ACCOUNT_LOCKED) {
+            if (e.code() != ErrorCode.ACCOUNT_LOCKED || planted(a, PlantedBug.LOCK_REFUSAL_UNRECORDED)) {
                 throw e;
             }
-            outcome = saga(a, progress).abortLocked(a.account(), ctx, e.getMessage());
+            RebalanceOutcome refused = saga(a, unleased(a), progress).abortLocked(a.account(), ctx, e.getMessage());
+            outbox.dispatch();
+            return refused;
+        }
+        RebalanceOutcome outcome;
+        try (held; var mdc = Mdc.of(ctx)) {
+            watchQuietly(held);
+            RebalanceSaga saga = saga(a, held.session(), progress);
+            outcome = guarded(held.session(), ctx, () -> saga.start(a.account(), ctx),
+                    why -> new RebalanceOutcome(ctx.txId(), TransactionStatus.NEEDS_REVIEW, null, List.of(), null,
+                            ErrorCode.INTERNAL_ERROR, why, "closed after an internal error; see keel-data/keel.log"),
+                    why -> saga.failedBeforeStart(a.account(), ctx, why));
         }
         outbox.dispatch();
         return outcome;
     }
 
     /**
-     * Runs an order operation (bracket, OCO, close, bulk cancel, modification) on one account: first recovers any
-     * transaction of it left in progress, then, under the account's lock, starts the operation and drives it to a
-     * terminal state. A request that cannot run (bad parameters, the broker unreadable) throws before anything is
-     * journaled.
+     * Runs an order operation (bracket, OCO, close, bulk cancel, modification) on one account in its session: first
+     * recovers any transaction of it left in progress, then starts the operation and drives it to a terminal state.
+     * A request that is itself wrong (bad parameters, no such order) throws before anything is journaled; one that
+     * cannot run for any other reason (the lease not had, the broker unreadable) is journaled FAILED, not started,
+     * and notified.
      *
      * @param correlationId ties this run to its cause; null to use the tx id
      */
     public OperationOutcome operate(String accountId, OperationType type, OperationParams params,
                                     String correlationId) {
         AccountRuntime a = account(accountId);
-        recoverAccount(accountId, ProgressListener.NONE);
-        String txId = newTxId();
-        OperationContext ctx = new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
+        OperationContext ctx = context(accountId, correlationId);
+        Held held;
+        try {
+            held = hold(accountId, ProgressListener.NONE);
+        } catch (KeelException e) {
+            if (e.code() != ErrorCode.ACCOUNT_LOCKED || planted(a, PlantedBug.LOCK_REFUSAL_UNRECORDED)) {
+                throw e;
+            }
+            OperationOutcome refused = operations(a, unleased(a)).notStarted(ctx, type, params, e.code(),
+                    e.getMessage());
+            outbox.dispatch();
+            return refused;
+        }
         OperationOutcome outcome;
-        try (AccountLeases.AccountLease held = leases.acquire(accountId, lockTimeout)) {
-            watchQuietly(a);
-            outcome = runOperation(a, ctx, type, params);
+        try (held) {
+            watchQuietly(held);
+            outcome = runOperation(held, ctx, type, params);
         }
         outbox.dispatch();
         return outcome;
     }
 
     /**
-     * One pass of the protection watch over an account, after recovering its open transactions, under its lock: syncs
-     * the working orders of its ended transactions with the broker, ends finished protective links, and runs an
-     * OCO_ENFORCEMENT operation for each link that needs an order cancelled or a double fill flattened. Also run at
-     * the start of {@link #operate}, {@link #rebalance} and {@link #reconcile}.
+     * One pass of the protection watch over an account, in its session: syncs the working orders of its ended
+     * transactions with the broker, ends finished protective links, and runs an OCO_ENFORCEMENT operation for each
+     * link that needs an order cancelled or a double fill flattened. Also run at the start of {@link #operate},
+     * {@link #rebalance} and {@link #reconcile}.
      */
     public WatchReport watch(String accountId) {
-        AccountRuntime a = account(accountId);
-        recoverAccount(accountId, ProgressListener.NONE);
         WatchReport report;
-        try (AccountLeases.AccountLease held = leases.acquire(accountId, lockTimeout)) {
-            report = watchLocked(a);
+        try (Held held = hold(accountId, ProgressListener.NONE)) {
+            report = watchLocked(held);
         }
         outbox.dispatch();
         return report;
     }
 
-    private WatchReport watchLocked(AccountRuntime a) {
-        return new ProtectionWatch(support(a)).pass(a.accountId(), params -> {
-            String txId = newTxId();
-            return runOperation(a, new OperationContext(txId, a.accountId(), txId), OperationType.OCO_ENFORCEMENT,
-                    params);
-        });
+    private WatchReport watchLocked(Held held) {
+        return new ProtectionWatch(support(held.runtime(), held.session())).pass(held.runtime().accountId(),
+                params -> runOperation(held, context(held.runtime().accountId(), null),
+                        OperationType.OCO_ENFORCEMENT, params));
     }
 
     /** A pass before other work; a bug in it is logged, not let to stop the work (a journal failure still is). */
-    private void watchQuietly(AccountRuntime a) {
+    private void watchQuietly(Held held) {
         try {
-            WatchReport report = watchLocked(a);
+            WatchReport report = watchLocked(held);
             if (!report.quiet() || report.note() != null) {
-                LOG.info("protection watch of {}: {}", a.accountId(), report);
+                LOG.info("protection watch of {}: {}", held.runtime().accountId(), report);
             }
+        } catch (WaitInterrupted e) {
+            throw e;
         } catch (RuntimeException e) {
-            if (e instanceof KeelException k && (k.code() == ErrorCode.JOURNAL_WRITE_FAILED
-                    || k.code() == ErrorCode.JOURNAL_CORRUPT)) {
+            if (journalFailure(e)) {
                 throw e;
             }
-            LOG.error("protection watch of {} failed; carrying on with the operation", a.accountId(), e);
+            LOG.error("protection watch of {} failed; carrying on with the operation", held.runtime().accountId(), e);
         }
     }
 
-    /** Starts an operation and drives it to its end; the caller holds the account's lock. */
-    private OperationOutcome runOperation(AccountRuntime a, OperationContext ctx, OperationType type,
+    /** Starts an operation and drives it to its end, in the session {@code held}. */
+    private OperationOutcome runOperation(Held held, OperationContext ctx, OperationType type,
                                           OperationParams params) {
+        Operations operations = operations(held.runtime(), held.session());
         try (var mdc = Mdc.of(ctx)) {
-            return guarded(ctx, () -> {
+            return guarded(held.session(), ctx, () -> {
                 try {
-                    return operations(a).start(ctx, type, params);
+                    return operations.start(ctx, type, params);
                 } catch (KeelException e) {
-                    if (journal.stream(ctx.txId()).isEmpty()) {
-                        throw new RequestRefused(e); // pre-flight refused it: the caller's error, nothing journaled
+                    if (!journal.stream(ctx.txId()).isEmpty() || journalFailure(e)) {
+                        throw e;
                     }
-                    throw e;
+                    if (requestError(e.code())) {
+                        throw new RequestRefused(e); // the request itself is wrong: the caller's error
+                    }
+                    // the request is fine but could not start now (the broker unreadable): journaled and notified
+                    return operations.notStarted(ctx, type, params, e.code(), e.getMessage());
                 }
-            }, why -> new OperationOutcome(ctx.txId(), a.accountId(), type, OperationState.NEEDS_REVIEW,
-                    List.of(), ErrorCode.INTERNAL_ERROR, why));
+            }, why -> new OperationOutcome(ctx.txId(), ctx.accountId(), type, OperationState.NEEDS_REVIEW,
+                    List.of(), ErrorCode.INTERNAL_ERROR, why),
+                    why -> operations.notStarted(ctx, type, params, ErrorCode.INTERNAL_ERROR, why));
         }
+    }
+
+    /** A request wrong in itself: invalid parameters, or nothing for it to act on. */
+    private static boolean requestError(ErrorCode code) {
+        return code.category() == ErrorCategory.VALIDATION || code == ErrorCode.ORDER_NOT_FOUND;
     }
 
     /**
-     * Checks that the broker holds what the journal says (positions, open orders) after recovering the account's
-     * open transactions; a disagreement is journaled as a {@code reconcile} operation in NEEDS_REVIEW, halts the
-     * account (law 9) and is notified.
+     * Checks that the broker holds what the journal says (positions, open orders) in the account's session, after
+     * recovering its open transactions; a disagreement is journaled as a {@code reconcile} operation in NEEDS_REVIEW,
+     * halts the account (law 9) and is notified.
      */
     public AccountCheck reconcile(String accountId) {
-        AccountRuntime a = account(accountId);
-        recoverAccount(accountId, ProgressListener.NONE);
-        String txId = newTxId();
-        OperationContext ctx = new OperationContext(txId, accountId, txId);
+        OperationContext ctx = context(account(accountId).accountId(), null);
         AccountCheck check;
-        try (AccountLeases.AccountLease held = leases.acquire(accountId, lockTimeout)) {
-            watchQuietly(a); // syncs the working orders of ended transactions, so the journal has their fills
+        try (Held held = hold(accountId, ProgressListener.NONE)) {
+            watchQuietly(held); // syncs the working orders of ended transactions, so the journal has their fills
             try (var mdc = Mdc.of(ctx)) {
-                var gateway = a.executor().gateway(); // the watch above synced the working orders
+                AccountRuntime a = held.runtime();
+                var gateway = a.executor().gateway();
                 LiveOrders.Checked checked = LiveOrders.check(journal, a.executor(), accountId,
                         gateway.read(gateway.broker()::account));
-                AccountSnapshot snapshot = checked.snapshot();
                 check = checked.check();
                 if (!check.agrees()) {
-                    saga(a, ProgressListener.NONE).mismatch(new TransactionLedger(journal, ctx,
-                            new TransactionView()), "reconcile", snapshot, check);
+                    saga(a, held.session(), ProgressListener.NONE).mismatch(held.session().begin(ctx), "reconcile",
+                            checked.snapshot(), check);
                 }
             }
         }
@@ -280,45 +338,61 @@ public final class Engine {
     }
 
     /**
-     * An operator freezes the account: nothing but cancels leaves Keel for it until {@link #resume}. Takes no lock,
-     * so an operation already running is stopped at its next submit (the executor reads the state at each one).
+     * An operator freezes the account: nothing but cancels leaves Keel for it until {@link #resume}. Takes no lease,
+     * so it is never kept waiting behind a running operation, which is stopped at its next submit (the executor reads
+     * the state at each one). The move is a conditional append on the account's stream, and every engine move is
+     * decided on that stream as it ends when it is written, so nothing the engine writes later undoes the halt.
      */
     public StateChange halt(String accountId, String reason) {
         String id = account(accountId).accountId();
-        AccountStatus now = states.status(id);
-        if (now.state() == TradingState.HALTED) {
-            return new StateChange(id, StateChange.Result.UNCHANGED, now.state(), now.state(),
-                    "already " + now.describe(), null);
+        String why = requireReason(reason);
+        AccountStatus[] seen = new AccountStatus[1];
+        List<JournalEvent> events = states.writeMove(id, now -> {
+            seen[0] = now;
+            return now.state() == TradingState.HALTED ? List.of()
+                    : states.move(now, TradingState.HALTED, TradingState.Actor.OPERATOR, why, null, null, null);
+        });
+        if (events.isEmpty()) {
+            return new StateChange(id, StateChange.Result.UNCHANGED, seen[0].state(), seen[0].state(),
+                    "already " + seen[0].describe(), null);
         }
-        List<JournalEvent> events = states.move(now, TradingState.HALTED, TradingState.Actor.OPERATOR,
-                requireReason(reason), null, null, null);
-        return changed(id, now.state(), events, "nothing but cancels is sent until 'keel account resume'");
+        return changed(id, events, "nothing but cancels is sent until 'keel account resume'");
     }
 
     /**
-     * An operator lets the account trade again and re-baselines it: after its open transactions are recovered, under
-     * its lock, the broker's account is journaled with the change, and later account checks compare against it.
-     * Refused while the broker holds open orders (holdings still moving are no baseline) or cannot be read.
+     * An operator lets the account trade again and re-baselines it, in its session: after its open transactions are
+     * recovered, the broker's account is journaled with the change, and later account checks compare against it.
+     * Refused while the broker holds open orders (holdings still moving are no baseline), cannot be read, or another
+     * caller holds the account's lease.
      */
     public StateChange resume(String accountId, String reason) {
         AccountRuntime a = account(accountId);
         String id = a.accountId();
         String why = requireReason(reason);
-        recoverAccount(id, ProgressListener.NONE);
-        StateChange change;
-        try (AccountLeases.AccountLease held = leases.acquire(id, lockTimeout)) {
+        Held held;
+        try {
+            held = hold(id, ProgressListener.NONE);
+        } catch (KeelException e) {
+            if (e.code() != ErrorCode.ACCOUNT_LOCKED) {
+                throw e;
+            }
             AccountStatus now = states.status(id);
+            return new StateChange(id, StateChange.Result.REFUSED, now.state(), now.state(), "not resumed: "
+                    + e.getMessage(), null);
+        }
+        try (held) {
+            AccountStatus now = held.session().status();
             if (now.state() == TradingState.ACTIVE) {
                 return new StateChange(id, StateChange.Result.UNCHANGED, now.state(), now.state(), "already ACTIVE",
                         null);
             }
             var gateway = a.executor().gateway();
             AccountSnapshot snapshot;
-            List<dev.keel.core.model.BrokerOrder> open;
+            List<BrokerOrder> open;
             try {
                 snapshot = gateway.read(gateway.broker()::account);
                 open = gateway.read(gateway.broker()::openOrders);
-            } catch (dev.keel.core.broker.BrokerException e) {
+            } catch (BrokerException e) {
                 return new StateChange(id, StateChange.Result.REFUSED, now.state(), now.state(),
                         "not resumed: could not read the account at the broker (" + e.code() + "): " + e.getMessage(),
                         null);
@@ -330,26 +404,23 @@ public final class Engine {
                         .toList()) + "); cancel them or let them finish, then resume: holdings still moving are no "
                         + "baseline", null);
             }
-            change = changed(id, now.state(), states.move(now, TradingState.ACTIVE, TradingState.Actor.OPERATOR, why,
-                    null, null, snapshot), "trading again; later checks compare against the account as the broker "
+            List<JournalEvent> events = states.writeMove(id, current -> current.state() == TradingState.ACTIVE
+                    ? List.of() : states.move(current, TradingState.ACTIVE, TradingState.Actor.OPERATOR, why, null,
+                    null, snapshot));
+            if (events.isEmpty()) {
+                return new StateChange(id, StateChange.Result.UNCHANGED, TradingState.ACTIVE, TradingState.ACTIVE,
+                        "already ACTIVE", null);
+            }
+            return changed(id, events, "trading again; later checks compare against the account as the broker "
                     + "reported it now: cash " + snapshot.cash().toPlainString() + ", " + snapshot.positions().size()
                     + " position(s)");
-        } catch (KeelException e) {
-            if (e.code() != ErrorCode.ACCOUNT_LOCKED) {
-                throw e;
-            }
-            AccountStatus now = states.status(id);
-            return new StateChange(id, StateChange.Result.REFUSED, now.state(), now.state(), "not resumed: "
-                    + e.getMessage(), null);
         }
-        return change;
     }
 
-    private StateChange changed(String id, TradingState from, List<JournalEvent> events, String message) {
-        journal.appendAll(events);
+    private StateChange changed(String id, List<JournalEvent> events, String message) {
         outbox.dispatch();
         TradingStateChanged event = (TradingStateChanged) events.get(0);
-        return new StateChange(id, StateChange.Result.CHANGED, from, event.to(), message, event);
+        return new StateChange(id, StateChange.Result.CHANGED, event.from(), event.to(), message, event);
     }
 
     private static String requireReason(String reason) {
@@ -359,74 +430,225 @@ public final class Engine {
         return reason.strip();
     }
 
-    private void recoverAccount(String accountId, ProgressListener progress) {
+    /**
+     * The account's session: takes its lease (or throws ACCOUNT_LOCKED), then re-reads and resumes or closes every
+     * transaction of it left in progress, under the lease. Closing the result releases the lease.
+     */
+    private Held hold(String accountId, ProgressListener progress) {
         AccountRuntime a = account(accountId);
-        boolean skip = a.executor().settings().planted(PlantedBug.NO_TERMINAL_STATE_AFTER_CRASH);
-        for (String open : skip ? List.<String>of() : journal.openStreams(JournalEvent.TRANSACTION)) {
-            if (journal.transaction(open).map(t -> accountId.equals(t.accountId())).orElse(false)) {
-                recoverOne(open, progress);
-            }
+        // planted (finding 1): the open transactions listed and folded before the lease, as the engine once did
+        Map<String, TransactionView> early = planted(a, PlantedBug.STALE_FOLD_BEFORE_LEASE) ? foldOpen(a) : null;
+        AccountLeases.AccountLease lease = leases.acquire(a.accountId(), lockTimeout);
+        try {
+            AccountSession session = AccountSession.leased(a.accountId(), lease.epoch(), journal, outbox, clock,
+                    a.placement(), hooks(a));
+            return new Held(lease, a, session, recoverOpen(a, session, progress, early));
+        } catch (RuntimeException | Error e) {
+            lease.close();
+            throw e;
         }
     }
 
-    private RecoveryReport.Entry recoverOne(String txId, ProgressListener progress) {
-        TransactionView view = TransactionView.fold(journal.stream(txId));
-        if (view.isTerminal()) {
-            return new RecoveryReport.Entry(txId, view.ended().accountId(), view.ended().status(), "already ended");
+    private Map<String, TransactionView> foldOpen(AccountRuntime a) {
+        Map<String, TransactionView> folds = new LinkedHashMap<>();
+        for (String txId : openOf(a)) {
+            folds.put(txId, TransactionView.fold(journal.stream(txId)));
         }
-        String accountId = view.started() == null ? null : view.started().accountId();
-        AccountRuntime a = accountId == null ? null : accounts.get(accountId);
-        OperationContext ctx = new OperationContext(txId, accountId == null ? "unknown" : accountId,
-                view.started() == null ? txId : view.started().correlationId());
-        TransactionLedger ledger = new TransactionLedger(journal, ctx, view);
-        if (a == null) {
-            String why = view.started() == null ? "its start record is missing"
-                    : "account '" + accountId + "' is not in the configuration";
-            closeUnrecoverable(ledger, why);
+        return folds;
+    }
+
+    /** The account's transactions in progress, oldest first. */
+    private Set<String> openOf(AccountRuntime a) {
+        Set<String> open = new LinkedHashSet<>();
+        for (String txId : journal.openStreams(JournalEvent.TRANSACTION)) {
+            if (journal.transaction(txId).map(t -> a.accountId().equals(t.accountId())).orElse(false)) {
+                open.add(txId);
+            }
+        }
+        return open;
+    }
+
+    /** A held account session; closing it releases the lease. */
+    private record Held(AccountLeases.AccountLease lease, AccountRuntime runtime, AccountSession session,
+                        List<RecoveryReport.Entry> recovered) implements AutoCloseable {
+        @Override
+        public void close() {
+            lease.close();
+        }
+    }
+
+    private AccountSession unleased(AccountRuntime a) {
+        return AccountSession.unleased(a.accountId(), journal, outbox, clock, a.placement(), hooks(a));
+    }
+
+    /** The simulation's planted bugs of the session, if any; {@link SessionHooks#NONE} everywhere else. */
+    private static SessionHooks hooks(AccountRuntime a) {
+        var settings = a.executor().settings();
+        boolean skipNotification = settings.planted(PlantedBug.SKIP_NOTIFICATION);
+        boolean endTwice = settings.planted(PlantedBug.SECOND_ENDING);
+        boolean staleMove = settings.planted(PlantedBug.STALE_STATE_MOVE);
+        boolean staleFold = settings.planted(PlantedBug.STALE_FOLD_BEFORE_LEASE);
+        if (!skipNotification && !endTwice && !staleMove && !staleFold) {
+            return SessionHooks.NONE;
+        }
+        return new SessionHooks() {
+            @Override
+            public boolean skipNotification() {
+                return skipNotification;
+            }
+
+            @Override
+            public boolean endTwice() {
+                return endTwice;
+            }
+
+            @Override
+            public boolean staleMove() {
+                return staleMove;
+            }
+
+            @Override
+            public boolean reopenWithoutLease() {
+                return staleFold;
+            }
+        };
+    }
+
+    /** Whether the simulation planted {@code bug} for the account. */
+    private static boolean planted(AccountRuntime a, PlantedBug bug) {
+        return a.executor().settings().planted(bug);
+    }
+
+    /** Resumes or closes the account's transactions left in progress, each re-read under the session's lease. */
+    private List<RecoveryReport.Entry> recoverOpen(AccountRuntime a, AccountSession session,
+                                                   ProgressListener progress, Map<String, TransactionView> early) {
+        if (planted(a, PlantedBug.NO_TERMINAL_STATE_AFTER_CRASH)) {
+            return List.of();
+        }
+        List<RecoveryReport.Entry> entries = new ArrayList<>();
+        for (String txId : early != null ? early.keySet() : openOf(a)) {
+            entries.add(recoverOne(a, session, txId, progress, early == null ? null : early.get(txId)));
+        }
+        return entries;
+    }
+
+    /** @param early a fold taken before the lease (a planted bug), or null to read the transaction now */
+    private RecoveryReport.Entry recoverOne(AccountRuntime a, AccountSession session, String txId,
+                                            ProgressListener progress, TransactionView early) {
+        String accountId = a.accountId();
+        TransactionLedger ledger;
+        try {
+            ledger = early != null ? new TransactionLedger(journal, new OperationContext(txId, accountId, txId), early)
+                    : session.reopen(new OperationContext(txId, accountId, txId));
+        } catch (RuntimeException e) {
+            if (journalFailure(e) || e instanceof WaitInterrupted) {
+                throw e;
+            }
+            // one transaction whose events cannot be folded must not stop every restart: closed for review
+            LOG.error("{} cannot be folded from the journal; closing it as NEEDS_REVIEW", txId, e);
+            String why = "its journal events cannot be folded: " + e.getMessage();
+            closeUnrecoverable(session, new TransactionLedger(journal, new OperationContext(txId, accountId, txId),
+                    TransactionView.unreadable(journal.stream(txId))), why);
             return new RecoveryReport.Entry(txId, accountId, TransactionStatus.NEEDS_REVIEW, why);
         }
-        try (AccountLeases.AccountLease held = leases.acquire(accountId, lockTimeout); var mdc = Mdc.of(ctx)) {
+        TransactionView view = ledger.view();
+        if (view.isTerminal()) {
+            return new RecoveryReport.Entry(txId, accountId, view.ended().status(), "already ended");
+        }
+        if (view.started() == null) {
+            String why = "its start record is missing";
+            closeUnrecoverable(session, ledger, why);
+            return new RecoveryReport.Entry(txId, accountId, TransactionStatus.NEEDS_REVIEW, why);
+        }
+        OperationContext ctx = new OperationContext(txId, accountId, view.started().correlationId());
+        TransactionLedger resumed = new TransactionLedger(journal, ctx, view);
+        try (var mdc = Mdc.of(ctx)) {
             LOG.info("resuming {} for {}", txId, accountId);
-            ledger.record(new TransactionResumed(txId, accountId, "engine restarted with the transaction in progress",
+            resumed.record(new TransactionResumed(txId, accountId, "engine restarted with the transaction in progress",
                     clock.instant()));
             if (OperationType.ofOperation(view.started().operation()).isPresent()) {
-                OperationOutcome outcome = guarded(ctx, () -> operations(a).resume(ledger),
+                OperationOutcome outcome = guarded(session, ctx, () -> operations(a, session).resume(resumed),
                         why -> new OperationOutcome(txId, accountId, null, OperationState.NEEDS_REVIEW, List.of(),
-                                ErrorCode.INTERNAL_ERROR, why));
+                                ErrorCode.INTERNAL_ERROR, why), null);
                 return new RecoveryReport.Entry(txId, accountId, outcome.state() == null ? null
                         : outcome.state().isTerminal() ? outcome.state().transactionStatus() : null,
                         outcome.message());
             }
-            RebalanceOutcome outcome = guarded(ctx, () -> saga(a, progress).resume(a.account(), ledger),
+            RebalanceOutcome outcome = guarded(session, ctx, () -> saga(a, session, progress).resume(a.account(),
+                            resumed),
                     why -> new RebalanceOutcome(ctx.txId(), TransactionStatus.NEEDS_REVIEW, null, List.of(), null,
-                            ErrorCode.INTERNAL_ERROR, why, "closed after an internal error; see keel-data/keel.log"));
+                            ErrorCode.INTERNAL_ERROR, why, "closed after an internal error; see keel-data/keel.log"),
+                    null);
             return new RecoveryReport.Entry(txId, accountId, outcome.status(), outcome.notes());
         }
     }
 
+    /** A transaction in progress whose account is not configured (or unknown): closed for review in its own lease. */
+    private RecoveryReport.Entry closeOrphan(String txId, String accountId) {
+        String why = "unknown".equals(accountId) ? "its start record is missing"
+                : "account '" + accountId + "' is not in the configuration";
+        try (AccountLeases.AccountLease lease = leases.acquire(accountId, lockTimeout)) {
+            AccountSession session = AccountSession.leased(accountId, lease.epoch(), journal, outbox, clock,
+                    dev.keel.core.account.PlacementBreaker.NONE, SessionHooks.NONE);
+            TransactionLedger ledger;
+            try {
+                ledger = session.reopen(new OperationContext(txId, accountId, txId));
+            } catch (RuntimeException e) {
+                if (journalFailure(e)) {
+                    throw e;
+                }
+                ledger = new TransactionLedger(journal, new OperationContext(txId, accountId, txId),
+                        TransactionView.unreadable(journal.stream(txId)));
+            }
+            closeUnrecoverable(session, ledger, why);
+        }
+        return new RecoveryReport.Entry(txId, accountId, TransactionStatus.NEEDS_REVIEW, why);
+    }
+
     /**
-     * Runs a saga; if it fails with an unexpected exception, closes its transaction as NEEDS_REVIEW (law 6: a bug
-     * must not leave a transaction that every restart trips over again). A journal that cannot be written is not
-     * caught: then nothing can be recorded, and the transaction is resumed on the next start.
+     * Runs a saga; if it fails with an unexpected exception, ends its transaction (law 6: a bug must not leave a
+     * transaction that every restart trips over again): NEEDS_REVIEW once it started, or through {@code notStarted}
+     * (journaled, notified) when it failed before its start record. Not caught: a journal that cannot be written
+     * (then nothing can be recorded, and the transaction is resumed on the next start) and an interrupted wait (a
+     * shutdown: the transaction stays in progress for recovery, the account's state untouched).
+     *
+     * @param notStarted journals the failure of a transaction that never started; null where one always has
      */
-    private <T> T guarded(OperationContext ctx, Supplier<T> saga, java.util.function.Function<String, T> closed) {
+    private <T> T guarded(AccountSession session, OperationContext ctx, Supplier<T> saga, Function<String, T> closed,
+                          Function<String, T> notStarted) {
         try {
             return saga.get();
         } catch (RequestRefused r) {
             throw r.refusal;
+        } catch (WaitInterrupted e) {
+            LOG.warn("{} interrupted (shutting down); left in progress for recovery", ctx.txId());
+            throw e;
         } catch (RuntimeException e) {
-            if (e instanceof KeelException k && (k.code() == ErrorCode.JOURNAL_WRITE_FAILED
-                    || k.code() == ErrorCode.JOURNAL_CORRUPT)) {
+            if (journalFailure(e)) {
                 throw e;
             }
-            LOG.error("{} failed unexpectedly; closing it as NEEDS_REVIEW", ctx.txId(), e);
-            TransactionView view = TransactionView.fold(journal.stream(ctx.txId()));
+            LOG.error("{} failed unexpectedly; closing it", ctx.txId(), e);
             String why = "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
-            if (view.started() != null && !view.isTerminal()) {
-                closeUnrecoverable(new TransactionLedger(journal, ctx, view), why);
+            List<JournalRecord> records = journal.stream(ctx.txId());
+            if (records.isEmpty() && notStarted != null) {
+                return notStarted.apply(why);
+            }
+            TransactionLedger ledger;
+            try {
+                ledger = new TransactionLedger(journal, ctx, TransactionView.fold(records));
+            } catch (RuntimeException unreadable) {
+                ledger = new TransactionLedger(journal, ctx, TransactionView.unreadable(records));
+            }
+            if (!ledger.view().isTerminal()) {
+                closeUnrecoverable(session, ledger, why);
             }
             return closed.apply(why);
         }
+    }
+
+    private static boolean journalFailure(RuntimeException e) {
+        return e instanceof KeelException k && (k.code() == ErrorCode.JOURNAL_WRITE_FAILED
+                || k.code() == ErrorCode.JOURNAL_CORRUPT);
     }
 
     /** Carries a pre-flight refusal of an operation past {@link #guarded} to the caller. */
@@ -440,19 +662,19 @@ public final class Engine {
         }
     }
 
-    private void closeUnrecoverable(TransactionLedger ledger, String why) {
+    private void closeUnrecoverable(AccountSession session, TransactionLedger ledger, String why) {
         OperationContext ctx = ledger.context();
         String message = "closed for review: " + why;
-        List<JournalEvent> events = new ArrayList<>(List.of(
-                new TransactionEnded(ctx.txId(), ctx.accountId(), TransactionStatus.NEEDS_REVIEW,
-                        ErrorCode.INTERNAL_ERROR, message, "closed by recovery without resuming", clock.instant()),
-                outbox.prepare(ctx.accountId(), ctx.txId(), Severity.CRITICAL, "Transaction " + ctx.txId()
-                        + " needs review", message + "\nDetails: keel tx show " + ctx.txId())));
-        if (accounts.containsKey(ctx.accountId())) {
-            events.addAll(states.afterOutcome(ctx.accountId(), ctx.txId(), TransactionStatus.NEEDS_REVIEW,
-                    ErrorCode.INTERNAL_ERROR, message, PlacementBreaker.NONE));
-        }
-        ledger.recordAll(events);
+        session.end(ledger, AccountSession.Ending.of(List.of(new TransactionEnded(ctx.txId(), ctx.accountId(),
+                        TransactionStatus.NEEDS_REVIEW, ErrorCode.INTERNAL_ERROR, message,
+                        "closed by recovery without resuming", clock.instant())),
+                new AccountSession.Notice(Severity.CRITICAL, "Transaction " + ctx.txId() + " needs review",
+                        message + "\nDetails: keel tx show " + ctx.txId())));
+    }
+
+    private OperationContext context(String accountId, String correlationId) {
+        String txId = newTxId();
+        return new OperationContext(txId, accountId, correlationId == null ? txId : correlationId);
     }
 
     private String newTxId() {
@@ -466,18 +688,18 @@ public final class Engine {
         throw new KeelException(ErrorCode.INTERNAL_ERROR, "the transaction id generator keeps repeating ids");
     }
 
-    private Operations operations(AccountRuntime a) {
-        return new Operations(support(a));
+    private Operations operations(AccountRuntime a, AccountSession session) {
+        return new Operations(support(a, session));
     }
 
-    private OperationSupport support(AccountRuntime a) {
-        return new OperationSupport(journal, outbox, a.executor(), clock, a.placement());
+    private OperationSupport support(AccountRuntime a, AccountSession session) {
+        return new OperationSupport(session, a.executor(), clock);
     }
 
-    private RebalanceSaga saga(AccountRuntime a, ProgressListener progress) {
+    private RebalanceSaga saga(AccountRuntime a, AccountSession session, ProgressListener progress) {
         QuoteChain quotes = a.marketData() != null ? a.marketData()
                 : liveChains.computeIfAbsent(a.accountId(), id -> QuoteChain.live(a.executor().gateway(), clock));
-        return new RebalanceSaga(journal, outbox, a.executor(), planner, clock, progress, a.placement(), quotes);
+        return new RebalanceSaga(session, a.executor(), planner, clock, progress, quotes);
     }
 
     /** Puts the operation's ids into the logging context for the duration of a block. */

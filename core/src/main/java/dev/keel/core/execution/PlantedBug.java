@@ -26,5 +26,19 @@ public enum PlantedBug {
      * The simulation's rule 15: an OCO enforcement sees both legs of a pair filled and neither journals the double fill
      * nor buys the excess back; it only cancels what still works.
      */
-    DOUBLE_FILL_NOT_FLATTENED
+    DOUBLE_FILL_NOT_FLATTENED,
+    /**
+     * Law 13 (issue 10, finding 1): recovery lists and folds an account's open transactions before it takes the
+     * account's lease, and resumes those folds; a caller that waited behind another resumes what that one ended.
+     */
+    STALE_FOLD_BEFORE_LEASE,
+    /** Law 6: an ending neither checks that its transaction is still open nor refuses a second ending. */
+    SECOND_ENDING,
+    /**
+     * Law 9 (finding 3): an ending's trading-state move is decided on a read taken before its append and written
+     * unconditionally, so an operator's halt that lands in between is undone.
+     */
+    STALE_STATE_MOVE,
+    /** Law 8 (finding 2): work that cannot get the account's lease throws, with no record and no notification. */
+    LOCK_REFUSAL_UNRECORDED
 }

@@ -34,6 +34,7 @@ public final class TransactionView {
     private ReconciliationRecorded reconciliation;
     private TransactionEnded ended;
     private int resumes;
+    private long lastSequence;
     private final List<TransactionEvent> events = new ArrayList<>();
 
     public static TransactionView fold(List<JournalRecord> records) {
@@ -42,8 +43,36 @@ public final class TransactionView {
             if (r.event() instanceof TransactionEvent e) {
                 view.apply(e);
             }
+            view.lastSequence = r.sequence();
         }
         return view;
+    }
+
+    /**
+     * The state of a transaction whose events cannot be folded (a bug once journaled an illegal move): nothing but
+     * where its stream ends, so it can still be closed for review without the fold that fails.
+     */
+    public static TransactionView unreadable(List<JournalRecord> records) {
+        TransactionView view = new TransactionView();
+        view.lastSequence = records.isEmpty() ? 0 : records.getLast().sequence();
+        return view;
+    }
+
+    /**
+     * Throws what {@link #apply} would throw for {@code event} (an illegal move of an order's lifecycle), changing
+     * nothing: checked before the event is journaled, so a bad event fails its writer instead of every later fold.
+     */
+    public void check(TransactionEvent event) {
+        OrderTrack track = switch (event) {
+            case OrderAttemptFailed e -> orders.get(e.clientOrderId());
+            case OrderLookedUp e -> orders.get(e.clientOrderId());
+            case OrderUpdated e -> orders.get(e.clientOrderId());
+            case OrderFailed e -> orders.get(e.clientOrderId());
+            default -> null;
+        };
+        if (track != null) {
+            next(track, event);
+        }
     }
 
     public void apply(TransactionEvent event) {
@@ -51,10 +80,10 @@ public final class TransactionView {
         switch (event) {
             case TransactionStarted e -> started = e;
             case OrderIntentRecorded e -> orders.put(e.clientOrderId(), OrderTrack.of(e));
-            case OrderAttemptFailed e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> t.apply(e));
-            case OrderLookedUp e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> t.apply(e));
-            case OrderUpdated e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> t.apply(e));
-            case OrderFailed e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> t.apply(e));
+            case OrderAttemptFailed e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> next(t, e));
+            case OrderLookedUp e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> next(t, e));
+            case OrderUpdated e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> next(t, e));
+            case OrderFailed e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> next(t, e));
             case BuysSized e -> buysSized = e;
             case ReconciliationRecorded e -> reconciliation = e;
             case TransactionEnded e -> ended = e;
@@ -66,6 +95,26 @@ public final class TransactionView {
                 // folded by dev.keel.core.ops.OperationView from events()
             }
         }
+    }
+
+    private static OrderTrack next(OrderTrack track, TransactionEvent event) {
+        return switch (event) {
+            case OrderAttemptFailed e -> track.apply(e);
+            case OrderLookedUp e -> track.apply(e);
+            case OrderUpdated e -> track.apply(e);
+            case OrderFailed e -> track.apply(e);
+            default -> track;
+        };
+    }
+
+    /** The journal sequence of the transaction's last record folded here; 0 before its first. */
+    public long lastSequence() {
+        return lastSequence;
+    }
+
+    /** The ledger's note that it wrote up to {@code sequence}. */
+    void at(long sequence) {
+        lastSequence = Math.max(lastSequence, sequence);
     }
 
     public TransactionStarted started() {

@@ -1,8 +1,7 @@
 package dev.keel.core.ops;
 
-import dev.keel.core.account.AccountStates;
+import dev.keel.core.account.AccountSession;
 import dev.keel.core.account.AccountStatus;
-import dev.keel.core.account.PlacementBreaker;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.Severity;
 import dev.keel.core.execution.CancelResult;
@@ -32,21 +31,21 @@ import java.util.Objects;
  * the one atomic append that ends an operation with its notification and any freeze (laws 6, 8, 9).
  */
 public final class OperationSupport {
+    private final AccountSession session;
     private final Journal journal;
-    private final Outbox outbox;
     private final OrderExecutor executor;
     private final Clock clock;
-    private final AccountStates states;
-    private final PlacementBreaker placement;
 
-    public OperationSupport(Journal journal, Outbox outbox, OrderExecutor executor, Clock clock,
-                            PlacementBreaker placement) {
-        this.journal = Objects.requireNonNull(journal, "journal");
-        this.outbox = Objects.requireNonNull(outbox, "outbox");
+    /** @param session the account's session: its lease, its trading state and the single ending of an operation */
+    public OperationSupport(AccountSession session, OrderExecutor executor, Clock clock) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.journal = session.journal();
         this.executor = Objects.requireNonNull(executor, "executor");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.placement = Objects.requireNonNull(placement, "placement");
-        this.states = new AccountStates(journal, outbox, clock);
+    }
+
+    public AccountSession session() {
+        return session;
     }
 
     public Journal journal() {
@@ -54,7 +53,7 @@ public final class OperationSupport {
     }
 
     public Outbox outbox() {
-        return outbox;
+        return session.outbox();
     }
 
     public OrderExecutor executor() {
@@ -66,7 +65,7 @@ public final class OperationSupport {
     }
 
     public AccountStatus status(String accountId) {
-        return states.status(accountId);
+        return session.states().status(accountId);
     }
 
     /** The operation's state as its journal has it now. */
@@ -146,6 +145,7 @@ public final class OperationSupport {
         TransactionStatus status = terminal.transactionStatus();
         events.add(new TransactionEnded(ctx.txId(), ctx.accountId(), status, terminal == OperationState.COMPLETED
                 ? null : code, terminal == OperationState.COMPLETED ? null : message, null, clock.instant()));
+        AccountSession.Notice notice = null;
         if (terminal != OperationState.COMPLETED) {
             Severity severity = switch (terminal) {
                 case NEEDS_REVIEW -> Severity.CRITICAL;
@@ -153,17 +153,15 @@ public final class OperationSupport {
                 default -> Severity.MEDIUM;
             };
             String what = view.type() == null ? "operation" : view.type().operationName().replace('_', ' ');
-            events.add(outbox.prepare(ctx.accountId(), ctx.txId(), severity, "Order operation " + ctx.txId() + " ("
-                    + what + ") " + terminal, (message == null ? "" : message) + (code == null ? "" : "\nError: "
-                    + code + " - " + code.suggestion()) + "\nDetails: keel ops show " + ctx.txId()));
+            notice = new AccountSession.Notice(severity, "Order operation " + ctx.txId() + " (" + what + ") "
+                    + terminal, (message == null ? "" : message) + (code == null ? "" : "\nError: " + code + " - "
+                    + code.suggestion()) + "\nDetails: keel ops show " + ctx.txId());
         }
-        if (freezeTo != null) {
-            events.addAll(states.move(states.status(ctx.accountId()), freezeTo, TradingState.Actor.ENGINE,
-                    "operation " + ctx.txId() + " ended " + terminal + ": " + message, code, ctx.txId(), null));
-        } else {
-            events.addAll(states.afterOutcome(ctx.accountId(), ctx.txId(), status, code, message, placement));
-        }
-        ledger.recordAll(events);
+        AccountSession.MoveRule rule = freezeTo != null
+                ? new AccountSession.MoveRule.FreezeTo(freezeTo, "operation " + ctx.txId() + " ended " + terminal
+                        + ": " + message, code)
+                : new AccountSession.MoveRule.AfterOutcome(status, code, message);
+        session.end(ledger, new AccountSession.Ending(events, notice, rule));
         return OperationOutcome.of(view(ledger), ctx.accountId());
     }
 }

@@ -1,19 +1,22 @@
 package dev.keel.core.ops;
 
+import dev.keel.core.account.AccountSession;
 import dev.keel.core.account.AccountStatus;
 import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.Severity;
 import dev.keel.core.execution.BrokerGateway;
 import dev.keel.core.execution.OperationContext;
 import dev.keel.core.execution.TransactionLedger;
-import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.OperationRequested;
 import dev.keel.core.journal.OperationStateChanged;
+import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.OperationParams;
 import dev.keel.core.model.OperationState;
 import dev.keel.core.model.OperationType;
 import dev.keel.core.model.TradingState;
+import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.reconcile.AccountCheck;
 import java.math.BigDecimal;
 import java.util.List;
@@ -21,7 +24,7 @@ import java.util.Objects;
 
 /**
  * Starts and resumes order operations for one account: pre-flight, the durable request, then the operation's saga.
- * The caller ({@link dev.keel.core.engine.Engine}) holds the account's lock.
+ * The caller ({@link dev.keel.core.engine.Engine}) holds the account's lease, in the operation's session.
  *
  * <p>Pre-flight reads the account at the broker and validates the request against it before anything is journaled:
  * a request that cannot run is an error for the caller, not an operation. An operation that adds risk (a bracket's
@@ -48,7 +51,7 @@ public final class Operations {
             snapshot = checked.snapshot();
             check = checked.check();
         }
-        TransactionLedger ledger = new TransactionLedger(support.journal(), ctx, new TransactionView());
+        TransactionLedger ledger = support.session().begin(ctx);
         var now = support.clock().instant();
         ledger.recordAll(List.of(
                 new TransactionStarted(ctx.txId(), ctx.accountId(), type.operationName(), ctx.correlationId(),
@@ -70,6 +73,33 @@ public final class Operations {
             }
         }
         return saga.run(ledger);
+    }
+
+    /**
+     * Journals an operation that could not start: the account's lease was not had, the broker could not be read, or an
+     * internal error came before its request was journaled. It is requested and FAILED in one append, nothing sent,
+     * with its notification (law 8), so no refusal of real work goes unrecorded; a request that is itself wrong (bad
+     * parameters) is the caller's error instead, and {@link #start} throws it.
+     */
+    public OperationOutcome notStarted(OperationContext ctx, OperationType type, OperationParams params,
+                                       ErrorCode code, String message) {
+        TransactionLedger ledger = support.session().begin(ctx);
+        var now = support.clock().instant();
+        String why = "not started, nothing sent: " + message;
+        AccountSnapshot none = new AccountSnapshot(ctx.accountId(), BigDecimal.ZERO, BigDecimal.ZERO, List.of(), now);
+        support.session().end(ledger, new AccountSession.Ending(List.of(
+                new TransactionStarted(ctx.txId(), ctx.accountId(), type.operationName(), ctx.correlationId(),
+                        List.of(), none, BigDecimal.ZERO, now),
+                new OperationRequested(ctx.txId(), ctx.accountId(), type, params, now),
+                new OperationStateChanged(ctx.txId(), ctx.accountId(), null, OperationState.PENDING, "requested", now),
+                new OperationStateChanged(ctx.txId(), ctx.accountId(), OperationState.PENDING, OperationState.FAILED,
+                        why, now),
+                new TransactionEnded(ctx.txId(), ctx.accountId(), TransactionStatus.FAILED, code, why, null, now)),
+                new AccountSession.Notice(Severity.MEDIUM, "Order operation " + ctx.txId() + " ("
+                        + type.operationName().replace('_', ' ') + ") not started", why + "\nError: " + code + " - "
+                        + code.suggestion() + "\nDetails: keel ops show " + ctx.txId()),
+                new AccountSession.MoveRule.AfterOutcome(TransactionStatus.FAILED, code, why)));
+        return OperationOutcome.of(OperationView.of(ledger.view()), ctx.accountId());
     }
 
     /** Continues an operation a previous engine left in progress, from where its journal stands. */

@@ -1,7 +1,6 @@
 package dev.keel.core.rebalance;
 
-import dev.keel.core.account.AccountStates;
-import dev.keel.core.account.PlacementBreaker;
+import dev.keel.core.account.AccountSession;
 import dev.keel.core.broker.Broker;
 import dev.keel.core.broker.BrokerException;
 import dev.keel.core.error.ErrorCode;
@@ -13,12 +12,10 @@ import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.execution.OrderResult;
 import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.execution.TransactionLedger;
-import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.BuysSized;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.LastRebalanceMoved;
-import dev.keel.core.journal.NotificationQueued;
 import dev.keel.core.journal.PlanInputsRecorded;
 import dev.keel.core.journal.ReconciliationRecorded;
 import dev.keel.core.journal.TransactionEnded;
@@ -26,7 +23,6 @@ import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.marketdata.CheckedQuote;
 import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.marketdata.Trust;
-import dev.keel.core.notify.Outbox;
 import dev.keel.core.ops.LiveOrders;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.MarketClock;
@@ -73,42 +69,27 @@ public final class RebalanceSaga {
     /** The operation name in the transaction log. */
     public static final String OPERATION = "rebalance";
 
+    private final AccountSession session;
     private final Journal journal;
-    private final Outbox outbox;
     private final OrderExecutor executor;
     private final RebalancePlanner planner;
     private final Clock clock;
     private final ProgressListener progress;
-    private final AccountStates states;
-    private final PlacementBreaker placement;
     private final QuoteChain quotes;
 
     /**
-     * A saga pricing on the broker's live quotes alone ({@link QuoteChain#live}).
-     *
-     * @param placement the breaker on the broker's order placement: open moves the account to REDUCING
-     */
-    public RebalanceSaga(Journal journal, Outbox outbox, OrderExecutor executor, RebalancePlanner planner,
-                         Clock clock, ProgressListener progress, PlacementBreaker placement) {
-        this(journal, outbox, executor, planner, clock, progress, placement,
-                QuoteChain.live(executor.gateway(), clock));
-    }
-
-    /**
-     * @param placement the breaker on the broker's order placement: open moves the account to REDUCING
+     * @param session   the account's session: its lease, its trading state and the single ending of a transaction
      * @param quotes    the account's market-data chain; it remembers last good prices, so it should outlive one run
      */
-    public RebalanceSaga(Journal journal, Outbox outbox, OrderExecutor executor, RebalancePlanner planner,
-                         Clock clock, ProgressListener progress, PlacementBreaker placement, QuoteChain quotes) {
-        this.journal = Objects.requireNonNull(journal, "journal");
-        this.outbox = Objects.requireNonNull(outbox, "outbox");
+    public RebalanceSaga(AccountSession session, OrderExecutor executor, RebalancePlanner planner, Clock clock,
+                         ProgressListener progress, QuoteChain quotes) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.journal = session.journal();
         this.executor = Objects.requireNonNull(executor, "executor");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.progress = Objects.requireNonNull(progress, "progress");
-        this.placement = Objects.requireNonNull(placement, "placement");
         this.quotes = Objects.requireNonNull(quotes, "quotes");
-        this.states = new AccountStates(journal, outbox, clock);
     }
 
     /** Pre-flight and plan only; nothing is journaled or sent (the allocation source is asked, though). */
@@ -121,18 +102,17 @@ public final class RebalanceSaga {
 
     /** Runs a new rebalance of {@code account} as transaction {@code ctx.txId()}. */
     public RebalanceOutcome start(RebalanceAccount account, OperationContext ctx) {
-        TransactionView view = new TransactionView();
-        TransactionLedger ledger = new TransactionLedger(journal, ctx, view);
+        TransactionLedger ledger = session.begin(ctx);
         AccountSnapshot snapshot;
         RebalancePlan plan;
         TradingState trading = tradingState(ctx.accountId());
         try {
             if (trading == TradingState.HALTED) {
                 throw new KeelException(ErrorCode.ACCOUNT_HALTED, "the account is "
-                        + states.status(ctx.accountId()).describe() + "; nothing is sent until an operator resumes it",
+                        + session.status().describe() + "; nothing is sent until an operator resumes it",
                         ctx.errorContext(), null);
             }
-            boolean placementOpen = placement.open(); // first: it lets an OPEN breaker past its wait half-open
+            boolean placementOpen = session.placement().open(); // first: it lets an OPEN breaker past its wait half-open
             CircuitBreaker.State state = executor.gateway().breaker().getState();
             if (placementOpen || state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
                 throw new KeelException(ErrorCode.BROKER_UNAVAILABLE, "the broker's circuit breaker is open",
@@ -160,8 +140,9 @@ public final class RebalanceSaga {
         }
         progress.planned(plan);
         if (!plan.rebalanceNeeded()) {
-            return new RebalanceOutcome(null, TransactionStatus.COMPLETED, plan, List.of(), null, null, null,
-                    "every symbol is within its drift threshold; nothing sent");
+            // journaled too: the account was checked and nothing was needed (the last-rebalance date stays)
+            return close(ledger, OPERATION, List.of(), snapshot, plan.cashReserve(), TransactionStatus.COMPLETED,
+                    null, null, "every symbol is within its drift threshold; nothing sent");
         }
         RiskCheck risk = RiskCheck.check(plan, account.risk());
         if (!risk.passed()) {
@@ -170,7 +151,7 @@ public final class RebalanceSaga {
         }
         if (trading == TradingState.REDUCING && plan.sells().isEmpty()) {
             return abort(ledger, account, plan.orders(), snapshot, plan.cashReserve(), ErrorCode.ACCOUNT_REDUCING,
-                    "the account is " + states.status(ctx.accountId()).describe() + "; the plan has no sell, and its "
+                    "the account is " + session.status().describe() + "; the plan has no sell, and its "
                             + plan.buys().size() + " buy(s) are not sent");
         }
         ledger.recordAll(List.of(new TransactionStarted(ctx.txId(), ctx.accountId(), OPERATION, ctx.correlationId(),
@@ -180,8 +161,16 @@ public final class RebalanceSaga {
 
     /** Journals a rebalance that could not start because another operation holds the account (ABORTED). */
     public RebalanceOutcome abortLocked(RebalanceAccount account, OperationContext ctx, String message) {
-        TransactionLedger ledger = new TransactionLedger(journal, ctx, new TransactionView());
-        return abort(ledger, account, List.of(), null, BigDecimal.ZERO, ErrorCode.ACCOUNT_LOCKED, message);
+        return abort(session.begin(ctx), account, List.of(), null, BigDecimal.ZERO, ErrorCode.ACCOUNT_LOCKED, message);
+    }
+
+    /**
+     * Journals a rebalance that failed with an internal error before its start record: ABORTED, nothing sent,
+     * notified, so no run is left without a trace under an id the journal never heard of.
+     */
+    public RebalanceOutcome failedBeforeStart(RebalanceAccount account, OperationContext ctx, String why) {
+        return abort(session.begin(ctx), account, List.of(), null, BigDecimal.ZERO, ErrorCode.INTERNAL_ERROR,
+                "closed after an internal error before anything was sent: " + why);
     }
 
     /** Continues a transaction a previous engine left in progress, from its folded state. */
@@ -224,7 +213,7 @@ public final class RebalanceSaga {
                 results.add(held(ledger, buy, trading));
             }
             heldBack = code(trading);
-            heldBackWhy = "buys not sent: the account is " + states.status(ctx.accountId()).describe();
+            heldBackWhy = "buys not sent: the account is " + session.status().describe();
         } else if (ledger.view().buysSized() == null) {
             try {
                 AccountSnapshot afterSells = executor.gateway().read(executor.gateway().broker()::account);
@@ -264,7 +253,7 @@ public final class RebalanceSaga {
     /** The account's trading state now; ACTIVE when the simulation planted {@link PlantedBug#IGNORE_TRADING_STATE}. */
     private TradingState tradingState(String accountId) {
         return executor.settings().planted(PlantedBug.IGNORE_TRADING_STATE) ? TradingState.ACTIVE
-                : states.status(accountId).state();
+                : session.status().state();
     }
 
     /**
@@ -333,11 +322,12 @@ public final class RebalanceSaga {
             end.add(new LastRebalanceMoved(ctx.accountId(), ctx.txId(),
                     LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), clock.instant()));
         }
-        if (!executor.settings().planted(PlantedBug.SKIP_NOTIFICATION)) {
-            end.add(notification(ctx, status, message, notes, results));
+        TransactionEnded standing = session.end(ledger, AccountSession.Ending.of(end,
+                notification(ctx, status, message, notes, results)));
+        if (standing.status() != status) {
+            return new RebalanceOutcome(ctx.txId(), standing.status(), plan, results, reconciliation,
+                    standing.errorCode(), standing.errorMessage(), standing.reconciliationNotes());
         }
-        end.addAll(states.afterOutcome(ctx.accountId(), ctx.txId(), status, code, message, placement));
-        ledger.recordAll(end);
         LOG.info("{} ended {}{}", ctx.txId(), status, code == null ? "" : " (" + code + ")");
         return new RebalanceOutcome(ctx.txId(), status, plan, results, reconciliation, code, message, notes);
     }
@@ -374,14 +364,14 @@ public final class RebalanceSaga {
                                    AccountSnapshot before, BigDecimal reserve, TransactionStatus status,
                                    ErrorCode code, String message, String notes) {
         OperationContext ctx = ledger.context();
-        List<JournalEvent> events = new ArrayList<>(List.of(
+        TransactionEnded standing = session.end(ledger, AccountSession.Ending.of(List.of(
                 new TransactionStarted(ctx.txId(), ctx.accountId(), operation, ctx.correlationId(), planned, before,
                         reserve, clock.instant()),
-                new TransactionEnded(ctx.txId(), ctx.accountId(), status, code, message, notes, clock.instant()),
-                notification(ctx, status, message, notes, List.of())));
-        events.addAll(states.afterOutcome(ctx.accountId(), ctx.txId(), status, code, message, placement));
-        ledger.recordAll(events);
-        return new RebalanceOutcome(ctx.txId(), status, null, List.of(), null, code, message, notes);
+                new TransactionEnded(ctx.txId(), ctx.accountId(), status, code, message, notes, clock.instant())),
+                // a no-op check that ended COMPLETED has nothing to tell
+                status == TransactionStatus.COMPLETED ? null : notification(ctx, status, message, notes, List.of())));
+        return new RebalanceOutcome(ctx.txId(), standing.status(), null, List.of(), null, standing.errorCode(),
+                standing.errorMessage(), standing.reconciliationNotes());
     }
 
     /** Plans on the chain's judgement of every symbol targeted or held; untrusted ones are skipped, typed. */
@@ -429,8 +419,9 @@ public final class RebalanceSaga {
                 clock.instant());
     }
 
-    private NotificationQueued notification(OperationContext ctx, TransactionStatus status, String message,
-                                            String notes, List<OrderResult> results) {
+    /** What the operator is told of the outcome (law 8 asks for every one but COMPLETED; that one is INFO). */
+    private static AccountSession.Notice notification(OperationContext ctx, TransactionStatus status, String message,
+                                                      String notes, List<OrderResult> results) {
         Severity severity = switch (status) {
             case COMPLETED -> Severity.INFO;
             case ABORTED -> Severity.MEDIUM;
@@ -448,7 +439,7 @@ public final class RebalanceSaga {
         }
         body.append(notes).append('\n').append("Details: keel tx show ").append(ctx.txId());
         String title = "Rebalance " + status + " for account " + ctx.accountId();
-        return outbox.prepare(ctx.accountId(), ctx.txId(), severity, title, body.toString());
+        return new AccountSession.Notice(severity, title, body.toString());
     }
 
     private static String notes(RebalancePlan plan, List<OrderResult> results, Reconciliation reconciliation) {

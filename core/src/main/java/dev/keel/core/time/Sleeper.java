@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 public interface Sleeper {
     void sleep(Duration duration);
 
-    /** Blocks the calling thread; the production implementation. */
+    /** Blocks the calling thread; the production implementation. An interrupt throws {@link WaitInterrupted}. */
     static Sleeper system() {
         return duration -> {
             if (duration.isNegative() || duration.isZero()) {
@@ -20,8 +20,7 @@ public interface Sleeper {
             try {
                 TimeUnit.NANOSECONDS.sleep(duration.toNanos());
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting " + duration, e);
+                throw new WaitInterrupted("waiting " + duration, e);
             }
         };
     }

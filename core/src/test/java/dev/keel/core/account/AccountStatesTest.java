@@ -48,6 +48,45 @@ class AccountStatesTest {
         journal.appendAll(states.afterOutcome("main", txId, status, code, "why", placement));
     }
 
+    /** Finding 3: a move decided on a stale read and written after an operator's halt does not lift it. */
+    @Test
+    void aStaleEngineMoveWrittenAfterAnOperatorsHaltIsVoidInTheFold() {
+        journal.append(new TradingStateChanged("main", TradingState.ACTIVE, TradingState.REDUCING, "breaker",
+                ErrorCode.BROKER_UNAVAILABLE, Actor.ENGINE, null, null, T0));
+        journal.append(new TradingStateChanged("main", TradingState.REDUCING, TradingState.HALTED, "operator", null,
+                Actor.OPERATOR, null, null, T0));
+        journal.append(new TradingStateChanged("main", TradingState.REDUCING, TradingState.ACTIVE, "decided before "
+                + "the halt", null, Actor.ENGINE, "tx-1", null, T0));
+
+        AccountStatus status = states.status("main");
+
+        assertThat(status.state()).isEqualTo(TradingState.HALTED);
+        assertThat(status.lastChange().actor()).isEqualTo(Actor.OPERATOR);
+        assertThat(status.lastSequence()).isEqualTo(3);
+    }
+
+    /** A move is decided on the account's stream as it ends at the append: a halt written in between is seen. */
+    @Test
+    void aMoveIsDecidedAgainWhenAnOperatorHaltedBetweenTheReadAndTheAppend() {
+        journal.append(new TradingStateChanged("main", TradingState.ACTIVE, TradingState.REDUCING, "breaker",
+                ErrorCode.BROKER_UNAVAILABLE, Actor.ENGINE, null, null, T0));
+        List<TradingState> decidedOn = new java.util.ArrayList<>();
+
+        List<JournalEvent> written = states.writeMove("main", now -> {
+            decidedOn.add(now.state());
+            if (decidedOn.size() == 1) { // the operator, from another terminal, after this read
+                journal.append(new TradingStateChanged("main", TradingState.REDUCING, TradingState.HALTED,
+                        "operator", null, Actor.OPERATOR, null, null, T0));
+            }
+            return states.move(now, TradingState.ACTIVE, Actor.ENGINE, "recovered", null, "tx-1", null);
+        });
+
+        assertThat(decidedOn).containsExactly(TradingState.REDUCING, TradingState.HALTED);
+        assertThat(written).isEmpty();
+        assertThat(moves()).containsExactly("ACTIVE->REDUCING ENGINE BROKER_UNAVAILABLE null",
+                "REDUCING->HALTED OPERATOR null null");
+    }
+
     @Test
     void transitionTableLetsTheEngineEscalateButOnlyAnOperatorLiftAHalt() {
         assertThat(TradingState.ACTIVE.canMoveTo(TradingState.REDUCING, Actor.ENGINE)).isTrue();
