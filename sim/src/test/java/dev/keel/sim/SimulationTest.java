@@ -28,9 +28,11 @@ class SimulationTest {
     /** Seeds every build runs; a longer soak is one command: {@code ./keel sim --seeds 100000}. */
     static final int CI_SEEDS = 2_000;
 
+    /** The seeds every build runs, without concurrent steps: each as it ran before the scheduler existed. */
     @Test
     void everyLawHoldsOverTwoThousandSeededScenariosWithCrashesAndFaults() {
-        SimRunner.Summary summary = SimRunner.run(SimRunner.Options.of(1, CI_SEEDS), (r, done) -> { });
+        SimRunner.Summary summary = SimRunner.run(SimRunner.Options.of(1, CI_SEEDS).withConcurrency(false),
+                (r, done) -> { });
 
         assertThat(summary.scenarios()).isEqualTo(CI_SEEDS);
         assertThat(summary.violations()).as(() -> summary.violations().stream().limit(5)
@@ -82,6 +84,81 @@ class SimulationTest {
         assertThat(working).as("the bracket's pair was cut; the OCO pair protects the 7 held")
                 .containsExactlyInAnyOrder("tx1-2:protect-1-tp", "tx1-2:protect-1-sl");
         assertThat(history.last().get("acct-0").quantity(dbc)).isEqualByComparingTo("7");
+    }
+
+    /**
+     * The same seeds with concurrent steps (a third of them have one or two: a rebalance, a second process's recovery,
+     * a watch pass, an operator's halt and an order operation meeting on one account, interleaved by the seed). Against
+     * today's engine it fails, each failing seed a replayable reproduction of issue 10's findings: finding 1 (a stale
+     * recovery re-runs an ended transaction: seeds 76, 83, 125, 169 ended twice, 1133 resumed after its end, 257
+     * notified twice), finding 2 (ACCOUNT_LOCKED escapes a rebalance with no ABORTED record: seeds 859, 1097, 1453),
+     * finding 3 (an operator's halt appended from a stale read: seeds 27, 73, 758) and finding 5 (an event appended by
+     * a stale writer cannot be folded, and every later fold throws: seeds 376, 1058).
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("until the AccountSession lands: findings 1, 2, 3, 5")
+    void everyLawHoldsWhenCallersMeetOnOneAccount() {
+        SimRunner.Summary summary = SimRunner.run(SimRunner.Options.of(1, CI_SEEDS), (r, done) -> { });
+
+        assertThat(summary.violations()).as(() -> summary.violations().stream().limit(5)
+                .map(v -> v.headline() + "\n  replay: ./keel sim --seeds 1 --from " + v.seed() + " --trace")
+                .collect(Collectors.joining("\n"))).isEmpty();
+    }
+
+    @Test
+    void aConcurrentSeedReplaysByteForByte() {
+        for (long seed : new long[] {76, 376}) {
+            Scenario scenario = ScenarioGenerator.generate(seed, 20);
+            assertThat(scenario.work()).as("seed " + seed + " has a concurrent step")
+                    .anyMatch(Scenario.Concurrent.class::isInstance);
+            History first = Simulation.run(scenario);
+            History second = Simulation.run(scenario);
+
+            assertThat(second.journal().toString()).isEqualTo(first.journal().toString());
+            assertThat(second.wire()).isEqualTo(first.wire());
+            assertThat(second.trace()).isEqualTo(first.trace());
+        }
+    }
+
+    @Test
+    void aSeedWithoutConcurrentStepsIsTheScenarioItWasBefore() {
+        for (long seed = 1; seed <= 200; seed++) {
+            Scenario with = ScenarioGenerator.generate(seed, 20, true);
+            Scenario without = ScenarioGenerator.generate(seed, 20, false);
+
+            assertThat(with.work().stream().filter(s -> !(s instanceof Scenario.Concurrent)).toList())
+                    .as("seed " + seed + ": concurrent steps are only inserted").isEqualTo(without.work());
+            assertThat(with.accounts()).isEqualTo(without.accounts());
+            assertThat(with.crashSteps()).isEqualTo(without.crashSteps());
+        }
+    }
+
+    /**
+     * Finding 13, the simulator's half: a scenario that throws is a finding with its seed and the exception (the CLI
+     * prints the replay command under every finding), and the run goes on with the next seed.
+     */
+    @Test
+    void aScenarioThatThrowsIsAFindingAndTheRunGoesOn() {
+        Symbol vti = Symbol.of("VTI");
+        Scenario.AccountSetup account = new Scenario.AccountSetup("acct-0", 9, new BigDecimal("10000.00"), Map.of(),
+                Map.of(vti, new BigDecimal("100.00")), Map.of(vti, BigDecimal.ONE), new BigDecimal("0.05"),
+                new BigDecimal("10.00"), new BigDecimal("0.01"), List.of(), Duration.ZERO, null, 2, true, true);
+        // a step on an account the engine was not configured with: the engine throws CONFIG_INVALID to its caller
+        Scenario throwing = new Scenario(2, ScenarioGenerator.START, List.of(account), List.of(
+                new Scenario.Rebalance("acct-0"), new Scenario.Rebalance("acct-9")), new TreeSet<>(), new TreeSet<>(),
+                0.0, Set.of());
+
+        SimRunner.Summary summary = SimRunner.run(SimRunner.Options.of(1, 3).withConcurrency(false),
+                (r, done) -> { }, seed -> seed == 2 ? throwing : ScenarioGenerator.generate(seed, 20, false));
+
+        assertThat(summary.scenarios()).as("the run went on past the seed that threw").isEqualTo(3);
+        assertThat(summary.violations()).singleElement().satisfies(v -> {
+            assertThat(v.seed()).isEqualTo(2);
+            assertThat(v.law()).isEqualTo(HistoryChecker.CALLER_RULE);
+            assertThat(v.headline()).contains("seed 2: law 17 broken: the scenario threw "
+                    + "dev.keel.core.error.KeelException: no account 'acct-9' in the configuration");
+            assertThat(v.context()).anyMatch(line -> line.contains("at dev.keel.core.engine.Engine.account"));
+        });
     }
 
     @Test
@@ -136,7 +213,7 @@ class SimulationTest {
     @MethodSource("plantedBugs")
     void plantedBugIsCaught(PlantedBug bug, Set<Integer> laws) {
         SimRunner.Summary summary = SimRunner.run(new SimRunner.Options(1, 300, 20, null,
-                Runtime.getRuntime().availableProcessors(), Set.of(bug)), (r, done) -> { });
+                Runtime.getRuntime().availableProcessors(), Set.of(bug), false), (r, done) -> { });
 
         assertThat(summary.violations()).as(bug + " must be caught").isNotEmpty();
         assertThat(summary.violations()).extracting(Violation::law).containsAnyElementsOf(laws);
