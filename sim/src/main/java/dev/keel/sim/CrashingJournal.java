@@ -33,6 +33,7 @@ final class CrashingJournal extends ForwardingJournal {
             crashes.before("append " + event.getClass().getSimpleName());
             failIfPlanned();
             JournalRecord r = super.append(event);
+            process.appended(List.of(event));
             crashes.after("append " + event.getClass().getSimpleName());
             return r;
         } catch (SimCrash crash) {
@@ -49,6 +50,7 @@ final class CrashingJournal extends ForwardingJournal {
             crashes.before("append " + events.size() + " events");
             failIfPlanned();
             List<JournalRecord> r = super.appendAll(events);
+            process.appended(events);
             crashes.after("append " + events.size() + " events");
             return r;
         } catch (SimCrash crash) {

@@ -55,7 +55,7 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
 
     /** One piece of work. */
     sealed interface Step permits Rebalance, MovePrices, AdvanceTime, Resume, OperationStep, Watch, Halt, Recover,
-            Concurrent {
+            Shutdown, Concurrent {
     }
 
     /** A step that runs an order operation on one account. */
@@ -124,6 +124,13 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
 
     /** An engine process starts over the journal and recovers what it finds in progress ({@code keel recover}). */
     record Recover() implements Step {
+    }
+
+    /**
+     * The engine process is stopped cleanly (SIGTERM): its threads are interrupted. What it was doing must stay in
+     * progress for the next process to recover; only inside a {@link Concurrent} step.
+     */
+    record Shutdown() implements Step {
     }
 
     /**

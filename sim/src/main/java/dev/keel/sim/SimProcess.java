@@ -13,6 +13,8 @@ final class SimProcess {
      * it is passed without yielding, or a second actor of the process would block on it and hang the scheduler.
      */
     private Object heldAcrossAppends;
+    private boolean shutDown;
+    private final java.util.List<dev.keel.core.journal.TransactionEnded> endedAfterShutdown = new java.util.ArrayList<>();
 
     SimProcess(int epoch) {
         this.epoch = epoch;
@@ -42,6 +44,35 @@ final class SimProcess {
         if (why != null) {
             throw new SimCrash("of engine " + epoch + " (its process died: " + why + ")");
         }
+    }
+
+    /**
+     * A clean shutdown (SIGTERM): the process's threads are interrupted, so each of its sleeps from now on fails as
+     * {@link dev.keel.core.time.Sleeper#system()} fails on an interrupt.
+     */
+    synchronized void shutDown() {
+        shutDown = true;
+    }
+
+    synchronized boolean isShutDown() {
+        return shutDown;
+    }
+
+    /** Notes what the process appended after its shutdown (issue 10, finding 6). */
+    synchronized void appended(java.util.List<? extends dev.keel.core.journal.JournalEvent> events) {
+        if (!shutDown) {
+            return;
+        }
+        for (dev.keel.core.journal.JournalEvent e : events) {
+            if (e instanceof dev.keel.core.journal.TransactionEnded ended) {
+                endedAfterShutdown.add(ended);
+            }
+        }
+    }
+
+    /** The transactions the process ended after it was shut down. */
+    synchronized java.util.List<dev.keel.core.journal.TransactionEnded> endedAfterShutdown() {
+        return java.util.List.copyOf(endedAfterShutdown);
     }
 
     void holdsAcrossAppends(Object monitor) {

@@ -4,18 +4,29 @@ import dev.keel.core.time.ManualClock;
 import dev.keel.core.time.Sleeper;
 import java.time.Duration;
 
-/** Sleeping on simulated time: the shared clock moves on, then the sleeper yields at a scheduling point. */
+/**
+ * One process's sleeps on simulated time: the shared clock moves on, then the sleeper yields at a scheduling point.
+ * After the process was {@linkplain SimProcess#shutDown() shut down} a sleep fails as {@link Sleeper#system()} fails
+ * when its thread is interrupted.
+ */
 final class SimSleeper implements Sleeper {
     private final ManualClock clock;
     private final Scheduler scheduler;
+    private final SimProcess process;
 
-    SimSleeper(ManualClock clock, Scheduler scheduler) {
+    SimSleeper(ManualClock clock, Scheduler scheduler, SimProcess process) {
         this.clock = clock;
         this.scheduler = scheduler;
+        this.process = process;
     }
 
     @Override
     public void sleep(Duration duration) {
+        if (process.isShutDown() && duration.isPositive()) {
+            // what Sleeper.system() throws on an interrupt
+            throw new IllegalStateException("interrupted while waiting " + duration,
+                    new InterruptedException("simulated shutdown"));
+        }
         clock.sleep(duration);
         scheduler.point();
     }

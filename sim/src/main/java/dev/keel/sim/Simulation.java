@@ -91,7 +91,6 @@ final class Simulation {
     private final Scheduler scheduler;
     /** The accounts' leases, shared by every engine process of the scenario (the cross-process lease). */
     private final SimLeases leases;
-    private final SimSleeper sleeper;
     /** Each engine's process, so a crash in one caller kills the callers of the same engine only. */
     private final Map<Engine, SimProcess> processes = new java.util.IdentityHashMap<>();
     /** What the run itself saw break (an exception that reached a caller, an outcome the journal never heard of). */
@@ -105,7 +104,6 @@ final class Simulation {
         this.random = new SplittableRandom(scenario.seed() * 31 + 7);
         this.scheduler = new Scheduler(new SplittableRandom(scenario.seed() ^ SCHEDULER_STREAM));
         this.leases = new SimLeases(clock, scheduler);
-        this.sleeper = new SimSleeper(clock, scheduler);
         for (Scenario.AccountSetup a : scenario.accounts()) {
             exchanges.put(a.id(), new PaperExchange(paper(a), clock, clock));
         }
@@ -148,6 +146,7 @@ final class Simulation {
                     case Scenario.Watch w -> watch(engine, w.accountId());
                     case Scenario.Halt h -> halt(engine, h);
                     case Scenario.Recover r -> engine = start();
+                    case Scenario.Shutdown d -> engine = start();
                     case Scenario.Concurrent c -> engine = concurrently(engine, c);
                 }
             } catch (SimCrash crash) {
@@ -208,14 +207,23 @@ final class Simulation {
         trace.add(clock.instant() + " concurrently on " + step.accountId() + ": "
                 + actors.stream().map(Scheduler.Actor::name).toList() + ", lease timeout " + scenario.leaseTimeout());
         scheduler.run(actors);
-        if (second != null && processes.get(second).dead()) {
-            trace.add(clock.instant() + " engine " + processes.get(second).epoch() + " died in the concurrent step");
+        for (Engine e : second == null ? List.of(engine) : List.of(engine, second)) {
+            SimProcess p = processes.get(e);
+            for (var ended : p.endedAfterShutdown()) {
+                if (ended.status() == dev.keel.core.model.TransactionStatus.NEEDS_REVIEW
+                        && ended.errorCode() == ErrorCode.INTERNAL_ERROR) {
+                    findings.add(new Violation(scenario.seed(), 6, ended.accountId(), ended.txId(), "engine "
+                            + p.epoch() + " was shut down and closed the transaction NEEDS_REVIEW instead of leaving "
+                            + "it in progress for recovery", List.of("journal: " + ended)));
+                }
+            }
+            if (p.dead() || p.isShutDown()) {
+                trace.add(clock.instant() + " engine " + p.epoch() + (p.dead() ? " died" : " was shut down")
+                        + " in the concurrent step");
+            }
         }
-        if (processes.get(engine).dead()) {
-            trace.add(clock.instant() + " engine " + processes.get(engine).epoch() + " died in the concurrent step");
-            return start();
-        }
-        return engine;
+        SimProcess main = processes.get(engine);
+        return main.dead() || main.isShutDown() ? start() : engine;
     }
 
     /**
@@ -236,7 +244,15 @@ final class Simulation {
                 case Scenario.Watch w -> watch(engine, w.accountId());
                 case Scenario.OperationStep o -> operate(engine, o);
                 case Scenario.Halt h -> halt(engine, h);
-                case Scenario.Recover r -> trace.add(clock.instant() + " " + name + ": " + engine.recover().transactions());
+                case Scenario.Recover r -> {
+                    var report = engine.recover();
+                    trace.add(clock.instant() + " " + name + ": " + report.transactions());
+                }
+                case Scenario.Shutdown d -> {
+                    processes.get(engine).shutDown();
+                    trace.add(clock.instant() + " " + name + ": engine " + processes.get(engine).epoch()
+                            + " is shut down; its threads are interrupted");
+                }
                 default -> throw new IllegalArgumentException("not a caller's step: " + step);
             }
         } catch (SimCrash crash) {
@@ -254,6 +270,10 @@ final class Simulation {
                 escaped(name, step, e, e.code() == ErrorCode.ACCOUNT_LOCKED ? 8 : HistoryChecker.CALLER_RULE);
             }
         } catch (RuntimeException e) {
+            if (processes.get(engine).isShutDown() && e.getCause() instanceof InterruptedException) {
+                trace.add(clock.instant() + " " + name + " stopped by the shutdown: " + e);
+                return; // a process that is stopping may fail its callers; what it leaves behind is judged above
+            }
             escaped(name, step, e, HistoryChecker.CALLER_RULE);
         }
     }
@@ -484,6 +504,7 @@ final class Simulation {
         epoch++;
         trace.add(clock.instant() + " engine " + epoch + " starts");
         SimProcess process = new SimProcess(epoch);
+        SimSleeper sleeper = new SimSleeper(clock, scheduler, process);
         CrashingJournal journal = new CrashingJournal(store, crashes, process, scheduler);
         ExecutionSettings settings = SETTINGS.withPlantedBugs(scenario.plantedBugs());
         List<AccountRuntime> accounts = new ArrayList<>();
