@@ -261,7 +261,12 @@ public final class SimRunner {
 
     /** The readable story of one seed: the scenario, the run's notable moments, the journal, the wire, the verdict. */
     public static List<String> trace(long seed, int maxAccounts, Set<PlantedBug> plantedBugs) {
-        Scenario scenario = ScenarioGenerator.generate(seed, maxAccounts, true).withPlantedBugs(plantedBugs);
+        return trace(seed, maxAccounts, plantedBugs, true);
+    }
+
+    /** The story of one seed, with or without its concurrent steps. */
+    public static List<String> trace(long seed, int maxAccounts, Set<PlantedBug> plantedBugs, boolean concurrency) {
+        Scenario scenario = ScenarioGenerator.generate(seed, maxAccounts, concurrency).withPlantedBugs(plantedBugs);
         History history = Simulation.run(scenario);
         List<String> lines = new ArrayList<>();
         lines.add("seed " + seed + ": " + scenario.accounts().size() + " account(s), crash steps "
