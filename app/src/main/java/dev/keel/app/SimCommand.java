@@ -43,6 +43,11 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Scenarios run at once (default: one per core).")
     Integer threads;
 
+    @Option(names = "--concurrency", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Concurrent steps in a third of the scenarios: callers meeting on one account, interleaved by "
+                    + "the seed (default: on; --no-concurrency runs every seed as it ran before they existed).")
+    boolean concurrency;
+
     @Option(names = "--trace", description = "Print the whole story of each seed: scenario, journal, wire, verdict.")
     boolean trace;
 
@@ -59,7 +64,7 @@ final class SimCommand implements Callable<Integer> {
         if (trace) {
             boolean clean = true;
             for (long seed = from; seed < from + seeds; seed++) {
-                for (String line : SimRunner.trace(seed, accounts, Set.of())) {
+                for (String line : SimRunner.trace(seed, accounts, Set.of(), concurrency)) {
                     output.line(line);
                     clean &= !line.startsWith("VIOLATION");
                 }
@@ -69,7 +74,7 @@ final class SimCommand implements Callable<Integer> {
         long count = minutes == null ? seeds : Math.max(seeds, Long.MAX_VALUE / 4);
         SimRunner.Options options = new SimRunner.Options(from, count, accounts,
                 minutes == null ? null : Duration.ofMinutes(minutes),
-                threads == null ? Runtime.getRuntime().availableProcessors() : threads, Set.of());
+                threads == null ? Runtime.getRuntime().availableProcessors() : threads, Set.of(), concurrency);
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), json.enabled(), minutes == null ? seeds : 0);
         SimRunner.Summary summary = SimRunner.run(options, (result, done) -> bar.update(done,
                 result.violations().size()));
@@ -109,7 +114,8 @@ final class SimCommand implements Callable<Integer> {
         output.line(s.violations().size() + " violation(s) in " + s.failingSeeds().size() + " seed(s):");
         for (Violation v : s.violations().stream().limit(SHOWN).toList()) {
             output.line("  " + v.headline());
-            output.line("    replay: ./keel sim --seeds 1 --from " + v.seed() + " --accounts " + accounts + " --trace");
+            output.line("    replay: ./keel sim --seeds 1 --from " + v.seed() + " --accounts " + accounts
+                    + (concurrency ? "" : " --no-concurrency") + " --trace");
         }
         if (s.violations().size() > SHOWN) {
             output.line("  ... and " + (s.violations().size() - SHOWN) + " more; --json lists them all");

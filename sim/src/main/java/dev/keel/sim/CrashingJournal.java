@@ -10,33 +10,54 @@ import dev.keel.core.journal.MemoryJournal;
 import java.util.List;
 
 /**
- * A journal the engine may die at: a crash before an append loses it (appended, not yet durable); a crash after it
- * keeps it though the engine never learned it was written. Reads pass through.
+ * One engine process's view of the journal, where the process may die: a crash before an append loses it (appended,
+ * not yet durable); a crash after it keeps it though the engine never learned it was written. Before every append
+ * is a scheduling point, where another caller may run first. Reads pass through.
  */
 final class CrashingJournal extends ForwardingJournal {
     private final CrashPlan crashes;
+    private final SimProcess process;
+    private final Scheduler scheduler;
 
-    CrashingJournal(MemoryJournal delegate, CrashPlan crashes) {
+    CrashingJournal(MemoryJournal delegate, CrashPlan crashes, SimProcess process, Scheduler scheduler) {
         super(delegate);
         this.crashes = crashes;
+        this.process = process;
+        this.scheduler = scheduler;
     }
 
     @Override
     public JournalRecord append(JournalEvent event) {
-        crashes.before("append " + event.getClass().getSimpleName());
-        failIfPlanned();
-        JournalRecord r = super.append(event);
-        crashes.after("append " + event.getClass().getSimpleName());
-        return r;
+        scheduler.point();
+        process.checkAlive();
+        try {
+            crashes.before("append " + event.getClass().getSimpleName());
+            failIfPlanned();
+            JournalRecord r = super.append(event);
+            process.appended(List.of(event));
+            crashes.after("append " + event.getClass().getSimpleName());
+            return r;
+        } catch (SimCrash crash) {
+            process.die(crash.getMessage());
+            throw crash;
+        }
     }
 
     @Override
     public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
-        crashes.before("append " + events.size() + " events");
-        failIfPlanned();
-        List<JournalRecord> r = super.appendAll(events, expected);
-        crashes.after("append " + events.size() + " events");
-        return r;
+        scheduler.point();
+        process.checkAlive();
+        try {
+            crashes.before("append " + events.size() + " events");
+            failIfPlanned();
+            List<JournalRecord> r = super.appendAll(events, expected);
+            process.appended(events);
+            crashes.after("append " + events.size() + " events");
+            return r;
+        } catch (SimCrash crash) {
+            process.die(crash.getMessage());
+            throw crash;
+        }
     }
 
     private void failIfPlanned() {

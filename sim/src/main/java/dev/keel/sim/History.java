@@ -15,10 +15,13 @@ import java.util.Map;
  * @param initial the accounts as their exchanges first held them
  * @param grace   the executor's visibility grace period
  * @param trace   the run's notable moments (crashes, restarts, refused appends), in order
- * @param refused order operations the engine refused before journaling anything, by {@code TYPE:CODE}
+ * @param refused  order operations the engine refused before journaling anything, by {@code TYPE:CODE}
+ * @param findings what the run itself saw break: an exception that reached a caller, an outcome under a transaction
+ *                 the journal never heard of
+ * @param ranToEnd whether the run reached its end (final recovery, watch and reconcile); false when it threw
  */
 record History(Scenario scenario, List<JournalRecord> journal, Map<String, List<ExchangeOrderLogEntry>> orders,
                List<WireCall> wire, Map<String, AccountSnapshot> initial, Map<String, AccountSnapshot> last,
                List<FaultRecord> faults, int crashes, int journalFailures, Duration grace, List<String> trace,
-               Map<String, Integer> refused) {
+               Map<String, Integer> refused, List<Violation> findings, boolean ranToEnd) {
 }

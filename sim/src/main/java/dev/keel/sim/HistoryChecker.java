@@ -8,6 +8,7 @@ import dev.keel.core.journal.OperationRequested;
 import dev.keel.core.journal.OperationStateChanged;
 import dev.keel.core.journal.OrdersLinked;
 import dev.keel.core.journal.TransactionStarted;
+import dev.keel.core.journal.TransactionResumed;
 import dev.keel.core.model.OperationParams;
 import dev.keel.core.model.OperationState;
 import dev.keel.core.model.OperationType;
@@ -71,6 +72,11 @@ final class HistoryChecker {
     /** "Operations end once, by the table, and a modification never works beyond its intended quantity". */
     static final int OPERATION_RULE = 16;
     /**
+     * "The engine answers its callers": no exception but a refusal before anything is journaled reaches a caller, no
+     * scenario throws, no scheduler hangs. Judged by the run itself ({@link History#findings}) and by the runner.
+     */
+    static final int CALLER_RULE = 17;
+    /**
      * How long a bracket's filled entry may stand at the exchange, from when the engine saw the fill, before protective
      * orders cover it or the bracket is rolling back to close it: the engine's configured protection grace.
      */
@@ -124,6 +130,9 @@ final class HistoryChecker {
     }
 
     private static List<Violation> checkLaws(History h) {
+        if (!h.ranToEnd()) {
+            return h.findings(); // cut short: what the run saw break is all there is to judge
+        }
         HistoryChecker c = new HistoryChecker(h);
         c.everyExchangeOrderIsAJournaledIntentOnce();
         c.clientOrderIdsComeFromOperationAndLeg();
@@ -140,6 +149,8 @@ final class HistoryChecker {
         c.noProtectiveOrderOutlivesItsPosition();
         c.noDoubleFillUnflattened();
         c.operationsEndByTheTableAndModificationsStayWithinIntent();
+        c.tradingStateMovesFromWhereItIsAndOperatorHaltsHold();
+        c.violations.addAll(h.findings());
         return List.copyOf(c.violations);
     }
 
@@ -282,15 +293,48 @@ final class HistoryChecker {
         }
     }
 
-    /** Law 6: after the final recovery every operation is terminal, exactly once. */
+    /**
+     * Law 6: after the final recovery every operation is terminal, exactly once, and it ran once: no second BuysSized,
+     * no TransactionResumed after its end, no second LastRebalanceMoved and no notification queued twice for it (a
+     * second caller re-running a saga on a stale fold, finding 1 of issue 10, leaves these even when the second
+     * ending is refused).
+     */
     private void everyTransactionEndsOnce() {
         byTx.forEach((txId, events) -> {
             long ends = events.stream().filter(TransactionEnded.class::isInstance).count();
             if (ends != 1) {
                 violation(6, events.get(0).accountId(), txId, ends == 0
                         ? "still in progress after the final recovery" : "ended " + ends + " times", lines(events));
+                return;
+            }
+            long sized = events.stream().filter(BuysSized.class::isInstance).count();
+            if (sized > 1) {
+                violation(6, events.get(0).accountId(), txId, "buys were sized " + sized + " times", lines(events));
+                return;
+            }
+            boolean ended = false;
+            for (TransactionEvent e : events) {
+                if (ended && e instanceof TransactionResumed) {
+                    violation(6, e.accountId(), txId, "resumed after it had ended", lines(events));
+                    return;
+                }
+                ended |= e instanceof TransactionEnded;
             }
         });
+        Map<String, Integer> moved = new HashMap<>();
+        Map<String, Set<String>> titles = new HashMap<>();
+        for (JournalRecord r : h.journal()) {
+            if (r.event() instanceof LastRebalanceMoved m && m.txId() != null
+                    && moved.merge(m.txId(), 1, Integer::sum) == 2) {
+                violation(6, m.accountId(), m.txId(), "last-rebalance moved twice for one transaction",
+                        lines(byTx.getOrDefault(m.txId(), List.of())));
+            }
+            if (r.event() instanceof NotificationQueued q && q.txId() != null
+                    && !titles.computeIfAbsent(q.txId(), k -> new HashSet<>()).add(q.title())) {
+                violation(6, q.accountId(), q.txId(), "notified twice: " + q.title(),
+                        lines(byTx.getOrDefault(q.txId(), List.of())));
+            }
+        }
     }
 
     /** Law 7: the last-rebalance date moves only for a COMPLETED rebalance. */
@@ -393,6 +437,32 @@ final class HistoryChecker {
                 violation(9, w.accountId(), w.clientOrderId(), (buy ? "a buy" : "a sell") + " left Keel while the "
                         + "account was " + state + " (since " + since.at() + ": " + since.reason() + ")",
                         List.of("wire: " + w, "journal: " + since));
+            }
+        }
+    }
+
+    /**
+     * Law 9, the moves themselves: every TradingStateChanged moves the account from the state it was in (a move
+     * from a stale read overwrites one made in between, finding 3 of issue 10), and a HALT by an operator is lifted
+     * only by an operator (no ENGINE move away from an operator's HALTED).
+     */
+    private void tradingStateMovesFromWhereItIsAndOperatorHaltsHold() {
+        Map<String, TradingStateChanged> last = new HashMap<>();
+        for (JournalRecord r : h.journal()) {
+            if (!(r.event() instanceof TradingStateChanged c)) {
+                continue;
+            }
+            TradingStateChanged before = last.put(c.accountId(), c);
+            TradingState now = before == null ? TradingState.ACTIVE : before.to();
+            if (now == TradingState.HALTED && before.actor() == TradingState.Actor.OPERATOR
+                    && c.actor() != TradingState.Actor.OPERATOR) {
+                violation(9, c.accountId(), c.txId(), "an operator's halt was lifted by the " + c.actor() + " ("
+                        + c.from() + "->" + c.to() + ": " + c.reason() + ")", List.of("journal: " + before,
+                        "journal " + r.sequence() + ": " + c));
+            } else if (c.from() != now) {
+                violation(9, c.accountId(), c.txId(), "moved " + c.from() + "->" + c.to() + " while the account was "
+                        + now + " (a move from a stale read)", List.of("journal: " + before,
+                        "journal " + r.sequence() + ": " + c));
             }
         }
     }

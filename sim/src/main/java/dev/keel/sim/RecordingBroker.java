@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * The wire between engine and exchange: records every call with the exchange's answer, independently of what the
- * engine journals, and is where the engine may die just before or just after a call.
+ * engine journals, and is where the engine may die just before or just after a call. Before every call is a scheduling
+ * point, where another caller may run first.
  */
 final class RecordingBroker implements Broker {
     private final Broker delegate;
@@ -27,10 +28,17 @@ final class RecordingBroker implements Broker {
     private final CrashPlan crashes;
     private final List<WireCall> wire;
     private final java.util.function.LongSupplier journalSequence;
+    private final SimProcess process;
+    private final Scheduler scheduler;
 
-    /** @param journalSequence the journal's last sequence, read as each answer arrives */
+    /**
+     * @param journalSequence the journal's last sequence, read as each answer arrives
+     * @param process         the engine process that calls through this broker
+     */
     RecordingBroker(PaperExchange exchange, String accountId, Clock clock, CrashPlan crashes, List<WireCall> wire,
-                    java.util.function.LongSupplier journalSequence) {
+                    java.util.function.LongSupplier journalSequence, SimProcess process, Scheduler scheduler) {
+        this.process = process;
+        this.scheduler = scheduler;
         this.delegate = exchange.broker(accountId);
         this.exchange = exchange;
         this.accountId = accountId;
@@ -103,6 +111,17 @@ final class RecordingBroker implements Broker {
     }
 
     private <T> T call(String op, String id, Supplier<T> call) {
+        scheduler.point();
+        process.checkAlive();
+        try {
+            return recorded(op, id, call);
+        } catch (SimCrash crash) {
+            process.die(crash.getMessage());
+            throw crash;
+        }
+    }
+
+    private <T> T recorded(String op, String id, Supplier<T> call) {
         crashes.before(op + " " + accountId + (id == null ? "" : " " + id));
         T result;
         try {

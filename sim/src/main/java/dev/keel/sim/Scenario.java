@@ -19,9 +19,21 @@ import java.util.TreeSet;
  * @param journalFailures steps at which a journal append fails and the engine lives on
  * @param notifyFailure   the chance that the notification channel fails one delivery
  * @param plantedBugs     bugs planted on purpose, to show the checker finds them; empty for real runs
+ * @param leaseTimeout    how long an engine waits for an account's lease (simulated time); waits happen only in
+ *                        {@link Concurrent} steps
  */
 record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step> work, TreeSet<Long> crashSteps,
-                TreeSet<Long> journalFailures, double notifyFailure, Set<PlantedBug> plantedBugs) {
+                TreeSet<Long> journalFailures, double notifyFailure, Set<PlantedBug> plantedBugs,
+                Duration leaseTimeout) {
+    /** The lease timeout of a scenario that does not choose one: 30 s. */
+    static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A scenario with the {@linkplain #DEFAULT_LEASE_TIMEOUT default lease timeout}. */
+    Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step> work, TreeSet<Long> crashSteps,
+             TreeSet<Long> journalFailures, double notifyFailure, Set<PlantedBug> plantedBugs) {
+        this(seed, start, accounts, work, crashSteps, journalFailures, notifyFailure, plantedBugs,
+                DEFAULT_LEASE_TIMEOUT);
+    }
 
     /**
      * One account and its exchange.
@@ -42,7 +54,8 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
     }
 
     /** One piece of work. */
-    sealed interface Step permits Rebalance, MovePrices, AdvanceTime, Resume, OperationStep, Watch {
+    sealed interface Step permits Rebalance, MovePrices, AdvanceTime, Resume, OperationStep, Watch, Halt, Recover,
+            Shutdown, Concurrent {
     }
 
     /** A step that runs an order operation on one account. */
@@ -102,7 +115,45 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
     record Watch(String accountId) implements Step {
     }
 
+    /**
+     * An operator halts the account ({@code keel account halt}) and, when {@code resume}, then looks at it and resumes
+     * it if it is still HALTED.
+     */
+    record Halt(String accountId, boolean resume) implements Step {
+    }
+
+    /** An engine process starts over the journal and recovers what it finds in progress ({@code keel recover}). */
+    record Recover() implements Step {
+    }
+
+    /**
+     * The engine process is stopped cleanly (SIGTERM): its threads are interrupted. What it was doing must stay in
+     * progress for the next process to recover; only inside a {@link Concurrent} step.
+     */
+    record Shutdown() implements Step {
+    }
+
+    /**
+     * Several callers meet on one account at once, interleaved by the seed's {@link Scheduler}: a rebalance, a
+     * recovery by a second process starting, a protection watch pass, an operator's halt, an order operation.
+     */
+    record Concurrent(String accountId, List<Caller> callers) implements Step {
+        Concurrent {
+            callers = List.copyOf(callers);
+        }
+    }
+
+    /**
+     * One caller of a {@link Concurrent} step.
+     *
+     * @param process 0 for the engine that runs the scenario, 1 for a second engine process over the same journal
+     *                and exchanges, started for the step (the two meet on the account through the shared lease)
+     */
+    record Caller(int process, Step step) {
+    }
+
     Scenario withPlantedBugs(Set<PlantedBug> bugs) {
-        return new Scenario(seed, start, accounts, work, crashSteps, journalFailures, notifyFailure, bugs);
+        return new Scenario(seed, start, accounts, work, crashSteps, journalFailures, notifyFailure, bugs,
+                leaseTimeout);
     }
 }

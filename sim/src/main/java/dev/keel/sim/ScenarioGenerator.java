@@ -35,8 +35,13 @@ final class ScenarioGenerator {
     private ScenarioGenerator() {
     }
 
-    /** A scenario with 1 to {@code maxAccounts} accounts. */
+    /** A scenario with 1 to {@code maxAccounts} accounts, concurrent steps included. */
     static Scenario generate(long seed, int maxAccounts) {
+        return generate(seed, maxAccounts, true);
+    }
+
+    /** A scenario with 1 to {@code maxAccounts} accounts; with {@code concurrency}, concurrent steps for some seeds. */
+    static Scenario generate(long seed, int maxAccounts, boolean concurrency) {
         SplittableRandom r = new SplittableRandom(seed);
         // Market-data choices draw from their own stream, so they leave every other draw of a seed as it was.
         SplittableRandom md = new SplittableRandom(seed ^ MARKET_DATA_STREAM);
@@ -62,6 +67,12 @@ final class ScenarioGenerator {
         }
         work.addAll(operations(accounts, work, ops));
         work = withOperator(seed, work);
+        // Concurrent steps draw from their own stream too: a seed without them runs exactly as before.
+        SplittableRandom concurrencyStream = ConcurrentSteps.stream(seed);
+        if (concurrency) {
+            work = ConcurrentSteps.insert(work, accounts, concurrencyStream);
+        }
+        Duration leaseTimeout = ConcurrentSteps.leaseTimeout(concurrencyStream);
         long budget = 60L * n;
         TreeSet<Long> crashes = new TreeSet<>();
         int crashCount = r.nextInt(4); // 0 to 3 crashes
@@ -73,7 +84,8 @@ final class ScenarioGenerator {
             journalFailures.add(1 + r.nextLong(budget));
         }
         double notifyFailure = r.nextInt(4) == 0 ? r.nextDouble() * 0.5 : 0.0;
-        return new Scenario(seed, START, accounts, work, crashes, journalFailures, notifyFailure, Set.of());
+        return new Scenario(seed, START, accounts, work, crashes, journalFailures, notifyFailure, Set.of(),
+                leaseTimeout);
     }
 
     /**
@@ -175,7 +187,7 @@ final class ScenarioGenerator {
     }
 
     /** A bracket of a few shares (a twentieth to a third of the account's starting cash, at least one share). */
-    private static Scenario.Bracket bracket(Scenario.AccountSetup a, Symbol symbol, BigDecimal price,
+    static Scenario.Bracket bracket(Scenario.AccountSetup a, Symbol symbol, BigDecimal price,
                                             SplittableRandom ops) {
         BigDecimal budget = a.cash().multiply(BigDecimal.valueOf(5 + ops.nextInt(29), 2));
         BigDecimal quantity = budget.divide(price, 0, RoundingMode.DOWN).max(BigDecimal.ONE);

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
  * Runs many seeded scenarios and checks each history: the entry point of {@code keel sim} and of the CI suite.
@@ -35,9 +36,11 @@ public final class SimRunner {
      * @param soak        run until this much wall time has passed, or null to run {@code seeds} seeds
      * @param threads     scenarios run at once
      * @param plantedBugs bugs planted on purpose (checker tests); empty for real runs
+     * @param concurrency whether scenarios may have concurrent steps (callers meeting on one account, interleaved by
+     *                    the seed); off, every seed runs as it did before they existed
      */
     public record Options(long from, long seeds, int maxAccounts, Duration soak, int threads,
-                          Set<PlantedBug> plantedBugs) {
+                          Set<PlantedBug> plantedBugs, boolean concurrency) {
         public Options {
             if (seeds < 1) {
                 throw new IllegalArgumentException("seeds must be at least 1, but was " + seeds);
@@ -51,8 +54,19 @@ public final class SimRunner {
             plantedBugs = Set.copyOf(plantedBugs);
         }
 
+        /** Options with concurrent steps, as {@code keel sim} runs them. */
+        public Options(long from, long seeds, int maxAccounts, Duration soak, int threads,
+                       Set<PlantedBug> plantedBugs) {
+            this(from, seeds, maxAccounts, soak, threads, plantedBugs, true);
+        }
+
         public static Options of(long from, long seeds) {
             return new Options(from, seeds, 20, null, Runtime.getRuntime().availableProcessors(), Set.of());
+        }
+
+        /** The same options with concurrent steps on or off. */
+        public Options withConcurrency(boolean on) {
+            return new Options(from, seeds, maxAccounts, soak, threads, plantedBugs, on);
         }
     }
 
@@ -99,9 +113,28 @@ public final class SimRunner {
         }
     }
 
-    /** Runs one scenario and checks it. */
+    /**
+     * Runs one scenario and checks it. A scenario that throws is a finding of rule
+     * {@value HistoryChecker#CALLER_RULE} with the exception, never an end of the whole run.
+     */
     public static Result runOne(long seed, int maxAccounts, Set<PlantedBug> plantedBugs) {
-        Scenario scenario = ScenarioGenerator.generate(seed, maxAccounts).withPlantedBugs(plantedBugs);
+        return runOne(seed, maxAccounts, s -> ScenarioGenerator.generate(s, maxAccounts, true)
+                .withPlantedBugs(plantedBugs));
+    }
+
+    private static Result runOne(long seed, int maxAccounts, LongFunction<Scenario> scenarios) {
+        try {
+            return result(scenarios.apply(seed));
+        } catch (RuntimeException | AssertionError e) {
+            // Simulation.run turns what a scenario throws into a finding; this is for the generator and the counting
+            return new Result(seed, 0, List.of(new Violation(seed, HistoryChecker.CALLER_RULE, null, null,
+                    "the scenario could not be run: " + e, Simulation.stack(e))), Map.of(), Map.of(), 0, 0, Map.of(),
+                    Map.of(), Map.of());
+        }
+    }
+
+    private static Result result(Scenario scenario) {
+        long seed = scenario.seed();
         History history = Simulation.run(scenario);
         List<Violation> violations = HistoryChecker.check(history);
         Map<String, Integer> outcomes = new TreeMap<>();
@@ -158,6 +191,12 @@ public final class SimRunner {
     }
 
     public static Summary run(Options options, Listener listener) {
+        return run(options, listener, s -> ScenarioGenerator.generate(s, options.maxAccounts(),
+                options.concurrency()).withPlantedBugs(options.plantedBugs()));
+    }
+
+    /** {@link #run(Options, Listener)} over scenarios from {@code scenarios} (tests hand in scenarios that throw). */
+    static Summary run(Options options, Listener listener, LongFunction<Scenario> scenarios) {
         long began = System.nanoTime();
         long deadline = options.soak() == null ? Long.MAX_VALUE : began + options.soak().toNanos();
         AtomicLong next = new AtomicLong(options.from());
@@ -175,7 +214,7 @@ public final class SimRunner {
                 workers.add(pool.submit(() -> {
                     long seed;
                     while ((seed = next.getAndIncrement()) < end && System.nanoTime() < deadline) {
-                        Result result = runOne(seed, options.maxAccounts(), options.plantedBugs());
+                        Result result = runOne(seed, options.maxAccounts(), scenarios);
                         results.add(result);
                         listener.finished(result, done.incrementAndGet());
                     }
@@ -222,7 +261,12 @@ public final class SimRunner {
 
     /** The readable story of one seed: the scenario, the run's notable moments, the journal, the wire, the verdict. */
     public static List<String> trace(long seed, int maxAccounts, Set<PlantedBug> plantedBugs) {
-        Scenario scenario = ScenarioGenerator.generate(seed, maxAccounts).withPlantedBugs(plantedBugs);
+        return trace(seed, maxAccounts, plantedBugs, true);
+    }
+
+    /** The story of one seed, with or without its concurrent steps. */
+    public static List<String> trace(long seed, int maxAccounts, Set<PlantedBug> plantedBugs, boolean concurrency) {
+        Scenario scenario = ScenarioGenerator.generate(seed, maxAccounts, concurrency).withPlantedBugs(plantedBugs);
         History history = Simulation.run(scenario);
         List<String> lines = new ArrayList<>();
         lines.add("seed " + seed + ": " + scenario.accounts().size() + " account(s), crash steps "

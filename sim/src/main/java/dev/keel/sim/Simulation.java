@@ -74,6 +74,7 @@ final class Simulation {
      * fills of orders placed in the instant the work ended (simulated time stands still between steps otherwise).
      */
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(5);
+    private static final long SCHEDULER_STREAM = 0x7363686564756C65L;
 
     private final Scenario scenario;
     private final ManualClock clock;
@@ -86,23 +87,50 @@ final class Simulation {
     private int epoch;
     private int journalFailures;
     private final Map<String, Integer> refused = new java.util.TreeMap<>();
+    /** Orders the callers of concurrent steps; drawn from a stream of its own, used by nothing else. */
+    private final Scheduler scheduler;
+    /** The accounts' leases, shared by every engine process of the scenario (the cross-process lease). */
+    private final SimLeases leases;
+    /** Each engine's process, so a crash in one caller kills the callers of the same engine only. */
+    private final Map<Engine, SimProcess> processes = new java.util.IdentityHashMap<>();
+    /** What the run itself saw break (an exception that reached a caller, an outcome the journal never heard of). */
+    private final List<Violation> findings = new ArrayList<>();
+    private final Map<String, AccountSnapshot> initial = new LinkedHashMap<>();
 
     private Simulation(Scenario scenario) {
         this.scenario = scenario;
         this.clock = new ManualClock(scenario.start());
         this.crashes = new CrashPlan(scenario.crashSteps(), scenario.journalFailures());
         this.random = new SplittableRandom(scenario.seed() * 31 + 7);
+        this.scheduler = new Scheduler(new SplittableRandom(scenario.seed() ^ SCHEDULER_STREAM));
+        this.leases = new SimLeases(clock, scheduler);
         for (Scenario.AccountSetup a : scenario.accounts()) {
             exchanges.put(a.id(), new PaperExchange(paper(a), clock, clock));
         }
     }
 
+    /**
+     * Runs the scenario. One that throws (an exception the engine let reach its caller, a stuck scheduler) is a
+     * finding of rule {@value HistoryChecker#CALLER_RULE}, and its history ends there: the final recovery and watch do
+     * not run, and the checker judges nothing else of it (a history cut short breaks laws by construction).
+     */
     static History run(Scenario scenario) {
-        return new Simulation(scenario).run();
+        Simulation simulation = new Simulation(scenario);
+        try {
+            return simulation.run();
+        } catch (RuntimeException | SimCrash | AssertionError e) {
+            return simulation.threw(e);
+        }
+    }
+
+    private History threw(Throwable e) {
+        trace.add(clock.instant() + " the scenario threw " + e);
+        findings.add(new Violation(scenario.seed(), HistoryChecker.CALLER_RULE, null, null, "the scenario threw "
+                + e, stack(e)));
+        return history(false);
     }
 
     private History run() {
-        Map<String, AccountSnapshot> initial = new LinkedHashMap<>();
         exchanges.forEach((id, x) -> initial.put(id, x.accountSnapshot(id)));
         Engine engine = start();
         java.util.ArrayDeque<Scenario.Step> work = new java.util.ArrayDeque<>(scenario.work());
@@ -110,12 +138,16 @@ final class Simulation {
             Scenario.Step step = work.removeFirst();
             try {
                 switch (step) {
-                    case Scenario.Rebalance r -> engine.rebalance(r.accountId(), null, ProgressListener.NONE);
+                    case Scenario.Rebalance r -> told(engine.rebalance(r.accountId(), null, ProgressListener.NONE));
                     case Scenario.MovePrices m -> m.prices().forEach(exchanges.get(m.accountId())::setPrice);
                     case Scenario.AdvanceTime t -> clock.advance(t.duration());
                     case Scenario.Resume r -> resume(engine, r.accountId());
                     case Scenario.OperationStep o -> operate(engine, o);
                     case Scenario.Watch w -> watch(engine, w.accountId());
+                    case Scenario.Halt h -> halt(engine, h);
+                    case Scenario.Recover r -> engine = start();
+                    case Scenario.Shutdown d -> engine = start();
+                    case Scenario.Concurrent c -> engine = concurrently(engine, c);
                 }
             } catch (SimCrash crash) {
                 trace.add(clock.instant() + " " + crash.getMessage() + " during " + step);
@@ -141,6 +173,10 @@ final class Simulation {
             reconcile(engine, a.id());
         }
         finalWatch(engine); // reconcile may have let time pass, and resting protective orders fill as it passes
+        return history(true);
+    }
+
+    private History history(boolean ranToEnd) {
         Map<String, AccountSnapshot> last = new LinkedHashMap<>();
         exchanges.forEach((id, x) -> last.put(id, x.accountSnapshot(id)));
         Map<String, List<ExchangeOrderLogEntry>> orders = new LinkedHashMap<>();
@@ -150,7 +186,148 @@ final class Simulation {
             faults.addAll(x.faultsFired());
         });
         return new History(scenario, store.all(), orders, wire, initial, last, faults, crashes.crashes(),
-                journalFailures, SETTINGS.visibilityGrace(), trace, refused);
+                journalFailures, SETTINGS.visibilityGrace(), trace, refused, findings, ranToEnd);
+    }
+
+    /**
+     * Runs the callers of a concurrent step, interleaved by the seed's scheduler, each on the scenario's engine or on
+     * a second engine process started for the step over the same journal and exchanges. Returns the engine to go on
+     * with: a new one, recovered, when a caller's crash killed the scenario's engine.
+     */
+    private Engine concurrently(Engine engine, Scenario.Concurrent step) {
+        Engine second = step.callers().stream().anyMatch(c -> c.process() == 1) ? newEngine() : null;
+        List<Scheduler.Actor> actors = new ArrayList<>();
+        for (Scenario.Caller caller : step.callers()) {
+            Engine e = caller.process() == 0 ? engine : second;
+            SimProcess process = processes.get(e);
+            String name = (actors.size() + 1) + ":" + caller.step().getClass().getSimpleName().toLowerCase(
+                    java.util.Locale.ROOT) + "@engine-" + process.epoch();
+            actors.add(new Scheduler.Actor(name, process, () -> call(e, name, caller.step())));
+        }
+        trace.add(clock.instant() + " concurrently on " + step.accountId() + ": "
+                + actors.stream().map(Scheduler.Actor::name).toList() + ", lease timeout " + scenario.leaseTimeout());
+        scheduler.run(actors);
+        for (Engine e : second == null ? List.of(engine) : List.of(engine, second)) {
+            SimProcess p = processes.get(e);
+            for (var ended : p.endedAfterShutdown()) {
+                if (ended.status() == dev.keel.core.model.TransactionStatus.NEEDS_REVIEW
+                        && ended.errorCode() == ErrorCode.INTERNAL_ERROR) {
+                    findings.add(new Violation(scenario.seed(), 6, ended.accountId(), ended.txId(), "engine "
+                            + p.epoch() + " was shut down and closed the transaction NEEDS_REVIEW instead of leaving "
+                            + "it in progress for recovery", List.of("journal: " + ended)));
+                }
+            }
+            if (p.dead() || p.isShutDown()) {
+                trace.add(clock.instant() + " engine " + p.epoch() + (p.dead() ? " died" : " was shut down")
+                        + " in the concurrent step");
+            }
+        }
+        SimProcess main = processes.get(engine);
+        return main.dead() || main.isShutDown() ? start() : engine;
+    }
+
+    /**
+     * One caller of a concurrent step. What the engine throws to a caller is judged here: a refused journal append
+     * is counted as ever; ACCOUNT_LOCKED from a rebalance or an order operation is a finding (law 8: the engine's
+     * answer to a lease that stays busy is a journaled ABORTED or FAILED transaction with its notification, finding 2
+     * of issue 10) and from a watch pass a refusal (the next pass runs it); any other exception that reaches a caller
+     * is a finding.
+     */
+    private void call(Engine engine, String name, Scenario.Step step) {
+        try {
+            switch (step) {
+                case Scenario.Rebalance r -> {
+                    var outcome = engine.rebalance(r.accountId(), null, ProgressListener.NONE);
+                    trace.add(clock.instant() + " " + name + " on " + r.accountId() + ": " + outcome.txId() + " "
+                            + outcome.status());
+                    told(outcome);
+                }
+                case Scenario.Watch w -> watch(engine, w.accountId());
+                case Scenario.OperationStep o -> operate(engine, o);
+                case Scenario.Halt h -> halt(engine, h);
+                case Scenario.Recover r -> {
+                    var report = engine.recover();
+                    trace.add(clock.instant() + " " + name + ": " + report.transactions());
+                }
+                case Scenario.Shutdown d -> {
+                    processes.get(engine).shutDown();
+                    trace.add(clock.instant() + " " + name + ": engine " + processes.get(engine).epoch()
+                            + " is shut down; its threads are interrupted");
+                }
+                default -> throw new IllegalArgumentException("not a caller's step: " + step);
+            }
+        } catch (SimCrash crash) {
+            trace.add(clock.instant() + " " + name + " died: " + crash.getMessage());
+            throw crash;
+        } catch (KeelException e) {
+            if (e.code() == ErrorCode.JOURNAL_WRITE_FAILED) {
+                journalFailures++;
+                trace.add(clock.instant() + " journal append refused during " + name + "; the engine carries on");
+            } else if (e.code() == ErrorCode.ACCOUNT_LOCKED && !(step instanceof Scenario.Rebalance)
+                    && !(step instanceof Scenario.OperationStep)) {
+                refused.merge(step.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT) + ":"
+                        + e.code(), 1, Integer::sum);
+                trace.add(clock.instant() + " " + name + " refused: " + e.getMessage());
+            } else {
+                escaped(name, step, e, e.code() == ErrorCode.ACCOUNT_LOCKED ? 8 : HistoryChecker.CALLER_RULE);
+            }
+        } catch (RuntimeException e) {
+            if (processes.get(engine).isShutDown() && e.getCause() instanceof InterruptedException) {
+                trace.add(clock.instant() + " " + name + " stopped by the shutdown: " + e);
+                return; // a process that is stopping may fail its callers; what it leaves behind is judged above
+            }
+            escaped(name, step, e, HistoryChecker.CALLER_RULE);
+        }
+    }
+
+    private void escaped(String name, Scenario.Step step, RuntimeException e, int law) {
+        trace.add(clock.instant() + " " + name + " threw " + e);
+        findings.add(new Violation(scenario.seed(), law, accountOf(step), null, name + " threw " + e
+                + " to its caller" + (law == 8 ? ": no ABORTED record, no notification" : ""), stack(e)));
+    }
+
+    private static String accountOf(Scenario.Step step) {
+        return switch (step) {
+            case Scenario.Rebalance r -> r.accountId();
+            case Scenario.Watch w -> w.accountId();
+            case Scenario.OperationStep o -> o.accountId();
+            case Scenario.Halt h -> h.accountId();
+            default -> null;
+        };
+    }
+
+    /** The first frames of an exception, for a finding's context. */
+    static List<String> stack(Throwable e) {
+        List<String> lines = new ArrayList<>();
+        lines.add(e.toString());
+        StackTraceElement[] frames = e.getStackTrace();
+        for (int i = 0; i < Math.min(12, frames.length); i++) {
+            lines.add("  at " + frames[i]);
+        }
+        return lines;
+    }
+
+    /**
+     * Law 6 and 8 from the caller's side: an outcome names a transaction the journal holds (finding 4 of issue 10: a
+     * failure before the transaction started was reported under an id the journal never heard of). A rebalance with
+     * nothing to do has no transaction.
+     */
+    private void told(dev.keel.core.rebalance.RebalanceOutcome outcome) {
+        if (outcome.txId() != null && store.stream(outcome.txId()).isEmpty()) {
+            findings.add(new Violation(scenario.seed(), 6, null, outcome.txId(), "the caller was told "
+                    + outcome.status() + " for a transaction the journal never heard of",
+                    List.of(String.valueOf(outcome.notes()))));
+        }
+    }
+
+    /** An operator halts the account ({@code keel account halt}), and may then resume it. */
+    private void halt(Engine engine, Scenario.Halt step) {
+        StateChange change = engine.halt(step.accountId(), "simulated operator: halt");
+        trace.add(clock.instant() + " operator halt of " + step.accountId() + ": " + change.result() + " "
+                + change.message());
+        if (step.resume()) {
+            resume(engine, step.accountId());
+        }
     }
 
     /**
@@ -328,28 +505,34 @@ final class Simulation {
     private Engine newEngine() {
         epoch++;
         trace.add(clock.instant() + " engine " + epoch + " starts");
-        CrashingJournal journal = new CrashingJournal(store, crashes);
+        SimProcess process = new SimProcess(epoch);
+        SimSleeper sleeper = new SimSleeper(clock, scheduler, process);
+        CrashingJournal journal = new CrashingJournal(store, crashes, process, scheduler);
         ExecutionSettings settings = SETTINGS.withPlantedBugs(scenario.plantedBugs());
         List<AccountRuntime> accounts = new ArrayList<>();
         for (Scenario.AccountSetup a : scenario.accounts()) {
             RecordingBroker broker = new RecordingBroker(exchanges.get(a.id()), a.id(), clock, crashes, wire,
-                    store::lastSequence);
+                    store::lastSequence, process, scheduler);
             // each account has its own exchange, so its own broker: breakers, retry budget and bulkhead as a
             // configuration without a resilience section has them; broker events go straight to the store so they
             // do not move the crash steps
             BrokerResilience resilience = new BrokerResilience("paper-" + a.id(), RESILIENCE, store, null, clock,
-                    clock);
+                    sleeper);
             BrokerGateway gateway = resilience.gateway(a.id(), broker, random.split());
-            OrderExecutor executor = new OrderExecutor(gateway, settings, clock, clock, random.split());
+            OrderExecutor executor = new OrderExecutor(gateway, settings, clock, sleeper, random.split());
             accounts.add(new AccountRuntime(new RebalanceAccount(a.id(), target(a), RiskLimits.builder()
                     .maxTurnover(new BigDecimal("2.00")).maxOrder(new BigDecimal("1000000.00")).build()), executor,
                     PlacementBreaker.of(gateway.breaker()), marketData(a, gateway)));
         }
         Outbox outbox = Outbox.builder(journal, clock, random.split())
                 .channel(new FlakyChannel(random.split(), scenario.notifyFailure())).build();
+        process.holdsAcrossAppends(outbox); // Outbox.dispatch appends under its monitor (finding 7)
         int e = epoch;
         int[] counter = {0};
-        return new Engine(journal, accounts, outbox, clock, () -> "tx" + e + "-" + (++counter[0]), Duration.ZERO);
+        Engine engine = new Engine(journal, accounts, outbox, clock, () -> "tx" + e + "-" + (++counter[0]),
+                scenario.leaseTimeout(), leases.of(process));
+        processes.put(engine, process);
+        return engine;
     }
 
     /**
