@@ -8,19 +8,15 @@ import org.junit.jupiter.api.Test;
 
 /** {@code keel sim} through picocli: a summary, JSON, and the replay trace of one seed. */
 class SimCommandTest {
-    /**
-     * Without concurrent steps: with them, today's engine breaks laws in some seeds (issue 10's findings 1-6, see
-     * SimulationTest.everyLawHoldsWhenCallersMeetOnOneAccount); drop the flag when the account session lands.
-     */
     @Test
     void runsSeedsAndSummarisesAsTextAndJson() throws Exception {
-        Run text = Run.of("sim", "--seeds", "40", "--threads", "1", "--no-concurrency");
+        Run text = Run.of("sim", "--seeds", "40", "--threads", "1");
         assertThat(text.exitCode()).as(text.err()).isZero();
         assertThat(text.out()).contains("40 scenarios from seed 1", "FAULT", "TERMINAL STATE",
                 "Every law held in every scenario.");
         assertThat(text.err()).contains("40/40 seeds, 0 violation(s)");
 
-        Run json = Run.of("sim", "--seeds", "10", "--from", "100", "--json", "--no-concurrency");
+        Run json = Run.of("sim", "--seeds", "10", "--from", "100", "--json");
         JsonNode summary = new ObjectMapper().readTree(json.out());
         assertThat(summary.get("scenarios").asLong()).isEqualTo(10);
         assertThat(summary.get("firstSeed").asLong()).isEqualTo(100);

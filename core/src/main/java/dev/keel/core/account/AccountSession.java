@@ -42,6 +42,8 @@ public final class AccountSession {
     private final AccountStates states;
     private final PlacementBreaker placement;
     private final SessionHooks hooks;
+    /** The planted stale read ({@link SessionHooks#staleMove}): the status as the session opened; null otherwise. */
+    private final AccountStatus openedWith;
 
     private AccountSession(String accountId, long epoch, boolean leased, Journal journal, Outbox outbox, Clock clock,
                            PlacementBreaker placement, SessionHooks hooks) {
@@ -53,6 +55,7 @@ public final class AccountSession {
         this.states = new AccountStates(journal, outbox, clock);
         this.placement = Objects.requireNonNull(placement, "placement");
         this.hooks = Objects.requireNonNull(hooks, "hooks");
+        this.openedWith = hooks.staleMove() ? states.status(accountId) : null;
     }
 
     /**
@@ -156,10 +159,10 @@ public final class AccountSession {
             Notice n = ending.notice();
             events.add(outbox.prepare(accountId, txId, n.severity(), n.title(), n.body()));
         }
-        if (hooks.staleMove()) {
-            AccountStatus read = status(); // planted: decided here, written below whatever lands in between
+        if (openedWith != null) {
+            // planted: the move decided on the status read when the session opened, written whatever landed since
             List<JournalEvent> all = new ArrayList<>(events);
-            all.addAll(move(read, txId, ending.rule()));
+            all.addAll(move(openedWith, txId, ending.rule()));
             ledger.recordAll(all, hooks.endTwice() ? List.of() : List.of(ledger.position()));
             return ended;
         }

@@ -24,7 +24,10 @@ public interface SessionHooks {
         return false;
     }
 
-    /** Law 9: an ending's move is decided on a read taken before its append, and written unconditionally. */
+    /**
+     * Law 9: an ending's move is decided on a read taken before its append (when the session opened) and written
+     * unconditionally.
+     */
     default boolean staleMove() {
         return false;
     }

@@ -35,8 +35,8 @@ public enum PlantedBug {
     /** Law 6: an ending neither checks that its transaction is still open nor refuses a second ending. */
     SECOND_ENDING,
     /**
-     * Law 9 (finding 3): an ending's trading-state move is decided on a read taken before its append and written
-     * unconditionally, so an operator's halt that lands in between is undone.
+     * Law 9 (finding 3): an ending's trading-state move is decided on a read taken before its append (when the
+     * account's session opened) and written unconditionally, so an operator's halt that lands in between is undone.
      */
     STALE_STATE_MOVE,
     /** Law 8 (finding 2): work that cannot get the account's lease throws, with no record and no notification. */
