@@ -692,11 +692,19 @@ public final class OrderExecutor {
         }
     }
 
+    /**
+     * The fill-timeout cancel, with law 3 for cancels as {@link #cancel} keeps it: the request is journaled before it
+     * is sent, so a restart knows a cancel may have reached the broker, and a failed one is journaled too.
+     */
     private void cancelUnfilled(TransactionLedger ledger, OrderTrack t) {
         OperationContext ctx = ledger.context();
+        ledger.record(new OrderCancelRequested(ctx.txId(), ctx.accountId(), t.clientOrderId(), t.brokerOrderId(), 1,
+                "not filled within the fill timeout of " + settings.fillTimeout(), clock.instant()));
         try {
             recordIfChanged(ledger, ctx, t, gateway.cancel(t.brokerOrderId()));
         } catch (BrokerException e) {
+            ledger.record(new OrderCancelFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), 1, e.code(),
+                    e.delivery(), e.getMessage(), clock.instant()));
             LOG.warn("cancel of unfilled {} failed: {}; asking the broker for its state", t.clientOrderId(), e.code());
         }
         OrderTrack after = ledger.view().order(t.clientOrderId());
