@@ -622,7 +622,8 @@ public final class OrderExecutor {
 
     /**
      * Asks the broker about an UNKNOWN order until it answers: found (adopt it), or not found after the grace
-     * period (absent: the same id may be submitted again). Returns false if every lookup failed.
+     * period (absent: the same id may be submitted again). Returns false if every lookup failed, or if the broker
+     * answered DUPLICATE for the id and then does not find it: it holds the order, so it is not absent.
      */
     private boolean resolve(TransactionLedger ledger, String cid) {
         OperationContext ctx = ledger.context();
@@ -643,6 +644,13 @@ public final class OrderExecutor {
                 ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid, OrderLookedUp.Outcome.NOT_FOUND,
                         afterGrace, null, clock.instant()));
                 if (afterGrace) {
+                    if (t.heldByBroker()) {
+                        // it answered DUPLICATE: it holds the id its index cannot find; sending it again would be
+                        // refused, and calling it absent would be a guess (law 3): the order is left for review
+                        LOG.warn("order {} stays UNKNOWN: the broker said it holds the id, but its lookup does not"
+                                + " find it", cid);
+                        return false;
+                    }
                     return true;
                 }
                 sleeper.sleep(Duration.between(clock.instant(), graceEnds));
