@@ -201,7 +201,7 @@ public final class OrderExecutor {
                     giveUpLate(ledger, tp, giveUpAt);
                     giveUpLate(ledger, sl, giveUpAt);
                 } else if (!refusedByTradingState(ledger, tp, true)) { // an OCO pair exits a held position
-                    submitOcoOnce(ledger, tp, sl);
+                    submitOcoOnce(ledger, tp, sl, giveUpAt);
                 } else {
                     OrderTrack refused = ledger.view().order(tpCid);
                     ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), slCid, OrderState.FAILED,
@@ -232,7 +232,7 @@ public final class OrderExecutor {
         return new OcoTracks(ledger.view().order(tpCid), ledger.view().order(slCid));
     }
 
-    private void submitOcoOnce(TransactionLedger ledger, OrderTrack tp, OrderTrack sl) {
+    private void submitOcoOnce(TransactionLedger ledger, OrderTrack tp, OrderTrack sl, Instant giveUpAt) {
         OperationContext ctx = ledger.context();
         RetryPolicy retry = gateway.retryPolicy(Endpoint.SUBMIT);
         int attempt = tp.failedAttempts() + 1;
@@ -248,6 +248,14 @@ public final class OrderExecutor {
             LOG.info("OCO submit {} attempt {} failed: {} ({})", tp.clientOrderId(), attempt, e.code(), e.delivery());
             if (e.delivery() == Delivery.AMBIGUOUS || e.code() == ErrorCode.DUPLICATE_CLIENT_ORDER_ID) {
                 return; // both UNKNOWN: each is resolved by its own lookup
+            }
+            if (BrokerGateway.refusedByBreaker(e)) {
+                if (!waitForBreakerTrial(ledger, tp, e, attempt, giveUpAt)) {
+                    OrderTrack failed = ledger.view().order(tp.clientOrderId());
+                    ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), sl.clientOrderId(), OrderState.FAILED,
+                            failed.lastError(), failed.lastMessage(), attempt - 1, clock.instant()));
+                }
+                return;
             }
             OrderState end = e.delivery() == Delivery.REFUSED ? OrderState.REJECTED : OrderState.FAILED;
             boolean retryable = end == OrderState.FAILED && e.code().retryable() && attempt < retry.maxAttempts();
@@ -507,13 +515,14 @@ public final class OrderExecutor {
                     } else if (late(t, giveUpAt)) {
                         giveUpLate(ledger, t, giveUpAt);
                     } else if (!refusedByTradingState(ledger, t, reducing)) {
-                        submitOnce(ledger, t);
+                        submitOnce(ledger, t, giveUpAt);
                     }
                 }
                 case UNKNOWN -> {
                     if (!resolve(ledger, cid)) {
                         return; // still UNKNOWN: the transaction must go to review, never guess (law 3)
                     }
+                    budgetResubmit(ledger, cid);
                 }
                 case ACCEPTED, PARTIALLY_FILLED -> {
                     if (waitForFill) {
@@ -528,7 +537,53 @@ public final class OrderExecutor {
         }
     }
 
-    private void submitOnce(TransactionLedger ledger, OrderTrack t) {
+    /**
+     * An order proven absent after a failed submit is about to be sent again: a retry, which takes one from the
+     * broker's retry budget like any other, so an outage answered with 5xx cannot multiply the traffic. A spent budget
+     * fails the order with the error it had. When no attempt is left, the next pass gives up without asking.
+     */
+    private void budgetResubmit(TransactionLedger ledger, String cid) {
+        OrderTrack t = ledger.view().order(cid);
+        if (t.state() != OrderState.INTENDED || t.failedAttempts() == 0
+                || t.failedAttempts() >= gateway.retryPolicy(Endpoint.SUBMIT).maxAttempts()
+                || gateway.tryRetry(Endpoint.SUBMIT)) {
+            return;
+        }
+        OperationContext ctx = ledger.context();
+        ErrorCode code = t.lastError() == null ? ErrorCode.INTERNAL_ERROR : t.lastError();
+        ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), cid, OrderState.FAILED, code,
+                "not retried, the broker's retry budget is spent: " + t.lastMessage(), t.retryCount(),
+                clock.instant()));
+    }
+
+    /**
+     * An open breaker refused the submit: nothing was sent, and nothing would be until the breaker lets a trial call
+     * through, so a retry inside the open period is no retry at all. An order with a {@code giveUpAt} (a protective
+     * order) that the breaker would let through before it gives up waits for that trial; any other order ends here,
+     * FAILED, and the operation reports it (the next run or an operator picks it up).
+     *
+     * @return true when the order waited for the trial and should be submitted again
+     */
+    private boolean waitForBreakerTrial(TransactionLedger ledger, OrderTrack t, BrokerException e, int attempt,
+                                        Instant giveUpAt) {
+        Duration left = e.retryAfter();
+        Instant trial = left == null ? null : clock.instant().plus(left);
+        if (giveUpAt != null && trial != null && trial.isBefore(giveUpAt)
+                && attempt < gateway.retryPolicy(Endpoint.SUBMIT).maxAttempts()) {
+            if (!left.isZero()) {
+                sleeper.sleep(left);
+            }
+            return true;
+        }
+        OperationContext ctx = ledger.context();
+        ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), OrderState.FAILED, e.code(),
+                e.getMessage() + "; not retried inside its open period"
+                        + (trial == null ? "" : " (a trial call is let through at " + trial + ")"),
+                attempt - 1, clock.instant()));
+        return false;
+    }
+
+    private void submitOnce(TransactionLedger ledger, OrderTrack t, Instant giveUpAt) {
         OperationContext ctx = ledger.context();
         RetryPolicy retry = gateway.retryPolicy(Endpoint.SUBMIT);
         int attempt = t.failedAttempts() + 1;
@@ -548,6 +603,10 @@ public final class OrderExecutor {
             }
             if (e.delivery() == Delivery.AMBIGUOUS || e.code() == ErrorCode.DUPLICATE_CLIENT_ORDER_ID) {
                 return; // the fold made it UNKNOWN; drive() resolves it by lookup
+            }
+            if (BrokerGateway.refusedByBreaker(e)) {
+                waitForBreakerTrial(ledger, t, e, attempt, giveUpAt);
+                return;
             }
             if (e.delivery() == Delivery.REFUSED || !e.code().retryable()) {
                 OrderState end = e.delivery() == Delivery.REFUSED ? OrderState.REJECTED : OrderState.FAILED;
