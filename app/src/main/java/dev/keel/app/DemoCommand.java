@@ -45,9 +45,9 @@ final class DemoCommand implements Callable<Integer> {
                     + "protection watch.")
     String scenario;
 
+    /** Accepted for scripts written when it was needed: the outage demo always runs on simulated time now. */
     @Option(names = "--simulated-time", hidden = true,
-            description = "Run the outage demo on simulated time: waits advance a clock instead of blocking, so the "
-                    + "story is the same on a machine of any speed (for tests).")
+            description = "No effect: the outage demo always runs on simulated time.")
     boolean simulatedTime;
 
     @Mixin
@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
         if (scenario.equals("outage")) {
             Path dir = dataDir.equals(Path.of("keel-data/demo")) ? Path.of("keel-data/demo-outage") : dataDir;
             reset(dir);
-            return new OutageDemo(output, dir, simulatedTime).run(json.enabled());
+            return new OutageDemo(output, dir).run(json.enabled());
         }
         if (scenario.equals("bracket")) {
             Path dir = dataDir.equals(Path.of("keel-data/demo")) ? Path.of("keel-data/demo-bracket") : dataDir;

@@ -218,6 +218,7 @@ class CloseAndCancelScenariosTest {
                     "state PENDING->IN_PROGRESS",
                     "intent tx-1:close SELL 50 VTI",
                     "broker tx-1:close PARTIALLY_FILLED 20",
+                    "cancel tx-1:close #1", // the fill-timeout cancel, journaled before it is sent (law 3)
                     "broker tx-1:close CANCELLED 20",
                     "outcome tx-1:close CLOSED filled 20",
                     "state IN_PROGRESS->PARTIALLY_COMPLETED",

@@ -100,6 +100,34 @@ class OrderRecoveryScenariosTest {
         }
     }
 
+    /**
+     * Issue 10 finding 9: the broker answers DUPLICATE (it holds the id: the first submit's answer was lost) and its
+     * index lags past the grace period, so the lookups say "not found" after grace. The broker's own word outranks
+     * the lookup: the order stays UNKNOWN, nothing is sent again, and the rebalance ends NEEDS_REVIEW, never FAILED.
+     */
+    @Test
+    void duplicateAnswerThenNotFoundAfterGraceStaysUnknownForReview() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.timeoutAfterAccept(), "IEF").withTimes(1)),
+                b -> b.lookupVisibilityLag(Duration.ofMinutes(10)))) {
+            RebalanceOutcome outcome = rebalance(h);
+
+            assertThat(h.orderEvents(outcome.txId(), "buy-IEF")).containsExactly(
+                    "intent BUY IEF",
+                    "attempt 1 failed BROKER_TIMEOUT AMBIGUOUS",
+                    "lookup NOT_FOUND within grace",
+                    "lookup NOT_FOUND after grace",
+                    "attempt 2 failed DUPLICATE_CLIENT_ORDER_ID REFUSED",
+                    "lookup NOT_FOUND within grace",
+                    "lookup NOT_FOUND after grace");
+            assertThat(h.exchangeOrdersFor(outcome.txId() + ":buy-IEF")).isEqualTo(1);
+            assertThat(h.exchange.callCounts().get("submit")).as("IEF submitted twice, the others once")
+                    .isEqualTo(6);
+            assertThat(outcome.results()).filteredOn(r -> r.leg().equals("buy-IEF")).singleElement()
+                    .satisfies(r -> assertThat(r.orderState()).isEqualTo(OrderState.UNKNOWN));
+            assertThat(outcome.status()).isEqualTo(TransactionStatus.NEEDS_REVIEW);
+        }
+    }
+
     @Test
     void notFoundWithinTheGracePeriodIsNotProofOfAbsence() {
         Path state = dir.resolve("lagging");

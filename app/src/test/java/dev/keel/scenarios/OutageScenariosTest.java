@@ -13,6 +13,7 @@ import dev.keel.core.execution.FailoverBroker;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.execution.RateLimitPolicy;
 import dev.keel.core.execution.ResiliencePolicies;
+import dev.keel.core.execution.RetryBudgetPolicy;
 import dev.keel.core.journal.BreakerTransitioned;
 import dev.keel.core.journal.CallsRefused;
 import dev.keel.core.journal.EndpointSwitched;
@@ -191,8 +192,11 @@ class OutageScenariosTest {
         PaperEndpoint backup = exchange.endpoint("backup", List.of());
         BreakerPolicy breaker = BreakerPolicy.builder().failureCount(2).openFor(Duration.ofSeconds(30))
                 .halfOpenCalls(1).build();
+        // A budget with room for the sell's resubmit after its 503s: that resubmit is a retry and takes from the
+        // budget, which the default minimum (3 a minute) would already have spent on the primary's failed reads.
         BrokerResilience resilience = new BrokerResilience("paper", ResiliencePolicies.builder().breaker(breaker)
-                .build(), journal, meters, clock, clock);
+                .budget(RetryBudgetPolicy.builder().minimumRetries(10).build()).build(), journal, meters, clock,
+                clock);
         BrokerGateway gateway = resilience.gateway("alice", exchange.broker("alice"), backup.broker("alice"),
                 new SplittableRandom(1));
         Engine engine = engine(List.of(gateway));

@@ -7,6 +7,9 @@ import dev.keel.core.error.Severity;
 import dev.keel.core.execution.OrderResult;
 import dev.keel.core.journal.BuysSized;
 import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.OrderCancelRequested;
+import dev.keel.core.journal.OrderEvent;
+import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.rebalance.ProgressListener;
@@ -118,6 +121,19 @@ class RebalanceScenariosTest {
                     "intent BUY IEF",
                     "broker ACCEPTED",
                     "broker CANCELLED");
+            // law 3 for cancels: the fill-timeout cancel is journaled before it is sent, like every other cancel
+            String cid = outcome.txId() + ":buy-IEF";
+            assertThat(h.events(outcome.txId())).filteredOn(e -> e instanceof OrderEvent o
+                            && o.clientOrderId().equals(cid) && !(e instanceof OrderIntentRecorded))
+                    .extracting(e -> e.getClass().getSimpleName())
+                    .containsExactly("OrderUpdated", "OrderCancelRequested", "OrderUpdated");
+            assertThat(h.events(outcome.txId())).filteredOn(OrderCancelRequested.class::isInstance)
+                    .singleElement().satisfies(e -> {
+                        OrderCancelRequested c = (OrderCancelRequested) e;
+                        assertThat(c.clientOrderId()).isEqualTo(cid);
+                        assertThat(c.attempt()).isEqualTo(1);
+                        assertThat(c.reason()).contains("fill timeout");
+                    });
             assertThat(outcome.results()).filteredOn(r -> r.leg().equals("buy-IEF")).singleElement()
                     .satisfies(r -> {
                         assertThat(r.status()).isEqualTo(OrderResult.Status.FAILED);

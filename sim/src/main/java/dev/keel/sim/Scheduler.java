@@ -129,9 +129,6 @@ final class Scheduler {
             return;
         }
         me.process.checkAlive();
-        if (!me.process.mayYield()) {
-            return; // inside a monitor of the process: another actor of it would block on it (see SimProcess)
-        }
         synchronized (baton) {
             progress++;
             handOff(me);

@@ -12,7 +12,6 @@ final class SimProcess {
      * A monitor the process's code holds across a journal append (the outbox's, finding 7): a scheduling point under
      * it is passed without yielding, or a second actor of the process would block on it and hang the scheduler.
      */
-    private Object heldAcrossAppends;
     private boolean shutDown;
     private final java.util.List<dev.keel.core.journal.TransactionEnded> endedAfterShutdown = new java.util.ArrayList<>();
 
@@ -73,15 +72,6 @@ final class SimProcess {
     /** The transactions the process ended after it was shut down. */
     synchronized java.util.List<dev.keel.core.journal.TransactionEnded> endedAfterShutdown() {
         return java.util.List.copyOf(endedAfterShutdown);
-    }
-
-    void holdsAcrossAppends(Object monitor) {
-        this.heldAcrossAppends = monitor;
-    }
-
-    /** Whether this thread is inside a monitor that must not be yielded under. */
-    boolean mayYield() {
-        return heldAcrossAppends == null || !Thread.holdsLock(heldAcrossAppends);
     }
 
     @Override

@@ -24,6 +24,8 @@ record Database(Dialect dialect, DataSource writer, DataSource reader, String de
     static final int SQLITE_READERS = 4;
     /** Connections to PostgreSQL, shared by the writer thread and readers. */
     static final int POSTGRES_POOL = 6;
+    /** Run on every PostgreSQL connection as it opens. */
+    static final String POSTGRES_SESSION = "SET synchronous_commit = on";
 
     static Database sqlite(Path file) {
         String url = "jdbc:sqlite:" + file;
@@ -47,6 +49,9 @@ record Database(Dialect dialect, DataSource writer, DataSource reader, String de
         config.setPoolName("keel-journal");
         config.setMaximumPoolSize(POSTGRES_POOL);
         config.setMinimumIdle(1);
+        // A commit is on disk when it returns, whatever the server's or the database's default: with
+        // synchronous_commit off PostgreSQL acknowledges commits that a crash can still take back.
+        config.setConnectionInitSql(POSTGRES_SESSION);
         HikariDataSource pool = new HikariDataSource(config);
         return new Database(Dialect.POSTGRESQL, pool, pool, description, List.of(pool));
     }

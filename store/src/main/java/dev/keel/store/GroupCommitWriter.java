@@ -22,8 +22,10 @@ import javax.sql.DataSource;
 
 /**
  * The journal's one writer thread. Appends queued by many threads are written in one database transaction, so one
- * commit (one fsync) makes a whole batch durable; each caller waits for the commit that holds its events. A failed
- * transaction is rolled back and fails every append in it with {@code JOURNAL_WRITE_FAILED}.
+ * commit (one fsync) makes a whole batch durable; each caller waits for the commit that holds its events. A batch
+ * whose transaction fails is rolled back and its appends are written again one by one, each in its own transaction:
+ * only the caller whose events the database refuses fails ({@code JOURNAL_WRITE_FAILED}); the others, of other
+ * accounts too, are not made to fail for it. All or none of one caller's events are written.
  */
 final class GroupCommitWriter implements AutoCloseable {
     /** The most events one transaction takes; more wait for the next commit. */
@@ -164,7 +166,14 @@ final class GroupCommitWriter implements AutoCloseable {
                 return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(c, all);
             });
         } catch (Throwable e) {
-            batch.forEach(a -> a.done().completeExceptionally(e));
+            if (batch.size() == 1 || e instanceof CommitFailed) {
+                // A failed commit may have happened all the same: writing the events again could write them twice.
+                batch.forEach(a -> a.done().completeExceptionally(e));
+            } else {
+                // A statement failed and the batch was rolled back, nothing written: find whose events it failed
+                // for, one caller at a time (each admitted again against what the callers before it wrote).
+                batch.forEach(a -> writeBatch(List.of(a)));
+            }
             return;
         }
         refused.forEach((append, moved) -> append.done().completeExceptionally(moved));
@@ -207,6 +216,11 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** Appends and exclusive tasks waiting for the writer thread (tests wait for their callers to queue). */
+    int queued() {
+        return queue.size();
+    }
+
     private <T> void runExclusive(Exclusive<T> exclusive) {
         try {
             exclusive.done().complete(inTransaction(exclusive.work()));
@@ -218,14 +232,29 @@ final class GroupCommitWriter implements AutoCloseable {
     private <T> T inTransaction(SqlWork<T> work) throws Exception {
         try (Connection c = source.getConnection()) {
             c.setAutoCommit(false);
+            T result;
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
+                result = work.run(c);
             } catch (Exception | Error e) {
                 rollback(c, e);
                 throw e;
             }
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                rollback(c, e);
+                throw new CommitFailed(e);
+            }
+            return result;
+        }
+    }
+
+    /** The commit itself failed: its outcome is unknown to the writer (the database may have made it durable). */
+    private static final class CommitFailed extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        CommitFailed(SQLException cause) {
+            super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
         }
     }
 

@@ -174,6 +174,11 @@ public final class JdbcJournal implements Journal {
         }
     }
 
+    /** The writer thread, for store tests that hold it to make appends meet in one batch. */
+    GroupCommitWriter writer() {
+        return writer;
+    }
+
     /** Maps one row; may throw what JDBC throws. */
     @FunctionalInterface
     private interface RowMapper<T> {

@@ -5,6 +5,7 @@ import static dev.keel.core.journal.JournalSamples.intent;
 import static dev.keel.core.journal.JournalSamples.started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
@@ -22,12 +23,15 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -151,12 +155,54 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
             pool.shutdown();
         }
 
-        assertThat(failed).hasSizeGreaterThanOrEqualTo(20)
+        assertThat(failed).as("only the refused stream's appends fail, whatever batch they met in").hasSize(20)
                 .allSatisfy(e -> assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_WRITE_FAILED));
         assertThat(written).hasSize(160 - failed.size());
         reopen();
         assertThat(replayAll()).containsExactlyInAnyOrderElementsOf(written)
                 .extracting(JournalRecord::sequence).doesNotHaveDuplicates().allMatch(s -> s <= written.size());
+    }
+
+    /**
+     * Issue 10 finding 11: appends of two callers (two accounts) meet in one group commit and the database refuses
+     * one caller's event. Only that caller fails; the other's events are durable and its caller told so.
+     */
+    @Test
+    void oneCallersRefusedEventInAGroupCommitFailsOnlyThatCaller() throws Exception {
+        journal.append(started("tx-first", "acct-1", T0));
+        refuseStream("tx-refused");
+        GroupCommitWriter writer = ((JdbcJournal) journal).writer();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            // The writer thread is held by an exclusive task, so both appends queue up and form one batch.
+            Future<Object> hold = pool.submit(() -> writer.exclusive(c -> {
+                holding.countDown();
+                release.await();
+                return null;
+            }, "hold"));
+            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<List<JournalRecord>> good = pool.submit(() -> journal.appendAll(List.of(
+                    intent("tx-first", "acct-1", "a", T0), intent("tx-first", "acct-1", "b", T0))));
+            Future<List<JournalRecord>> bad = pool.submit(() -> journal.appendAll(List.of(
+                    started("tx-refused", "acct-2", T0))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == 2);
+            release.countDown();
+            hold.get();
+
+            assertThat(good.get()).extracting(JournalRecord::sequence).containsExactly(2L, 3L);
+            assertThatThrownBy(bad::get).hasCauseInstanceOf(KeelException.class)
+                    .cause().satisfies(e -> assertThat(((KeelException) e).code())
+                            .isEqualTo(ErrorCode.JOURNAL_WRITE_FAILED));
+        } finally {
+            release.countDown();
+            pool.shutdown();
+        }
+        assertThat(journal.stream("tx-first")).hasSize(3);
+        assertThat(journal.transaction("tx-refused")).isEmpty();
+        reopen();
+        assertThat(replayAll()).extracting(JournalRecord::sequence).containsExactly(1L, 2L, 3L);
     }
 
     @Test

@@ -4,6 +4,9 @@ import dev.keel.core.journal.Journal;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PostgresJournalContractTest extends JdbcJournalContractTest {
     private static TestDatabase db;
@@ -38,6 +41,28 @@ class PostgresJournalContractTest extends JdbcJournalContractTest {
     @Override
     protected void refuseStream(String streamId) {
         execute("ALTER TABLE events ADD CONSTRAINT refuse_stream CHECK (stream_id <> '" + streamId + "')");
+    }
+
+    /**
+     * Issue 10 finding 11: a commit is durable when it returns whatever the server's default; a server (or database)
+     * configured with {@code synchronous_commit = off} would otherwise acknowledge commits it could still lose.
+     */
+    @Test
+    void commitsAreSynchronousEvenWhereTheServerDefaultIsNot() {
+        execute("ALTER DATABASE " + db.name() + " SET synchronous_commit = off");
+        try {
+            reopen();
+            String setting = ((JdbcJournal) journal).writer().exclusive(c -> {
+                try (var st = c.createStatement(); var rs = st.executeQuery("SHOW synchronous_commit")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }, "show synchronous_commit");
+
+            assertThat(setting).isEqualTo("on");
+        } finally {
+            execute("ALTER DATABASE " + db.name() + " RESET synchronous_commit");
+        }
     }
 
     @Override

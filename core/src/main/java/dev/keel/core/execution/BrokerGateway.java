@@ -216,7 +216,10 @@ public final class BrokerGateway {
         return call(Endpoint.CANCEL, side -> connection(side).cancel(brokerOrderId));
     }
 
-    /** Whether {@code e} is an open breaker's refusal: nothing was sent. */
+    /**
+     * Whether {@code e} is an open breaker's refusal: nothing was sent. Its {@link BrokerException#retryAfter()} is
+     * what is left of the breaker's open period, when known: the broker is not asked again before that.
+     */
     public static boolean refusedByBreaker(BrokerException e) {
         return e.code() == ErrorCode.BROKER_UNAVAILABLE && e.delivery() == Delivery.NOT_PROCESSED;
     }
@@ -243,8 +246,10 @@ public final class BrokerGateway {
             }
             if (side == FailoverBroker.Side.PRIMARY || !breaker.tryAcquire()) {
                 resilience.events().refused(accountId, endpoint, CallsRefused.Reason.BREAKER_OPEN);
+                // Retry-After is what is left of the open period: a call repeated sooner would be refused again.
                 throw BrokerResilience.refusal(ErrorCode.BROKER_UNAVAILABLE, accountId, "circuit breaker '"
-                        + breaker.circuitBreaker().getName() + "' is open; the call was not sent", null);
+                        + breaker.circuitBreaker().getName() + "' is open; the call was not sent",
+                        breaker.untilHalfOpen());
             }
         }
         try {

@@ -34,6 +34,8 @@ final class EndpointBreaker {
     private int trialSuccesses;
     private int trialFailures;
     private volatile String reason;
+    /** When this breaker was last seen to open, by its clock; null before it first opened. */
+    private volatile java.time.Instant openedAt;
 
     EndpointBreaker(CircuitBreaker breaker, BreakerPolicy policy, String accountId, Endpoint endpoint,
                     String connection, ResilienceEvents events) {
@@ -105,6 +107,22 @@ final class EndpointBreaker {
         return breaker.getState() == State.OPEN;
     }
 
+    /**
+     * How long an open breaker still refuses calls: until the first instant it lets a trial call through (half-open),
+     * which resilience4j makes the first one strictly after the open period, so a millisecond after it here. Null
+     * when it is not open or when it is not known when it opened.
+     */
+    java.time.Duration untilHalfOpen() {
+        java.time.Instant opened = openedAt;
+        if (breaker.getState() != State.OPEN || opened == null) {
+            return null;
+        }
+        var config = breaker.getCircuitBreakerConfig();
+        java.time.Instant trial = opened.plusMillis(config.getWaitIntervalFunctionInOpenState().apply(1) + 1);
+        java.time.Duration left = java.time.Duration.between(config.getClock().instant(), trial);
+        return left.isNegative() ? java.time.Duration.ZERO : left;
+    }
+
     private void countConsecutive(boolean failure) {
         if (!failure) {
             if (consecutive.get() != 0) {
@@ -162,6 +180,9 @@ final class EndpointBreaker {
         }
         if (now == State.CLOSED) {
             consecutive.set(0);
+        }
+        if (now == State.OPEN) {
+            openedAt = breaker.getCircuitBreakerConfig().getClock().instant();
         }
         String why = reason;
         reason = null;

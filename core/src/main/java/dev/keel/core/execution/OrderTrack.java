@@ -21,33 +21,48 @@ import java.time.Instant;
  * @param lastAttemptAt  when the last submit attempt failed, for the visibility grace period; null if none did
  * @param acceptedAt     when the broker was first seen to hold the order; null before
  * @param lookupErrors   lookups that failed (they say nothing about the order: law 4)
+ * @param heldByBroker   the broker answered a submit with DUPLICATE_CLIENT_ORDER_ID: it holds an order under this id,
+ *                       so a lookup's "not found", even after the grace period, does not prove it absent
  */
 public record OrderTrack(String leg, String clientOrderId, OrderSpec spec, OrderState state, String brokerOrderId,
                          int submits, int failedAttempts, Instant lastAttemptAt, Instant acceptedAt, BigDecimal filledQuantity,
-                         BigDecimal filledAvgPrice, ErrorCode lastError, String lastMessage, int lookupErrors) {
+                         BigDecimal filledAvgPrice, ErrorCode lastError, String lastMessage, int lookupErrors,
+                         boolean heldByBroker) {
+
+    /** A track the broker has not answered DUPLICATE for (benchmarks build these). */
+    public OrderTrack(String leg, String clientOrderId, OrderSpec spec, OrderState state, String brokerOrderId,
+                      int submits, int failedAttempts, Instant lastAttemptAt, Instant acceptedAt,
+                      BigDecimal filledQuantity, BigDecimal filledAvgPrice, ErrorCode lastError, String lastMessage,
+                      int lookupErrors) {
+        this(leg, clientOrderId, spec, state, brokerOrderId, submits, failedAttempts, lastAttemptAt, acceptedAt,
+                filledQuantity, filledAvgPrice, lastError, lastMessage, lookupErrors, false);
+    }
 
     static OrderTrack of(OrderIntentRecorded e) {
         return new OrderTrack(e.leg(), e.clientOrderId(), e.spec(), OrderState.INTENDED, null, 0, 0, null, null,
-                BigDecimal.ZERO, null, null, null, 0);
+                BigDecimal.ZERO, null, null, null, 0, false);
     }
 
     OrderTrack apply(OrderAttemptFailed e) {
-        boolean unknown = e.delivery() == Delivery.AMBIGUOUS || e.code() == ErrorCode.DUPLICATE_CLIENT_ORDER_ID;
+        boolean duplicate = e.code() == ErrorCode.DUPLICATE_CLIENT_ORDER_ID;
+        boolean unknown = e.delivery() == Delivery.AMBIGUOUS || duplicate;
         OrderState next = unknown ? state.moveTo(OrderState.UNKNOWN) : state;
         return new OrderTrack(leg, clientOrderId, spec, next, brokerOrderId, submits + 1,
                 Math.max(failedAttempts, e.attempt()),
-                e.at(), acceptedAt, filledQuantity, filledAvgPrice, e.code(), e.message(), lookupErrors);
+                e.at(), acceptedAt, filledQuantity, filledAvgPrice, e.code(), e.message(), lookupErrors,
+                heldByBroker || duplicate);
     }
 
     OrderTrack apply(OrderLookedUp e) {
         return switch (e.outcome()) {
             case FOUND -> this;
-            case NOT_FOUND -> e.afterGrace() && state == OrderState.UNKNOWN
+            // the broker's DUPLICATE outranks its lagging index: an order it said it holds is never proven absent
+            case NOT_FOUND -> e.afterGrace() && state == OrderState.UNKNOWN && !heldByBroker
                     ? withState(OrderState.INTENDED)
                     : this;
             case ERROR -> new OrderTrack(leg, clientOrderId, spec, state, brokerOrderId, submits, failedAttempts,
                     lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, e.errorCode(), lastMessage,
-                    lookupErrors + 1);
+                    lookupErrors + 1, heldByBroker);
         };
     }
 
@@ -57,17 +72,19 @@ public record OrderTrack(String leg, String clientOrderId, OrderSpec spec, Order
         return new OrderTrack(leg, clientOrderId, spec, state.moveTo(e.state()), e.brokerOrderId(), sent,
                 failedAttempts,
                 lastAttemptAt, acceptedAt == null ? e.at() : acceptedAt, e.filledQuantity(), e.filledAvgPrice(),
-                lastError, lastMessage, lookupErrors);
+                lastError, lastMessage, lookupErrors, heldByBroker);
     }
 
     OrderTrack apply(OrderFailed e) {
         return new OrderTrack(leg, clientOrderId, spec, state.moveTo(e.state()), brokerOrderId, submits, failedAttempts,
-                lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, e.code(), e.message(), lookupErrors);
+                lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, e.code(), e.message(), lookupErrors,
+                heldByBroker);
     }
 
     private OrderTrack withState(OrderState next) {
         return new OrderTrack(leg, clientOrderId, spec, state.moveTo(next), brokerOrderId, submits, failedAttempts,
-                lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, lastError, lastMessage, lookupErrors);
+                lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, lastError, lastMessage, lookupErrors,
+                heldByBroker);
     }
 
     /** Submits after the first. */

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,8 @@ final class ResilienceEvents {
     private final Duration interval;
     private final Queue<BrokerEvent> pending = new ConcurrentLinkedQueue<>();
     private final Map<Object, Tally> tallies = new ConcurrentHashMap<>();
-    private final Object appending = new Object();
+    /** Whether a caller is appending queued events now. */
+    private final AtomicBoolean appending = new AtomicBoolean();
 
     /**
      * @param journal where events go; null to count them only
@@ -112,25 +114,35 @@ final class ResilienceEvents {
         count("keel.broker.retries", "endpoint", endpoint.wire());
     }
 
-    /** Appends what is queued; cheap when nothing is. A failing journal loses the events, never the call. */
+    /**
+     * Appends what is queued; cheap when nothing is. A failing journal loses the events, never the call. One caller
+     * appends at a time, so batches keep their order, but nobody waits for it: a caller that finds another appending
+     * leaves its events to that one, which looks again before it stops. No monitor is held across the append, which
+     * would stall every account behind one slow write (and deadlock a scheduler that switches callers at appends).
+     */
     void drain() {
-        if (pending.isEmpty()) {
+        while (!pending.isEmpty() && appending.compareAndSet(false, true)) {
+            try {
+                appendQueued();
+            } finally {
+                appending.set(false);
+            }
+        }
+    }
+
+    private void appendQueued() {
+        List<BrokerEvent> batch = new ArrayList<>();
+        for (BrokerEvent e = pending.poll(); e != null; e = pending.poll()) {
+            batch.add(e);
+        }
+        if (batch.isEmpty() || journal == null) {
             return;
         }
-        synchronized (appending) {
-            List<BrokerEvent> batch = new ArrayList<>();
-            for (BrokerEvent e = pending.poll(); e != null; e = pending.poll()) {
-                batch.add(e);
-            }
-            if (batch.isEmpty() || journal == null) {
-                return;
-            }
-            try {
-                journal.appendAll(batch);
-            } catch (RuntimeException e) {
-                count("keel.broker.events.dropped");
-                LOG.warn("{} broker events of {} could not be journaled: {}", batch.size(), broker, e.toString());
-            }
+        try {
+            journal.appendAll(batch);
+        } catch (RuntimeException e) {
+            count("keel.broker.events.dropped");
+            LOG.warn("{} broker events of {} could not be journaled: {}", batch.size(), broker, e.toString());
         }
     }
 

@@ -11,12 +11,15 @@ import dev.keel.core.journal.NotificationQueued;
 import dev.keel.core.journal.NotificationSettled;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +28,19 @@ import org.slf4j.LoggerFactory;
  * The durable outbox (law 8): notifications are journaled before they are sent, every channel's delivery and
  * failure is journaled, and a failing channel is retried on the next {@link #dispatch()} without failing anything
  * else. Delivery is at least once: a crash between a send and its record sends it again to that channel only.
+ *
+ * <p>Many threads dispatch at once (every engine call ends in a dispatch) and none waits for another: a dispatch
+ * claims one notification at a time, sends it to its channels and journals the outcome, then releases it; a
+ * notification another dispatch holds is skipped, not waited for. No monitor is held across a send or a journal
+ * append, so a slow channel delays only the notification it is sending, and a scheduler that switches callers at
+ * journal appends (the simulation) cannot deadlock on the outbox. Each send is bounded by {@link
+ * Builder#sendTimeout}: a send that has not returned by then is a failed attempt, retried later.
  */
 public final class Outbox {
     /** The default attempts per channel before a notification is settled undelivered: 5. */
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    /** The default bound on one channel send: 10 s. */
+    public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_ERROR_LENGTH = 500;
     /** The stream id of notification X is this prefix and X, as {@link NotificationEvent#streamId()} makes it. */
     private static final String NOTIFICATION_STREAM_PREFIX = "notification:";
@@ -37,15 +49,21 @@ public final class Outbox {
     private final Journal journal;
     private final List<NotificationChannel> channels;
     private final Clock clock;
-    private final RandomGenerator random;
     private final int maxAttempts;
+    private final ChannelSender sender;
+    /** Drawn once from the builder's seeded generator: ids come from it and a counter, so no generator is shared. */
+    private final long idSeed;
+    private final AtomicLong idCounter = new AtomicLong();
+    /** The notification streams a dispatch is sending now; another dispatch skips them. */
+    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
 
     private Outbox(Builder b) {
         this.journal = b.journal;
         this.channels = List.copyOf(b.channels);
         this.clock = b.clock;
-        this.random = b.random;
         this.maxAttempts = b.maxAttempts;
+        this.sender = new ChannelSender(b.sendTimeout);
+        this.idSeed = b.random.nextLong();
     }
 
     /**
@@ -63,6 +81,11 @@ public final class Outbox {
 
     public int maxAttempts() {
         return maxAttempts;
+    }
+
+    /** The bound on one channel send; zero when sends run unbounded on the dispatching thread. */
+    public Duration sendTimeout() {
+        return sender.timeout();
     }
 
     /**
@@ -86,10 +109,17 @@ public final class Outbox {
      *
      * @param txId the transaction reported on, or null
      */
-    public synchronized String enqueue(String accountId, String txId, Severity severity, String title, String body) {
+    public String enqueue(String accountId, String txId, Severity severity, String title, String body) {
         NotificationQueued queued = prepare(accountId, txId, severity, title, body);
-        if (journal.stream(queued.streamId()).isEmpty()) {
-            journal.append(queued);
+        // Claimed, not locked: a concurrent enqueue of the same id skips the write the first one is making.
+        if (claimed.add(queued.streamId())) {
+            try {
+                if (journal.stream(queued.streamId()).isEmpty()) {
+                    journal.append(queued);
+                }
+            } finally {
+                claimed.remove(queued.streamId());
+            }
         }
         return queued.notificationId();
     }
@@ -112,11 +142,13 @@ public final class Outbox {
      * Never throws for a failing channel; a journal that cannot be written does throw. Waiting between rounds is
      * the caller's concern. With no channels configured nothing is sent or settled.
      *
-     * <p>The round's outcomes and settlements are journaled together, in order, in one append after its sends: one
-     * commit per round instead of one per event, because engine threads queue on this method. A crash or a failed
-     * write before that append makes a later round send those notifications again (at least once, never lost).
+     * <p>Each notification is claimed, re-read from the journal, sent, and its outcomes (and settlement) journaled in
+     * one append before it is released: a dispatch that claims it next sees every delivery already made, so
+     * concurrent dispatches never send one notification to one channel twice. A notification claimed by another
+     * dispatch is left to it. A crash or a failed write before the append makes a later round send that
+     * notification again (at least once, never lost).
      */
-    public synchronized DeliveryReport dispatch() {
+    public DeliveryReport dispatch() {
         List<DeliveryReport.Attempt> attempts = new ArrayList<>();
         List<String> settled = new ArrayList<>();
         List<String> undelivered = new ArrayList<>();
@@ -124,29 +156,43 @@ public final class Outbox {
         if (channels.isEmpty()) {
             return new DeliveryReport(attempts, settled, undelivered, pending);
         }
-        List<NotificationEvent> outcomes = new ArrayList<>();
         for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
-            OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
-            if (entry.queued() == null) {
-                LOG.warn("outbox stream {} has no NotificationQueued event; skipped", stream);
-                continue;
+            if (!claimed.add(stream)) {
+                continue; // another dispatch is sending it now
             }
-            if (entry.settled()) {
-                continue;
+            try {
+                dispatchOne(stream, attempts, settled, undelivered, pending);
+            } finally {
+                claimed.remove(stream);
             }
-            Notification n = Notification.of(entry.queued());
-            for (NotificationChannel channel : channels) {
-                if (channel.accepts(n) && !entry.deliveredTo(channel.name())
-                        && entry.failures(channel.name()) < maxAttempts) {
-                    attempts.add(attempt(channel, n, entry, outcomes));
-                }
-            }
-            settle(n, entry, settled, undelivered, pending, outcomes);
         }
+        return new DeliveryReport(attempts, settled, undelivered, pending);
+    }
+
+    /** Sends one claimed notification and journals what happened; the caller holds its claim. */
+    private void dispatchOne(String stream, List<DeliveryReport.Attempt> attempts, List<String> settled,
+                             List<String> undelivered, List<String> pending) {
+        // Read under the claim: the last holder journaled its outcomes before releasing it.
+        OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
+        if (entry.queued() == null) {
+            LOG.warn("outbox stream {} has no NotificationQueued event; skipped", stream);
+            return;
+        }
+        if (entry.settled()) {
+            return;
+        }
+        List<NotificationEvent> outcomes = new ArrayList<>();
+        Notification n = Notification.of(entry.queued());
+        for (NotificationChannel channel : channels) {
+            if (channel.accepts(n) && !entry.deliveredTo(channel.name())
+                    && entry.failures(channel.name()) < maxAttempts) {
+                attempts.add(attempt(channel, n, entry, outcomes));
+            }
+        }
+        settle(n, entry, settled, undelivered, pending, outcomes);
         if (!outcomes.isEmpty()) {
             journal.appendAll(outcomes);
         }
-        return new DeliveryReport(attempts, settled, undelivered, pending);
     }
 
     /** Sends once, adds the outcome to the round's {@code outcomes} and applies it to {@code entry}. */
@@ -155,7 +201,7 @@ public final class Outbox {
         int attempt = entry.failures(channel.name()) + 1;
         String error = null;
         try {
-            channel.send(n);
+            sender.send(channel, n);
         } catch (RuntimeException e) {
             error = describe(e);
             LOG.warn("notification {} to channel {} failed (attempt {} of {}): {}", n.id(), channel.name(), attempt,
@@ -204,9 +250,10 @@ public final class Outbox {
         if (txId != null) {
             return "n-" + UUID.nameUUIDFromBytes((txId + "\n" + title).getBytes(StandardCharsets.UTF_8));
         }
-        // A seeded generator repeats its ids after a restart with the same seed; draw again past any in use.
+        // The same seed repeats its ids after a restart; draw again past any in use.
         while (true) {
-            String id = "n-" + new UUID(random.nextLong(), random.nextLong());
+            String id = "n-" + UUID.nameUUIDFromBytes((idSeed + ":" + idCounter.incrementAndGet())
+                    .getBytes(StandardCharsets.UTF_8));
             if (journal.stream(NOTIFICATION_STREAM_PREFIX + id).isEmpty()) {
                 return id;
             }
@@ -220,6 +267,7 @@ public final class Outbox {
         private final RandomGenerator random;
         private final List<NotificationChannel> channels = new ArrayList<>();
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
 
         private Builder(Journal journal, Clock clock, RandomGenerator random) {
             this.journal = Objects.requireNonNull(journal, "journal");
@@ -250,6 +298,21 @@ public final class Outbox {
                 throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
             }
             this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /**
+         * How long one channel send may take before it counts as a failed attempt (retried by a later round; the
+         * send is interrupted); {@link Outbox#DEFAULT_SEND_TIMEOUT} by default. Zero runs each send on the
+         * dispatching thread without a bound: for a simulation whose channels never block and whose outcome must not
+         * depend on how fast the machine is.
+         */
+        public Builder sendTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "sendTimeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("sendTimeout must not be negative, but was " + timeout);
+            }
+            this.sendTimeout = timeout;
             return this;
         }
 
