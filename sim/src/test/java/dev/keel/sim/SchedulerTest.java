@@ -101,22 +101,4 @@ class SchedulerTest {
             }
         }).isInstanceOf(Scheduler.Stuck.class).hasMessageContaining("BLOCKED");
     }
-
-    @Test
-    void aMonitorTheProcessHoldsAcrossAppendsIsNotYieldedUnder() {
-        Object outbox = new Object();
-        for (long seed = 0; seed < 20; seed++) {
-            Scheduler s = new Scheduler(new SplittableRandom(seed), 5_000);
-            SimProcess process = new SimProcess(1);
-            process.holdsAcrossAppends(outbox);
-            Runnable b = () -> {
-                s.point();
-                synchronized (outbox) {
-                    s.point(); // passed without yielding, so the other actor never blocks on the monitor
-                }
-                s.point();
-            };
-            s.run(List.of(new Scheduler.Actor("one", process, b), new Scheduler.Actor("two", process, b)));
-        }
-    }
 }

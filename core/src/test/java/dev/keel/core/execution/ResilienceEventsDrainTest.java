@@ -6,6 +6,7 @@ import dev.keel.core.journal.EndpointSwitched;
 import dev.keel.core.journal.ForwardingJournal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.MemoryJournal;
 import dev.keel.core.time.ManualClock;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class ResilienceEventsDrainTest {
         }
 
         @Override
-        public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
+        public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
             if (entered.getCount() > 0) {
                 entered.countDown();
                 try {
@@ -48,7 +49,7 @@ class ResilienceEventsDrainTest {
                     throw new IllegalStateException(e);
                 }
             }
-            return super.appendAll(events);
+            return super.appendAll(events, expected);
         }
     }
 
