@@ -97,13 +97,7 @@ final class OpsCommand extends CommandGroup {
         public Integer call() {
             Output output = output();
             try (Journal journal = openJournal()) {
-                OperationView view;
-                try {
-                    view = find(journal, id);
-                } catch (KeelException e) {
-                    output.error("keel: " + e.getMessage());
-                    return ExitCodes.USAGE;
-                }
+                OperationView view = find(journal, id);
                 TransactionSummary summary = journal.transaction(id).orElseThrow();
                 OperationDocument doc = OperationDocument.of(view, journal, OperationLog.rollbacksOf(journal, summary));
                 output.result(doc, d -> d.print(output));
@@ -116,11 +110,11 @@ final class OpsCommand extends CommandGroup {
     static OperationView find(Journal journal, String id) {
         OperationView view = OperationView.fold(journal.stream(id));
         if (view.transaction().started() == null) {
-            throw new KeelException(ErrorCode.CONFIG_INVALID, "no operation '" + id
+            throw new KeelException(ErrorCode.UNKNOWN_ID, "no operation '" + id
                     + "' in the journal; 'keel ops list' shows the recent ones");
         }
         if (view.type() == null) {
-            throw new KeelException(ErrorCode.CONFIG_INVALID, "'" + id + "' is a "
+            throw new KeelException(ErrorCode.UNKNOWN_ID, "'" + id + "' is a "
                     + view.transaction().started().operation() + " transaction, not an order operation; "
                     + "'keel tx show " + id + "' shows it");
         }
@@ -143,12 +137,7 @@ final class OpsCommand extends CommandGroup {
         public Integer call() {
             try (KeelRuntime runtime = openRuntime()) {
                 Journal journal = runtime.journal();
-                OperationView view;
-                try {
-                    view = find(journal, id);
-                } catch (KeelException e) {
-                    return refuse(e.getMessage());
-                }
+                OperationView view = find(journal, id);
                 OperationState state = view.state();
                 if (state == null || !state.isTerminal()) {
                     return refuse(id + " is still in progress (" + state + "); run 'keel recover' first, then "
@@ -193,9 +182,8 @@ final class OpsCommand extends CommandGroup {
             }
         }
 
-        private int refuse(String why) {
-            output().error("keel: cannot roll back: " + why);
-            return ExitCodes.USAGE;
+        private static int refuse(String why) {
+            throw new KeelException(ErrorCode.REQUEST_REFUSED, "cannot roll back: " + why);
         }
 
         /** Shares of the bracket's symbol its orders bought less those they sold: the position it opened. */

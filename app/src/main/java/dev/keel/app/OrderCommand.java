@@ -1,8 +1,6 @@
 package dev.keel.app;
 
 import dev.keel.app.runtime.KeelRuntime;
-import dev.keel.core.error.ErrorCode;
-import dev.keel.core.error.KeelException;
 import dev.keel.core.model.OperationParams;
 import dev.keel.core.model.OperationType;
 import dev.keel.core.model.Symbol;
@@ -32,18 +30,9 @@ final class OrderCommand extends CommandGroup {
 
         int operate(KeelRuntime runtime, String account, OperationType type, OperationParams params) {
             Output output = output();
-            OperationOutcome outcome;
-            try {
-                String id = runtime.accountId(account);
-                outcome = runtime.engine().operate(id, type, params, params.rollbackOf());
-            } catch (KeelException e) {
-                if (e.code() != ErrorCode.CONFIG_INVALID && e.code() != ErrorCode.INVALID_ORDER) {
-                    throw e;
-                }
-                output.error("keel: " + e.code() + ": " + e.getMessage());
-                output.error("  nothing was sent; what to do: " + e.code().suggestion());
-                return ExitCodes.USAGE;
-            }
+            // A refusal before anything is sent (INVALID_ORDER, an unknown account) reaches Main, which exits 2.
+            String id = runtime.accountId(account);
+            OperationOutcome outcome = runtime.engine().operate(id, type, params, params.rollbackOf());
             OperationReport report = OperationReport.of(type, outcome, params.rollbackOf(), runtime.journal(),
                     runtime.config().journalUrl());
             output.result(report, r -> r.print(output));

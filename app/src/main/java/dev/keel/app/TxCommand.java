@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code keel tx list|show}: the transaction log. */
@@ -41,6 +42,9 @@ final class TxCommand extends CommandGroup {
 
         @Override
         public Integer call() {
+            if (limit < 1) {
+                throw new ParameterException(spec.commandLine(), "--limit: expected at least 1, but was " + limit);
+            }
             Output output = output();
             try (Journal journal = openJournal()) {
                 List<TransactionSummary> rows = journal.recentTransactions(limit, account);
@@ -71,7 +75,7 @@ final class TxCommand extends CommandGroup {
             try (Journal journal = openJournal()) {
                 TransactionView view = TransactionView.fold(journal.stream(id));
                 if (view.started() == null) {
-                    throw new KeelException(ErrorCode.CONFIG_INVALID, "no transaction '" + id
+                    throw new KeelException(ErrorCode.UNKNOWN_ID, "no transaction '" + id
                             + "' in the journal; 'keel tx list' shows the recent ones");
                 }
                 TransactionDocument doc = TransactionDocument.of(view);

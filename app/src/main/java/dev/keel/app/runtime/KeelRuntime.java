@@ -207,14 +207,18 @@ public final class KeelRuntime implements AutoCloseable {
 
     /** The account's broker connection, every call through its circuit breaker, reads retried. */
     public BrokerGateway gateway(String accountId) {
-        engine.account(accountId);
-        return gateways.get(accountId);
+        return gateways.get(accountId(accountId));
     }
 
     /** The one account, or the named one; a clear error when the choice is ambiguous or unknown. */
     public String accountId(String requested) {
         if (requested != null) {
-            return engine.account(requested).accountId();
+            List<String> ids = engine.accountIds();
+            if (!ids.contains(requested)) {
+                throw new KeelException(ErrorCode.UNKNOWN_ID, "no account '" + requested + "' in " + config.source()
+                        + "; configured: " + String.join(", ", ids));
+            }
+            return requested;
         }
         List<String> ids = engine.accountIds();
         if (ids.size() != 1) {
