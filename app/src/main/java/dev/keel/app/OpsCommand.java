@@ -211,7 +211,7 @@ final class OpsCommand extends CommandGroup {
         public Integer call() {
             Output output = output();
             try (KeelRuntime runtime = openRuntime()) {
-                String id = account == null ? null : runtime.engine().account(account).accountId();
+                String id = account == null ? null : runtime.accountId(account);
                 OperationStats stats = OperationStats.of(runtime, id);
                 output.result(stats, s -> s.print(output));
                 return ExitCodes.OK;
@@ -294,7 +294,7 @@ final class OpsCommand extends CommandGroup {
             int exit = ExitCodes.OK;
             try (KeelRuntime runtime = openRuntime()) {
                 List<String> ids = account == null ? runtime.engine().accountIds()
-                        : List.of(runtime.engine().account(account).accountId());
+                        : List.of(runtime.accountId(account));
                 for (int pass = 1; pass <= total; pass++) {
                     List<AccountPass> accounts = new ArrayList<>();
                     for (String id : ids) {
