@@ -36,8 +36,7 @@ final class JournalCommand extends CommandGroup {
     /** The journal of {@code --journal URL} or {@code --config}, opened without its open-time check. */
     abstract static class Inspection extends TxCommand.JournalCommand {
         JdbcJournal inspect() {
-            return Journals.openForInspection(journalUrl != null ? journalUrl : loadConfig().journalUrl(),
-                    Clock.systemUTC());
+            return named(() -> Journals.openForInspection(journalUrl(), Clock.systemUTC()));
         }
     }
 
@@ -63,8 +62,7 @@ final class JournalCommand extends CommandGroup {
                     throw e;
                 }
                 // So damaged that it cannot even be opened: that is the finding.
-                v = new Verification(journalUrl != null ? journalUrl : loadConfig().journalUrl(), full, 0, 0,
-                        List.of(e.getMessage()));
+                v = new Verification(journalUrl(), full, 0, 0, List.of(e.getMessage()));
             }
             output.result(VerifyDocument.of(v), d -> {
                 output.line((d.sound() ? "Sound: " : "DAMAGED: ") + d.journal() + " (" + d.records()

@@ -26,7 +26,24 @@ final class TxCommand extends CommandGroup {
         String journalUrl;
 
         Journal openJournal() {
-            return Journals.open(journalUrl != null ? journalUrl : loadConfig().journalUrl(), Clock.systemUTC());
+            return named(() -> Journals.open(journalUrl(), Clock.systemUTC()));
+        }
+
+        /** The journal URL of {@code --journal}, else the configuration's. */
+        String journalUrl() {
+            return journalUrl != null ? journalUrl : loadConfig().journalUrl();
+        }
+
+        /** Opens with {@code open}; a malformed {@code --journal} URL is a mistake in that option, exit 2. */
+        <T> T named(java.util.function.Supplier<T> open) {
+            try {
+                return open.get();
+            } catch (KeelException e) {
+                if (journalUrl == null || e.code() != ErrorCode.CONFIG_INVALID) {
+                    throw e;
+                }
+                throw new ParameterException(spec.commandLine(), "--journal: " + e.getMessage());
+            }
         }
     }
 
