@@ -7,6 +7,7 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.execution.OrderTrack;
 import dev.keel.core.journal.Journal;
+import dev.keel.store.JdbcJournal;
 import dev.keel.core.journal.TransactionSummary;
 import dev.keel.core.model.OperationParams;
 import dev.keel.core.model.OperationState;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +63,7 @@ final class OpsCommand extends CommandGroup {
                 throw new ParameterException(spec.commandLine(), "--limit: expected at least 1, but was " + limit);
             }
             Output output = output();
-            try (Journal journal = openJournal()) {
+            try (JdbcJournal journal = openJournal()) {
                 List<TransactionSummary> found = OperationLog.recent(journal, account, limit, s -> state == null
                         || OperationLog.mayBeIn(s.status(), state) && OperationLog.state(journal, s) == state);
                 List<Row> rows = new ArrayList<>();
@@ -96,7 +98,7 @@ final class OpsCommand extends CommandGroup {
         @Override
         public Integer call() {
             Output output = output();
-            try (Journal journal = openJournal()) {
+            try (JdbcJournal journal = openJournal()) {
                 OperationView view = find(journal, id);
                 TransactionSummary summary = journal.transaction(id).orElseThrow();
                 OperationDocument doc = OperationDocument.of(view, journal, OperationLog.rollbacksOf(journal, summary));
@@ -219,10 +221,10 @@ final class OpsCommand extends CommandGroup {
         }
     }
 
-    /** {@code keel ops cleanup}: the journal's archive, which moves ended transactions of every kind. */
-    @Command(name = "cleanup", description = "Archive ended transactions older than --older-than into a compressed "
-            + "file, as 'keel tx archive' does. The journal archives by age only, so this moves ended transactions "
-            + "of every kind (rebalances too), not only order operations; operations still in progress stay.")
+    /** {@code keel ops cleanup}: ended order operations into the journal's archive; rebalances stay. */
+    @Command(name = "cleanup", description = "Archive order operations that ended longer ago than --older-than into "
+            + "a compressed file. Rebalances stay in the live journal ('keel tx archive' archives them); operations "
+            + "still in progress stay.")
     static final class Cleanup extends TxCommand.JournalCommand {
         @Option(names = "--older-than", paramLabel = "AGE", required = true,
                 description = "Archive what ended longer ago than this, e.g. 30d.")
@@ -245,18 +247,16 @@ final class OpsCommand extends CommandGroup {
                     spec.commandLine(), "--older-than: expected a duration like 30d or 12h, but was '"
                     + olderThan + "'"));
             Output output = output();
-            try (Journal journal = openJournal()) {
+            try (JdbcJournal journal = openJournal()) {
                 Instant cutoff = Clock.systemUTC().instant().minus(age);
-                int operations = (int) OperationLog.all(journal, null).stream()
-                        .filter(s -> s.endedAt() != null && s.endedAt().isBefore(cutoff)).count();
-                Journal.ArchiveResult r = journal.archive(cutoff, dir);
-                Result result = new Result(olderThan, cutoff, r.file(), r.transactions(),
-                        Math.min(operations, r.transactions()), r.records(),
-                        "archives ended transactions of every kind, not only order operations");
+                List<String> kinds = Arrays.stream(OperationType.values()).map(OperationType::operationName).toList();
+                Journal.ArchiveResult r = journal.archive(cutoff, dir, kinds);
+                Result result = new Result(olderThan, cutoff, r.file(), r.transactions(), r.transactions(),
+                        r.records(), "archives ended order operations only; rebalances stay in the live journal");
                 output.result(result, x -> output.line(x.transactions() == 0
-                        ? "Nothing to clean up: no transaction ended more than " + olderThan + " ago."
-                        : "Archived " + x.transactions() + " ended transaction(s) of every kind (" + x.operations()
-                        + " of them order operations), " + x.records() + " records, to " + x.file()));
+                        ? "Nothing to clean up: no order operation ended more than " + olderThan + " ago."
+                        : "Archived " + x.operations() + " ended order operation(s), " + x.records() + " records, to "
+                        + x.file() + "; rebalances stay in the live journal"));
                 return ExitCodes.OK;
             }
         }

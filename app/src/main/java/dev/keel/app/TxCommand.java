@@ -5,6 +5,7 @@ import dev.keel.core.error.KeelException;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.TransactionSummary;
+import dev.keel.store.JdbcJournal;
 import dev.keel.store.Journals;
 import java.time.Clock;
 import java.util.List;
@@ -25,7 +26,7 @@ final class TxCommand extends CommandGroup {
                 description = "Read this journal (sqlite:PATH or a PostgreSQL URL) instead of the one in --config.")
         String journalUrl;
 
-        Journal openJournal() {
+        JdbcJournal openJournal() {
             return named(() -> Journals.open(journalUrl(), Clock.systemUTC()));
         }
 
@@ -63,21 +64,36 @@ final class TxCommand extends CommandGroup {
                 throw new ParameterException(spec.commandLine(), "--limit: expected at least 1, but was " + limit);
             }
             Output output = output();
-            try (Journal journal = openJournal()) {
+            try (JdbcJournal journal = openJournal()) {
                 List<TransactionSummary> rows = journal.recentTransactions(limit, account);
+                List<Journal.ArchiveResult> archives = journal.archives();
                 output.result(rows, r -> {
                     if (r.isEmpty()) {
-                        output.line("No transactions yet.");
-                        return;
+                        output.line(archives.isEmpty() ? "No transactions yet." : "No transactions in the live "
+                                + "journal.");
+                    } else {
+                        Table t = new Table("TRANSACTION", "STARTED", "ACCOUNT", "OPERATION", "STATUS", "ERROR");
+                        r.forEach(s -> t.row(s.txId(), s.startedAt(), s.accountId(), s.operation(),
+                                s.status().name(), s.errorMessage() == null ? "" : s.errorMessage()));
+                        output.table(t);
                     }
-                    Table t = new Table("TRANSACTION", "STARTED", "ACCOUNT", "OPERATION", "STATUS", "ERROR");
-                    r.forEach(s -> t.row(s.txId(), s.startedAt(), s.accountId(), s.operation(), s.status().name(),
-                            s.errorMessage() == null ? "" : s.errorMessage()));
-                    output.table(t);
+                    if (!archives.isEmpty()) {
+                        printArchives(output, archives);
+                    }
                 });
                 return ExitCodes.OK;
             }
         }
+    }
+
+    /** Where older transactions went, and how to read them. */
+    static void printArchives(Output output, List<Journal.ArchiveResult> archives) {
+        long transactions = archives.stream().mapToLong(Journal.ArchiveResult::transactions).sum();
+        output.line("");
+        output.line("Older: " + transactions + " ended transaction(s) were archived, in " + archives.size()
+                + " file(s) (gzipped JSON lines, one event each, checksummed):");
+        archives.forEach(a -> output.line("  " + a.file() + "  (" + a.transactions() + " transaction(s))"));
+        output.line("Read one with: zcat FILE | jq .   (or: zgrep TRANSACTION_ID FILE)");
     }
 
     /** {@code keel tx show ID}: one transaction with its orders and reconciliation notes. */

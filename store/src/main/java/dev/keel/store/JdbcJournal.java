@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -254,6 +255,23 @@ public final class JdbcJournal implements Journal {
         Objects.requireNonNull(cutoff, "cutoff");
         Objects.requireNonNull(archiveDir, "archiveDir");
         return writer.exclusive(c -> ArchiveSql.run(c, cutoff, archiveDir, clock.instant()), "archive");
+    }
+
+    /**
+     * As {@link #archive(Instant, Path)}, only the ended transactions whose operation is one of {@code operations}
+     * ({@code keel ops cleanup} archives order operations and leaves rebalances in the live journal).
+     */
+    public ArchiveResult archive(Instant cutoff, Path archiveDir, Collection<String> operations) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        Objects.requireNonNull(archiveDir, "archiveDir");
+        List<String> names = List.copyOf(operations);
+        return writer.exclusive(c -> ArchiveSql.run(c, cutoff, archiveDir, clock.instant(), names), "archive");
+    }
+
+    /** The archive files written so far, oldest first, each with what it holds. */
+    public List<ArchiveResult> archives() {
+        return query("SELECT file, transactions, records FROM archives ORDER BY archive_id", List.of(),
+                rs -> new ArchiveResult(Path.of(rs.getString(1)), rs.getInt(2), rs.getLong(3)));
     }
 
     /** Writes what is queued, then closes the connections. Appends after this fail with JOURNAL_WRITE_FAILED. */
