@@ -280,6 +280,12 @@ final class OpsCommand extends CommandGroup {
         @Option(names = "--passes", paramLabel = "N", description = "With --every, stop after N passes.")
         Integer passes;
 
+        /** A watch may run for hours: its notifications print as they come. */
+        @Override
+        boolean notifyAtOnce() {
+            return every != null;
+        }
+
         @Override
         public Integer call() {
             Duration interval = every == null ? null : DurationFormat.parse(every)

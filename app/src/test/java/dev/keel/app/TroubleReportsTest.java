@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,6 +137,31 @@ class TroubleReportsTest {
         assertThat(close.out()).contains("COMPLETED", "nothing to close: no GLD held");
         JsonNode doc = JSON.readTree(Run.of("order", "close", "--symbol", "GLD", "--config", cfg, "--json").out());
         assertThat(doc.get("message").asText()).startsWith("nothing to close: no GLD held");
+    }
+
+    @Test
+    void notificationPrintsAfterThePlanAndTheOrdersSoTheStoryReadsInOrder() throws Exception {
+        Path file = CommandsTest.config(dir, "{ op: submit, kind: reject, reason: symbol-not-found, symbol: DBC }");
+        Files.writeString(file, Files.readString(file).replaceFirst("(?m)^notifications: .*$",
+                "notifications: [ { kind: console } ]"));
+        // The console channel writes to the process's stdout, as the report does: capture both in one stream.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream stdout = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        PrintStream original = System.out;
+        int code;
+        System.setOut(stdout);
+        try {
+            code = Main.run(new String[] {"rebalance", "--config", file.toString()},
+                    new PrintWriter(stdout, true, StandardCharsets.UTF_8), new PrintWriter(new StringWriter()));
+        } finally {
+            System.setOut(original);
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(code).as(out).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(out).contains("Plan for account main", "Orders:", "[HIGH]", "Outcome: PARTIAL");
+        assertThat(out.indexOf("[HIGH]")).as(out).isGreaterThan(out.indexOf("Outcome: PARTIAL"))
+                .isGreaterThan(out.indexOf("Plan for account main"));
     }
 
     private static long query(Path db, String sql) throws SQLException {

@@ -76,6 +76,7 @@ public final class KeelRuntime implements AutoCloseable {
     private final Engine engine;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final List<Runnable> afterClose = new ArrayList<>();
 
     private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
                         int processNonce) {
@@ -228,6 +229,12 @@ public final class KeelRuntime implements AutoCloseable {
         return ids.get(0);
     }
 
+    /** Runs {@code action} once this runtime has closed (say, to print what its console channel held); returns this. */
+    public KeelRuntime afterClose(Runnable action) {
+        afterClose.add(action);
+        return this;
+    }
+
     @Override
     public void close() {
         allocationClients.forEach(HttpAllocationSource::close);
@@ -237,7 +244,11 @@ public final class KeelRuntime implements AutoCloseable {
                 paper.close();
             }
         } finally {
-            journal.close();
+            try {
+                journal.close();
+            } finally {
+                afterClose.forEach(Runnable::run);
+            }
         }
     }
 
