@@ -1,5 +1,6 @@
 package dev.keel.app;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.execution.TransactionView;
@@ -7,7 +8,9 @@ import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.TransactionSummary;
 import dev.keel.store.JdbcJournal;
 import dev.keel.store.Journals;
+import dev.keel.core.model.TransactionStatus;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +68,7 @@ final class TxCommand extends CommandGroup {
             }
             Output output = output();
             try (JdbcJournal journal = openJournal()) {
-                List<TransactionSummary> rows = journal.recentTransactions(limit, account);
+                List<Row> rows = journal.recentTransactions(limit, account).stream().map(Row::of).toList();
                 List<Journal.ArchiveResult> archives = journal.archives();
                 output.result(rows, r -> {
                     if (r.isEmpty()) {
@@ -73,8 +76,9 @@ final class TxCommand extends CommandGroup {
                                 + "journal.");
                     } else {
                         Table t = new Table("TRANSACTION", "STARTED", "ACCOUNT", "OPERATION", "STATUS", "ERROR");
-                        r.forEach(s -> t.row(s.txId(), s.startedAt(), s.accountId(), s.operation(),
-                                s.status().name(), s.errorMessage() == null ? "" : s.errorMessage()));
+                        r.forEach(s -> t.row(s.transactionId(), s.startedAt(), s.account(), s.operation(),
+                                s.status() == null ? "-" : s.status().name(),
+                                s.errorMessage() == null ? "" : s.errorMessage()));
                         output.table(t);
                     }
                     if (!archives.isEmpty()) {
@@ -83,6 +87,17 @@ final class TxCommand extends CommandGroup {
                 });
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    /** One line of {@code tx list --json}, in the transaction log's snake_case names. */
+    record Row(@JsonProperty("transaction_id") String transactionId, @JsonProperty("account") String account,
+               @JsonProperty("operation") String operation, @JsonProperty("status") TransactionStatus status,
+               @JsonProperty("started_at") Instant startedAt, @JsonProperty("ended_at") Instant endedAt,
+               @JsonProperty("error_message") String errorMessage) {
+        static Row of(TransactionSummary s) {
+            return new Row(s.txId(), s.accountId(), s.operation(), s.status(), s.startedAt(), s.endedAt(),
+                    s.errorMessage());
         }
     }
 
