@@ -49,7 +49,7 @@ class CommandsTest {
 
         Run dry = Run.of("rebalance", "--config", cfg, "--dry-run", "--json");
         assertThat(dry.exitCode()).as(dry.err()).isZero();
-        assertThat(JSON.readTree(dry.out()).at("/plan/rebalanceNeeded").asBoolean()).isTrue();
+        assertThat(JSON.readTree(dry.out()).at("/plan/rebalance_needed").asBoolean()).isTrue();
 
         Run run = Run.of("rebalance", "--config", cfg, "--json");
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);

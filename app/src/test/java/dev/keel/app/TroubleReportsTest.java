@@ -110,7 +110,7 @@ class TroubleReportsTest {
         String target = null;
         for (JsonNode o : JSON.readTree(Run.of("broker", "orders", "--config", cfg, "--json").out())) {
             if (o.path("spec").path("type").asText().equals("LIMIT")) {
-                target = o.get("clientOrderId").asText();
+                target = o.get("client_order_id").asText();
             }
         }
         assertThat(target).isNotNull();
