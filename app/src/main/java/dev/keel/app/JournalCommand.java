@@ -89,8 +89,11 @@ final class JournalCommand extends CommandGroup {
             try (JdbcJournal journal = inspect()) {
                 Path copy = journal.backup(file);
                 BackupDocument doc = new BackupDocument(journal.description(), copy, java.nio.file.Files.size(copy));
-                output.result(doc, d -> output.line("Backed up " + d.journal() + " to " + d.backup() + " ("
-                        + d.bytes() + " bytes); restore by stopping Keel and copying it over the journal file"));
+                output.result(doc, d -> {
+                    output.line("Backed up " + d.journal() + " to " + d.backup() + " (" + d.bytes() + " bytes).");
+                    output.line("To restore: stop Keel, move the journal file and its -wal and -shm files aside, copy "
+                            + "the backup in its place, then 'keel journal verify --full' and 'keel recover'.");
+                });
                 return ExitCodes.OK;
             }
         }

@@ -109,7 +109,7 @@ public final class Main {
             err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help'.");
         } else if (exit == ExitCodes.USAGE) {
             err.println("keel: " + code + ": " + message);
-            err.println("  what to do: " + code.suggestion());
+            err.println("  nothing was done; what to do: " + code.suggestion());
         } else if (code == ErrorCode.INTERNAL_ERROR) {
             err.println("keel: " + message + " (details in " + LOG_FILE + ", correlation id " + correlationId + ")");
             err.println("  what to do: this is a bug in Keel; report it with that part of the log");
