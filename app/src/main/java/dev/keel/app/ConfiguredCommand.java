@@ -3,6 +3,7 @@ package dev.keel.app;
 import dev.keel.app.config.ConfigLoader;
 import dev.keel.app.config.KeelConfig;
 import dev.keel.app.runtime.KeelRuntime;
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,9 +28,22 @@ abstract class ConfiguredCommand implements Callable<Integer> {
         return ConfigLoader.load(config.file());
     }
 
-    /** Keel assembled from {@code --config}: journal, broker, outbox, engine. Close it. */
+    /**
+     * Keel assembled from {@code --config}: journal, broker, outbox, engine. Close it. Console notifications are held
+     * until it closes (after the command printed its report), unless {@link #notifyAtOnce()}.
+     */
     KeelRuntime openRuntime() {
-        return KeelRuntime.open(loadConfig(), json.enabled() ? System.err : System.out);
+        PrintStream console = json.enabled() ? System.err : System.out;
+        if (notifyAtOnce()) {
+            return KeelRuntime.open(loadConfig(), console);
+        }
+        HeldConsole held = new HeldConsole(console);
+        return KeelRuntime.open(loadConfig(), held.stream()).afterClose(held::release);
+    }
+
+    /** Whether console notifications print as they come (a long-running command) rather than after the report. */
+    boolean notifyAtOnce() {
+        return false;
     }
 
     /** Where this invocation prints, in the mode {@code --json} chose. */

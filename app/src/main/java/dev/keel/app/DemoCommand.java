@@ -84,7 +84,8 @@ final class DemoCommand implements Callable<Integer> {
         List<String> faults = config.broker().paper().faults().stream().map(DemoCommand::describe).toList();
         introduce(output, config, faults);
         Instant began = Clock.systemUTC().instant();
-        try (KeelRuntime runtime = KeelRuntime.open(config, json.enabled() ? System.err : System.out)) {
+        HeldConsole held = new HeldConsole(json.enabled() ? System.err : System.out);
+        try (KeelRuntime runtime = KeelRuntime.open(config, held.stream()).afterClose(held::release)) {
             String account = runtime.accountId(null);
             RebalanceOutcome outcome = runtime.engine().rebalance(account, "demo", RebalanceReport.progress(output));
             RebalanceReport report = RebalanceReport.of(account, outcome, runtime.journal(), config.journalUrl());

@@ -1,5 +1,6 @@
 package dev.keel.app;
 
+import dev.keel.core.error.ErrorCode;
 import dev.keel.core.model.OperationState;
 import dev.keel.core.model.TransactionStatus;
 
@@ -7,13 +8,16 @@ import dev.keel.core.model.TransactionStatus;
 public final class ExitCodes {
     /** Success; a transaction COMPLETED. */
     public static final int OK = 0;
-    /** An internal error: a bug or an environment failure; details in the log. */
+    /** An internal error: a bug in Keel; details in the log. */
     public static final int INTERNAL = 1;
     /** Bad usage or an invalid configuration: nothing was done. */
     public static final int USAGE = 2;
     /** The transaction ended PARTIAL: some orders executed, the next run reconciles. */
     public static final int PARTIAL = 3;
-    /** The transaction ended FAILED, ABORTED, ROLLED_BACK or NEEDS_REVIEW. */
+    /**
+     * The transaction ended FAILED, ABORTED, ROLLED_BACK or NEEDS_REVIEW, or Keel could not do the work: the journal
+     * cannot be opened or is damaged, the broker cannot be reached.
+     */
     public static final int FAILED = 4;
 
     private ExitCodes() {
@@ -27,6 +31,19 @@ public final class ExitCodes {
             case FAILED, ABORTED, ROLLED_BACK, NEEDS_REVIEW -> FAILED;
             // law 6: nothing ends in progress; if it did, that is Keel's bug, not the user's
             case IN_PROGRESS -> INTERNAL;
+        };
+    }
+
+    /**
+     * The exit code for a command that failed with {@code code}: 2 for the user's mistakes (the command line, the
+     * configuration, an id Keel does not know, a request the current state refuses), 1 for Keel's own bugs, 4 for
+     * everything Keel works with that failed (journal, broker, allocation service).
+     */
+    public static int of(ErrorCode code) {
+        return switch (code) {
+            case USAGE_INVALID, CONFIG_INVALID, UNKNOWN_ID, REQUEST_REFUSED, INVALID_ORDER -> USAGE;
+            case INTERNAL_ERROR -> INTERNAL;
+            default -> FAILED;
         };
     }
 

@@ -9,9 +9,10 @@ import picocli.CommandLine.ScopeType;
         description = "Crash-safe order execution and portfolio rebalancing.",
         subcommands = {DemoCommand.class, RebalanceCommand.class, TxCommand.class, RecoverCommand.class,
                 ReconcileCommand.class, BrokerCommand.class, ConfigCommand.class, SimCommand.class,
-                StatusCommand.class, AccountCommand.class, OrderCommand.class, OpsCommand.class,
+                StatusCommand.class, AccountCommand.class, OrderCommand.class, OpsCommand.class, JournalCommand.class,
                 dev.keel.app.bench.BenchCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 bad usage or config, 3 partial, 4 failed/aborted/needs review."})
+        footer = {"", "Exit codes: 0 ok, 2 a mistake in the command or config (nothing done), 3 partial, 4 failed/aborted/needs "
+                + "review or the journal/broker unusable, 1 a bug in Keel (details in keel-data/keel.log)."})
 final class KeelCommand extends CommandGroup {
 
     /** The version from the jar's manifest; a build from classes has none. */

@@ -1,9 +1,15 @@
 package dev.keel.app;
 
 import dev.keel.app.config.ConfigException;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.ErrorContext;
 import dev.keel.core.error.KeelException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -11,8 +17,9 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code keel} entry point. User errors (bad usage, invalid config) print a tidy message and exit 2, without a
- * stack trace; anything unexpected prints one line, leaves the stack trace in the log file, and exits 1.
+ * The {@code keel} entry point. User mistakes (bad usage, invalid config, an unknown id) print a tidy message and
+ * exit 2, without a stack trace; a journal or broker Keel cannot work with exits 4, and only Keel's own bugs exit 1,
+ * the stack trace in the log file. With {@code --json} every error is the standard error response on stdout.
  */
 public final class Main {
     /** The log file, as logback.xml writes it: {@code keel-data/keel.log} unless {@code -Dkeel.log=...}. */
@@ -47,37 +54,93 @@ public final class Main {
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(Main::failed);
         commandLine.setParameterExceptionHandler(Main::badUsage);
+        commandLine.registerConverter(BigDecimal.class, Main::decimal);
         return commandLine;
     }
 
     private static int failed(Exception e, CommandLine command, ParseResult parsed) {
-        PrintWriter err = command.getErr();
-        if (e instanceof ConfigException invalid) {
-            err.println(invalid.getMessage());
-            err.flush();
-            return ExitCodes.USAGE;
-        }
-        // Only to the file (see logback.xml): the terminal gets the one-line summary below, not a stack trace.
-        LoggerFactory.getLogger(Main.class).error("{} failed", command.getCommandSpec().qualifiedName(), e);
-        if (e instanceof KeelException keel) {
-            err.println("keel: " + keel.code() + ": " + firstLine(keel.getMessage()) + " (details in " + LOG_FILE + ")");
-            err.println("  what to do: " + keel.code().suggestion());
-        } else {
-            err.println("keel: internal error: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())) + " (details in " + LOG_FILE + ")");
-        }
-        err.flush();
-        return ExitCodes.INTERNAL;
+        return report(command, wantsJson(parsed.originalArgs()), e);
     }
 
     private static int badUsage(ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
+        if (wantsJson(List.of(args))) {
+            return report(command, true, e);
+        }
         PrintWriter err = command.getErr();
-        err.println("keel: " + e.getMessage());
+        err.println("keel: " + Messages.clean(e.getMessage()));
         UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help'.");
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /**
+     * Tells the user what went wrong, in their terms: in JSON mode the standard error response as the one document
+     * on stdout, otherwise a line or two on stderr. User mistakes exit 2 and are not logged; failures of what Keel
+     * works with (journal, broker) exit 4 and Keel's own bugs 1, both with the stack trace in the log file only.
+     */
+    private static int report(CommandLine command, boolean json, Exception e) {
+        ErrorCode code = e instanceof KeelException k ? k.code()
+                : e instanceof ParameterException ? ErrorCode.USAGE_INVALID : ErrorCode.INTERNAL_ERROR;
+        int exit = ExitCodes.of(code);
+        ErrorContext context = e instanceof KeelException k ? k.context() : ErrorContext.NONE;
+        String correlationId = context.correlationId() != null ? context.correlationId()
+                : UUID.randomUUID().toString();
+        context = new ErrorContext(context.operationId(), context.accountId(), correlationId, context.details());
+        String message = code == ErrorCode.INTERNAL_ERROR && !(e instanceof KeelException)
+                ? "internal error: " + (e.getMessage() == null ? "no message" : firstLine(e.getMessage()))
+                : e instanceof ConfigException ? e.getMessage() : Messages.clean(firstLine(e.getMessage()));
+        if (exit != ExitCodes.USAGE) {
+            // Only to the file (see logback.xml): the terminal gets the summary below, not a stack trace.
+            LoggerFactory.getLogger(Main.class).error("{} failed (correlation id {})",
+                    command.getCommandSpec().qualifiedName(), correlationId, e);
+        }
+        if (json) {
+            Output.json(command.getOut(), command.getErr()).result(
+                    ErrorDocument.of(code, message, context, Clock.systemUTC().instant(), exit), d -> { });
+            return exit;
+        }
+        PrintWriter err = command.getErr();
+        if (e instanceof ConfigException) {
+            err.println(message);
+        } else if (e instanceof ParameterException) {
+            err.println("keel: " + message);
+            err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help'.");
+        } else if (exit == ExitCodes.USAGE) {
+            err.println("keel: " + code + ": " + message);
+            err.println("  nothing was done; what to do: " + code.suggestion());
+        } else if (code == ErrorCode.INTERNAL_ERROR) {
+            err.println("keel: " + message + " (details in " + LOG_FILE + ", correlation id " + correlationId + ")");
+            err.println("  what to do: this is a bug in Keel; report it with that part of the log");
+        } else {
+            err.println("keel: " + code + ": " + message + " (details in " + LOG_FILE + ")");
+            err.println("  what to do: " + code.suggestion());
+        }
+        err.flush();
+        return exit;
+    }
+
+    /** Whether the command line asked for {@code --json} (before a {@code --} that ends the options). */
+    static boolean wantsJson(List<String> args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("--json")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A number as the user typed it; the message names what was expected, not a Java exception. */
+    private static BigDecimal decimal(String text) {
+        try {
+            return new BigDecimal(text.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("expected a number like 10 or 2.5, but was '" + text + "'");
+        }
     }
 
     private static String firstLine(String text) {

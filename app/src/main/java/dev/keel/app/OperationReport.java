@@ -3,11 +3,13 @@ package dev.keel.app;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.OperationStateChanged;
 import dev.keel.core.model.OperationState;
 import dev.keel.core.model.OperationType;
 import dev.keel.core.model.OrderOutcome;
 import dev.keel.core.model.OrderState;
 import dev.keel.core.ops.OperationOutcome;
+import dev.keel.core.ops.OperationView;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -56,8 +58,16 @@ record OperationReport(
                               String journalUrl) {
         boolean journaled = outcome.txId() != null && journal.transaction(outcome.txId()).isPresent();
         OperationType type = outcome.type() != null ? outcome.type() : requested;
+        String message = outcome.message();
+        if (message == null && journaled && outcome.orders().isEmpty()) {
+            // A COMPLETED operation carries no error message; when it touched no order its last state move is all
+            // there is to say ("nothing to close: no VTI held"), so say it rather than end in silence.
+            List<OperationStateChanged> moves = OperationView.fold(journal.stream(outcome.txId())).moves();
+            String reason = moves.isEmpty() ? null : moves.get(moves.size() - 1).reason();
+            message = "done".equals(reason) ? null : reason;
+        }
         return new OperationReport(outcome.txId(), outcome.accountId(), type, outcome.state(),
-                ExitCodes.of(outcome.state()), outcome.code(), outcome.message(),
+                ExitCodes.of(outcome.state()), outcome.code(), message,
                 outcome.orders().stream().map(Order::of).toList(), journaled, rollbackOf,
                 nextStep(outcome.txId(), outcome.state(), journaled), journalUrl);
     }

@@ -7,6 +7,7 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.execution.OrderTrack;
 import dev.keel.core.journal.Journal;
+import dev.keel.store.JdbcJournal;
 import dev.keel.core.journal.TransactionSummary;
 import dev.keel.core.model.OperationParams;
 import dev.keel.core.model.OperationState;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +63,7 @@ final class OpsCommand extends CommandGroup {
                 throw new ParameterException(spec.commandLine(), "--limit: expected at least 1, but was " + limit);
             }
             Output output = output();
-            try (Journal journal = openJournal()) {
+            try (JdbcJournal journal = openJournal()) {
                 List<TransactionSummary> found = OperationLog.recent(journal, account, limit, s -> state == null
                         || OperationLog.mayBeIn(s.status(), state) && OperationLog.state(journal, s) == state);
                 List<Row> rows = new ArrayList<>();
@@ -96,14 +98,8 @@ final class OpsCommand extends CommandGroup {
         @Override
         public Integer call() {
             Output output = output();
-            try (Journal journal = openJournal()) {
-                OperationView view;
-                try {
-                    view = find(journal, id);
-                } catch (KeelException e) {
-                    output.error("keel: " + e.getMessage());
-                    return ExitCodes.USAGE;
-                }
+            try (JdbcJournal journal = openJournal()) {
+                OperationView view = find(journal, id);
                 TransactionSummary summary = journal.transaction(id).orElseThrow();
                 OperationDocument doc = OperationDocument.of(view, journal, OperationLog.rollbacksOf(journal, summary));
                 output.result(doc, d -> d.print(output));
@@ -116,11 +112,11 @@ final class OpsCommand extends CommandGroup {
     static OperationView find(Journal journal, String id) {
         OperationView view = OperationView.fold(journal.stream(id));
         if (view.transaction().started() == null) {
-            throw new KeelException(ErrorCode.CONFIG_INVALID, "no operation '" + id
+            throw new KeelException(ErrorCode.UNKNOWN_ID, "no operation '" + id
                     + "' in the journal; 'keel ops list' shows the recent ones");
         }
         if (view.type() == null) {
-            throw new KeelException(ErrorCode.CONFIG_INVALID, "'" + id + "' is a "
+            throw new KeelException(ErrorCode.UNKNOWN_ID, "'" + id + "' is a "
                     + view.transaction().started().operation() + " transaction, not an order operation; "
                     + "'keel tx show " + id + "' shows it");
         }
@@ -143,12 +139,7 @@ final class OpsCommand extends CommandGroup {
         public Integer call() {
             try (KeelRuntime runtime = openRuntime()) {
                 Journal journal = runtime.journal();
-                OperationView view;
-                try {
-                    view = find(journal, id);
-                } catch (KeelException e) {
-                    return refuse(e.getMessage());
-                }
+                OperationView view = find(journal, id);
                 OperationState state = view.state();
                 if (state == null || !state.isTerminal()) {
                     return refuse(id + " is still in progress (" + state + "); run 'keel recover' first, then "
@@ -193,9 +184,8 @@ final class OpsCommand extends CommandGroup {
             }
         }
 
-        private int refuse(String why) {
-            output().error("keel: cannot roll back: " + why);
-            return ExitCodes.USAGE;
+        private static int refuse(String why) {
+            throw new KeelException(ErrorCode.REQUEST_REFUSED, "cannot roll back: " + why);
         }
 
         /** Shares of the bracket's symbol its orders bought less those they sold: the position it opened. */
@@ -223,7 +213,7 @@ final class OpsCommand extends CommandGroup {
         public Integer call() {
             Output output = output();
             try (KeelRuntime runtime = openRuntime()) {
-                String id = account == null ? null : runtime.engine().account(account).accountId();
+                String id = account == null ? null : runtime.accountId(account);
                 OperationStats stats = OperationStats.of(runtime, id);
                 output.result(stats, s -> s.print(output));
                 return ExitCodes.OK;
@@ -231,10 +221,10 @@ final class OpsCommand extends CommandGroup {
         }
     }
 
-    /** {@code keel ops cleanup}: the journal's archive, which moves ended transactions of every kind. */
-    @Command(name = "cleanup", description = "Archive ended transactions older than --older-than into a compressed "
-            + "file, as 'keel tx archive' does. The journal archives by age only, so this moves ended transactions "
-            + "of every kind (rebalances too), not only order operations; operations still in progress stay.")
+    /** {@code keel ops cleanup}: ended order operations into the journal's archive; rebalances stay. */
+    @Command(name = "cleanup", description = "Archive order operations that ended longer ago than --older-than into "
+            + "a compressed file. Rebalances stay in the live journal ('keel tx archive' archives them); operations "
+            + "still in progress stay.")
     static final class Cleanup extends TxCommand.JournalCommand {
         @Option(names = "--older-than", paramLabel = "AGE", required = true,
                 description = "Archive what ended longer ago than this, e.g. 30d.")
@@ -257,18 +247,16 @@ final class OpsCommand extends CommandGroup {
                     spec.commandLine(), "--older-than: expected a duration like 30d or 12h, but was '"
                     + olderThan + "'"));
             Output output = output();
-            try (Journal journal = openJournal()) {
+            try (JdbcJournal journal = openJournal()) {
                 Instant cutoff = Clock.systemUTC().instant().minus(age);
-                int operations = (int) OperationLog.all(journal, null).stream()
-                        .filter(s -> s.endedAt() != null && s.endedAt().isBefore(cutoff)).count();
-                Journal.ArchiveResult r = journal.archive(cutoff, dir);
-                Result result = new Result(olderThan, cutoff, r.file(), r.transactions(),
-                        Math.min(operations, r.transactions()), r.records(),
-                        "archives ended transactions of every kind, not only order operations");
+                List<String> kinds = Arrays.stream(OperationType.values()).map(OperationType::operationName).toList();
+                Journal.ArchiveResult r = journal.archive(cutoff, dir, kinds);
+                Result result = new Result(olderThan, cutoff, r.file(), r.transactions(), r.transactions(),
+                        r.records(), "archives ended order operations only; rebalances stay in the live journal");
                 output.result(result, x -> output.line(x.transactions() == 0
-                        ? "Nothing to clean up: no transaction ended more than " + olderThan + " ago."
-                        : "Archived " + x.transactions() + " ended transaction(s) of every kind (" + x.operations()
-                        + " of them order operations), " + x.records() + " records, to " + x.file()));
+                        ? "Nothing to clean up: no order operation ended more than " + olderThan + " ago."
+                        : "Archived " + x.operations() + " ended order operation(s), " + x.records() + " records, to "
+                        + x.file() + "; rebalances stay in the live journal"));
                 return ExitCodes.OK;
             }
         }
@@ -292,6 +280,12 @@ final class OpsCommand extends CommandGroup {
         @Option(names = "--passes", paramLabel = "N", description = "With --every, stop after N passes.")
         Integer passes;
 
+        /** A watch may run for hours: its notifications print as they come. */
+        @Override
+        boolean notifyAtOnce() {
+            return every != null;
+        }
+
         @Override
         public Integer call() {
             Duration interval = every == null ? null : DurationFormat.parse(every)
@@ -306,7 +300,7 @@ final class OpsCommand extends CommandGroup {
             int exit = ExitCodes.OK;
             try (KeelRuntime runtime = openRuntime()) {
                 List<String> ids = account == null ? runtime.engine().accountIds()
-                        : List.of(runtime.engine().account(account).accountId());
+                        : List.of(runtime.accountId(account));
                 for (int pass = 1; pass <= total; pass++) {
                     List<AccountPass> accounts = new ArrayList<>();
                     for (String id : ids) {

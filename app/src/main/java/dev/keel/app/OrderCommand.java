@@ -1,8 +1,10 @@
 package dev.keel.app;
 
 import dev.keel.app.runtime.KeelRuntime;
+import dev.keel.core.model.BrokerOrder;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
+import dev.keel.core.execution.BrokerGateway;
 import dev.keel.core.model.OperationParams;
 import dev.keel.core.model.OperationType;
 import dev.keel.core.model.Symbol;
@@ -10,6 +12,7 @@ import dev.keel.core.model.TimeInForce;
 import dev.keel.core.ops.OperationOutcome;
 import java.math.BigDecimal;
 import java.util.Locale;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -32,23 +35,41 @@ final class OrderCommand extends CommandGroup {
 
         int operate(KeelRuntime runtime, String account, OperationType type, OperationParams params) {
             Output output = output();
+            // A refusal before anything is sent (INVALID_ORDER, an unknown account) reaches Main, which exits 2.
+            String id = runtime.accountId(account);
             OperationOutcome outcome;
             try {
-                String id = runtime.accountId(account);
                 outcome = runtime.engine().operate(id, type, params, params.rollbackOf());
             } catch (KeelException e) {
-                if (e.code() != ErrorCode.CONFIG_INVALID && e.code() != ErrorCode.INVALID_ORDER) {
+                if (type != OperationType.ORDER_MODIFICATION || e.code() != ErrorCode.ORDER_NOT_FOUND) {
                     throw e;
                 }
-                output.error("keel: " + e.code() + ": " + e.getMessage());
-                output.error("  nothing was sent; what to do: " + e.code().suggestion());
-                return ExitCodes.USAGE;
+                throw notWorking(runtime, id, params.clientOrderId(), e);
             }
             OperationReport report = OperationReport.of(type, outcome, params.rollbackOf(), runtime.journal(),
                     runtime.config().journalUrl());
             output.result(report, r -> r.print(output));
             return report.exitCode();
         }
+    }
+
+    /**
+     * Why a modification found no working order by that client order id, in the user's terms: the order ended (a
+     * modification replaces an order by cancelling it), or the broker has never heard of it.
+     */
+    static KeelException notWorking(KeelRuntime runtime, String accountId, String clientOrderId, KeelException e) {
+        BrokerGateway gateway = runtime.gateway(accountId);
+        Optional<BrokerOrder> order = gateway.read(() -> gateway.broker().orderByClientId(clientOrderId));
+        if (order.isEmpty()) {
+            return new KeelException(ErrorCode.UNKNOWN_ID, "no order '" + clientOrderId + "' at the broker for account "
+                    + accountId + "; 'keel broker orders' lists the working ones with their client order ids",
+                    e.context(), e);
+        }
+        BrokerOrder o = order.get();
+        return new KeelException(ErrorCode.REQUEST_REFUSED, "order " + clientOrderId + " is " + o.state()
+                + " at the broker, no longer working, so there is nothing to modify (a modification replaces an order "
+                + "by cancelling it; modify the replacement instead: 'keel broker orders' lists the working ones)",
+                e.context(), e);
     }
 
     /** An order operation on {@code --account}, with its parameters checked before anything is opened. */

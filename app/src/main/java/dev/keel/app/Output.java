@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What a command prints, in one of two modes. Human mode: text lines and {@link Table}s on stdout, progress and
- * errors on stderr. JSON mode ({@code --json}): exactly one JSON document on stdout (pretty-printed; BigDecimal as
+ * errors on stderr. JSON mode ({@code --json}): exactly one JSON document on stdout (pretty-printed; snake_case keys; BigDecimal as
  * plain numbers, instants as ISO-8601, durations as ISO-8601 {@code PT1S}, paths as strings, config enums as their
  * YAML spelling) and nothing else there, so {@code keel ... --json | jq} always works.
  *
@@ -113,6 +114,8 @@ public final class Output {
             }
         });
         return JsonMapper.builder()
+                // Every --json key in the transaction log's snake_case, named or not (explicit names stay as written).
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .addModule(new JavaTimeModule())
                 .addModule(keel)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -59,6 +60,18 @@ final class SimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (seeds < 1) {
+            throw new ParameterException(spec.commandLine(), "--seeds: expected at least 1, but was " + seeds);
+        }
+        if (minutes != null && minutes < 1) {
+            throw new ParameterException(spec.commandLine(), "--minutes: expected at least 1, but was " + minutes);
+        }
+        if (accounts < 1 || accounts > 20) {
+            throw new ParameterException(spec.commandLine(), "--accounts: expected 1 to 20, but was " + accounts);
+        }
+        if (threads != null && threads < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads: expected at least 1, but was " + threads);
+        }
         Output output = Output.of(spec, json.enabled());
         quietEngineLogs();
         if (trace) {

@@ -3,6 +3,8 @@ package dev.keel.app;
 import dev.keel.app.config.DurationFormat;
 import dev.keel.app.runtime.KeelRuntime;
 import dev.keel.core.broker.BrokerException;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
 import dev.keel.core.execution.BrokerGateway;
 import dev.keel.core.metrics.Health;
 import java.time.Clock;
@@ -27,7 +29,21 @@ final class StatusCommand extends ConfiguredCommand {
         Duration span = DurationFormat.parse(window).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "--window: expected a duration like 1h or 7d, but was '" + window + "'"));
         Output output = output();
-        try (KeelRuntime runtime = openRuntime()) {
+        KeelRuntime opened;
+        try {
+            opened = openRuntime();
+        } catch (KeelException e) {
+            if (e.code() != ErrorCode.JOURNAL_CORRUPT && e.code() != ErrorCode.JOURNAL_UNAVAILABLE) {
+                throw e;
+            }
+            // A journal Keel cannot work on is the most critical finding there is, not a crash of 'status'.
+            Health.Report report = new Health.Report(Health.Status.CRITICAL, Clock.systemUTC().instant(), span,
+                    List.of(new Health.Finding(Health.Status.CRITICAL, "journal", e.code() + ": " + e.getMessage(),
+                            e.code().suggestion())), List.of(), java.util.Map.of());
+            output.result(report, r -> print(output, r));
+            return ExitCodes.FAILED;
+        }
+        try (KeelRuntime runtime = opened) {
             List<Health.Probe> probes = new ArrayList<>();
             for (String id : runtime.engine().accountIds()) {
                 probes.add(probe(runtime.gateway(id), id));
@@ -56,6 +72,14 @@ final class StatusCommand extends ConfiguredCommand {
 
     private static void print(Output output, Health.Report r) {
         output.line("Keel is " + r.status() + " (last " + DurationFormat.format(r.window()) + ")");
+        if (r.probes().isEmpty()) {
+            // Nothing could be probed: the findings say why, one per paragraph rather than a table too wide to read.
+            r.findings().forEach(f -> {
+                output.line(f.status() + " " + f.subject() + ": " + f.reason());
+                output.line("  what to do: " + f.recommendation());
+            });
+            return;
+        }
         if (!r.findings().isEmpty()) {
             Table t = new Table("", "SUBJECT", "REASON", "WHAT TO DO");
             r.findings().forEach(f -> t.row(f.status().name(), f.subject(), f.reason(), f.recommendation()));

@@ -1,15 +1,20 @@
 package dev.keel.app;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.TransactionSummary;
+import dev.keel.store.JdbcJournal;
 import dev.keel.store.Journals;
+import dev.keel.core.model.TransactionStatus;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code keel tx list|show}: the transaction log. */
@@ -24,8 +29,25 @@ final class TxCommand extends CommandGroup {
                 description = "Read this journal (sqlite:PATH or a PostgreSQL URL) instead of the one in --config.")
         String journalUrl;
 
-        Journal openJournal() {
-            return Journals.open(journalUrl != null ? journalUrl : loadConfig().journalUrl(), Clock.systemUTC());
+        JdbcJournal openJournal() {
+            return named(() -> Journals.open(journalUrl(), Clock.systemUTC()));
+        }
+
+        /** The journal URL of {@code --journal}, else the configuration's. */
+        String journalUrl() {
+            return journalUrl != null ? journalUrl : loadConfig().journalUrl();
+        }
+
+        /** Opens with {@code open}; a malformed {@code --journal} URL is a mistake in that option, exit 2. */
+        <T> T named(java.util.function.Supplier<T> open) {
+            try {
+                return open.get();
+            } catch (KeelException e) {
+                if (journalUrl == null || e.code() != ErrorCode.CONFIG_INVALID) {
+                    throw e;
+                }
+                throw new ParameterException(spec.commandLine(), "--journal: " + e.getMessage());
+            }
         }
     }
 
@@ -41,22 +63,52 @@ final class TxCommand extends CommandGroup {
 
         @Override
         public Integer call() {
+            if (limit < 1) {
+                throw new ParameterException(spec.commandLine(), "--limit: expected at least 1, but was " + limit);
+            }
             Output output = output();
-            try (Journal journal = openJournal()) {
-                List<TransactionSummary> rows = journal.recentTransactions(limit, account);
+            try (JdbcJournal journal = openJournal()) {
+                List<Row> rows = journal.recentTransactions(limit, account).stream().map(Row::of).toList();
+                List<Journal.ArchiveResult> archives = journal.archives();
                 output.result(rows, r -> {
                     if (r.isEmpty()) {
-                        output.line("No transactions yet.");
-                        return;
+                        output.line(archives.isEmpty() ? "No transactions yet." : "No transactions in the live "
+                                + "journal.");
+                    } else {
+                        Table t = new Table("TRANSACTION", "STARTED", "ACCOUNT", "OPERATION", "STATUS", "ERROR");
+                        r.forEach(s -> t.row(s.transactionId(), s.startedAt(), s.account(), s.operation(),
+                                s.status() == null ? "-" : s.status().name(),
+                                s.errorMessage() == null ? "" : s.errorMessage()));
+                        output.table(t);
                     }
-                    Table t = new Table("TRANSACTION", "STARTED", "ACCOUNT", "OPERATION", "STATUS", "ERROR");
-                    r.forEach(s -> t.row(s.txId(), s.startedAt(), s.accountId(), s.operation(), s.status().name(),
-                            s.errorMessage() == null ? "" : s.errorMessage()));
-                    output.table(t);
+                    if (!archives.isEmpty()) {
+                        printArchives(output, archives);
+                    }
                 });
                 return ExitCodes.OK;
             }
         }
+    }
+
+    /** One line of {@code tx list --json}, in the transaction log's snake_case names. */
+    record Row(@JsonProperty("transaction_id") String transactionId, @JsonProperty("account") String account,
+               @JsonProperty("operation") String operation, @JsonProperty("status") TransactionStatus status,
+               @JsonProperty("started_at") Instant startedAt, @JsonProperty("ended_at") Instant endedAt,
+               @JsonProperty("error_message") String errorMessage) {
+        static Row of(TransactionSummary s) {
+            return new Row(s.txId(), s.accountId(), s.operation(), s.status(), s.startedAt(), s.endedAt(),
+                    s.errorMessage());
+        }
+    }
+
+    /** Where older transactions went, and how to read them. */
+    static void printArchives(Output output, List<Journal.ArchiveResult> archives) {
+        long transactions = archives.stream().mapToLong(Journal.ArchiveResult::transactions).sum();
+        output.line("");
+        output.line("Older: " + transactions + " ended transaction(s) were archived, in " + archives.size()
+                + " file(s) (gzipped JSON lines, one event each, checksummed):");
+        archives.forEach(a -> output.line("  " + a.file() + "  (" + a.transactions() + " transaction(s))"));
+        output.line("Read one with: zcat FILE | jq .   (or: zgrep TRANSACTION_ID FILE)");
     }
 
     /** {@code keel tx show ID}: one transaction with its orders and reconciliation notes. */
@@ -71,7 +123,7 @@ final class TxCommand extends CommandGroup {
             try (Journal journal = openJournal()) {
                 TransactionView view = TransactionView.fold(journal.stream(id));
                 if (view.started() == null) {
-                    throw new KeelException(ErrorCode.CONFIG_INVALID, "no transaction '" + id
+                    throw new KeelException(ErrorCode.UNKNOWN_ID, "no transaction '" + id
                             + "' in the journal; 'keel tx list' shows the recent ones");
                 }
                 TransactionDocument doc = TransactionDocument.of(view);

@@ -49,7 +49,7 @@ class CommandsTest {
 
         Run dry = Run.of("rebalance", "--config", cfg, "--dry-run", "--json");
         assertThat(dry.exitCode()).as(dry.err()).isZero();
-        assertThat(JSON.readTree(dry.out()).at("/plan/rebalanceNeeded").asBoolean()).isTrue();
+        assertThat(JSON.readTree(dry.out()).at("/plan/rebalance_needed").asBoolean()).isTrue();
 
         Run run = Run.of("rebalance", "--config", cfg, "--json");
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
@@ -60,7 +60,10 @@ class CommandsTest {
         String txId = report.get("transaction_id").asText();
 
         Run list = Run.of("tx", "list", "--config", cfg, "--json");
-        assertThat(JSON.readTree(list.out()).get(0).get("txId").asText()).isEqualTo(txId);
+        JsonNode row = JSON.readTree(list.out()).get(0);
+        assertThat(row.get("transaction_id").asText()).isEqualTo(txId);
+        assertThat(row.fieldNames()).toIterable().containsExactly("transaction_id", "account", "operation", "status",
+                "started_at", "ended_at", "error_message");
 
         Run show = Run.of("tx", "show", txId, "--config", cfg, "--json");
         JsonNode tx = JSON.readTree(show.out());
@@ -98,7 +101,10 @@ class CommandsTest {
                 "--dir", dir.resolve("archive").toString());
         assertThat(archived.exitCode()).as(archived.err()).isZero();
         assertThat(archived.out()).contains("Archived 2 transaction(s)");
-        assertThat(Run.of("tx", "list", "--config", cfg).out()).contains("No transactions yet.");
+        assertThat(Run.of("tx", "list", "--config", cfg).out()).as("the log says where the transaction went")
+                .contains("No transactions in the live journal.", "2 ended transaction(s) were archived",
+                        dir.resolve("archive").toString(), "zcat FILE | jq")
+                .doesNotContain("No transactions yet.");
         try (var files = Files.list(dir.resolve("archive"))) {
             assertThat(files.toList()).singleElement();
         }

@@ -65,7 +65,7 @@ class ConfigCheckCommandTest {
         assertThat(doc.get("valid").asBoolean()).isTrue();
         assertThat(doc.get("source").asText()).isEqualTo(good.toString());
         JsonNode config = doc.get("config");
-        assertThat(config.get("journalUrl").asText()).startsWith("sqlite:/");
+        assertThat(config.get("journal_url").asText()).startsWith("sqlite:/");
         JsonNode paper = config.get("broker").get("paper");
         assertThat(config.get("broker").get("kind").asText()).isEqualTo("paper");
         assertThat(paper.get("cash").isBigDecimal() || paper.get("cash").isNumber()).isTrue();
@@ -74,7 +74,7 @@ class ConfigCheckCommandTest {
         assertThat(paper.get("faults").get(2).get("reason").asText()).isEqualTo("symbol-not-found");
         assertThat(config.get("accounts").get(0).get("targets").fieldNames()).toIterable()
                 .containsExactly("VTI", "TLT", "IEF", "GLD", "DBC");
-        assertThat(config.get("retry").get("maxAttempts").asInt()).isEqualTo(4);
+        assertThat(config.get("retry").get("max_attempts").asInt()).isEqualTo(4);
         assertThat(config.get("notifications").get(1).get("path").asText()).endsWith("keel-data/notifications.log");
     }
 

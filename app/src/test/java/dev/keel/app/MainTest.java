@@ -2,6 +2,8 @@ package dev.keel.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.app.config.ConfigException;
 import dev.keel.app.config.ConfigProblem;
 import dev.keel.core.error.ErrorCode;
@@ -52,24 +54,52 @@ class MainTest {
     }
 
     @Test
-    void unexpectedExceptionPrintsOneLinePointingAtTheLog() {
+    void unexpectedExceptionIsKeelsBugExitsOneAndPointsAtTheLogWithoutAJavaClassName() {
         Run run = Run.of(cl -> cl.addSubcommand("boom", new Throws(new IllegalStateException("wheels fell off\nmore"))),
                 "boom");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.INTERNAL);
-        assertThat(run.err()).isEqualTo("keel: internal error: IllegalStateException: wheels fell off (details in "
-                + Main.LOG_FILE + ")" + System.lineSeparator());
+        List<String> lines = run.err().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("keel: internal error: wheels fell off (details in " + Main.LOG_FILE
+                + ", correlation id ").doesNotContain("IllegalStateException");
+        assertThat(lines.get(1)).contains("a bug in Keel");
     }
 
     @Test
-    void keelExceptionPrintsItsCodeAndWhatToDo() {
+    void unexpectedExceptionWithJsonIsAnInternalErrorDocumentOnStdout() throws Exception {
+        Run run = Run.of(cl -> cl.addSubcommand("boom", new Throws(new IllegalStateException("wheels fell off"))),
+                "boom", "--json");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(run.err()).isEmpty();
+        JsonNode doc = new ObjectMapper().readTree(run.out());
+        assertThat(doc.at("/error/code").asText()).isEqualTo("INTERNAL_ERROR");
+        assertThat(doc.at("/error/category").asText()).isEqualTo("system");
+        assertThat(doc.at("/error/correlation_id").asText()).isNotBlank();
+        assertThat(doc.at("/exit_code").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void damagedJournalIsNotKeelsBugItExitsFourWithItsCodeAndWhatToDo() {
         Run run = Run.of(cl -> cl.addSubcommand("boom", new Throws(new KeelException(ErrorCode.JOURNAL_CORRUPT,
                 "record 17 failed its checksum"))), "boom");
 
-        assertThat(run.exitCode()).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(run.err().lines()).containsExactly(
                 "keel: JOURNAL_CORRUPT: record 17 failed its checksum (details in " + Main.LOG_FILE + ")",
                 "  what to do: " + ErrorCode.JOURNAL_CORRUPT.suggestion());
+    }
+
+    @Test
+    void exitCodeOfAnErrorSaysWhoseMistakeItWas() {
+        assertThat(List.of(ErrorCode.USAGE_INVALID, ErrorCode.CONFIG_INVALID, ErrorCode.UNKNOWN_ID,
+                ErrorCode.REQUEST_REFUSED, ErrorCode.INVALID_ORDER))
+                .allSatisfy(c -> assertThat(ExitCodes.of(c)).as("%s", c).isEqualTo(ExitCodes.USAGE));
+        assertThat(ExitCodes.of(ErrorCode.INTERNAL_ERROR)).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(List.of(ErrorCode.JOURNAL_CORRUPT, ErrorCode.JOURNAL_UNAVAILABLE, ErrorCode.JOURNAL_WRITE_FAILED,
+                ErrorCode.BROKER_UNAVAILABLE))
+                .allSatisfy(c -> assertThat(ExitCodes.of(c)).as("%s", c).isEqualTo(ExitCodes.FAILED));
     }
 
     @Test
@@ -85,6 +115,9 @@ class MainTest {
     @Command(name = "boom")
     static final class Throws implements Callable<Integer> {
         private final RuntimeException failure;
+
+        @picocli.CommandLine.Mixin
+        Options.Json json;
 
         Throws(RuntimeException failure) {
             this.failure = failure;

@@ -194,16 +194,22 @@ class OpsCommandTest {
     }
 
     @Test
-    void cleanupArchivesEndedTransactionsOfEveryKindAndSaysSo() throws IOException {
+    void cleanupArchivesEndedOperationsOnlyAndTxListSaysWhereTheyWent() throws IOException {
         Run run = Run.of("ops", "cleanup", "--config", cfg, "--older-than", "1d", "--dir",
                 dir.resolve("archive").toString(), "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode result = JSON.readTree(run.out());
-        assertThat(result.get("transactions").asInt()).as("bracket, cancel-all and the rebalance").isEqualTo(3);
+        assertThat(result.get("transactions").asInt()).as("the bracket and the cancel-all").isEqualTo(2);
         assertThat(result.get("operations").asInt()).isEqualTo(2);
-        assertThat(result.get("note").asText()).contains("every kind");
-        assertThat(Files.exists(Path.of(result.get("file").asText()))).isTrue();
+        assertThat(result.get("note").asText()).contains("order operations only", "rebalances stay");
+        Path archive = Path.of(result.get("file").asText());
+        assertThat(Files.exists(archive)).isTrue();
+
+        Run txs = Run.of("tx", "list", "--config", cfg);
+        assertThat(txs.out()).as("the rebalance stays in the live journal").contains(REBALANCE)
+                .doesNotContain("No transactions yet")
+                .contains("2 ended transaction(s) were archived", archive.toString(), "zcat FILE | jq");
 
         Run list = Run.of("ops", "list", "--config", cfg, "--json");
         assertThat(JSON.readTree(list.out())).extracting(r -> r.get("operation_id").asText())

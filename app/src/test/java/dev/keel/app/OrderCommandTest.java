@@ -81,7 +81,7 @@ class OrderCommandTest {
     void unknownAccountIsAUsageErrorAndNothingIsSent() {
         Run run = keel("order", "cancel-all", "--account", "nobody");
 
-        refused(run, "CONFIG_INVALID", "no account 'nobody'", "nothing was sent");
+        refused(run, "UNKNOWN_ID", "no account 'nobody'", "nothing was done");
     }
 
     @Test

@@ -19,7 +19,7 @@ class SimCommandTest {
         Run json = Run.of("sim", "--seeds", "10", "--from", "100", "--json");
         JsonNode summary = new ObjectMapper().readTree(json.out());
         assertThat(summary.get("scenarios").asLong()).isEqualTo(10);
-        assertThat(summary.get("firstSeed").asLong()).isEqualTo(100);
+        assertThat(summary.get("first_seed").asLong()).isEqualTo(100);
         assertThat(summary.get("violations")).isEmpty();
         assertThat(json.err()).doesNotContain("seeds,");
     }

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,8 +24,6 @@ import java.util.Set;
 final class ArchiveSql {
     private static final String ELIGIBLE = "SELECT stream_id FROM streams WHERE kind = '" + JournalEvent.TRANSACTION
             + "' AND closed = 1 AND closed_at < ?";
-    private static final String ROWS = "SELECT seq, stream_id, type, payload, checksum FROM events"
-            + " WHERE stream_id IN (" + ELIGIBLE + ") ORDER BY seq";
     private static final String LOCK_HEAD = "UPDATE journal_head SET last_seq = last_seq WHERE id = 1";
     private static final String INSERT_ARCHIVE = "INSERT INTO archives (file, cutoff, created_at, transactions,"
             + " records, first_seq, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING archive_id";
@@ -35,13 +34,33 @@ final class ArchiveSql {
     }
 
     static ArchiveResult run(Connection c, Instant cutoff, Path dir, Instant now) throws SQLException, IOException {
+        return run(c, cutoff, dir, now, null);
+    }
+
+    /**
+     * As {@link #run(Connection, Instant, Path, Instant)}, only transactions whose operation is one of
+     * {@code operations} (null: every kind). Operation names are Keel's own ({@code bracket_order}...), checked to
+     * be plain words before they become part of the SQL.
+     */
+    static ArchiveResult run(Connection c, Instant cutoff, Path dir, Instant now, Collection<String> operations)
+            throws SQLException, IOException {
+        String eligible = ELIGIBLE;
+        if (operations != null) {
+            for (String operation : operations) {
+                if (!operation.matches("[a-z_]{1,64}")) {
+                    throw new IllegalArgumentException("operation must be a plain name, but was '" + operation + "'");
+                }
+            }
+            eligible += operations.isEmpty() ? " AND 1 = 0"
+                    : " AND operation IN ('" + String.join("', '", operations) + "')";
+        }
         String cut = Timestamps.format(cutoff);
         // Taking the head row blocks every append (of any process) until this commits: nothing joins a stream
         // between reading its events and deleting them.
         try (PreparedStatement lock = c.prepareStatement(LOCK_HEAD)) {
             lock.executeUpdate();
         }
-        List<StoredRow> rows = rows(c, cut);
+        List<StoredRow> rows = rows(c, cut, eligible);
         if (rows.isEmpty()) {
             return new ArchiveResult(null, 0, 0);
         }
@@ -55,8 +74,8 @@ final class ArchiveSql {
         try {
             long archiveId = insertArchive(c, file, cut, now, streams.size(), rows);
             insertRanges(c, archiveId, rows);
-            expect(delete(c, "DELETE FROM events WHERE stream_id IN (" + ELIGIBLE + ")", cut), rows.size(), "events");
-            expect(delete(c, "DELETE FROM streams WHERE stream_id IN (" + ELIGIBLE + ")", cut), streams.size(),
+            expect(delete(c, "DELETE FROM events WHERE stream_id IN (" + eligible + ")", cut), rows.size(), "events");
+            expect(delete(c, "DELETE FROM streams WHERE stream_id IN (" + eligible + ")", cut), streams.size(),
                     "streams");
             return new ArchiveResult(file, streams.size(), rows.size());
         } catch (SQLException | RuntimeException e) {
@@ -66,9 +85,10 @@ final class ArchiveSql {
         }
     }
 
-    private static List<StoredRow> rows(Connection c, String cutoff) throws SQLException {
+    private static List<StoredRow> rows(Connection c, String cutoff, String eligible) throws SQLException {
         List<StoredRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(ROWS)) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, stream_id, type, payload, checksum FROM events"
+                + " WHERE stream_id IN (" + eligible + ") ORDER BY seq")) {
             ps.setString(1, cutoff);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

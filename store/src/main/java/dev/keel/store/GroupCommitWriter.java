@@ -104,6 +104,11 @@ final class GroupCommitWriter implements AutoCloseable {
             if (cause instanceof KeelException keel && keel.code() != ErrorCode.JOURNAL_WRITE_FAILED) {
                 throw keel;
             }
+            KeelException classified = cause == null || cause instanceof KeelException ? null
+                    : JournalFailure.of(what, description, cause);
+            if (classified != null && classified.code() != ErrorCode.JOURNAL_WRITE_FAILED) {
+                throw new KeelException(classified.code(), classified.getMessage(), classified.context(), cause);
+            }
             // A fresh exception per caller: the shared one carries the writer thread's stack.
             throw new KeelException(ErrorCode.JOURNAL_WRITE_FAILED, "journal " + what + " failed at " + description
                     + ": " + (cause == null ? e : cause).getMessage(), ErrorContext.NONE, cause);

@@ -9,6 +9,7 @@ import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.TransactionSummary;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,13 +28,17 @@ import java.util.function.Consumer;
  * The {@link Journal} on SQLite or PostgreSQL: checksummed events, the stream view updated in the same transaction,
  * group commit through one writer thread, archives that keep sequence checks exact. Open it with {@link Journals}.
  *
- * <p>On open the newest {@link #OPEN_VERIFY_TAIL} records are checked (checksums, no gaps, nothing past the head):
- * that bounds start-up time however long the history, and every read verifies the records it touches anyway;
- * {@link #verify()} checks everything.
+ * <p>On open the newest {@link #OPEN_VERIFY_TAIL} records are checked (checksums, no gaps, nothing past the head),
+ * the views of the streams they touch against their events, and the database's own structure (SQLite: the full
+ * {@code integrity_check} up to {@link #FULL_CHECK_AT_OPEN_BYTES}, beyond it {@code quick_check} and a count of every
+ * index): that bounds start-up time however long the history, and every read verifies the records it touches
+ * anyway; {@link #verify(boolean, Verification.Listener)} with {@code full} checks everything.
  */
 public final class JdbcJournal implements Journal {
     /** Records checked when a journal opens: the newest 10,000. */
     public static final int OPEN_VERIFY_TAIL = 10_000;
+    /** SQLite files up to this size get the full {@code integrity_check} on open: 64 MiB, well under a second. */
+    public static final long FULL_CHECK_AT_OPEN_BYTES = 64L << 20;
     private static final int FETCH_SIZE = 1_000;
 
     private final Database db;
@@ -40,11 +46,25 @@ public final class JdbcJournal implements Journal {
     private final GroupCommitWriter writer;
 
     JdbcJournal(Database db, Clock clock) {
+        this(db, clock, true);
+    }
+
+    /** {@code checkOnOpen} false only for {@code keel journal verify}, which reports damage instead of refusing. */
+    JdbcJournal(Database db, Clock clock, boolean checkOnOpen) {
         this.db = db;
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (!checkOnOpen) {
+            this.writer = new GroupCommitWriter(db.writer(), db.description());
+            return;
+        }
         try {
             long head = read(JournalReads::head);
-            scan(Math.max(0, head - OPEN_VERIFY_TAIL), null);
+            long from = Math.max(0, head - OPEN_VERIFY_TAIL);
+            scan(from, null, null);
+            List<String> findings = structure(from, fullCheckAtOpen());
+            if (!findings.isEmpty()) {
+                throw JournalFailure.corrupt(db.description(), String.join("; ", findings), null);
+            }
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -79,7 +99,7 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public void replay(long afterSequence, Consumer<JournalRecord> sink) {
-        scan(Math.max(0, afterSequence), Objects.requireNonNull(sink, "sink"));
+        scan(Math.max(0, afterSequence), Objects.requireNonNull(sink, "sink"), null);
     }
 
     /**
@@ -90,11 +110,89 @@ public final class JdbcJournal implements Journal {
      * @throws JournalCorruptException naming the first bad position
      */
     public long verify() {
-        return scan(0, null);
+        return scan(0, null, null);
+    }
+
+    /**
+     * Checks the journal and says what is wrong with it, without throwing for damage. {@code full}: every record's
+     * checksum and sequence, every stream's view against its events, and the database's own full integrity check;
+     * otherwise what an open checks (the newest {@link #OPEN_VERIFY_TAIL} records, the views they touch, the quick
+     * structural check).
+     *
+     * @param listener told of progress every thousand records; may be null
+     */
+    public Verification verify(boolean full, Verification.Listener listener) {
+        long head = lastSequence();
+        long from = full ? 0 : Math.max(0, head - OPEN_VERIFY_TAIL);
+        List<String> findings = new ArrayList<>();
+        long checked = 0;
+        try {
+            checked = scan(from, null, listener == null ? null : done -> listener.progress(done, head - from));
+        } catch (JournalCorruptException e) {
+            findings.add(e.getMessage());
+        }
+        findings.addAll(structure(from, full || fullCheckAtOpen()));
+        return new Verification(db.description(), full, checked, head, findings);
+    }
+
+    /**
+     * A consistent copy of the whole journal in {@code target}, taken while Keel runs (SQLite's {@code VACUUM INTO}
+     * reads one snapshot). The copy is itself a journal: {@code journal: sqlite:TARGET} opens it.
+     *
+     * @throws KeelException REQUEST_REFUSED when {@code target} exists or the journal is on PostgreSQL (whose
+     *                       {@code pg_dump} is the tool for it, as the message says)
+     */
+    public Path backup(Path target) {
+        Path file = target.toAbsolutePath().normalize();
+        if (db.dialect() != Dialect.SQLITE) {
+            throw new KeelException(ErrorCode.REQUEST_REFUSED, "the journal at " + db.description() + " is on"
+                    + " PostgreSQL: back it up with the server's own tool, 'pg_dump --format=custom --file=" + target
+                    + " DBNAME' (restore with pg_restore), or the server's continuous archiving");
+        }
+        if (Files.exists(file)) {
+            throw new KeelException(ErrorCode.REQUEST_REFUSED, "the backup file " + file + " exists already; name a"
+                    + " new file, so no backup is ever overwritten");
+        }
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+        } catch (java.io.IOException e) {
+            throw new KeelException(ErrorCode.REQUEST_REFUSED, "the backup's folder " + file.getParent()
+                    + " cannot be created; name a folder you can write", ErrorContext.NONE, e);
+        }
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+                ps.setString(1, file.toString());
+                ps.execute();
+            }
+            return file;
+        });
+    }
+
+    /** The database's own check and the views after {@code from} against the events. */
+    private List<String> structure(long from, boolean full) {
+        return read(c -> {
+            List<String> findings = new ArrayList<>(IntegrityCheck.database(c, db.dialect(), full));
+            findings.addAll(IntegrityCheck.views(c, from));
+            return findings;
+        });
+    }
+
+    /** Whether this journal is small enough for SQLite's full integrity check on open. */
+    private boolean fullCheckAtOpen() {
+        if (db.dialect() != Dialect.SQLITE) {
+            return false;
+        }
+        try {
+            return Files.size(Path.of(JournalFailure.file(db.description()))) <= FULL_CHECK_AT_OPEN_BYTES;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Reads records after {@code afterSequence} in one snapshot, checking each; decodes them only for a sink. */
-    private long scan(long afterSequence, Consumer<JournalRecord> sink) {
+    private long scan(long afterSequence, Consumer<JournalRecord> sink, java.util.function.LongConsumer progress) {
         return read(c -> {
             c.setAutoCommit(false);
             c.setTransactionIsolation(db.dialect().snapshotIsolation());
@@ -108,6 +206,9 @@ public final class JdbcJournal implements Journal {
                         StoredRow row = check.accept(JournalReads.row(rs));
                         if (sink != null) {
                             sink.accept(EventCodec.decode(row));
+                        }
+                        if (progress != null && check.checked() % FETCH_SIZE == 0) {
+                            progress.accept(check.checked());
                         }
                     }
                 }
@@ -162,6 +263,23 @@ public final class JdbcJournal implements Journal {
         return writer.exclusive(c -> ArchiveSql.run(c, cutoff, archiveDir, clock.instant()), "archive");
     }
 
+    /**
+     * As {@link #archive(Instant, Path)}, only the ended transactions whose operation is one of {@code operations}
+     * ({@code keel ops cleanup} archives order operations and leaves rebalances in the live journal).
+     */
+    public ArchiveResult archive(Instant cutoff, Path archiveDir, Collection<String> operations) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        Objects.requireNonNull(archiveDir, "archiveDir");
+        List<String> names = List.copyOf(operations);
+        return writer.exclusive(c -> ArchiveSql.run(c, cutoff, archiveDir, clock.instant(), names), "archive");
+    }
+
+    /** The archive files written so far, oldest first, each with what it holds. */
+    public List<ArchiveResult> archives() {
+        return query("SELECT file, transactions, records FROM archives ORDER BY archive_id", List.of(),
+                rs -> new ArchiveResult(Path.of(rs.getString(1)), rs.getInt(2), rs.getLong(3)));
+    }
+
     /** Writes what is queued, then closes the connections. Appends after this fail with JOURNAL_WRITE_FAILED. */
     @Override
     public void close() {
@@ -205,13 +323,12 @@ public final class JdbcJournal implements Journal {
     private <T> T read(GroupCommitWriter.SqlWork<T> work) {
         try (Connection c = db.reader().getConnection()) {
             return work.run(c);
-        } catch (RuntimeException e) {
+        } catch (KeelException e) {
             throw e;
         } catch (Exception e) {
-            // The catalog has no read-failure code; a journal that cannot be read is as unusable as one that
-            // cannot be written.
-            throw new KeelException(ErrorCode.JOURNAL_WRITE_FAILED, "cannot read the journal at "
-                    + db.description() + ": " + e.getMessage(), ErrorContext.NONE, e);
+            // A journal that cannot be read is as unusable as one that cannot be written: corrupt, unavailable,
+            // or JOURNAL_WRITE_FAILED.
+            throw JournalFailure.of("read", db.description(), e);
         }
     }
 }

@@ -4,6 +4,9 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.ErrorContext;
 import dev.keel.core.error.KeelException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,13 +29,23 @@ public final class Journals {
      *              {@code postgresql://host:port/db?user=...}, {@code postgres://...} or
      *              {@code jdbc:postgresql://...}
      * @param clock stamps archive runs; events carry their own time
-     * @throws KeelException CONFIG_INVALID for a URL of no known kind, JOURNAL_WRITE_FAILED when the database
-     *                       cannot be opened or migrated
+     * @throws KeelException CONFIG_INVALID for a URL of no known kind, JOURNAL_UNAVAILABLE when the file's folder
+     *                       cannot be created or the server does not answer, JOURNAL_CORRUPT when the file is
+     *                       damaged, JOURNAL_WRITE_FAILED when the database cannot be migrated
      * @throws dev.keel.core.journal.JournalCorruptException when the newest records fail their check
      */
     public static JdbcJournal open(String url, Clock clock) {
         Database db = database(url);
         return new JdbcJournal(db, clock);
+    }
+
+    /**
+     * Opens the journal at {@code url} without checking it, so that {@link JdbcJournal#verify(boolean,
+     * Verification.Listener)} can say what is wrong with a damaged one, and {@link JdbcJournal#backup} copy it.
+     * Work with an engine only on a journal from {@link #open}.
+     */
+    public static JdbcJournal openForInspection(String url, Clock clock) {
+        return new JdbcJournal(database(url), clock, false);
     }
 
     private static Database database(String url) {
@@ -48,11 +61,8 @@ public final class Journals {
             if (url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:")) {
                 return Database.sqlite(sqliteFile(url.substring(url.indexOf("sqlite:") + "sqlite:".length())));
             }
-        } catch (KeelException e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw new KeelException(ErrorCode.JOURNAL_WRITE_FAILED, "cannot open the journal at " + description
-                    + ": " + e.getMessage(), ErrorContext.NONE.with("journal", description), e);
+            throw JournalFailure.of("open", description, e);
         }
         throw new KeelException(ErrorCode.CONFIG_INVALID, "journal url must start with sqlite:, postgresql://,"
                 + " postgres:// or jdbc:postgresql://, but was '" + description + "'");
@@ -80,8 +90,12 @@ public final class Journals {
         try {
             Files.createDirectories(file.getParent());
         } catch (IOException e) {
-            throw new KeelException(ErrorCode.JOURNAL_WRITE_FAILED, "cannot create the folder of the journal "
-                    + file + ": " + e.getMessage(), ErrorContext.NONE.with("journal", file.toString()), e);
+            String why = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "a file of that name is in the way"
+                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : "cannot be created";
+            throw new KeelException(ErrorCode.JOURNAL_UNAVAILABLE, "the journal's folder " + file.getParent()
+                    + " cannot be created (" + why + "); name a folder you can write in the configuration's "
+                    + "'journal' line", ErrorContext.NONE.with("journal", file.toString()), e);
         }
         return file;
     }

@@ -101,6 +101,30 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
     }
 
     @Test
+    void streamMissingFromTheViewIsReportedOnOpen() {
+        writeFive();
+        execute("DELETE FROM streams WHERE stream_id = 'tx-1'");
+
+        assertThatThrownBy(this::reopen).isInstanceOfSatisfying(KeelException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT);
+            assertThat(e.getMessage()).contains("events of tx-1", "no entry in the view");
+        });
+    }
+
+    @Test
+    void viewThatDisagreesWithItsEventsIsAFindingOfVerifyNotAnException() {
+        writeFive();
+        execute("UPDATE streams SET last_seq = 4 WHERE stream_id = 'tx-1'");
+
+        Verification v = ((JdbcJournal) journal).verify(true, null);
+
+        assertThat(v.sound()).isFalse();
+        assertThat(v.records()).isEqualTo(5);
+        assertThat(v.findings()).singleElement().asString()
+                .contains("view of tx-1 spans records 1-4 but its events span 1-5");
+    }
+
+    @Test
     void verifyChecksTheWholeJournal() {
         writeFive();
         journal.append(JournalSamples.ended("tx-1", "acct-1", TransactionStatus.COMPLETED, T0.plusSeconds(1)));

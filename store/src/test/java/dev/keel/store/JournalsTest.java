@@ -70,11 +70,24 @@ class JournalsTest {
     }
 
     @Test
-    void unreachablePostgresIsAJournalWriteFailure() {
+    void unreachablePostgresIsUnavailableWithAdviceAboutTheServerNotTheDisk() {
         // Port 1 on loopback: nothing listens there, the connection is refused at once.
         assertThatThrownBy(() -> Journals.open("postgresql://127.0.0.1:1/keel?user=postgres&password=secret", clock))
+                .isInstanceOfSatisfying(KeelException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_UNAVAILABLE);
+                    assertThat(e.code().suggestion()).doesNotContain("disk space");
+                })
+                .message().contains("nothing answers at", "127.0.0.1:1", "start the database server")
+                .doesNotContain("secret");
+    }
+
+    @Test
+    void sqliteFolderThatCannotBeCreatedIsUnavailableAndNamesTheFolder() throws Exception {
+        Path inTheWay = Files.writeString(dir.resolve("not-a-folder"), "a file, where the journal's folder would go");
+
+        assertThatThrownBy(() -> Journals.open("sqlite:" + inTheWay.resolve("keel.db"), clock))
                 .isInstanceOfSatisfying(KeelException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_WRITE_FAILED))
-                .message().contains("127.0.0.1:1").doesNotContain("secret");
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_UNAVAILABLE))
+                .message().contains("the journal's folder " + inTheWay + " cannot be created", "'journal' line");
     }
 }

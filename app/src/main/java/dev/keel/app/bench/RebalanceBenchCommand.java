@@ -62,8 +62,8 @@ final class RebalanceBenchCommand implements Callable<Integer> {
     public Integer call() {
         Output output = Output.of(spec, json);
         if (concurrency < 1 || runs < 1 || accounts.stream().anyMatch(n -> n < 1)) {
-            output.error("keel: --accounts, --concurrency and --runs must be at least 1");
-            return 2;
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--accounts, --concurrency and --runs must be at least 1");
         }
         List<String> ways = keelOnly ? List.of(Way.KEEL) : List.of(Way.KEEL, Way.NAIVE, Way.NAIVE_FSYNC);
         output.error("warming up (" + Math.min(200, maxAccounts()) + " accounts per way, not measured)...");

@@ -74,8 +74,8 @@ final class RecoveryBenchCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         Output output = Output.of(spec, json);
         if (runs < 1 || transactions.stream().anyMatch(n -> n < 1)) {
-            output.error("keel: --transactions and --runs must be at least 1");
-            return 2;
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--transactions and --runs must be at least 1");
         }
         List<Row> rows = new ArrayList<>();
         for (int n : transactions) {

@@ -76,6 +76,7 @@ public final class KeelRuntime implements AutoCloseable {
     private final Engine engine;
     private final Sleeper sleeper;
     private final Clock clock;
+    private final List<Runnable> afterClose = new ArrayList<>();
 
     private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
                         int processNonce) {
@@ -207,14 +208,18 @@ public final class KeelRuntime implements AutoCloseable {
 
     /** The account's broker connection, every call through its circuit breaker, reads retried. */
     public BrokerGateway gateway(String accountId) {
-        engine.account(accountId);
-        return gateways.get(accountId);
+        return gateways.get(accountId(accountId));
     }
 
     /** The one account, or the named one; a clear error when the choice is ambiguous or unknown. */
     public String accountId(String requested) {
         if (requested != null) {
-            return engine.account(requested).accountId();
+            List<String> ids = engine.accountIds();
+            if (!ids.contains(requested)) {
+                throw new KeelException(ErrorCode.UNKNOWN_ID, "no account '" + requested + "' in " + config.source()
+                        + "; configured: " + String.join(", ", ids));
+            }
+            return requested;
         }
         List<String> ids = engine.accountIds();
         if (ids.size() != 1) {
@@ -222,6 +227,12 @@ public final class KeelRuntime implements AutoCloseable {
                     + " accounts (" + String.join(", ", ids) + "); name one with --account");
         }
         return ids.get(0);
+    }
+
+    /** Runs {@code action} once this runtime has closed (say, to print what its console channel held); returns this. */
+    public KeelRuntime afterClose(Runnable action) {
+        afterClose.add(action);
+        return this;
     }
 
     @Override
@@ -233,7 +244,11 @@ public final class KeelRuntime implements AutoCloseable {
                 paper.close();
             }
         } finally {
-            journal.close();
+            try {
+                journal.close();
+            } finally {
+                afterClose.forEach(Runnable::run);
+            }
         }
     }
 

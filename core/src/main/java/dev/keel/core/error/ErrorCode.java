@@ -88,6 +88,19 @@ public enum ErrorCode {
     CONFIG_INVALID(VALIDATION, HIGH, false, MANUAL,
             "The configuration is invalid.",
             "Fix the named field in the named file; 'keel rebalance --dry-run' validates without trading."),
+    USAGE_INVALID(VALIDATION, MEDIUM, false, MANUAL,
+            "The command line is not valid: an unknown command or option, a missing value, or a value of the wrong"
+                    + " form; nothing was done.",
+            "Correct the named option; 'keel COMMAND --help' lists the options and their forms."),
+    UNKNOWN_ID(VALIDATION, MEDIUM, false, MANUAL,
+            "The command names a transaction, operation, order or account that Keel does not know; nothing was"
+                    + " done.",
+            "Check the id: 'keel tx list', 'keel ops list', 'keel broker orders' and 'keel account status' show the"
+                    + " known ones."),
+    REQUEST_REFUSED(VALIDATION, MEDIUM, false, MANUAL,
+            "The request is well-formed but cannot be done in the state things are in (an order already replaced"
+                    + " or ended, an operation that cannot be undone); nothing was sent.",
+            "Read the reason given; 'keel ops show ID' and 'keel broker orders' show the current state."),
     RISK_LIMIT_EXCEEDED(VALIDATION, HIGH, false, MANUAL,
             "The plan exceeds a risk limit (max turnover or max order); nothing was sent.",
             "Review the plan with --dry-run; raise the limit only if the trade is intended."),
@@ -137,9 +150,18 @@ public enum ErrorCode {
     JOURNAL_WRITE_FAILED(SYSTEM, CRITICAL, false, MANUAL,
             "Keel could not write its journal (disk full, permissions, database down); nothing was sent.",
             "Free disk space or restore the database, then run 'keel recover'."),
+    JOURNAL_UNAVAILABLE(SYSTEM, CRITICAL, false, MANUAL,
+            "The journal the configuration names cannot be opened: its folder cannot be created or written, or its"
+                    + " database server does not answer; nothing was done.",
+            "Check the 'journal' line of the config: a sqlite: path must be in a folder you can write, a"
+                    + " postgresql:// URL must name a server that is running and accepts you; 'keel config check'"
+                    + " tries it."),
     JOURNAL_CORRUPT(SYSTEM, CRITICAL, false, MANUAL,
-            "A journal record failed its checksum or sequence check; Keel refuses to start on it.",
-            "Restore the journal from backup, or inspect the reported position; never delete records to proceed."),
+            "The journal file or database is damaged: a record failed its checksum or sequence check, a view"
+                    + " disagrees with the events, or the database's own integrity check failed; Keel refuses to"
+                    + " work on it.",
+            "Stop Keel, keep the damaged file, restore the newest backup ('keel journal backup' makes one) and run"
+                    + " 'keel journal verify --full' on it; never delete records to proceed."),
     ACCOUNT_LOCKED(SYSTEM, MEDIUM, true, RETRY_BACKOFF,
             "Another operation holds the account's lock; this one timed out waiting.",
             "Wait for the other operation to finish ('keel tx list'); rerun afterwards."),

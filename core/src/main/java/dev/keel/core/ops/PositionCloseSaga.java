@@ -32,7 +32,7 @@ import java.util.List;
  *
  * <p>Ends COMPLETED when the sell filled fully and every cancel held; PARTIALLY_COMPLETED when part was sold or a
  * cancel failed; FAILED when nothing was sold; NEEDS_REVIEW when an order's outcome is unknown. A position already
- * flat ends COMPLETED, "nothing held".
+ * flat ends COMPLETED, "nothing to close: no VTI held", and says so.
  */
 final class PositionCloseSaga implements OperationSaga {
     static final String LEG = "close";
@@ -146,7 +146,8 @@ final class PositionCloseSaga implements OperationSaga {
         Cancels.Tally tally = Cancels.Tally.of(support.view(ledger));
         String cancelled = tally.total() == 0 ? "no open orders" : "orders: " + tally.describe();
         if (close == null) {
-            String message = note + "; " + cancelled;
+            String message = "nothing held".equals(note) ? "nothing to close: no "
+                    + support.view(ledger).params().symbol() + " held; " + cancelled : note + "; " + cancelled;
             if (!tally.unknown().isEmpty()) {
                 return support.finish(ledger, OperationState.NEEDS_REVIEW, ErrorCode.CANCEL_UNCONFIRMED, message,
                         null);
