@@ -2,7 +2,7 @@ package dev.keel.scenarios;
 
 import dev.keel.core.account.AccountSession;
 import dev.keel.core.account.PlacementBreaker;
-import dev.keel.core.account.SessionHooks;
+import dev.keel.core.execution.SimulationHooks;
 import dev.keel.core.broker.Broker;
 import dev.keel.core.execution.ClientOrderIds;
 import dev.keel.core.execution.OperationContext;
@@ -102,6 +102,6 @@ final class ProtectivePairs {
 
     private static OperationSupport support(Harness h, OrderExecutor executor) {
         return new OperationSupport(AccountSession.leased(Harness.ACCOUNT, 0, h.journal, h.outbox(), h.clock,
-                PlacementBreaker.NONE, SessionHooks.NONE), executor, h.clock);
+                PlacementBreaker.NONE, SimulationHooks.NONE), executor, h.clock);
     }
 }

@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import dev.keel.core.account.AccountSession;
 import dev.keel.core.account.AccountStates;
 import dev.keel.core.broker.Broker;
+import dev.keel.core.execution.SimulationHooks;
 import dev.keel.core.journal.TradingStateChanged;
 import dev.keel.core.journal.TransactionEnded;
 import java.util.ArrayList;
@@ -70,6 +71,16 @@ class ArchitectureTest {
                     .forEach(call -> callers.add(c.getName() + " -> " + call.getName()));
         }
         assertThat(callers).isEmpty();
+    }
+
+    /**
+     * The simulation's planted bugs stay the simulation's: in production code the only {@link SimulationHooks} is
+     * {@link SimulationHooks#NONE}, whose every answer is the correct behaviour (issue 10, finding 12).
+     */
+    @Test
+    void onlyTheSimulationImplementsItsHooks() {
+        assertThat(CORE.stream().filter(c -> c.isAssignableTo(SimulationHooks.class) && !c.isInterface())
+                .map(c -> topLevel(c).getName()).toList()).containsExactly(SimulationHooks.class.getName());
     }
 
     /** Law 11: time and chance are injected; only the time package touches the system's clock or sleeps. */

@@ -1,6 +1,5 @@
 package dev.keel.sim;
 
-import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.model.Symbol;
 import dev.keel.paper.FaultRule;
 import java.math.BigDecimal;

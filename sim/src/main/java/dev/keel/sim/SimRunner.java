@@ -1,6 +1,5 @@
 package dev.keel.sim;
 
-import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.PlanInputsRecorded;
 import dev.keel.core.journal.TradingStateChanged;

@@ -444,7 +444,7 @@ final class Simulation {
         SimProcess process = new SimProcess(epoch);
         SimSleeper sleeper = new SimSleeper(clock, scheduler, process);
         CrashingJournal journal = new CrashingJournal(store, crashes, process, scheduler);
-        ExecutionSettings settings = SETTINGS.withPlantedBugs(scenario.plantedBugs());
+        ExecutionSettings settings = SETTINGS.withHooks(PlantedBug.hooks(scenario.plantedBugs()));
         List<AccountRuntime> accounts = new ArrayList<>();
         for (Scenario.AccountSetup a : scenario.accounts()) {
             RecordingBroker broker = new RecordingBroker(exchanges.get(a.id()), a.id(), clock, crashes, wire,
@@ -482,7 +482,7 @@ final class Simulation {
         QuoteChain.Builder chain = QuoteChain.builder(clock)
                 .policy(MarketDataPolicy.builder().outlier(OUTLIER).allowDegraded(a.allowDegraded())
                         .session(feed.session()).build())
-                .plantedBugs(scenario.plantedBugs())
+                .hooks(PlantedBug.hooks(scenario.plantedBugs()))
                 .source(new BrokerQuoteSource(gateway), MAX_AGE.get(BrokerQuoteSource.NAME));
         List<QuoteSource> fallbacks = List.of(feed.delayed(DELAY), feed.lastClose());
         for (QuoteSource fallback : fallbacks.subList(0, a.fallbacks())) {

@@ -2,7 +2,6 @@ package dev.keel.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.TransactionEnded;

@@ -3,6 +3,7 @@ package dev.keel.core.account;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.Severity;
 import dev.keel.core.execution.OperationContext;
+import dev.keel.core.execution.SimulationHooks;
 import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.Journal;
@@ -41,12 +42,12 @@ public final class AccountSession {
     private final Outbox outbox;
     private final AccountStates states;
     private final PlacementBreaker placement;
-    private final SessionHooks hooks;
-    /** The planted stale read ({@link SessionHooks#staleMove}): the status as the session opened; null otherwise. */
+    private final SimulationHooks hooks;
+    /** The planted stale read ({@link SimulationHooks#staleMove}): the status as the session opened; null otherwise. */
     private final AccountStatus openedWith;
 
     private AccountSession(String accountId, long epoch, boolean leased, Journal journal, Outbox outbox, Clock clock,
-                           PlacementBreaker placement, SessionHooks hooks) {
+                           PlacementBreaker placement, SimulationHooks hooks) {
         this.accountId = Objects.requireNonNull(accountId, "accountId");
         this.epoch = epoch;
         this.leased = leased;
@@ -62,16 +63,16 @@ public final class AccountSession {
      * The session of a holder of the account's lease.
      *
      * @param epoch the lease's fencing token (0 for an in-process lease)
-     * @param hooks the simulation's planted bugs; {@link SessionHooks#NONE} everywhere else
+     * @param hooks the simulation's planted bugs; {@link SimulationHooks#NONE} everywhere else
      */
     public static AccountSession leased(String accountId, long epoch, Journal journal, Outbox outbox, Clock clock,
-                                        PlacementBreaker placement, SessionHooks hooks) {
+                                        PlacementBreaker placement, SimulationHooks hooks) {
         return new AccountSession(accountId, epoch, true, journal, outbox, clock, placement, hooks);
     }
 
     /** A session for journaling refusals of work that could not get the lease: new transactions that end at once. */
     public static AccountSession unleased(String accountId, Journal journal, Outbox outbox, Clock clock,
-                                          PlacementBreaker placement, SessionHooks hooks) {
+                                          PlacementBreaker placement, SimulationHooks hooks) {
         return new AccountSession(accountId, 0, false, journal, outbox, clock, placement, hooks);
     }
 
@@ -120,7 +121,7 @@ public final class AccountSession {
      * lease must act on, never a fold taken before it.
      */
     public TransactionLedger reopen(OperationContext ctx) {
-        if (!leased && !hooks.reopenWithoutLease()) {
+        if (!leased && !hooks.foldBeforeLease()) {
             throw new IllegalStateException("account '" + accountId + "': a transaction is reopened only under the "
                     + "account's lease");
         }

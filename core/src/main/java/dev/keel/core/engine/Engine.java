@@ -3,7 +3,6 @@ package dev.keel.core.engine;
 import dev.keel.core.account.AccountSession;
 import dev.keel.core.account.AccountStates;
 import dev.keel.core.account.AccountStatus;
-import dev.keel.core.account.SessionHooks;
 import dev.keel.core.account.StateChange;
 import dev.keel.core.broker.BrokerException;
 import dev.keel.core.error.ErrorCategory;
@@ -11,7 +10,7 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.error.Severity;
 import dev.keel.core.execution.OperationContext;
-import dev.keel.core.execution.PlantedBug;
+import dev.keel.core.execution.SimulationHooks;
 import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.JournalEvent;
@@ -139,8 +138,7 @@ public final class Engine {
     public RecoveryReport recover() {
         Instant began = clock.instant();
         List<RecoveryReport.Entry> entries = new ArrayList<>();
-        boolean skip = accounts.values().stream()
-                .anyMatch(a -> a.executor().settings().planted(PlantedBug.NO_TERMINAL_STATE_AFTER_CRASH));
+        boolean skip = accounts.values().stream().anyMatch(a -> hooks(a).skipRecovery());
         Map<String, List<String>> open = new LinkedHashMap<>();
         for (String txId : skip ? List.<String>of() : journal.openStreams(JournalEvent.TRANSACTION)) {
             String accountId = journal.transaction(txId).map(TransactionSummary::accountId).orElse(null);
@@ -185,7 +183,7 @@ public final class Engine {
         try {
             held = hold(accountId, progress);
         } catch (KeelException e) {
-            if (e.code() != ErrorCode.ACCOUNT_LOCKED || planted(a, PlantedBug.LOCK_REFUSAL_UNRECORDED)) {
+            if (e.code() != ErrorCode.ACCOUNT_LOCKED || hooks(a).throwLockRefusal()) {
                 throw e;
             }
             RebalanceOutcome refused = saga(a, unleased(a), progress).abortLocked(a.account(), ctx, e.getMessage());
@@ -222,7 +220,7 @@ public final class Engine {
         try {
             held = hold(accountId, ProgressListener.NONE);
         } catch (KeelException e) {
-            if (e.code() != ErrorCode.ACCOUNT_LOCKED || planted(a, PlantedBug.LOCK_REFUSAL_UNRECORDED)) {
+            if (e.code() != ErrorCode.ACCOUNT_LOCKED || hooks(a).throwLockRefusal()) {
                 throw e;
             }
             OperationOutcome refused = operations(a, unleased(a)).notStarted(ctx, type, params, e.code(),
@@ -437,7 +435,7 @@ public final class Engine {
     private Held hold(String accountId, ProgressListener progress) {
         AccountRuntime a = account(accountId);
         // planted (finding 1): the open transactions listed and folded before the lease, as the engine once did
-        Map<String, TransactionView> early = planted(a, PlantedBug.STALE_FOLD_BEFORE_LEASE) ? foldOpen(a) : null;
+        Map<String, TransactionView> early = hooks(a).foldBeforeLease() ? foldOpen(a) : null;
         AccountLeases.AccountLease lease = leases.acquire(a.accountId(), lockTimeout);
         try {
             AccountSession session = AccountSession.leased(a.accountId(), lease.epoch(), journal, outbox, clock,
@@ -481,48 +479,15 @@ public final class Engine {
         return AccountSession.unleased(a.accountId(), journal, outbox, clock, a.placement(), hooks(a));
     }
 
-    /** The simulation's planted bugs of the session, if any; {@link SessionHooks#NONE} everywhere else. */
-    private static SessionHooks hooks(AccountRuntime a) {
-        var settings = a.executor().settings();
-        boolean skipNotification = settings.planted(PlantedBug.SKIP_NOTIFICATION);
-        boolean endTwice = settings.planted(PlantedBug.SECOND_ENDING);
-        boolean staleMove = settings.planted(PlantedBug.STALE_STATE_MOVE);
-        boolean staleFold = settings.planted(PlantedBug.STALE_FOLD_BEFORE_LEASE);
-        if (!skipNotification && !endTwice && !staleMove && !staleFold) {
-            return SessionHooks.NONE;
-        }
-        return new SessionHooks() {
-            @Override
-            public boolean skipNotification() {
-                return skipNotification;
-            }
-
-            @Override
-            public boolean endTwice() {
-                return endTwice;
-            }
-
-            @Override
-            public boolean staleMove() {
-                return staleMove;
-            }
-
-            @Override
-            public boolean reopenWithoutLease() {
-                return staleFold;
-            }
-        };
-    }
-
-    /** Whether the simulation planted {@code bug} for the account. */
-    private static boolean planted(AccountRuntime a, PlantedBug bug) {
-        return a.executor().settings().planted(bug);
+    /** Where the simulation plants its bugs for the account; {@link SimulationHooks#NONE} everywhere else. */
+    private static SimulationHooks hooks(AccountRuntime a) {
+        return a.executor().settings().hooks();
     }
 
     /** Resumes or closes the account's transactions left in progress, each re-read under the session's lease. */
     private List<RecoveryReport.Entry> recoverOpen(AccountRuntime a, AccountSession session,
                                                    ProgressListener progress, Map<String, TransactionView> early) {
-        if (planted(a, PlantedBug.NO_TERMINAL_STATE_AFTER_CRASH)) {
+        if (hooks(a).skipRecovery()) {
             return List.of();
         }
         List<RecoveryReport.Entry> entries = new ArrayList<>();
@@ -589,7 +554,7 @@ public final class Engine {
                 : "account '" + accountId + "' is not in the configuration";
         try (AccountLeases.AccountLease lease = leases.acquire(accountId, lockTimeout)) {
             AccountSession session = AccountSession.leased(accountId, lease.epoch(), journal, outbox, clock,
-                    dev.keel.core.account.PlacementBreaker.NONE, SessionHooks.NONE);
+                    dev.keel.core.account.PlacementBreaker.NONE, SimulationHooks.NONE);
             TransactionLedger ledger;
             try {
                 ledger = session.reopen(new OperationContext(txId, accountId, txId));

@@ -16,11 +16,11 @@ import java.util.Objects;
  * @param protectionGrace  how long a bracket's filled position may wait for its protective orders, counted from when
  *                         Keel saw the fill: a protective order not working by then is given up (after at least one
  *                         try), and the bracket closes the position instead
- * @param plantedBugs      bugs the simulation plants on purpose; always empty in production
+ * @param hooks            where the simulation plants its bugs; {@link SimulationHooks#NONE} in production
  */
 public record ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Duration fillTimeout,
                                 Duration pollInterval, Duration maxPollInterval, Duration protectionGrace,
-                                java.util.Set<PlantedBug> plantedBugs) {
+                                SimulationHooks hooks) {
     /** The default visibility grace: 2 s. */
     public static final Duration DEFAULT_VISIBILITY_GRACE = Duration.ofSeconds(2);
     /** The default fill timeout: 2 min. */
@@ -35,25 +35,20 @@ public record ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Dur
         requireNonNegative("pollInterval", pollInterval);
         requireNonNegative("maxPollInterval", maxPollInterval);
         requireNonNegative("protectionGrace", protectionGrace);
-        plantedBugs = plantedBugs.isEmpty() ? java.util.Set.of() : java.util.Set.copyOf(plantedBugs);
+        Objects.requireNonNull(hooks, "hooks");
     }
 
-    /** The settings with the default protection grace and without planted bugs. */
+    /** The settings with the default protection grace, as production runs them. */
     public ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Duration fillTimeout, Duration pollInterval,
                              Duration maxPollInterval) {
         this(retry, visibilityGrace, fillTimeout, pollInterval, maxPollInterval, DEFAULT_PROTECTION_GRACE,
-                java.util.Set.of());
+                SimulationHooks.NONE);
     }
 
-    /** Whether the simulation planted {@code bug}. */
-    public boolean planted(PlantedBug bug) {
-        return plantedBugs.contains(bug);
-    }
-
-    /** These settings with {@code bugs} planted: for the simulation's checker tests only. */
-    public ExecutionSettings withPlantedBugs(java.util.Set<PlantedBug> bugs) {
+    /** These settings with the simulation's {@code hooks}: for the simulation only. */
+    public ExecutionSettings withHooks(SimulationHooks hooks) {
         return new ExecutionSettings(retry, visibilityGrace, fillTimeout, pollInterval, maxPollInterval,
-                protectionGrace, bugs);
+                protectionGrace, hooks);
     }
 
     public static ExecutionSettings defaults() {
@@ -63,12 +58,12 @@ public record ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Dur
 
     public ExecutionSettings withRetry(RetryPolicy policy) {
         return new ExecutionSettings(policy, visibilityGrace, fillTimeout, pollInterval, maxPollInterval,
-                protectionGrace, plantedBugs);
+                protectionGrace, hooks);
     }
 
     public ExecutionSettings withProtectionGrace(Duration grace) {
         return new ExecutionSettings(retry, visibilityGrace, fillTimeout, pollInterval, maxPollInterval, grace,
-                plantedBugs);
+                hooks);
     }
 
     private static void requireNonNegative(String name, Duration d) {

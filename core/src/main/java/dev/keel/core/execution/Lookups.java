@@ -71,7 +71,7 @@ final class Lookups {
                 }
                 sleeper.sleep(Duration.between(clock.instant(), graceEnds));
             } catch (BrokerException e) {
-                if (settings.planted(PlantedBug.FAILED_LOOKUP_AS_NOT_FOUND) && afterGrace) {
+                if (settings.hooks().failedLookupAsNotFound() && afterGrace) {
                     ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid,
                             OrderLookedUp.Outcome.NOT_FOUND, true, null, clock.instant()));
                     return true;

@@ -135,7 +135,7 @@ final class Submissions {
         RetryPolicy retry = gateway.retryPolicy(Endpoint.SUBMIT);
         int attempt = t.failedAttempts() + 1;
         try {
-            String sent = settings.planted(PlantedBug.NEW_CLIENT_ORDER_ID_PER_ATTEMPT)
+            String sent = settings.hooks().newClientOrderIdPerAttempt()
                     ? t.clientOrderId() + "." + attempt : t.clientOrderId();
             BrokerOrder order = gateway.submit(sent, t.spec());
             ledger.record(lookups.updated(ctx, order));
@@ -143,7 +143,7 @@ final class Submissions {
             ledger.record(new OrderAttemptFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), attempt, e.code(),
                     e.delivery(), e.httpStatus(), e.getMessage(), e.rawResponse(), clock.instant()));
             LOG.info("submit {} attempt {} failed: {} ({})", t.clientOrderId(), attempt, e.code(), e.delivery());
-            if (e.delivery() == Delivery.AMBIGUOUS && settings.planted(PlantedBug.BLIND_RESUBMIT_ON_TIMEOUT)
+            if (e.delivery() == Delivery.AMBIGUOUS && settings.hooks().blindResubmitOnTimeout()
                     && attempt < retry.maxAttempts()) {
                 blindResubmit(ledger, t, attempt + 1);
                 return;
@@ -179,7 +179,7 @@ final class Submissions {
      * stops the next order of an operation already running. A refused order fails without reaching the broker.
      */
     boolean refusedByTradingState(TransactionLedger ledger, OrderTrack t, boolean reducing) {
-        if (settings.planted(PlantedBug.IGNORE_TRADING_STATE) || reducing) {
+        if (settings.hooks().ignoreTradingState() || reducing) {
             return false;
         }
         OperationContext ctx = ledger.context();
@@ -194,7 +194,7 @@ final class Submissions {
         return true;
     }
 
-    /** {@link PlantedBug#BLIND_RESUBMIT_ON_TIMEOUT}: sends again without asking the broker (breaks law 3). */
+    /** {@link SimulationHooks#blindResubmitOnTimeout}: sends again without asking the broker (breaks law 3). */
     private void blindResubmit(TransactionLedger ledger, OrderTrack t, int attempt) {
         OperationContext ctx = ledger.context();
         try {

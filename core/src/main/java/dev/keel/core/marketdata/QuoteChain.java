@@ -2,7 +2,7 @@ package dev.keel.core.marketdata;
 
 import dev.keel.core.error.KeelException;
 import dev.keel.core.execution.BrokerGateway;
-import dev.keel.core.execution.PlantedBug;
+import dev.keel.core.execution.SimulationHooks;
 import dev.keel.core.model.Money;
 import dev.keel.core.model.Quote;
 import dev.keel.core.model.Symbol;
@@ -69,7 +69,7 @@ public final class QuoteChain {
         this.stages = List.copyOf(b.stages);
         this.policy = b.policy;
         this.clock = b.clock;
-        this.trustEveryQuote = b.plantedBugs.contains(PlantedBug.TRUST_EVERY_QUOTE);
+        this.trustEveryQuote = b.hooks.trustEveryQuote();
         this.assembler = new BarAssembler(policy.session(), policy.outlier());
     }
 
@@ -224,7 +224,7 @@ public final class QuoteChain {
         private final Clock clock;
         private final List<Stage> stages = new ArrayList<>();
         private MarketDataPolicy policy = MarketDataPolicy.defaults();
-        private Set<PlantedBug> plantedBugs = Set.of();
+        private SimulationHooks hooks = SimulationHooks.NONE;
 
         private Builder(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -246,9 +246,9 @@ public final class QuoteChain {
             return this;
         }
 
-        /** Bugs the simulation plants on purpose; never set in production. */
-        public Builder plantedBugs(Set<PlantedBug> bugs) {
-            this.plantedBugs = Set.copyOf(bugs);
+        /** Where the simulation plants its bugs; {@link SimulationHooks#NONE} (the default) in production. */
+        public Builder hooks(SimulationHooks hooks) {
+            this.hooks = java.util.Objects.requireNonNull(hooks, "hooks");
             return this;
         }
 

@@ -7,7 +7,6 @@ import dev.keel.core.execution.CancelResult;
 import dev.keel.core.execution.ClientOrderIds;
 import dev.keel.core.execution.OperationContext;
 import dev.keel.core.execution.OrderTrack;
-import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.journal.DoubleFillDetected;
 import dev.keel.core.journal.JournalEvent;
@@ -219,7 +218,7 @@ final class OcoEnforcementSaga implements OperationSaga {
         if (excess.compareTo(LinkRules.TOLERANCE) <= 0) {
             return; // the cancels settled it, or a flatten already answers it
         }
-        if (support.executor().settings().planted(PlantedBug.DOUBLE_FILL_NOT_FLATTENED)) {
+        if (support.executor().settings().hooks().doubleFillNotFlattened()) {
             return;
         }
         String flattenId = ClientOrderIds.derive(ctx.txId(), flattenLeg(support.view(ledger).doubleFills().size() + 1));

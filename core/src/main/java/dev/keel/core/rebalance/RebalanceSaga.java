@@ -10,7 +10,6 @@ import dev.keel.core.execution.ClientOrderIds;
 import dev.keel.core.execution.OperationContext;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.execution.OrderResult;
-import dev.keel.core.execution.PlantedBug;
 import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.journal.BuysSized;
 import dev.keel.core.journal.Journal;
@@ -189,7 +188,7 @@ public final class RebalanceSaga {
     private RebalanceOutcome run(TransactionLedger ledger, RebalanceAccount account, RebalancePlan plan) {
         OperationContext ctx = ledger.context();
         List<OrderResult> results = new ArrayList<>();
-        if (executor.settings().planted(PlantedBug.BUYS_BEFORE_SELLS) && ledger.view().buysSized() == null) {
+        if (executor.settings().hooks().buysBeforeSells() && ledger.view().buysSized() == null) {
             for (PlannedOrder buy : plan.buys()) {
                 results.add(execute(ledger, buy)); // breaks law 5: buys sized on planned, not freed, cash
             }
@@ -250,9 +249,9 @@ public final class RebalanceSaga {
         return finish(ledger, account, plan, results, reconciliation, heldBack, heldBackWhy);
     }
 
-    /** The account's trading state now; ACTIVE when the simulation planted {@link PlantedBug#IGNORE_TRADING_STATE}. */
+    /** The account's trading state now; ACTIVE when the simulation planted {@link dev.keel.core.execution.SimulationHooks#ignoreTradingState}. */
     private TradingState tradingState(String accountId) {
-        return executor.settings().planted(PlantedBug.IGNORE_TRADING_STATE) ? TradingState.ACTIVE
+        return executor.settings().hooks().ignoreTradingState() ? TradingState.ACTIVE
                 : session.status().state();
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.core.error.ErrorCode;
-import dev.keel.core.execution.PlantedBug;
+import dev.keel.core.execution.SimulationHooks;
 import dev.keel.core.model.Quote;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.time.ManualClock;
@@ -40,11 +40,11 @@ class QuoteChainTest {
     }
 
     private QuoteChain chain() {
-        return chain(MarketDataPolicy.defaults(), Set.of());
+        return chain(MarketDataPolicy.defaults(), SimulationHooks.NONE);
     }
 
-    private QuoteChain chain(MarketDataPolicy policy, Set<PlantedBug> bugs) {
-        return QuoteChain.builder(clock).policy(policy).plantedBugs(bugs)
+    private QuoteChain chain(MarketDataPolicy policy, SimulationHooks hooks) {
+        return QuoteChain.builder(clock).policy(policy).hooks(hooks)
                 .source(live, Duration.ofSeconds(15))
                 .source(delayed, Duration.ofMinutes(20))
                 .source(close, Duration.ofDays(4))
@@ -216,7 +216,12 @@ class QuoteChainTest {
     void plantedTrustEveryQuoteTakesTheFirstAnswerUnchecked() {
         live.quote(quote("249.90", "250.10", NOW.minus(Duration.ofHours(1))));
 
-        CheckedQuote q = chain(MarketDataPolicy.defaults(), Set.of(PlantedBug.TRUST_EVERY_QUOTE)).quote(VTI);
+        CheckedQuote q = chain(MarketDataPolicy.defaults(), new SimulationHooks() {
+            @Override
+            public boolean trustEveryQuote() {
+                return true;
+            }
+        }).quote(VTI);
 
         assertThat(q.trust()).isEqualTo(Trust.TRUSTED);
         assertThat(q.problems()).isEmpty();
