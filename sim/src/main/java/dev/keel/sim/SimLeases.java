@@ -66,22 +66,8 @@ final class SimLeases {
     }
 
     private AccountLeases.AccountLease lease(String accountId, Holder mine) {
-        return new AccountLeases.AccountLease() {
-            @Override
-            public String accountId() {
-                return accountId;
-            }
-
-            @Override
-            public long epoch() {
-                return 0;
-            }
-
-            @Override
-            public void close() {
-                held.remove(accountId, mine); // a lease taken over from a dead holder is not this one's to free
-            }
-        };
+        // a lease taken over from a dead holder is not this one's to free
+        return AccountLeases.AccountLease.of(accountId, 0, () -> held.remove(accountId, mine));
     }
 
     /** Lease acquisitions that had to wait, and those that gave up with ACCOUNT_LOCKED. */

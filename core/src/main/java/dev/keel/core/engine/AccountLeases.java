@@ -43,5 +43,26 @@ public interface AccountLeases {
 
         @Override
         void close();
+
+        /** A lease that {@code release} gives back; {@code epoch} is its fencing token. */
+        static AccountLease of(String accountId, long epoch, Runnable release) {
+            java.util.Objects.requireNonNull(release, "release");
+            return new AccountLease() {
+                @Override
+                public String accountId() {
+                    return accountId;
+                }
+
+                @Override
+                public long epoch() {
+                    return epoch;
+                }
+
+                @Override
+                public void close() {
+                    release.run();
+                }
+            };
+        }
     }
 }

@@ -25,22 +25,7 @@ final class AccountLocks implements AccountLeases {
         if (!held) {
             throw AccountLeases.locked(accountId, timeout);
         }
-        return new AccountLease() {
-            @Override
-            public String accountId() {
-                return accountId;
-            }
-
-            @Override
-            public long epoch() {
-                return 0;
-            }
-
-            @Override
-            public void close() {
-                lock.unlock();
-            }
-        };
+        return AccountLease.of(accountId, 0, lock::unlock);
     }
 
 }
