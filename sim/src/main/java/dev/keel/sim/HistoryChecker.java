@@ -427,13 +427,15 @@ final class HistoryChecker {
             if (!w.op().equals("submit")) {
                 continue;
             }
-            TradingState state = stateAt(moves, w.accountId(), w.journalSequence());
+            // judged on what Keel knew when the submit left it: a halt journaled while the request was in flight
+            // cannot call it back (law 9 stops every order not yet sent)
+            TradingState state = stateAt(moves, w.accountId(), w.sentSequence());
             OrderIntentRecorded intent = intents.get(w.clientOrderId());
             boolean buy = intent == null || intent.spec().side() == Side.BUY;
             // a frozen account may still reduce what it holds (law 9): closes, protective exits, flattening
             boolean closing = intent != null && reducesPosition(intent);
             if (state == TradingState.HALTED && !closing || state == TradingState.REDUCING && buy && !closing) {
-                TradingStateChanged since = moves.get(w.accountId()).floorEntry(w.journalSequence()).getValue();
+                TradingStateChanged since = moves.get(w.accountId()).floorEntry(w.sentSequence()).getValue();
                 violation(9, w.accountId(), w.clientOrderId(), (buy ? "a buy" : "a sell") + " left Keel while the "
                         + "account was " + state + " (since " + since.at() + ": " + since.reason() + ")",
                         List.of("wire: " + w, "journal: " + since));

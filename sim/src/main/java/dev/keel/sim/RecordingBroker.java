@@ -111,34 +111,35 @@ final class RecordingBroker implements Broker {
     }
 
     private <T> T call(String op, String id, Supplier<T> call) {
+        long sent = journalSequence.getAsLong(); // what Keel knew as the request left it; then the time in flight
         scheduler.point();
         process.checkAlive();
         try {
-            return recorded(op, id, call);
+            return recorded(op, id, call, sent);
         } catch (SimCrash crash) {
             process.die(crash.getMessage());
             throw crash;
         }
     }
 
-    private <T> T recorded(String op, String id, Supplier<T> call) {
+    private <T> T recorded(String op, String id, Supplier<T> call, long sent) {
         crashes.before(op + " " + accountId + (id == null ? "" : " " + id));
         T result;
         try {
             result = call.get();
         } catch (BrokerException e) {
-            record(op, id, e.code().name(), null);
+            record(op, id, e.code().name(), null, sent);
             throw e;
         }
         String outcome = result instanceof Optional<?> o && o.isEmpty() ? WireCall.NOT_FOUND : WireCall.OK;
-        record(op, id, outcome, result instanceof Quote q ? q : null);
+        record(op, id, outcome, result instanceof Quote q ? q : null, sent);
         crashes.after(op + " " + accountId + (id == null ? "" : " " + id));
         return result;
     }
 
-    private void record(String op, String id, String outcome, Quote quote) {
+    private void record(String op, String id, String outcome, Quote quote, long sent) {
         var cash = op.equals("submit") ? exchange.accountSnapshot(accountId).cash() : null;
         wire.add(new WireCall(clock.instant(), accountId, op, id, outcome, cash, journalSequence.getAsLong(),
-                quote));
+                quote, sent));
     }
 }

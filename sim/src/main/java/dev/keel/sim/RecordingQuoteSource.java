@@ -45,13 +45,15 @@ final class RecordingQuoteSource implements QuoteSource {
         try {
             answer = delegate.quote(symbol);
         } catch (KeelException e) {
-            wire.add(new WireCall(clock.instant(), accountId, op, symbol.value(), e.code().name(), null,
-                    journalSequence.getAsLong(), null));
+            long seen = journalSequence.getAsLong();
+            wire.add(new WireCall(clock.instant(), accountId, op, symbol.value(), e.code().name(), null, seen, null,
+                    seen));
             throw e;
         }
+        long seen = journalSequence.getAsLong();
         wire.add(new WireCall(clock.instant(), accountId, op, symbol.value(),
-                answer.isPresent() ? WireCall.OK : WireCall.NOT_FOUND, null, journalSequence.getAsLong(),
-                answer.orElse(null)));
+                answer.isPresent() ? WireCall.OK : WireCall.NOT_FOUND, null, seen,
+                answer.orElse(null), seen));
         return answer;
     }
 

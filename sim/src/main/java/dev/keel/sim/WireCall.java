@@ -16,9 +16,11 @@ import java.time.Instant;
  * @param cashAfter       for a submit: the account's cash at the exchange right after it, else null
  * @param journalSequence the journal's last sequence when the answer arrived: orders the call among journal events
  * @param quote           for a quote answered: the quote, else null
+ * @param sentSequence    the journal's last sequence when the request left Keel, before the time it spends in
+ *                        flight (a scheduling point, where another caller may append): what Keel knew when it sent
  */
 record WireCall(Instant at, String accountId, String op, String clientOrderId, String outcome,
-                BigDecimal cashAfter, long journalSequence, Quote quote) {
+                BigDecimal cashAfter, long journalSequence, Quote quote, long sentSequence) {
     static final String OK = "OK";
     static final String NOT_FOUND = "NOT_FOUND";
 
