@@ -1,5 +1,9 @@
 package dev.keel.sim;
 
+import dev.keel.core.time.ManualClock;
+import java.time.Duration;
+import java.time.Instant;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -20,6 +24,8 @@ final class Scheduler {
 
     private final SplittableRandom random;
     private final long watchdogMillis;
+    /** Simulated time, for timed waits; null in tests of the interleaving alone (a wait then just moves it on). */
+    private final ManualClock clock;
     private final Object baton = new Object();
     private final ThreadLocal<Actor> current = new ThreadLocal<>();
     private final List<Actor> actors = new ArrayList<>();
@@ -29,13 +35,26 @@ final class Scheduler {
 
     /** @param random the scenario's own stream for the order of actors */
     Scheduler(SplittableRandom random) {
-        this(random, WATCHDOG_MILLIS);
+        this(random, WATCHDOG_MILLIS, null);
+    }
+
+    /**
+     * @param random the scenario's own stream for the order of actors
+     * @param clock  the simulated time that actors' waits pass on
+     */
+    Scheduler(SplittableRandom random, ManualClock clock) {
+        this(random, WATCHDOG_MILLIS, clock);
     }
 
     /** @param watchdogMillis how long no actor may pass control before the run is stuck (tests shorten it) */
     Scheduler(SplittableRandom random, long watchdogMillis) {
+        this(random, watchdogMillis, null);
+    }
+
+    private Scheduler(SplittableRandom random, long watchdogMillis, ManualClock clock) {
         this.random = random;
         this.watchdogMillis = watchdogMillis;
+        this.clock = clock;
     }
 
     /** One caller: its name for the trace, the process it belongs to, and what it does. */
@@ -45,6 +64,8 @@ final class Scheduler {
         private final Runnable body;
         private Thread thread;
         private boolean done;
+        /** When a timed wait of the actor ends; null while it is ready to run. */
+        private Instant wakeAt;
 
         Actor(String name, SimProcess process, Runnable body) {
             this.name = name;
@@ -137,6 +158,32 @@ final class Scheduler {
         me.process.checkAlive();
     }
 
+    /**
+     * A timed wait: the actor sleeps until {@code duration} has passed on simulated time while the others run. Waits
+     * overlap, as they do in real time: simulated time moves only when every live actor is waiting, and then to the
+     * earliest wake-up (a discrete-event clock). Outside a run, or without a clock, it moves the clock on at once and
+     * then is a scheduling point, as a sleep always was.
+     */
+    void sleep(Duration duration) {
+        Actor me = current.get();
+        if (me == null || clock == null) {
+            if (clock != null && !duration.isNegative()) {
+                clock.advance(duration);
+            }
+            point();
+            return;
+        }
+        me.process.checkAlive();
+        synchronized (baton) {
+            progress++;
+            me.wakeAt = clock.instant().plus(duration.isNegative() ? Duration.ZERO : duration);
+            handOff(me);
+            awaitTurn(me);
+            me.wakeAt = null;
+        }
+        me.process.checkAlive();
+    }
+
     private void body(Actor me) {
         current.set(me);
         try {
@@ -157,14 +204,27 @@ final class Scheduler {
         }
     }
 
-    /** Gives the turn to an actor drawn from the seed among those still running (possibly {@code me} again). */
+    /**
+     * Gives the turn to an actor drawn from the seed among those ready to run (possibly {@code me} again); when every
+     * live actor is in a timed wait, simulated time first moves on to the earliest wake-up.
+     */
     private void handOff(Actor me) {
         List<Actor> live = actors.stream().filter(a -> !a.done).toList();
-        Actor next = live.isEmpty() ? null : live.get(random.nextInt(live.size()));
+        List<Actor> ready = live.stream().filter(this::ready).toList();
+        if (ready.isEmpty() && !live.isEmpty()) {
+            Instant earliest = live.stream().map(a -> a.wakeAt).min(Instant::compareTo).orElseThrow();
+            clock.advance(Duration.between(clock.instant(), earliest));
+            ready = live.stream().filter(this::ready).toList();
+        }
+        Actor next = ready.isEmpty() ? null : ready.get(random.nextInt(ready.size()));
         if (next != me) {
             running = next;
             baton.notifyAll();
         }
+    }
+
+    private boolean ready(Actor a) {
+        return a.wakeAt == null || !clock.instant().isBefore(a.wakeAt);
     }
 
     private void awaitTurn(Actor me) {

@@ -60,8 +60,7 @@ final class SimLeases {
                 waits++;
                 waited = true;
             }
-            clock.advance(POLL);
-            scheduler.point();
+            scheduler.sleep(POLL); // a poll; other actors' waits overlap it
         }
     }
 

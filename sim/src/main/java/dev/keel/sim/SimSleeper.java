@@ -31,7 +31,6 @@ final class SimSleeper implements Sleeper {
             Thread.interrupted();
             throw interrupted;
         }
-        clock.sleep(duration);
-        scheduler.point();
+        scheduler.sleep(duration);
     }
 }

@@ -97,7 +97,7 @@ final class Simulation {
         this.clock = new ManualClock(scenario.start());
         this.crashes = new CrashPlan(scenario.crashSteps(), scenario.journalFailures());
         this.random = new SplittableRandom(scenario.seed() * 31 + 7);
-        this.scheduler = new Scheduler(new SplittableRandom(scenario.seed() ^ SCHEDULER_STREAM));
+        this.scheduler = new Scheduler(new SplittableRandom(scenario.seed() ^ SCHEDULER_STREAM), clock);
         this.leases = new SimLeases(clock, scheduler);
         for (Scenario.AccountSetup a : scenario.accounts()) {
             exchanges.put(a.id(), new PaperExchange(paper(a), clock, clock));

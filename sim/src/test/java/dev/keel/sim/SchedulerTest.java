@@ -101,4 +101,29 @@ class SchedulerTest {
             }
         }).isInstanceOf(Scheduler.Stuck.class).hasMessageContaining("BLOCKED");
     }
+
+    /**
+     * Waits overlap as in real time (found by the soak, seed 1004398: three callers waiting for a lease each moved the
+     * shared clock on, so a bracket's 30 s protection grace ran out in a few of its own steps).
+     */
+    @Test
+    void timedWaitsOfSeveralActorsOverlapInsteadOfAddingUp() {
+        for (long seed = 0; seed < 20; seed++) {
+            dev.keel.core.time.ManualClock clock = new dev.keel.core.time.ManualClock(
+                    java.time.Instant.parse("2026-03-02T15:00:00Z"));
+            java.time.Instant start = clock.instant();
+            Scheduler s = new Scheduler(new SplittableRandom(seed), clock);
+            Runnable tenSeconds = () -> {
+                for (int i = 0; i < 10; i++) {
+                    s.sleep(java.time.Duration.ofSeconds(1));
+                }
+            };
+            s.run(List.of(new Scheduler.Actor("one", new SimProcess(1), tenSeconds),
+                    new Scheduler.Actor("two", new SimProcess(1), tenSeconds),
+                    new Scheduler.Actor("three", new SimProcess(2), tenSeconds)));
+
+            assertThat(java.time.Duration.between(start, clock.instant())).as("seed %d", seed)
+                    .isEqualTo(java.time.Duration.ofSeconds(10));
+        }
+    }
 }

@@ -19,7 +19,7 @@ class SimLeasesTest {
 
     @Test
     void aWaiterProceedsOnceTheHolderReleases() {
-        Scheduler scheduler = new Scheduler(new SplittableRandom(5));
+        Scheduler scheduler = new Scheduler(new SplittableRandom(5), clock);
         SimLeases leases = new SimLeases(clock, scheduler);
         SimProcess one = new SimProcess(1);
         SimProcess two = new SimProcess(2);
@@ -46,7 +46,7 @@ class SimLeasesTest {
 
     @Test
     void aWaiterGivesUpWithAccountLockedOnceTheSimulatedTimeoutHasPassed() {
-        Scheduler scheduler = new Scheduler(new SplittableRandom(5));
+        Scheduler scheduler = new Scheduler(new SplittableRandom(5), clock);
         SimLeases leases = new SimLeases(clock, scheduler);
         SimProcess one = new SimProcess(1);
         SimProcess two = new SimProcess(2);
@@ -70,7 +70,7 @@ class SimLeasesTest {
 
     @Test
     void aLeaseHeldByADeadProcessIsFreeAndItsLateCloseFreesNothing() {
-        SimLeases leases = new SimLeases(clock, new Scheduler(new SplittableRandom(1)));
+        SimLeases leases = new SimLeases(clock, new Scheduler(new SplittableRandom(1), clock));
         SimProcess dead = new SimProcess(1);
         SimProcess alive = new SimProcess(2);
         AccountLeases.AccountLease old = leases.of(dead).acquire("acct-0", Duration.ZERO);
