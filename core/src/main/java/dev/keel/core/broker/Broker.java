@@ -35,6 +35,22 @@ public interface Broker {
     List<BrokerOrder> openOrders();
 
     /**
+     * Orders selected by status and creation time, oldest first: what the broker did for the account, open and
+     * ended. A broker that keeps no history of ended orders answers only {@link OrderQuery.Status#OPEN} and refuses
+     * the rest ({@code INVALID_ORDER}, {@code REFUSED}).
+     */
+    default List<BrokerOrder> orders(OrderQuery query) {
+        if (query.status() != OrderQuery.Status.OPEN) {
+            throw BrokerException.of(ErrorCode.INVALID_ORDER, Delivery.REFUSED,
+                    name() + " keeps no history of ended orders; list open orders only");
+        }
+        return openOrders().stream()
+                .filter(o -> query.after() == null || o.createdAt() == null || o.createdAt().isAfter(query.after()))
+                .limit(query.limit())
+                .toList();
+    }
+
+    /**
      * Places an order. A broker must refuse a second order with the same {@code clientOrderId}
      * ({@link dev.keel.core.error.ErrorCode#DUPLICATE_CLIENT_ORDER_ID}).
      */

@@ -49,6 +49,11 @@ public abstract class ForwardingBroker implements Broker {
     }
 
     @Override
+    public List<BrokerOrder> orders(OrderQuery query) {
+        return delegate.orders(query);
+    }
+
+    @Override
     public BrokerOrder submit(String clientOrderId, OrderSpec spec) {
         return delegate.submit(clientOrderId, spec);
     }
