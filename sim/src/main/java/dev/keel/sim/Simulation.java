@@ -65,7 +65,8 @@ final class Simulation {
     /** Rounds of protection watch passes after the final recovery, at most, until one finds nothing to do. */
     private static final int FINAL_WATCH_ROUNDS = 30;
     /**
-     * Time between the final watch passes: longer than any lookup lag a scenario draws (3 s), so a pass sees the
+     * Time between the final watch passes: longer than any lookup lag a scenario draws (the
+     * visibility grace, 2 s), so a pass sees the
      * fills of orders placed in the instant the work ended (simulated time stands still between steps otherwise).
      */
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(5);
@@ -467,7 +468,7 @@ final class Simulation {
         int e = epoch;
         int[] counter = {0};
         Engine engine = new Engine(journal, accounts, outbox, clock, () -> "tx" + e + "-" + (++counter[0]),
-                scenario.leaseTimeout(), leases.of(process));
+                scenario.leaseTimeout(), leases.of(process), new SimSideBySide(scheduler, process));
         processes.put(engine, process);
         return engine;
     }

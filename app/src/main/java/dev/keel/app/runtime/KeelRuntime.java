@@ -11,7 +11,9 @@ import dev.keel.core.allocation.GuardedAllocationSource;
 import dev.keel.core.broker.Broker;
 import dev.keel.core.account.PlacementBreaker;
 import dev.keel.core.engine.AccountRuntime;
+import dev.keel.core.engine.AccountLeases;
 import dev.keel.core.engine.Engine;
+import dev.keel.core.engine.SideBySide;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.execution.BrokerGateway;
@@ -60,6 +62,8 @@ import java.util.function.Supplier;
  * only place that picks the system clock and sleeper.
  */
 public final class KeelRuntime implements AutoCloseable {
+    /** How many accounts recover at once after a restart: 8, enough that no account waits long behind others. */
+    static final int RECOVERY_WIDTH = 8;
     private static final DateTimeFormatter TX_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -112,7 +116,8 @@ public final class KeelRuntime implements AutoCloseable {
             }
             this.outbox = Outbox.builder(journal, clock, random.split()).channels(channels(config, console)).build();
             this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, processNonce),
-                    Engine.DEFAULT_LOCK_TIMEOUT);
+                    Engine.DEFAULT_LOCK_TIMEOUT, AccountLeases.inProcess(),
+                    SideBySide.threads("recovery", RECOVERY_WIDTH));
         } catch (RuntimeException e) {
             allocationClients.forEach(HttpAllocationSource::close);
             journal.close();

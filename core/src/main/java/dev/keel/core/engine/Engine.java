@@ -77,6 +77,7 @@ public final class Engine {
     private final Supplier<String> txIds;
     private final Duration lockTimeout;
     private final AccountLeases leases;
+    private final SideBySide recovery;
     private final RebalancePlanner planner = new RebalancePlanner();
     /** Live-only chains of accounts configured without one, kept so their last good prices outlive one run. */
     private final Map<String, QuoteChain> liveChains = new ConcurrentHashMap<>();
@@ -99,6 +100,19 @@ public final class Engine {
      */
     public Engine(Journal journal, List<AccountRuntime> accounts, Outbox outbox, Clock clock, Supplier<String> txIds,
                   Duration lockTimeout, AccountLeases leases) {
+        this(journal, accounts, outbox, clock, txIds, lockTimeout, leases, SideBySide.inTurn());
+    }
+
+    /**
+     * @param txIds       new transaction ids; must never repeat an id the journal holds (checked)
+     * @param lockTimeout the longest wait for an account's lease (the spec's lock acquisition timeout)
+     * @param leases      where the accounts' leases come from (law 13)
+     * @param recovery    how {@link #recover()} runs the accounts: side by side in a service, so that no account's
+     *                    recovery waits behind another's
+     */
+    public Engine(Journal journal, List<AccountRuntime> accounts, Outbox outbox, Clock clock, Supplier<String> txIds,
+                  Duration lockTimeout, AccountLeases leases, SideBySide recovery) {
+        this.recovery = Objects.requireNonNull(recovery, "recovery");
         this.journal = Objects.requireNonNull(journal, "journal");
         accounts.forEach(a -> this.accounts.put(a.accountId(), a));
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -131,36 +145,41 @@ public final class Engine {
     }
 
     /**
-     * Resumes or closes every transaction left in progress, account by account in each one's session, then delivers
-     * pending notifications. An account whose lease another caller holds is left to that caller, which recovers it
-     * before its own work.
+     * Resumes or closes every transaction left in progress, each account in its own session and the accounts side by
+     * side (as the engine's {@link SideBySide} runs them), then delivers pending notifications. An account whose
+     * lease another caller holds is left to that caller, which recovers it before its own work.
      */
     public RecoveryReport recover() {
         Instant began = clock.instant();
-        List<RecoveryReport.Entry> entries = new ArrayList<>();
         boolean skip = accounts.values().stream().anyMatch(a -> hooks(a).skipRecovery());
         Map<String, List<String>> open = new LinkedHashMap<>();
         for (String txId : skip ? List.<String>of() : journal.openStreams(JournalEvent.TRANSACTION)) {
             String accountId = journal.transaction(txId).map(TransactionSummary::accountId).orElse(null);
             open.computeIfAbsent(accountId == null ? "unknown" : accountId, k -> new ArrayList<>()).add(txId);
         }
-        open.forEach((accountId, txs) -> {
-            if (!accounts.containsKey(accountId)) {
-                txs.forEach(txId -> entries.add(closeOrphan(txId, accountId)));
-                return;
-            }
-            try (Held held = hold(accountId, ProgressListener.NONE)) {
-                entries.addAll(held.recovered());
-            } catch (KeelException e) {
-                if (e.code() != ErrorCode.ACCOUNT_LOCKED) {
-                    throw e;
-                }
-                txs.forEach(txId -> entries.add(new RecoveryReport.Entry(txId, accountId, null, "left to the "
-                        + "holder of the account's lease, which recovers it before its own work")));
-            }
-        });
+        Map<String, List<RecoveryReport.Entry>> byAccount = new ConcurrentHashMap<>();
+        List<Runnable> work = new ArrayList<>();
+        open.forEach((accountId, txs) -> work.add(() -> byAccount.put(accountId, recoverAccount(accountId, txs))));
+        recovery.runAll(work);
+        List<RecoveryReport.Entry> entries = new ArrayList<>();
+        open.keySet().forEach(accountId -> entries.addAll(byAccount.getOrDefault(accountId, List.of())));
         outbox.dispatch();
         return new RecoveryReport(entries, Duration.between(began, clock.instant()));
+    }
+
+    private List<RecoveryReport.Entry> recoverAccount(String accountId, List<String> txs) {
+        if (!accounts.containsKey(accountId)) {
+            return txs.stream().map(txId -> closeOrphan(txId, accountId)).toList();
+        }
+        try (Held held = hold(accountId, ProgressListener.NONE)) {
+            return held.recovered();
+        } catch (KeelException e) {
+            if (e.code() != ErrorCode.ACCOUNT_LOCKED) {
+                throw e;
+            }
+            return txs.stream().map(txId -> new RecoveryReport.Entry(txId, accountId, null, "left to the "
+                    + "holder of the account's lease, which recovers it before its own work")).toList();
+        }
     }
 
     /** Plans without sending anything. */
