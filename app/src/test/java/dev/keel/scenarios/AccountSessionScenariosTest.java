@@ -15,6 +15,7 @@ import dev.keel.core.journal.ForwardingJournal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.NotificationQueued;
+import dev.keel.core.journal.OrderFailed;
 import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderUpdated;
 import dev.keel.core.journal.StreamPosition;
@@ -169,6 +170,45 @@ class AccountSessionScenariosTest {
                     .containsExactly("ACTIVE->REDUCING ENGINE", "REDUCING->HALTED OPERATOR");
             assertThat(count(h, outcome.txId(), TransactionEnded.class)).isEqualTo(1);
         }
+    }
+
+    /**
+     * Law 9 after the rate limiter's wait. A rebalance's submit waits for a permit of the broker's rate limit, and the
+     * operator halts the account during that wait. The trading state used to be read before the wait, so the order
+     * still went out; now it is read again after every wait, right before the wire, and nothing more is sent.
+     */
+    @Test
+    void aHaltJournaledWhileASubmitWaitsForARateLimitPermitStopsThatSubmit() {
+        try (Harness h = new Harness(dir, List.of())) {
+            h.resilience = dev.keel.core.execution.ResiliencePolicies.builder()
+                    .rateLimit(dev.keel.core.execution.RateLimitPolicy.builder().calls(3).per(Duration.ofMinutes(1))
+                            .maxWait(Duration.ofMinutes(5)).build())
+                    .budget(null).build();
+            Engine[] engine = new Engine[1];
+            int[] sentBeforeHalt = {-1};
+            h.sleeper = d -> {
+                if (sentBeforeHalt[0] < 0 && waitingToSubmit()) { // the operator halts from another terminal
+                    sentBeforeHalt[0] = h.exchange.orderLog().size();
+                    engine[0].halt(ACCOUNT, "halted while a submit waited for the rate limit");
+                }
+                h.clock.sleep(d);
+            };
+            engine[0] = h.engine();
+
+            RebalanceOutcome outcome = engine[0].rebalance(ACCOUNT, null, ProgressListener.NONE);
+
+            assertThat(sentBeforeHalt[0]).as("a submit waited for a permit").isGreaterThanOrEqualTo(0);
+            assertThat(h.exchange.orderLog()).as("nothing reached the exchange after the halt")
+                    .hasSize(sentBeforeHalt[0]);
+            assertThat(h.events(outcome.txId())).filteredOn(OrderFailed.class::isInstance)
+                    .map(OrderFailed.class::cast).extracting(OrderFailed::code).contains(ErrorCode.ACCOUNT_HALTED);
+            assertThat(engine[0].status(ACCOUNT).state()).isEqualTo(TradingState.HALTED);
+        }
+    }
+
+    /** Whether this thread waits inside a submit: between the executor's decision to send and the wire. */
+    private static boolean waitingToSubmit() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getMethodName().equals("submitOnce")));
     }
 
     /**

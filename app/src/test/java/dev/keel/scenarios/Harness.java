@@ -112,9 +112,16 @@ final class Harness implements AutoCloseable {
     /** How the executor waits: on simulated time unless a test needs the system's (an interrupt, say). */
     dev.keel.core.time.Sleeper sleeper = clock;
 
+    /** The broker's rate limit, bulkhead and budget; null for a bare gateway (a breaker alone). */
+    dev.keel.core.execution.ResiliencePolicies resilience;
+
     OrderExecutor executor() {
-        BrokerGateway gateway = new BrokerGateway(brokerDecorator.apply(exchange.broker(ACCOUNT)),
-                BreakerPolicy.defaults().create("paper", clock), settings().retry(), clock, new SplittableRandom(7));
+        dev.keel.core.broker.Broker broker = brokerDecorator.apply(exchange.broker(ACCOUNT));
+        BrokerGateway gateway = resilience == null
+                ? new BrokerGateway(broker, BreakerPolicy.defaults().create("paper", clock), settings().retry(), clock,
+                        new SplittableRandom(7))
+                : new dev.keel.core.execution.BrokerResilience("paper", resilience, journal, null, clock, sleeper)
+                        .gateway(ACCOUNT, broker, new SplittableRandom(7));
         return new OrderExecutor(gateway, settingsTweak.apply(settings()), clock, sleeper, new SplittableRandom(11));
     }
 

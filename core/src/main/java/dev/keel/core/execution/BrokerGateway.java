@@ -191,7 +191,19 @@ public final class BrokerGateway {
 
     /** One submit through the breaker. */
     public BrokerOrder submit(String clientOrderId, OrderSpec spec) {
-        return call(Endpoint.SUBMIT, side -> connection(side).submit(clientOrderId, spec));
+        return submit(clientOrderId, spec, null);
+    }
+
+    /**
+     * One submit through the breaker, with a last check run after every wait of the way (the rate limiter's, a
+     * broker's pause) and right before the order goes on the wire: what it throws stops the submit with nothing
+     * sent, the breaker's and the bulkheads' permits given back. Law 9's trading-state check is this check, so a
+     * halt journaled while the submit waited for a permit stops it.
+     *
+     * @param lastCheck run just before sending; null for none
+     */
+    public BrokerOrder submit(String clientOrderId, OrderSpec spec, Runnable lastCheck) {
+        return call(Endpoint.SUBMIT, side -> connection(side).submit(clientOrderId, spec), lastCheck);
     }
 
     /** One OCO submit through the order-placement guards; legs named by {@link Broker}'s suffix convention. */
@@ -229,14 +241,18 @@ public final class BrokerGateway {
     }
 
     private <T> T call(Endpoint endpoint, Function<FailoverBroker.Side, T> op) {
+        return call(endpoint, op, null);
+    }
+
+    private <T> T call(Endpoint endpoint, Function<FailoverBroker.Side, T> op, Runnable lastCheck) {
         try {
-            return attempt(endpoint, op);
+            return attempt(endpoint, op, lastCheck);
         } finally {
             resilience.events().drain();
         }
     }
 
-    private <T> T attempt(Endpoint endpoint, Function<FailoverBroker.Side, T> op) {
+    private <T> T attempt(Endpoint endpoint, Function<FailoverBroker.Side, T> op, Runnable lastCheck) {
         FailoverBroker.Side side = route(endpoint, true);
         EndpointBreaker breaker = breakerOf(side, endpoint);
         if (!breaker.tryAcquire()) {
@@ -257,6 +273,15 @@ public final class BrokerGateway {
         } catch (RuntimeException refused) {
             breaker.release();
             throw refused;
+        }
+        if (lastCheck != null) {
+            try {
+                lastCheck.run();
+            } catch (RuntimeException notSent) {
+                breaker.release();
+                resilience.done(accountBulkhead);
+                throw notSent;
+            }
         }
         long start = nanos();
         try {

@@ -61,8 +61,8 @@ final class Submissions {
                         giveUp(ledger, t);
                     } else if (late(t, giveUpAt)) {
                         giveUpLate(ledger, t, giveUpAt);
-                    } else if (!refusedByTradingState(ledger, t, reducing)) {
-                        submitOnce(ledger, t, giveUpAt);
+                    } else {
+                        submitOnce(ledger, t, giveUpAt, reducing); // checks the trading state last thing (law 9)
                     }
                 }
                 case UNKNOWN -> {
@@ -130,15 +130,23 @@ final class Submissions {
         return false;
     }
 
-    private void submitOnce(TransactionLedger ledger, OrderTrack t, Instant giveUpAt) {
+    private void submitOnce(TransactionLedger ledger, OrderTrack t, Instant giveUpAt, boolean reducing) {
         OperationContext ctx = ledger.context();
         RetryPolicy retry = gateway.retryPolicy(Endpoint.SUBMIT);
         int attempt = t.failedAttempts() + 1;
         try {
             String sent = settings.hooks().newClientOrderIdPerAttempt()
                     ? t.clientOrderId() + "." + attempt : t.clientOrderId();
-            BrokerOrder order = gateway.submit(sent, t.spec());
+            // law 9 again after the gateway's waits: a halt journaled while the submit waited for a permit stops it
+            BrokerOrder order = gateway.submit(sent, t.spec(), () -> {
+                AccountStatus blocking = blocking(ledger, t, reducing);
+                if (blocking != null) {
+                    throw new NotSent(blocking);
+                }
+            });
             ledger.record(lookups.updated(ctx, order));
+        } catch (NotSent n) {
+            refuse(ledger, t, n.status);
         } catch (BrokerException e) {
             ledger.record(new OrderAttemptFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), attempt, e.code(),
                     e.delivery(), e.httpStatus(), e.getMessage(), e.rawResponse(), clock.instant()));
@@ -179,19 +187,40 @@ final class Submissions {
      * stops the next order of an operation already running. A refused order fails without reaching the broker.
      */
     boolean refusedByTradingState(TransactionLedger ledger, OrderTrack t, boolean reducing) {
+        AccountStatus blocking = blocking(ledger, t, reducing);
+        if (blocking == null) {
+            return false;
+        }
+        refuse(ledger, t, blocking);
+        return true;
+    }
+
+    /** The account's status when it does not let {@code t} leave Keel; null when it does. */
+    private AccountStatus blocking(TransactionLedger ledger, OrderTrack t, boolean reducing) {
         if (settings.hooks().ignoreTradingState() || reducing) {
-            return false;
+            return null;
         }
+        AccountStatus status = AccountStatus.of(ledger.journal(), ledger.context().accountId());
+        return status.state().allowsNew(t.spec().side()) ? null : status;
+    }
+
+    private void refuse(TransactionLedger ledger, OrderTrack t, AccountStatus status) {
         OperationContext ctx = ledger.context();
-        AccountStatus status = AccountStatus.of(ledger.journal(), ctx.accountId());
-        if (status.state().allowsNew(t.spec().side())) {
-            return false;
-        }
         ErrorCode code = status.state() == TradingState.HALTED ? ErrorCode.ACCOUNT_HALTED : ErrorCode.ACCOUNT_REDUCING;
         LOG.warn("{} not sent: account {} is {}", t.clientOrderId(), ctx.accountId(), status.state());
         ledger.record(new OrderFailed(ctx.txId(), ctx.accountId(), t.clientOrderId(), OrderState.FAILED, code,
                 "not sent: the account is " + status.describe(), t.retryCount(), clock.instant()));
-        return true;
+    }
+
+    /** The last check before the wire found the account's state forbids the order: nothing was sent. */
+    private static final class NotSent extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient AccountStatus status;
+
+        NotSent(AccountStatus status) {
+            super("not sent: the account is " + status.state(), null, false, false);
+            this.status = status;
+        }
     }
 
     /** {@link SimulationHooks#blindResubmitOnTimeout}: sends again without asking the broker (breaks law 3). */

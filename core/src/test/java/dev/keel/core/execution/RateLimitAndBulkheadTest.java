@@ -126,6 +126,28 @@ class RateLimitAndBulkheadTest {
     }
 
     @Test
+    void aSubmitsLastCheckRunsAfterTheRateLimitWaitAndItsRefusalSendsNothingAndKeepsNoPermit() {
+        Rig rig = new Rig(ResiliencePolicies.builder()
+                .rateLimit(RateLimitPolicy.builder().calls(1).per(Duration.ofSeconds(1)).maxWait(Duration.ofSeconds(2))
+                        .build())
+                .bulkhead(BulkheadPolicy.builder().maxConcurrent(1).build()).budget(null).build());
+        ScriptedBroker broker = new ScriptedBroker(rig.clock);
+        BrokerGateway gateway = rig.gateway("a", broker);
+        gateway.submit("c-0", null);
+        List<Instant> checkedAt = new ArrayList<>();
+
+        assertThatThrownBy(() -> gateway.submit("c-1", null, () -> {
+            checkedAt.add(rig.clock.instant());
+            throw new IllegalStateException("halted while waiting");
+        })).hasMessage("halted while waiting");
+
+        assertThat(checkedAt).as("checked after the wait for a permit").containsExactly(Rig.T0.plusSeconds(1));
+        assertThat(broker.calls).as("nothing sent").hasSize(1);
+        gateway.submit("c-2", null);
+        assertThat(broker.calls).as("the breaker's and the bulkhead's permits came back").hasSize(2);
+    }
+
+    @Test
     void anAccountBulkheadKeepsOneAccountFromTakingEveryPermit() {
         Rig rig = new Rig(ResiliencePolicies.builder().bulkhead(BulkheadPolicy.builder().maxConcurrent(4)
                 .perAccount(1).build()).budget(null).build());
