@@ -150,12 +150,13 @@ class AccountSessionScenariosTest {
 
                 @Override
                 public List<JournalRecord> appendAll(List<? extends JournalEvent> events,
-                                                     List<StreamPosition> expected) {
+                                                     List<StreamPosition> expected,
+                                                     dev.keel.core.journal.Fence fence) {
                     if (!halted && events.stream().anyMatch(TransactionEnded.class::isInstance)) {
                         halted = true; // the operator, from another terminal, between the decision and the append
                         engine[0].halt(ACCOUNT, "halted from another terminal");
                     }
-                    return super.appendAll(events, expected);
+                    return super.appendAll(events, expected, fence);
                 }
             };
             engine[0] = h.engine();

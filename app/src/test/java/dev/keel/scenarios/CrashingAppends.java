@@ -33,9 +33,10 @@ final class CrashingAppends extends ForwardingJournal {
     }
 
     @Override
-    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected,
+                                         dev.keel.core.journal.Fence fence) {
         beforeAppend(events.size() + " events");
-        return super.appendAll(events, expected);
+        return super.appendAll(events, expected, fence);
     }
 
     private void beforeAppend(String what) {

@@ -326,12 +326,13 @@ class ProtectionWatchTest {
         }
 
         @Override
-        public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
+        public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected,
+                                         dev.keel.core.journal.Fence fence) {
             boolean die = ++appends == dieAt;
             if (die && !afterWrite) {
                 throw new CrashingBroker.Crash("before append " + appends);
             }
-            List<JournalRecord> r = super.appendAll(events, expected);
+            List<JournalRecord> r = super.appendAll(events, expected, fence);
             if (die) {
                 throw new CrashingBroker.Crash("after append " + appends);
             }

@@ -44,13 +44,14 @@ final class CrashingJournal extends ForwardingJournal {
     }
 
     @Override
-    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected,
+                                         dev.keel.core.journal.Fence fence) {
         scheduler.point();
         process.checkAlive();
         try {
             crashes.before("append " + events.size() + " events");
             failIfPlanned();
-            List<JournalRecord> r = super.appendAll(events, expected);
+            List<JournalRecord> r = super.appendAll(events, expected, fence);
             process.appended(events);
             crashes.after("append " + events.size() + " events");
             return r;

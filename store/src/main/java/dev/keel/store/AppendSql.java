@@ -37,6 +37,11 @@ final class AppendSql {
 
     private static final String LOCK_HEAD = "UPDATE journal_head SET last_seq = last_seq WHERE id = 1";
     private static final String STREAM_END = "SELECT last_seq FROM streams WHERE stream_id = ?";
+    private static final String LEASE_EPOCH = "SELECT epoch FROM account_leases WHERE account_id = ?";
+    private static final String LEASE_MOVE = "UPDATE account_leases SET epoch = epoch + 1, taken_at = ?"
+            + " WHERE account_id = ?";
+    private static final String LEASE_FIRST = "INSERT INTO account_leases (account_id, epoch, taken_at)"
+            + " VALUES (?, 1, ?)";
 
     private AppendSql() {
     }
@@ -61,6 +66,36 @@ final class AppendSql {
                 return rs.next() ? rs.getLong(1) : 0;
             }
         }
+    }
+
+    /** The account's lease epoch, 0 when its lease was never taken. */
+    static long leaseEpoch(Connection c, String accountId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LEASE_EPOCH)) {
+            ps.setString(1, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * Moves the account's lease to its next epoch and returns it, under the journal head's row lock: in order with
+     * every append, so none admitted after this sees the old epoch as current. The caller commits.
+     */
+    static long takeLease(Connection c, String accountId, String takenAt) throws SQLException {
+        lockHead(c);
+        try (PreparedStatement ps = c.prepareStatement(LEASE_MOVE)) {
+            ps.setString(1, takenAt);
+            ps.setString(2, accountId);
+            if (ps.executeUpdate() == 0) {
+                try (PreparedStatement first = c.prepareStatement(LEASE_FIRST)) {
+                    first.setString(1, accountId);
+                    first.setString(2, takenAt);
+                    first.executeUpdate();
+                }
+            }
+        }
+        return leaseEpoch(c, accountId);
     }
 
     /** Writes the events with consecutive sequences after the journal head; the caller commits. */

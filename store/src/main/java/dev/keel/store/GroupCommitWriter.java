@@ -4,6 +4,8 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.ErrorContext;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.Fence;
+import dev.keel.core.journal.LeaseLostException;
 import dev.keel.core.journal.StreamMovedException;
 import dev.keel.core.journal.StreamPosition;
 import java.sql.Connection;
@@ -40,7 +42,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private sealed interface Task permits Append, Exclusive, Stop {
     }
 
-    private record Append(List<EventCodec.Encoded> events, List<StreamPosition> expected,
+    private record Append(List<EventCodec.Encoded> events, List<StreamPosition> expected, Fence fence,
                           CompletableFuture<List<JournalRecord>> done) implements Task {
     }
 
@@ -68,9 +70,9 @@ final class GroupCommitWriter implements AutoCloseable {
      * written only if each stream still ends there when the batch is written (checked on the writer thread, under
      * the journal head's row lock, after the appends queued before this one): else {@link StreamMovedException}.
      */
-    List<JournalRecord> append(List<EventCodec.Encoded> events, List<StreamPosition> expected) {
+    List<JournalRecord> append(List<EventCodec.Encoded> events, List<StreamPosition> expected, Fence fence) {
         CompletableFuture<List<JournalRecord>> done = new CompletableFuture<>();
-        submit(new Append(List.copyOf(events), List.copyOf(expected), done));
+        submit(new Append(List.copyOf(events), List.copyOf(expected), fence, done));
         return await(done, "append");
     }
 
@@ -100,6 +102,9 @@ final class GroupCommitWriter implements AutoCloseable {
             Throwable cause = e.getCause();
             if (cause instanceof StreamMovedException moved) {
                 throw new StreamMovedException(moved.expected(), moved.actual());
+            }
+            if (cause instanceof LeaseLostException lost) {
+                throw new LeaseLostException(lost.fence(), lost.current());
             }
             if (cause instanceof KeelException keel && keel.code() != ErrorCode.JOURNAL_WRITE_FAILED) {
                 throw keel;
@@ -159,7 +164,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void writeBatch(List<Append> batch) {
         List<Append> admitted = new ArrayList<>();
-        Map<Append, StreamMovedException> refused = new IdentityHashMap<>();
+        Map<Append, KeelException> refused = new IdentityHashMap<>();
         List<JournalRecord> written;
         try {
             written = inTransaction(c -> {
@@ -191,29 +196,38 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Splits a batch into the appends whose expected stream positions hold and those refused, in queue order: an
-     * append admitted earlier in the batch moves the streams it writes for the appends after it. Unconditional
-     * batches skip the reads.
+     * Splits a batch into the appends whose conditions hold and those refused, in queue order: an append is refused
+     * when a stream it expects has moved ({@link StreamMovedException}; an append admitted earlier in the batch moves
+     * the streams it writes for the appends after it) or when its fence is no longer the account's lease epoch
+     * ({@link LeaseLostException}). Unconditional batches skip the reads.
      */
     private static void admit(Connection c, List<Append> batch, List<Append> admitted,
-                              Map<Append, StreamMovedException> refused) throws SQLException {
-        if (batch.stream().allMatch(a -> a.expected().isEmpty())) {
+                              Map<Append, KeelException> refused) throws SQLException {
+        if (batch.stream().allMatch(a -> a.expected().isEmpty() && a.fence() == null)) {
             admitted.addAll(batch);
             return;
         }
         AppendSql.lockHead(c);
         Set<String> movedInBatch = new HashSet<>();
         for (Append append : batch) {
-            StreamMovedException moved = null;
-            for (StreamPosition position : append.expected()) {
-                long actual = AppendSql.lastSequence(c, position.streamId());
-                if (movedInBatch.contains(position.streamId()) || actual != position.lastSequence()) {
-                    moved = new StreamMovedException(position, actual);
-                    break;
+            KeelException refusal = null;
+            if (append.fence() != null) {
+                long current = AppendSql.leaseEpoch(c, append.fence().accountId());
+                if (current != append.fence().epoch()) {
+                    refusal = new LeaseLostException(append.fence(), current);
                 }
             }
-            if (moved != null) {
-                refused.put(append, moved);
+            for (StreamPosition position : append.expected()) {
+                if (refusal != null) {
+                    break;
+                }
+                long actual = AppendSql.lastSequence(c, position.streamId());
+                if (movedInBatch.contains(position.streamId()) || actual != position.lastSequence()) {
+                    refusal = new StreamMovedException(position, actual);
+                }
+            }
+            if (refusal != null) {
+                refused.put(append, refusal);
             } else {
                 admitted.add(append);
                 append.events().forEach(e -> movedInBatch.add(e.event().streamId()));

@@ -5,6 +5,7 @@ import dev.keel.core.error.ErrorContext;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalCorruptException;
+import dev.keel.core.journal.Fence;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.StreamPosition;
@@ -84,17 +85,25 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
-        return appendAll(events, List.of());
+        return appendAll(events, List.of(), null);
     }
 
     @Override
-    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
+    public long takeLease(String accountId) {
+        Objects.requireNonNull(accountId, "accountId");
+        String takenAt = Timestamps.format(clock.instant());
+        return writer.exclusive(c -> AppendSql.takeLease(c, accountId, takenAt), "lease");
+    }
+
+    @Override
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected,
+                                         Fence fence) {
         // Encoded here, on the caller's thread: a bad event fails its own caller before anything is queued.
         List<EventCodec.Encoded> encoded = new ArrayList<>(events.size());
         for (JournalEvent event : events) {
             encoded.add(EventCodec.encode(Objects.requireNonNull(event, "event")));
         }
-        return encoded.isEmpty() ? List.of() : writer.append(encoded, expected);
+        return encoded.isEmpty() ? List.of() : writer.append(encoded, expected, fence);
     }
 
     @Override

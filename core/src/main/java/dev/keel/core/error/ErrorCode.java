@@ -169,6 +169,12 @@ public enum ErrorCode {
             "Another writer appended to an account's or a transaction's journal stream between Keel's read and its"
                     + " write, so the write was refused and nothing was written (optimistic concurrency).",
             "Keel re-reads and decides again by itself; if this reaches you, rerun the command."),
+    LEASE_LOST(SYSTEM, HIGH, false, IGNORE,
+            "This process no longer holds the account's lease: another process took it over (this one paused or was"
+                    + " cut off for longer than the lease lasts), so the journal refused its write and nothing was"
+                    + " written (fencing).",
+            "Nothing to undo: the process that holds the lease now recovers the account's work. Look for why this"
+                    + " process stalled (GC pause, lost database connection) in keel.log."),
     ACCOUNT_HALTED(SYSTEM, HIGH, false, MANUAL,
             "The account is HALTED: its positions were uncertain (a mismatch, an unresolved order) or an operator "
                     + "halted it; nothing but cancels is sent.",

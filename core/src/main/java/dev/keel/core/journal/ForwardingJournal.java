@@ -27,15 +27,27 @@ public abstract class ForwardingJournal implements Journal {
         return delegate.append(event);
     }
 
-    /** Goes through {@link #appendAll(List, List)}, so a decorator overrides that one alone. */
+    /** Goes through {@link #appendAll(List, List, Fence)}, so a decorator overrides that one alone. */
     @Override
     public final List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
-        return appendAll(events, List.of());
+        return appendAll(events, List.of(), null);
+    }
+
+    /** Goes through {@link #appendAll(List, List, Fence)}, so a decorator overrides that one alone. */
+    @Override
+    public final List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
+        return appendAll(events, expected, null);
     }
 
     @Override
-    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
-        return delegate.appendAll(events, expected);
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected,
+                                         Fence fence) {
+        return delegate.appendAll(events, expected, fence);
+    }
+
+    @Override
+    public long takeLease(String accountId) {
+        return delegate.takeLease(accountId);
     }
 
     @Override

@@ -30,7 +30,28 @@ public interface Journal extends AutoCloseable {
      * since. Otherwise throws {@link StreamMovedException} and writes nothing. With {@code expected} empty this is
      * {@link #appendAll(List)}.
      */
-    List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected);
+    default List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
+        return appendAll(events, expected, null);
+    }
+
+    /**
+     * Appends as {@link #appendAll(List, List)} does, and with a {@code fence} only while the fence's account lease
+     * is still at its epoch (fencing): else throws {@link LeaseLostException} and writes nothing.
+     *
+     * @param fence the writer's lease on an account, from {@link #takeLease}; null for an unfenced append
+     */
+    List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected, Fence fence);
+
+    /**
+     * Moves the account's lease to a new epoch and returns it, at least 1: the fencing token of a new holder, after
+     * which appends fenced with an older epoch are refused. The caller must already hold the account's lock (a
+     * database advisory lock, a file lock): this hands out the token, it does not keep others out.
+     *
+     * @throws UnsupportedOperationException from a journal that keeps no leases
+     */
+    default long takeLease(String accountId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no account leases");
+    }
 
     /** Every record with a sequence above {@code afterSequence}, in order; verifies checksums as it reads. */
     void replay(long afterSequence, Consumer<JournalRecord> sink);

@@ -31,6 +31,8 @@ public final class MemoryJournal implements Journal {
     /** Stream id to its view row, in the order streams were opened. */
     private final Map<String, StreamRow> streams = new LinkedHashMap<>();
     private long lastSequence;
+    /** Each account's lease epoch ({@link #takeLease}); guarded by the lock. */
+    private final Map<String, Long> epochs = new java.util.HashMap<>();
     private boolean failing;
     private boolean closed;
 
@@ -42,6 +44,7 @@ public final class MemoryJournal implements Journal {
         archived.addAll(source.archived);
         source.streams.forEach((id, row) -> streams.put(id, row.copy()));
         lastSequence = source.lastSequence;
+        epochs.putAll(source.epochs);
     }
 
     /** A new journal holding what this one holds, as a restarted engine would find it; this one is untouched. */
@@ -79,11 +82,20 @@ public final class MemoryJournal implements Journal {
 
     @Override
     public List<JournalRecord> appendAll(List<? extends JournalEvent> events) {
-        return appendAll(events, List.of());
+        return appendAll(events, List.of(), null);
     }
 
     @Override
-    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
+    public long takeLease(String accountId) {
+        Objects.requireNonNull(accountId, "accountId");
+        synchronized (lock) {
+            return epochs.merge(accountId, 1L, Long::sum);
+        }
+    }
+
+    @Override
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected,
+                                         Fence fence) {
         List<JournalEvent> checked = new ArrayList<>(events.size());
         for (JournalEvent event : events) {
             checked.add(Objects.requireNonNull(event, "event"));
@@ -94,6 +106,12 @@ public final class MemoryJournal implements Journal {
             }
             if (failing) {
                 throw new KeelException(ErrorCode.JOURNAL_WRITE_FAILED, "journal writes are failing (simulated)");
+            }
+            if (fence != null) {
+                long current = epochs.getOrDefault(fence.accountId(), 0L);
+                if (current != fence.epoch()) {
+                    throw new LeaseLostException(fence, current);
+                }
             }
             for (StreamPosition position : expected) {
                 StreamRow row = streams.get(position.streamId());

@@ -25,8 +25,9 @@ public final class MeteredJournal extends ForwardingJournal {
     }
 
     @Override
-    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
-        List<JournalRecord> records = super.appendAll(events, expected);
+    public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected,
+                                         dev.keel.core.journal.Fence fence) {
+        List<JournalRecord> records = super.appendAll(events, expected, fence);
         events.forEach(metrics::observe);
         return records;
     }

@@ -37,7 +37,8 @@ class ResilienceEventsDrainTest {
         }
 
         @Override
-        public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
+        public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected,
+                                         dev.keel.core.journal.Fence fence) {
             if (entered.getCount() > 0) {
                 entered.countDown();
                 try {
@@ -49,7 +50,7 @@ class ResilienceEventsDrainTest {
                     throw new IllegalStateException(e);
                 }
             }
-            return super.appendAll(events, expected);
+            return super.appendAll(events, expected, fence);
         }
     }
 

@@ -113,6 +113,81 @@ public abstract class JournalContractTest {
         assertThat(journal.lastSequence()).isEqualTo(1);
     }
 
+    @Test
+    void takingALeaseMovesTheAccountsEpochOnAndLeavesOtherAccountsAlone() {
+        assertThat(journal.takeLease("acct-1")).isEqualTo(1);
+        assertThat(journal.takeLease("acct-1")).isEqualTo(2);
+        assertThat(journal.takeLease("acct-2")).isEqualTo(1);
+        assertThat(reopen().takeLease("acct-1")).as("the epoch outlives the process").isEqualTo(3);
+    }
+
+    /**
+     * Fencing: a holder that lost the account's lease (it paused; another process took the account over) cannot
+     * write, however its append is made; the new holder can, and appends without a fence are not affected.
+     */
+    @Test
+    void anAppendFencedWithAnEpochThatIsNoLongerTheLeasesIsRefusedAndWritesNothing() {
+        Fence paused = new Fence("acct-1", journal.takeLease("acct-1"));
+        journal.appendAll(List.of(started("tx-1", "acct-1", T0)), List.of(), paused);
+        Fence next = new Fence("acct-1", journal.takeLease("acct-1")); // another process takes the account over
+
+        assertThatThrownBy(() -> journal.appendAll(List.of(intent("tx-1", "acct-1", "leg-1", T0)), List.of(), paused))
+                .isInstanceOfSatisfying(LeaseLostException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.LEASE_LOST);
+                    assertThat(e.current()).isEqualTo(next.epoch());
+                });
+        assertThatThrownBy(() -> new FencedJournal(journal, paused).append(intent("tx-1", "acct-1", "leg-2", T0)))
+                .isInstanceOf(LeaseLostException.class);
+        assertThat(journal.stream("tx-1")).hasSize(1);
+
+        new FencedJournal(journal, next).append(intent("tx-1", "acct-1", "leg-1", T0));
+        journal.append(started("tx-2", "acct-2", T0));
+        assertThat(journal.lastSequence()).isEqualTo(3);
+    }
+
+    @Test
+    void anAppendFencedOnAnAccountWhoseLeaseWasNeverTakenIsRefused() {
+        assertThatThrownBy(() -> journal.appendAll(List.of(started("tx-1", "acct-1", T0)), List.of(),
+                new Fence("acct-1", 1))).isInstanceOfSatisfying(LeaseLostException.class,
+                        e -> assertThat(e.current()).isZero());
+        assertThat(journal.lastSequence()).isZero();
+    }
+
+    /** A takeover racing with the old holder's appends: each append lands before the takeover or is refused. */
+    @Test
+    void appendsRacingATakeoverLandOnlyWhileTheirEpochIsCurrent() throws Exception {
+        Fence old = new Fence("acct-1", journal.takeLease("acct-1"));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            Future<List<Long>> writer = pool.submit(() -> {
+                go.await();
+                List<Long> written = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    try {
+                        written.add(journal.appendAll(List.of(intent("tx-1", "acct-1", "leg-" + i, T0)), List.of(),
+                                old).getFirst().sequence());
+                    } catch (LeaseLostException e) {
+                        break;
+                    }
+                }
+                return written;
+            });
+            Future<Long> takeover = pool.submit(() -> {
+                go.await();
+                journal.takeLease("acct-1");
+                return journal.lastSequence();
+            });
+            go.countDown();
+            List<Long> written = writer.get();
+            long headAtTakeover = takeover.get();
+            assertThat(written).as("the old holder wrote nothing after the takeover")
+                    .allMatch(seq -> seq <= headAtTakeover);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     /** Two writers decide on the same read and race: one ending is written, the other refused, never both. */
     @Test
     void racingConditionalAppendsOnOneStreamAdmitExactlyOne() throws Exception {

@@ -36,7 +36,11 @@ final class ListJournal implements Journal {
 
     @Override
     public synchronized List<JournalRecord> appendAll(List<? extends JournalEvent> events,
-                                                      List<StreamPosition> expected) {
+                                                      List<StreamPosition> expected,
+                                                      dev.keel.core.journal.Fence fence) {
+        if (fence != null) {
+            throw new UnsupportedOperationException("ListJournal keeps no leases");
+        }
         for (StreamPosition position : expected) {
             long actual = StreamPosition.of(position.streamId(), stream(position.streamId())).lastSequence();
             if (actual != position.lastSequence()) {
