@@ -15,9 +15,10 @@ import org.sqlite.SQLiteDataSource;
  * Flyway before first use.
  *
  * @param description where the journal lives, without credentials, for messages
+ * @param locks       the accounts' locks that every process on this database sees
  */
 record Database(Dialect dialect, DataSource writer, DataSource reader, String description,
-                List<HikariDataSource> pools) implements AutoCloseable {
+                List<HikariDataSource> pools, ProcessLock locks) implements AutoCloseable {
     /** SQLite waits this long for a lock another process holds before failing a statement. */
     static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
     /** Readers on one SQLite file; WAL lets them run beside the writer. */
@@ -33,7 +34,8 @@ record Database(Dialect dialect, DataSource writer, DataSource reader, String de
         HikariDataSource writer = pool("keel-journal-writer", sqliteSource(url, true), 1);
         try {
             HikariDataSource reader = pool("keel-journal-reader", sqliteSource(url, false), SQLITE_READERS);
-            return new Database(Dialect.SQLITE, writer, reader, "sqlite:" + file, List.of(writer, reader));
+            return new Database(Dialect.SQLITE, writer, reader, "sqlite:" + file, List.of(writer, reader),
+                    new FileLocks(file.resolveSibling(file.getFileName() + ".leases")));
         } catch (RuntimeException e) {
             writer.close();
             throw e;
@@ -53,7 +55,8 @@ record Database(Dialect dialect, DataSource writer, DataSource reader, String de
         // synchronous_commit off PostgreSQL acknowledges commits that a crash can still take back.
         config.setConnectionInitSql(POSTGRES_SESSION);
         HikariDataSource pool = new HikariDataSource(config);
-        return new Database(Dialect.POSTGRESQL, pool, pool, description, List.of(pool));
+        return new Database(Dialect.POSTGRESQL, pool, pool, description, List.of(pool),
+                new AdvisoryLocks(plain, description));
     }
 
     private static SQLiteDataSource sqliteSource(String url, boolean writer) {

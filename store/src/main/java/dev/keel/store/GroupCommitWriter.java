@@ -11,6 +11,7 @@ import dev.keel.core.journal.StreamPosition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -209,10 +210,15 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         AppendSql.lockHead(c);
         Set<String> movedInBatch = new HashSet<>();
+        Map<String, Long> epochs = new HashMap<>(); // one read per account and batch: nothing moves them meanwhile
         for (Append append : batch) {
             KeelException refusal = null;
             if (append.fence() != null) {
-                long current = AppendSql.leaseEpoch(c, append.fence().accountId());
+                Long current = epochs.get(append.fence().accountId());
+                if (current == null) {
+                    current = AppendSql.leaseEpoch(c, append.fence().accountId());
+                    epochs.put(append.fence().accountId(), current);
+                }
                 if (current != append.fence().epoch()) {
                     refusal = new LeaseLostException(append.fence(), current);
                 }

@@ -88,6 +88,14 @@ public final class JdbcJournal implements Journal {
         return appendAll(events, List.of(), null);
     }
 
+    /**
+     * Account leases that hold across every process on this journal, waiting on {@code sleeper} while another
+     * process holds an account.
+     */
+    public DatabaseLeases leases(Clock leaseClock, dev.keel.core.time.Sleeper sleeper) {
+        return new DatabaseLeases(this, db.locks(), leaseClock, sleeper);
+    }
+
     @Override
     public long takeLease(String accountId) {
         Objects.requireNonNull(accountId, "accountId");

@@ -11,7 +11,6 @@ import dev.keel.core.allocation.GuardedAllocationSource;
 import dev.keel.core.broker.Broker;
 import dev.keel.core.account.PlacementBreaker;
 import dev.keel.core.engine.AccountRuntime;
-import dev.keel.core.engine.AccountLeases;
 import dev.keel.core.engine.Engine;
 import dev.keel.core.engine.SideBySide;
 import dev.keel.core.error.ErrorCode;
@@ -38,6 +37,7 @@ import dev.keel.core.time.Sleeper;
 import dev.keel.paper.PaperEndpoint;
 import dev.keel.paper.PaperExchange;
 import dev.keel.paper.PaperMarketData;
+import dev.keel.store.JdbcJournal;
 import dev.keel.store.Journals;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -89,7 +89,8 @@ public final class KeelRuntime implements AutoCloseable {
         this.clock = clock;
         SplittableRandom random = new SplittableRandom(seed);
         this.metrics = new KeelMetrics(new SimpleMeterRegistry(), clock);
-        this.journal = new MeteredJournal(Journals.open(config.journalUrl(), clock), metrics);
+        JdbcJournal database = Journals.open(config.journalUrl(), clock);
+        this.journal = new MeteredJournal(database, metrics);
         try {
             BrokerConfig broker = config.broker();
             if (broker.kind() != BrokerConfig.Kind.PAPER) {
@@ -116,7 +117,7 @@ public final class KeelRuntime implements AutoCloseable {
             }
             this.outbox = Outbox.builder(journal, clock, random.split()).channels(channels(config, console)).build();
             this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, processNonce),
-                    Engine.DEFAULT_LOCK_TIMEOUT, AccountLeases.inProcess(),
+                    Engine.DEFAULT_LOCK_TIMEOUT, database.leases(clock, sleeper), // one writer across processes
                     SideBySide.threads("recovery", RECOVERY_WIDTH));
         } catch (RuntimeException e) {
             allocationClients.forEach(HttpAllocationSource::close);

@@ -6,6 +6,8 @@ import dev.keel.core.execution.OperationContext;
 import dev.keel.core.execution.SimulationHooks;
 import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.execution.TransactionView;
+import dev.keel.core.journal.Fence;
+import dev.keel.core.journal.FencedJournal;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.StreamMovedException;
@@ -67,7 +69,9 @@ public final class AccountSession {
      */
     public static AccountSession leased(String accountId, long epoch, Journal journal, Outbox outbox, Clock clock,
                                         PlacementBreaker placement, SimulationHooks hooks) {
-        return new AccountSession(accountId, epoch, true, journal, outbox, clock, placement, hooks);
+        // A lease across processes fences every append of its session: none lands once another took the account.
+        Journal fenced = epoch > 0 ? new FencedJournal(journal, new Fence(accountId, epoch)) : journal;
+        return new AccountSession(accountId, epoch, true, fenced, outbox, clock, placement, hooks);
     }
 
     /** A session for journaling refusals of work that could not get the lease: new transactions that end at once. */

@@ -336,7 +336,7 @@ public final class Engine {
             try (var mdc = Mdc.of(ctx)) {
                 AccountRuntime a = held.runtime();
                 var gateway = a.executor().gateway();
-                LiveOrders.Checked checked = LiveOrders.check(journal, a.executor(), accountId,
+                LiveOrders.Checked checked = LiveOrders.check(held.session().journal(), a.executor(), accountId,
                         gateway.read(gateway.broker()::account));
                 check = checked.check();
                 if (!check.agrees()) {
@@ -421,8 +421,9 @@ public final class Engine {
                         .toList()) + "); cancel them or let them finish, then resume: holdings still moving are no "
                         + "baseline", null);
             }
-            List<JournalEvent> events = states.writeMove(id, current -> current.state() == TradingState.ACTIVE
-                    ? List.of() : states.move(current, TradingState.ACTIVE, TradingState.Actor.OPERATOR, why, null,
+            AccountStates fenced = held.session().states();
+            List<JournalEvent> events = fenced.writeMove(id, current -> current.state() == TradingState.ACTIVE
+                    ? List.of() : fenced.move(current, TradingState.ACTIVE, TradingState.Actor.OPERATOR, why, null,
                     null, snapshot));
             if (events.isEmpty()) {
                 return new StateChange(id, StateChange.Result.UNCHANGED, TradingState.ACTIVE, TradingState.ACTIVE,
@@ -522,7 +523,7 @@ public final class Engine {
         String accountId = a.accountId();
         TransactionLedger ledger;
         try {
-            ledger = early != null ? new TransactionLedger(journal, new OperationContext(txId, accountId, txId), early)
+            ledger = early != null ? new TransactionLedger(session.journal(), new OperationContext(txId, accountId, txId), early)
                     : session.reopen(new OperationContext(txId, accountId, txId));
         } catch (RuntimeException e) {
             if (journalFailure(e) || e instanceof WaitInterrupted) {
@@ -531,8 +532,8 @@ public final class Engine {
             // one transaction whose events cannot be folded must not stop every restart: closed for review
             LOG.error("{} cannot be folded from the journal; closing it as NEEDS_REVIEW", txId, e);
             String why = "its journal events cannot be folded: " + e.getMessage();
-            closeUnrecoverable(session, new TransactionLedger(journal, new OperationContext(txId, accountId, txId),
-                    TransactionView.unreadable(journal.stream(txId))), why);
+            closeUnrecoverable(session, new TransactionLedger(session.journal(),
+                    new OperationContext(txId, accountId, txId), TransactionView.unreadable(journal.stream(txId))), why);
             return new RecoveryReport.Entry(txId, accountId, TransactionStatus.NEEDS_REVIEW, why);
         }
         TransactionView view = ledger.view();
@@ -545,7 +546,7 @@ public final class Engine {
             return new RecoveryReport.Entry(txId, accountId, TransactionStatus.NEEDS_REVIEW, why);
         }
         OperationContext ctx = new OperationContext(txId, accountId, view.started().correlationId());
-        TransactionLedger resumed = new TransactionLedger(journal, ctx, view);
+        TransactionLedger resumed = new TransactionLedger(session.journal(), ctx, view);
         try (var mdc = Mdc.of(ctx)) {
             LOG.info("resuming {} for {}", txId, accountId);
             resumed.record(new TransactionResumed(txId, accountId, "engine restarted with the transaction in progress",
@@ -581,7 +582,7 @@ public final class Engine {
                 if (journalFailure(e)) {
                     throw e;
                 }
-                ledger = new TransactionLedger(journal, new OperationContext(txId, accountId, txId),
+                ledger = new TransactionLedger(session.journal(), new OperationContext(txId, accountId, txId),
                         TransactionView.unreadable(journal.stream(txId)));
             }
             closeUnrecoverable(session, ledger, why);
@@ -619,9 +620,9 @@ public final class Engine {
             }
             TransactionLedger ledger;
             try {
-                ledger = new TransactionLedger(journal, ctx, TransactionView.fold(records));
+                ledger = new TransactionLedger(session.journal(), ctx, TransactionView.fold(records));
             } catch (RuntimeException unreadable) {
-                ledger = new TransactionLedger(journal, ctx, TransactionView.unreadable(records));
+                ledger = new TransactionLedger(session.journal(), ctx, TransactionView.unreadable(records));
             }
             if (!ledger.view().isTerminal()) {
                 closeUnrecoverable(session, ledger, why);
@@ -630,9 +631,14 @@ public final class Engine {
         }
     }
 
+    /**
+     * A journal that cannot take this process's writes: failing, damaged, or fenced off because another process took
+     * the account's lease (LEASE_LOST). Nothing can be recorded then; the work is left for recovery by whoever holds
+     * the account next.
+     */
     private static boolean journalFailure(RuntimeException e) {
         return e instanceof KeelException k && (k.code() == ErrorCode.JOURNAL_WRITE_FAILED
-                || k.code() == ErrorCode.JOURNAL_CORRUPT);
+                || k.code() == ErrorCode.JOURNAL_CORRUPT || k.code() == ErrorCode.LEASE_LOST);
     }
 
     /** Carries a pre-flight refusal of an operation past {@link #guarded} to the caller. */

@@ -1,0 +1,89 @@
+package dev.keel.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.OrderIntentRecorded;
+import dev.keel.core.journal.TransactionEnded;
+import dev.keel.core.journal.TransactionSummary;
+import dev.keel.core.model.TransactionStatus;
+import dev.keel.store.Journals;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12: two {@code keel rebalance} on one account at once, in two JVMs on one SQLite journal (a cron job and an
+ * operator). The first holds the account's lease while its IEF buy hangs at the broker; the second waits for the
+ * lease its whole timeout and ends ABORTED with ACCOUNT_LOCKED, having journaled no order. Before the lease held
+ * across processes, both rebalanced the account.
+ */
+class TwoProcessesTest {
+    @TempDir
+    Path dir;
+
+    private static final String CONFIG = """
+            journal: sqlite:%s/keel.db
+            broker:
+              kind: paper
+              paper:
+                state: %s/paper.db
+                seed: 42
+                cash: 10000.00
+                positions: { VTI: 50, TLT: 10 }
+                prices: { VTI: 250.00, TLT: 90.00, IEF: 95.00, GLD: 185.00, DBC: 22.00 }
+                faults: [ { op: submit, kind: slow, delay: 10m, symbol: IEF } ]
+            accounts:
+              - id: main
+                targets: { VTI: 0.30, TLT: 0.40, IEF: 0.15, GLD: 0.075, DBC: 0.075 }
+            notifications: [ { kind: file, path: %s/notifications.log } ]
+            """;
+
+    @Test
+    void aSecondRebalanceInAnotherProcessWaitsForTheLeaseThenEndsAbortedWithNothingSent() throws Exception {
+        Path config = dir.resolve("keel.yaml");
+        Files.writeString(config, CONFIG.formatted(dir, dir, dir));
+        Path first = Files.createDirectories(dir.resolve("first"));
+        Path second = Files.createDirectories(dir.resolve("second"));
+
+        Process holder = ChildKeel.start(first, "rebalance", "--config", config.toString());
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> holder.isAlive() && ChildKeel.intentJournaled(dir.resolve("keel.db"), "buy-IEF"));
+
+            Process waiter = ChildKeel.start(second, "rebalance", "--config", config.toString(), "--json");
+            assertThat(waiter.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String out = new String(waiter.getInputStream().readAllBytes());
+            assertThat(waiter.exitValue()).as(out + Files.readString(second.resolve("stderr-rebalance.txt")))
+                    .isEqualTo(4);
+            assertThat(out).contains("ACCOUNT_LOCKED");
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        try (Journal journal = Journals.open("sqlite:" + dir.resolve("keel.db"), Clock.systemUTC())) {
+            List<TransactionSummary> txs = journal.recentTransactions(10, "main");
+            assertThat(txs).hasSize(2);
+            TransactionSummary aborted = txs.stream().filter(t -> t.status() == TransactionStatus.ABORTED)
+                    .findFirst().orElseThrow(() -> new AssertionError("no ABORTED transaction in " + txs));
+            List<JournalRecord> records = journal.stream(aborted.txId());
+            assertThat(records).extracting(JournalRecord::event).filteredOn(TransactionEnded.class::isInstance)
+                    .map(TransactionEnded.class::cast).singleElement()
+                    .satisfies(e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.ACCOUNT_LOCKED));
+            assertThat(records).extracting(JournalRecord::event).noneMatch(OrderIntentRecorded.class::isInstance);
+            TransactionSummary working = txs.stream().filter(t -> t != aborted).findFirst().orElseThrow();
+            assertThat(working.status()).as("the holder was killed mid-rebalance")
+                    .isEqualTo(TransactionStatus.IN_PROGRESS);
+        }
+    }
+
+}
