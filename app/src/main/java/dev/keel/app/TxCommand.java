@@ -5,6 +5,7 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.TransactionSummary;
 import dev.keel.store.JdbcJournal;
 import dev.keel.store.Journals;
@@ -121,7 +122,16 @@ final class TxCommand extends CommandGroup {
         public Integer call() {
             Output output = output();
             try (Journal journal = openJournal()) {
-                TransactionView view = TransactionView.fold(journal.stream(id));
+                List<JournalRecord> records = journal.stream(id);
+                TransactionView view;
+                try {
+                    view = TransactionView.fold(records);
+                } catch (RuntimeException unfoldable) {
+                    // closed NEEDS_REVIEW by recovery; shown as written, so the operator can see what went wrong
+                    Unfoldable doc = Unfoldable.of(id, journal.transaction(id).orElse(null), records, unfoldable);
+                    output.result(doc, d -> d.print(output));
+                    return ExitCodes.OK;
+                }
                 if (view.started() == null) {
                     throw new KeelException(ErrorCode.UNKNOWN_ID, "no transaction '" + id
                             + "' in the journal; 'keel tx list' shows the recent ones");
@@ -160,6 +170,39 @@ final class TxCommand extends CommandGroup {
                 output.line("");
                 output.line("Reconciliation: " + d.reconciliationNotes());
             }
+        }
+    }
+
+    /**
+     * A transaction whose events cannot be folded (an illegal move a bug once wrote): its summary and every record as
+     * written, with the fold's complaint.
+     *
+     * @param foldError why the events cannot be folded
+     * @param records   each record: its sequence, event type and time
+     */
+    record Unfoldable(String transactionId, String account, String operation, String status, String foldError,
+                      List<Entry> records) {
+        /** One record as written. */
+        record Entry(long sequence, String type, java.time.Instant at) {
+        }
+
+        static Unfoldable of(String id, dev.keel.core.journal.TransactionSummary summary, List<JournalRecord> records,
+                             RuntimeException why) {
+            return new Unfoldable(id, summary == null ? null : summary.accountId(),
+                    summary == null ? null : summary.operation(),
+                    summary == null || summary.status() == null ? null : summary.status().name(),
+                    why.getMessage(), records.stream().map(r -> new Entry(r.sequence(),
+                            r.event().getClass().getSimpleName(), r.event().at())).toList());
+        }
+
+        void print(Output output) {
+            output.line("Transaction " + transactionId + "  " + operation + "  account " + account);
+            output.line("Status   " + status);
+            output.line("Its journal events cannot be folded: " + foldError);
+            output.line("The journal keeps every record; as written:");
+            Table t = new Table("SEQ", "EVENT", "AT");
+            records.forEach(e -> t.row(Long.toString(e.sequence()), e.type(), e.at().toString()));
+            output.table(t);
         }
     }
 

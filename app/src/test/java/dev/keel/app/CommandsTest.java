@@ -123,6 +123,43 @@ class CommandsTest {
         assertThat(Files.readString(dir.resolve("notifications.log"))).contains("PARTIAL");
     }
 
+    /**
+     * A transaction whose events cannot be folded (an order moved from FILLED back to ACCEPTED, as a bug once wrote)
+     * is shown as written, with why it cannot be folded, instead of failing the command.
+     */
+    @Test
+    void aTransactionWhoseEventsCannotBeFoldedIsShownAsWritten() throws IOException {
+        String cfg = config("").toString();
+        java.time.Instant at = java.time.Instant.parse("2026-03-02T15:00:00Z");
+        var spec = dev.keel.core.model.OrderSpec.marketQty(dev.keel.core.model.Symbol.of("VTI"),
+                dev.keel.core.model.Side.SELL, new java.math.BigDecimal("10"));
+        try (var journal = dev.keel.store.Journals.open("sqlite:" + dir.resolve("keel.db"), java.time.Clock.systemUTC())) {
+            journal.appendAll(java.util.List.of(
+                    new dev.keel.core.journal.TransactionStarted("tx-bad", "main", "rebalance", "tx-bad",
+                            java.util.List.of(new dev.keel.core.model.PlannedOrder("sell-VTI", spec,
+                                    new java.math.BigDecimal("2500.00"))),
+                            new dev.keel.core.model.AccountSnapshot("main", new java.math.BigDecimal("10000.00"),
+                                    new java.math.BigDecimal("10000.00"), java.util.List.of(), at),
+                            java.math.BigDecimal.ZERO, at),
+                    new dev.keel.core.journal.OrderIntentRecorded("tx-bad", "main", "sell-VTI", "tx-bad:sell-VTI",
+                            spec, at),
+                    new dev.keel.core.journal.OrderUpdated("tx-bad", "main", "tx-bad:sell-VTI", "b-1",
+                            dev.keel.core.model.OrderState.FILLED, new java.math.BigDecimal("10"),
+                            new java.math.BigDecimal("250.00"), at),
+                    new dev.keel.core.journal.OrderUpdated("tx-bad", "main", "tx-bad:sell-VTI", "b-1",
+                            dev.keel.core.model.OrderState.ACCEPTED, java.math.BigDecimal.ZERO, null, at)));
+        }
+
+        Run json = Run.of("tx", "show", "tx-bad", "--config", cfg, "--json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode doc = JSON.readTree(json.out());
+        assertThat(doc.get("fold_error").asText()).isNotBlank();
+        assertThat(doc.get("records")).hasSize(4);
+        assertThat(doc.at("/records/3/type").asText()).isEqualTo("OrderUpdated");
+        Run human = Run.of("tx", "show", "tx-bad", "--config", cfg);
+        assertThat(human.out()).contains("cannot be folded", "OrderIntentRecorded");
+    }
+
     @Test
     void unknownTransactionIsAClearError() throws IOException {
         Run run = Run.of("tx", "show", "rb-nope", "--config", config("").toString());
