@@ -30,27 +30,10 @@ class TwoProcessesTest {
     @TempDir
     Path dir;
 
-    private static final String CONFIG = """
-            journal: sqlite:%s/keel.db
-            broker:
-              kind: paper
-              paper:
-                state: %s/paper.db
-                seed: 42
-                cash: 10000.00
-                positions: { VTI: 50, TLT: 10 }
-                prices: { VTI: 250.00, TLT: 90.00, IEF: 95.00, GLD: 185.00, DBC: 22.00 }
-                faults: [ { op: submit, kind: slow, delay: 10m, symbol: IEF } ]
-            accounts:
-              - id: main
-                targets: { VTI: 0.30, TLT: 0.40, IEF: 0.15, GLD: 0.075, DBC: 0.075 }
-            notifications: [ { kind: file, path: %s/notifications.log } ]
-            """;
-
     @Test
     void aSecondRebalanceInAnotherProcessWaitsForTheLeaseThenEndsAbortedWithNothingSent() throws Exception {
-        Path config = dir.resolve("keel.yaml");
-        Files.writeString(config, CONFIG.formatted(dir, dir, dir));
+        // the IEF buy hangs at the broker: the first process holds the lease as long as the test needs
+        Path config = CommandsTest.config(dir, "{ op: submit, kind: slow, delay: 10m, symbol: IEF }");
         Path first = Files.createDirectories(dir.resolve("first"));
         Path second = Files.createDirectories(dir.resolve("second"));
 
