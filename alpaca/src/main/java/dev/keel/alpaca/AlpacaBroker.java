@@ -251,8 +251,13 @@ public final class AlpacaBroker implements Broker, AutoCloseable {
 
     @Override
     public Quote quote(Symbol symbol) {
+        return quote(symbol, settings.feed());
+    }
+
+    /** The latest quote of {@code symbol} on {@code feed} (iex, sip, delayed_sip...). */
+    public Quote quote(Symbol symbol, String feed) {
         AlpacaHttp.Reply reply = http.send("GET", settings.dataUrl(), "/v2/stocks/" + encode(symbol.value())
-                + "/quotes/latest?feed=" + encode(settings.feed()), null, false);
+                + "/quotes/latest?feed=" + encode(feed), null, false);
         return decoded(reply, false, body -> AlpacaJson.quote(AlpacaJson.tree(body), symbol));
     }
 
