@@ -28,7 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 /**
  * A {@link Broker} over Alpaca's Trading API v2 and its market data API, with {@code java.net.http} (no SDK). One
@@ -283,6 +285,25 @@ public final class AlpacaBroker implements Broker, AutoCloseable {
     @Override
     public MarketClock clock() {
         return read("/v2/clock", AlpacaJson::clock);
+    }
+
+    /** The default first wait before reconnecting the stream: 1 s, doubling to at most a minute. */
+    public static final Duration STREAM_BACKOFF = Duration.ofSeconds(1);
+
+    /**
+     * The {@code trade_updates} stream of this account, not yet started: updates go to {@code listener}, waits run on
+     * {@code scheduler}, jitter from the seeded {@code random}.
+     */
+    public TradeUpdateStream tradeUpdates(TradeUpdateListener listener, ScheduledExecutorService scheduler,
+                                          RandomGenerator random) {
+        return tradeUpdates(listener, scheduler, random, STREAM_BACKOFF, Duration.ofMinutes(1));
+    }
+
+    /** As above with the reconnect backoff's first and longest wait. */
+    public TradeUpdateStream tradeUpdates(TradeUpdateListener listener, ScheduledExecutorService scheduler,
+                                          RandomGenerator random, Duration initialBackoff, Duration maxBackoff) {
+        return new TradeUpdateStream(this, http.keys(), settings.streamUrl(), listener, scheduler, random,
+                initialBackoff, maxBackoff, settings.timeout());
     }
 
     @Override
