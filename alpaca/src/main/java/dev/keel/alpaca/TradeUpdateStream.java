@@ -186,12 +186,15 @@ public final class TradeUpdateStream implements AutoCloseable {
                     listening |= "trade_updates".equals(s.asText());
                 }
                 if (listening) {
+                    // The gap is fixed now, before this connection's first update: frames are read one at a time.
+                    Instant since;
                     synchronized (this) {
                         state = State.LISTENING;
                         failures = 0;
                         connections++;
+                        since = gapStart();
                     }
-                    scheduler.execute(this::backfill);
+                    scheduler.execute(() -> backfill(since));
                 }
             }
             case "trade_updates" -> update(data, text);
@@ -234,17 +237,22 @@ public final class TradeUpdateStream implements AutoCloseable {
         listener.onUpdate(update);
     }
 
-    /** Lists what changed while the stream was not listening and hands it on as BACKFILL updates. */
-    void backfill() {
-        Instant since;
-        synchronized (this) {
-            since = lastSeen;
-            for (Instant created : live.values()) {
-                if (since == null || created.isBefore(since)) {
-                    since = created;
-                }
+    /** The earlier of the last update seen and the creation of the oldest order then live; null before any. */
+    private Instant gapStart() {
+        Instant since = lastSeen;
+        for (Instant created : live.values()) {
+            if (since == null || created.isBefore(since)) {
+                since = created;
             }
         }
+        return since;
+    }
+
+    /**
+     * Lists what may have changed while the stream was not listening and hands it on as BACKFILL updates: the open
+     * orders when nothing was seen yet ({@code since} null), else every order created since {@code since}.
+     */
+    void backfill(Instant since) {
         try {
             if (since == null) {
                 for (BrokerOrder o : broker.openOrders()) {
