@@ -258,7 +258,13 @@ final class AlpacaJson {
         return new Quote(symbol, decimal(q, "bp", true), decimal(q, "ap", true), instant(q, "t", true));
     }
 
-    /** One page of {@code GET /v2/stocks/{symbol}/bars}: {@code {"bars":[{"t","o","h","l","c",...}], ...}}. */
+    private static final java.time.ZoneId NEW_YORK = java.time.ZoneId.of("America/New_York");
+
+    /**
+     * One page of {@code GET /v2/stocks/{symbol}/bars}: {@code {"bars":[{"t","o","h","l","c",...}], ...}}. A daily
+     * bar, stamped by Alpaca at midnight New York time, spans that day's regular session (09:30-16:00 New York), as
+     * core's {@code MarketSession.US_EQUITIES} slots daily bars; any other bar spans {@code interval} from its stamp.
+     */
     static List<Bar> bars(JsonNode node, Duration interval) {
         JsonNode list = node.get("bars");
         List<Bar> bars = new ArrayList<>();
@@ -270,7 +276,13 @@ final class AlpacaJson {
         }
         for (JsonNode b : list) {
             Instant start = instant(b, "t", true);
-            bars.add(new Bar(start, start.plus(interval), decimal(b, "o", true), decimal(b, "h", true),
+            Instant end = start.plus(interval);
+            if (interval.equals(Duration.ofDays(1))) {
+                java.time.LocalDate day = start.atZone(NEW_YORK).toLocalDate();
+                start = day.atTime(9, 30).atZone(NEW_YORK).toInstant();
+                end = day.atTime(16, 0).atZone(NEW_YORK).toInstant();
+            }
+            bars.add(new Bar(start, end, decimal(b, "o", true), decimal(b, "h", true),
                     decimal(b, "l", true), decimal(b, "c", true)));
         }
         return bars;
