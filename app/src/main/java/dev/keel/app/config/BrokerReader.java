@@ -39,15 +39,9 @@ final class BrokerReader {
         Field kindField = s.field("kind");
         BrokerConfig.Kind kind = kindField.choice(BrokerConfig.Kind.class, BrokerConfig.Kind.PAPER);
         PaperSettings paper = paper(s.field("paper"), base);
-        Section alpaca = s.field("alpaca").section();
-        alpaca.field("key-file");
-        alpaca.finish();
-        if (kind == BrokerConfig.Kind.ALPACA) {
-            kindField.problem("'alpaca' is recognised but not available yet; use 'paper'. When it comes, it reads"
-                    + " APCA_API_KEY_ID and APCA_API_SECRET_KEY from the environment or broker.alpaca.key-file");
-        }
+        AlpacaConfig alpaca = AlpacaReader.alpaca(s.field("alpaca"), base);
         s.finish();
-        return s.problemCount() > mark ? null : new BrokerConfig(kind, paper);
+        return s.problemCount() > mark ? null : new BrokerConfig(kind, paper, alpaca);
     }
 
     private static PaperSettings paper(Field field, Path base) {

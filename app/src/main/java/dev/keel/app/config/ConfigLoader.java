@@ -2,6 +2,7 @@ package dev.keel.app.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.keel.core.execution.RateLimitPolicy;
 import dev.keel.core.execution.ResiliencePolicies;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +85,9 @@ public final class ConfigLoader {
         BreakerSettings breaker = SettingsReader.breaker(top.field("circuit-breaker"));
         ResiliencePolicies resilience = ResilienceReader.resilience(top.field("resilience"),
                 (breaker == null ? BreakerSettings.DEFAULTS : breaker).policy(),
-                (retry == null ? RetrySettings.DEFAULTS : retry).policy());
+                (retry == null ? RetrySettings.DEFAULTS : retry).policy(),
+                // Alpaca publishes 200 requests a minute per key: the shared limiter's default for it.
+                broker != null && broker.kind() == BrokerConfig.Kind.ALPACA ? RateLimitPolicy.ALPACA : null);
         RiskSettings risk = SettingsReader.risk(top.field("risk"));
         List<ChannelConfig> channels = SettingsReader.channels(top.field("notifications"), base);
         MarketDataSettings marketData = MarketDataReader.marketData(top.field("market-data"));

@@ -29,12 +29,19 @@ final class ResilienceReader {
      * @return the policies, or null when the section has problems (they are reported)
      */
     static ResiliencePolicies resilience(Field field, BreakerPolicy breaker, RetryPolicy retry) {
+        return resilience(field, breaker, retry, null);
+    }
+
+    /** As above, with the broker's published request limit as the default of {@code rate-limit}; null for none. */
+    static ResiliencePolicies resilience(Field field, BreakerPolicy breaker, RetryPolicy retry,
+                                         RateLimitPolicy defaultRateLimit) {
         Section s = field.section();
         int mark = s.problemCount();
         BreakerPolicy defaultBreaker = breaker(s.field("circuit-breaker"), breaker);
         RetryPolicy defaultRetry = retry(s.field("retry"), retry);
         RetryBudgetPolicy budget = budget(s.field("retry-budget"));
-        RateLimitPolicy rateLimit = rateLimit(s.field("rate-limit"));
+        Field rateLimitField = s.field("rate-limit");
+        RateLimitPolicy rateLimit = rateLimitField.present() ? rateLimit(rateLimitField) : defaultRateLimit;
         BulkheadPolicy bulkhead = bulkhead(s.field("bulkhead"));
         ResiliencePolicies.Builder b = ResiliencePolicies.builder();
         Section endpoints = s.field("endpoints").section();

@@ -1,5 +1,6 @@
 package dev.keel.app.runtime;
 
+import dev.keel.alpaca.AlpacaBroker;
 import dev.keel.app.config.AccountConfig;
 import dev.keel.app.config.BrokerConfig;
 import dev.keel.app.config.ChannelConfig;
@@ -21,6 +22,7 @@ import dev.keel.core.execution.ExecutionSettings;
 import dev.keel.core.execution.OrderExecutor;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.marketdata.BrokerQuoteSource;
+import dev.keel.core.marketdata.MarketSession;
 import dev.keel.core.marketdata.QuoteChain;
 import dev.keel.core.metrics.KeelMetrics;
 import dev.keel.core.metrics.MeteredJournal;
@@ -71,6 +73,7 @@ public final class KeelRuntime implements AutoCloseable {
     private final KeelMetrics metrics;
     private final Journal journal;
     private final PaperExchange paper;
+    private final AlpacaBroker alpaca;
     private final Map<String, Broker> brokers = new LinkedHashMap<>();
     private final Map<String, BrokerGateway> gateways = new LinkedHashMap<>();
     private final List<HttpAllocationSource> allocationClients = new ArrayList<>();
@@ -83,7 +86,7 @@ public final class KeelRuntime implements AutoCloseable {
     private final List<Runnable> afterClose = new ArrayList<>();
 
     private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
-                        int processNonce) {
+                        int processNonce, Map<String, String> environment) {
         this.config = config;
         this.sleeper = sleeper;
         this.clock = clock;
@@ -91,20 +94,22 @@ public final class KeelRuntime implements AutoCloseable {
         this.metrics = new KeelMetrics(new SimpleMeterRegistry(), clock);
         JdbcJournal database = Journals.open(config.journalUrl(), clock);
         this.journal = new MeteredJournal(database, metrics);
+        AlpacaBroker opened = null;
         try {
             BrokerConfig broker = config.broker();
-            if (broker.kind() != BrokerConfig.Kind.PAPER) {
-                throw new KeelException(ErrorCode.CONFIG_INVALID, config.source() + ": broker.kind: '"
-                        + broker.kind().wire() + "' is not available yet; use 'paper'");
-            }
-            this.paper = new PaperExchange(PaperSetup.config(broker.paper()), clock, sleeper);
+            this.paper = broker.kind() == BrokerConfig.Kind.PAPER
+                    ? new PaperExchange(PaperSetup.config(broker.paper()), clock, sleeper) : null;
+            opened = broker.kind() == BrokerConfig.Kind.ALPACA
+                    ? AlpacaSetup.broker(config, clock, sleeper, environment) : null;
+            this.alpaca = opened;
             ExecutionSettings settings = ExecutionSettings.defaults().withRetry(config.retry().policy())
                     .withProtectionGrace(config.operations().protectionGrace());
-            PaperEndpoint backup = PaperSetup.backup(paper, broker.paper());
-            this.resilience = new BrokerResilience("paper", config.resilience(), journal, meters, clock, sleeper);
+            PaperEndpoint backup = paper == null ? null : PaperSetup.backup(paper, broker.paper());
+            this.resilience = new BrokerResilience(broker.kind().wire(), config.resilience(), journal, meters, clock,
+                    sleeper);
             List<AccountRuntime> accounts = new ArrayList<>();
             for (AccountConfig a : config.accounts()) {
-                Broker b = paper.broker(a.id());
+                Broker b = paper != null ? paper.broker(a.id()) : alpaca;
                 BrokerGateway gateway = backup == null ? resilience.gateway(a.id(), b, random.split())
                         : resilience.gateway(a.id(), b, backup.broker(a.id()), random.split());
                 brokers.put(a.id(), b);
@@ -121,6 +126,9 @@ public final class KeelRuntime implements AutoCloseable {
                     SideBySide.threads("recovery", RECOVERY_WIDTH));
         } catch (RuntimeException e) {
             allocationClients.forEach(HttpAllocationSource::close);
+            if (opened != null) {
+                opened.close();
+            }
             journal.close();
             throw e;
         }
@@ -128,6 +136,15 @@ public final class KeelRuntime implements AutoCloseable {
 
     /** The account's price sources in the configured order, the paper exchange's feed behind the fallbacks. */
     private QuoteChain marketData(MarketDataSettings settings, BrokerGateway gateway, Clock clock) {
+        if (alpaca != null) {
+            // Alpaca trades US equities: bars follow their session; delayed and last-close come from its data API.
+            QuoteChain.Builder chain = QuoteChain.builder(clock).policy(settings.policy(MarketSession.US_EQUITIES));
+            for (MarketDataSettings.Source source : settings.sources()) {
+                chain.source(source.kind() == MarketDataSettings.Kind.LIVE ? new BrokerQuoteSource(gateway)
+                        : AlpacaSetup.source(source, alpaca, clock), source.maxAge());
+            }
+            return chain.build();
+        }
         PaperMarketData feed = paper.marketData();
         QuoteChain.Builder chain = QuoteChain.builder(clock).policy(settings.policy(feed.session()));
         for (MarketDataSettings.Source source : settings.sources()) {
@@ -158,12 +175,18 @@ public final class KeelRuntime implements AutoCloseable {
         long seed = config.broker().paper() != null ? config.broker().paper().seed()
                 : new java.security.SecureRandom().nextLong();
         return new KeelRuntime(config, Clock.systemUTC(), Sleeper.system(), console, seed,
-                new java.security.SecureRandom().nextInt());
+                new java.security.SecureRandom().nextInt(), System.getenv());
     }
 
     /** Wiring with injected time, for tests. */
     public static KeelRuntime open(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed) {
-        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed);
+        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed, System.getenv());
+    }
+
+    /** Wiring with injected time and environment (where Alpaca's keys are read), for tests. */
+    public static KeelRuntime open(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
+                                   Map<String, String> environment) {
+        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed, environment);
     }
 
     public KeelConfig config() {
@@ -195,6 +218,11 @@ public final class KeelRuntime implements AutoCloseable {
 
     public Outbox outbox() {
         return outbox;
+    }
+
+    /** The Alpaca broker, when the broker is {@code alpaca}; null otherwise. */
+    public AlpacaBroker alpaca() {
+        return alpaca;
     }
 
     /** The paper exchange, when the broker is {@code paper}. */
@@ -248,6 +276,9 @@ public final class KeelRuntime implements AutoCloseable {
             resilience.flush();
             if (paper != null) {
                 paper.close();
+            }
+            if (alpaca != null) {
+                alpaca.close();
             }
         } finally {
             try {

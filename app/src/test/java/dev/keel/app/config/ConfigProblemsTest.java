@@ -157,11 +157,40 @@ class ConfigProblemsTest {
     }
 
     @Test
-    void alpacaIsRecognisedButNotAvailableYet() {
-        List<String> problems = problemsOf(ConfigFiles.MINIMAL + "broker: { kind: alpaca, alpaca: { key-file: /etc/keel/alpaca.key } }\n");
+    void alpacaLiveEndpointIsRefusedUnlessTheConfigSaysLive() {
+        List<String> problems = problemsOf(ConfigFiles.MINIMAL + "broker: { kind: alpaca, alpaca: { endpoint: live } }\n");
 
         assertThat(problems).singleElement().asString()
-                .startsWith("keel.yaml:4: broker.kind: 'alpaca' is recognised but not available yet; use 'paper'");
+                .startsWith("keel.yaml:4: broker.alpaca.endpoint: 'live' is Alpaca's live endpoint, which trades real"
+                        + " money; add broker.alpaca.live: true to mean it");
+    }
+
+    @Test
+    void alpacaLiveEndpointIsAcceptedWhenTheConfigSaysLive() {
+        KeelConfig config = ConfigLoader.parse(ConfigFiles.MINIMAL
+                + "broker: { kind: alpaca, alpaca: { endpoint: live, live: true } }\n", Path.of("keel.yaml"), dir);
+
+        assertThat(config.broker().alpaca().endpoint()).hasToString("https://api.alpaca.markets");
+        assertThat(config.broker().alpaca().live()).isTrue();
+        assertThat(config.resilience().rateLimit().calls()).as("Alpaca's published limit is the default").isEqualTo(200);
+    }
+
+    @Test
+    void alpacaEndpointMustBePaperLiveOrAUrl() {
+        List<String> problems = problemsOf(ConfigFiles.MINIMAL + "broker: { kind: alpaca, alpaca: { endpoint: papr } }\n");
+
+        assertThat(problems).singleElement().asString()
+                .startsWith("keel.yaml:4: broker.alpaca.endpoint: expected paper, live or an http(s) URL, but was 'papr'");
+    }
+
+    @Test
+    void alpacaKeyFileInsideAGitWorkingTreeIsRefused() throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir.resolve(".git"));
+        List<String> problems = problemsOf(ConfigFiles.MINIMAL
+                + "broker: { kind: alpaca, alpaca: { key-file: secrets/alpaca.keys } }\n");
+
+        assertThat(problems).singleElement().asString().startsWith("keel.yaml:4: broker.alpaca.key-file: '")
+                .contains("is inside the git working tree");
     }
 
     @Test

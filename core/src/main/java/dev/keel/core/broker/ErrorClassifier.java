@@ -18,7 +18,8 @@ public final class ErrorClassifier {
     private static final Map<String, ErrorCode> BROKER_CODES = Map.of(
             "40310000", ErrorCode.INSUFFICIENT_BUYING_POWER,
             "insufficient-buying-power", ErrorCode.INSUFFICIENT_BUYING_POWER,
-            "40410000", ErrorCode.SYMBOL_NOT_FOUND,
+            // Alpaca's "not found" on the order endpoints ("order not found"); its unknown symbols come as 422.
+            "40410000", ErrorCode.ORDER_NOT_FOUND,
             "symbol-not-found", ErrorCode.SYMBOL_NOT_FOUND,
             "market-closed", ErrorCode.MARKET_CLOSED,
             "invalid-order", ErrorCode.INVALID_ORDER,

@@ -1,0 +1,336 @@
+package dev.keel.alpaca;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.broker.BrokerException;
+import dev.keel.core.broker.OrderQuery;
+import dev.keel.core.model.BrokerOrder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Alpaca's {@code trade_updates} WebSocket ({@code java.net.http.WebSocket}): authenticates, listens, and hands each
+ * order update to a listener. When the connection drops it reconnects with exponential backoff and jitter, and once
+ * listening again it backfills the gap by listing orders ({@code GET /v2/orders?status=all&after=T&direction=asc})
+ * created since the earlier of the last update seen and the oldest order still live then, so no fill is lost across
+ * a disconnect. On the first connect it reads the open orders instead.
+ *
+ * <p>Text and binary frames are both read (Alpaca's paper endpoint sends binary). Waits run on the given scheduler,
+ * never by sleeping a thread.
+ */
+public final class TradeUpdateStream implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TradeUpdateStream.class);
+    /** Alpaca's {@code after} is strict and may be coarser than Keel's clock: the backfill reaches this far back. */
+    static final Duration BACKFILL_MARGIN = Duration.ofSeconds(1);
+
+    /** Where the stream stands. */
+    public enum State { CONNECTING, AUTHENTICATING, LISTENING, UNAUTHORIZED, DOWN, CLOSED }
+
+    private final AlpacaBroker broker;
+    private final AlpacaKeys keys;
+    private final URI url;
+    private final TradeUpdateListener listener;
+    private final ScheduledExecutorService scheduler;
+    private final RandomGenerator random;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final HttpClient client;
+
+    private State state = State.DOWN;
+    private WebSocket socket;
+    private int failures;
+    private Instant lastSeen;
+    private boolean closed;
+    /** Creation time of each order last reported live, by Alpaca's id: a backfill reaches back to the oldest. */
+    private final Map<String, Instant> live = new HashMap<>();
+    private long connections;
+
+    TradeUpdateStream(AlpacaBroker broker, AlpacaKeys keys, URI url, TradeUpdateListener listener,
+                      ScheduledExecutorService scheduler, RandomGenerator random, Duration initialBackoff,
+                      Duration maxBackoff, Duration connectTimeout) {
+        this.broker = Objects.requireNonNull(broker, "broker");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.url = Objects.requireNonNull(url, "url");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.random = Objects.requireNonNull(random, "random");
+        if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("backoff must be positive and maxBackoff at least initialBackoff, but"
+                    + " were " + initialBackoff + " and " + maxBackoff);
+        }
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+    }
+
+    /** Connects; from here on the stream keeps itself connected until {@link #close()}. */
+    public void start() {
+        scheduler.execute(this::connect);
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    /** When the last update seen happened at Alpaca; null before any. */
+    public synchronized Instant lastSeen() {
+        return lastSeen;
+    }
+
+    /** How many times the stream reached LISTENING. */
+    public synchronized long connections() {
+        return connections;
+    }
+
+    @Override
+    public void close() {
+        WebSocket s;
+        synchronized (this) {
+            closed = true;
+            state = State.CLOSED;
+            s = socket;
+        }
+        if (s != null) {
+            s.abort();
+        }
+        client.close();
+    }
+
+    private void connect() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            state = State.CONNECTING;
+        }
+        client.newWebSocketBuilder().buildAsync(url, new Frames()).whenComplete((ws, failure) -> {
+            if (failure != null) {
+                down("connect failed: " + failure.getClass().getSimpleName());
+            }
+        });
+    }
+
+    private void down(String why) {
+        Duration wait;
+        synchronized (this) {
+            socket = null;
+            if (closed) {
+                return;
+            }
+            if (state != State.UNAUTHORIZED) {
+                state = State.DOWN;
+            }
+            failures++;
+            wait = backoff(failures);
+        }
+        LOG.warn("alpaca trade_updates stream down ({}); reconnecting in {}", why, wait);
+        scheduler.schedule(this::connect, wait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Exponential from {@code initialBackoff}, capped, with up to a quarter of jitter off (seeded). */
+    Duration backoff(int failed) {
+        long base = initialBackoff.toNanos() << Math.min(failed - 1, 30);
+        long capped = Math.min(base <= 0 ? Long.MAX_VALUE : base, maxBackoff.toNanos());
+        long jitter = (long) (capped * 0.25 * random.nextDouble());
+        return Duration.ofNanos(capped - jitter);
+    }
+
+    private void onMessage(WebSocket ws, String text) {
+        JsonNode message;
+        try {
+            message = AlpacaJson.tree(text);
+        } catch (AlpacaJson.Unreadable e) {
+            LOG.warn("alpaca trade_updates sent a message Keel cannot read ({}): {}", e.getMessage(),
+                    AlpacaErrors.raw(text, keys));
+            return;
+        }
+        String stream = message.path("stream").asText("");
+        JsonNode data = message.path("data");
+        switch (stream) {
+            case "authorization" -> {
+                if ("authorized".equals(data.path("status").asText())) {
+                    synchronized (this) {
+                        state = State.AUTHENTICATING;
+                    }
+                    ObjectNode listen = AlpacaJson.MAPPER.createObjectNode().put("action", "listen");
+                    listen.putObject("data").putArray("streams").add("trade_updates");
+                    ws.sendText(listen.toString(), true);
+                } else {
+                    synchronized (this) {
+                        state = State.UNAUTHORIZED;
+                    }
+                    LOG.error("alpaca trade_updates refused the keys (status {}); polling goes on",
+                            data.path("status").asText());
+                    ws.sendClose(WebSocket.NORMAL_CLOSURE, "unauthorized");
+                }
+            }
+            case "listening" -> {
+                boolean listening = false;
+                for (JsonNode s : data.path("streams")) {
+                    listening |= "trade_updates".equals(s.asText());
+                }
+                if (listening) {
+                    // The gap is fixed now, before this connection's first update: frames are read one at a time.
+                    Instant since;
+                    synchronized (this) {
+                        state = State.LISTENING;
+                        failures = 0;
+                        connections++;
+                        since = gapStart();
+                    }
+                    scheduler.execute(() -> backfill(since));
+                }
+            }
+            case "trade_updates" -> update(data, text);
+            default -> LOG.debug("alpaca trade_updates: ignoring stream '{}'", stream);
+        }
+    }
+
+    private void update(JsonNode data, String text) {
+        BrokerOrder order;
+        try {
+            order = broker.view(AlpacaJson.order(data.path("order")));
+        } catch (AlpacaJson.Unreadable e) {
+            // Not swallowed silently: logged raw; polling, the source of truth, still sees the order.
+            LOG.warn("alpaca trade_updates sent an order Keel cannot read ({}): {}", e.getMessage(),
+                    AlpacaErrors.raw(text, keys));
+            return;
+        }
+        Instant at;
+        try {
+            at = AlpacaJson.instant(data, "timestamp", false);
+        } catch (AlpacaJson.Unreadable e) {
+            at = null;
+        }
+        deliver(new TradeUpdate(data.path("event").asText("unknown"), order, at != null ? at : order.updatedAt(),
+                TradeUpdate.Source.STREAM));
+    }
+
+    private void deliver(TradeUpdate update) {
+        synchronized (this) {
+            BrokerOrder o = update.order();
+            if (o.state().isLive() && o.createdAt() != null) {
+                live.put(o.brokerOrderId(), o.createdAt());
+            } else {
+                live.remove(o.brokerOrderId());
+            }
+            if (update.at() != null && (lastSeen == null || update.at().isAfter(lastSeen))) {
+                lastSeen = update.at();
+            }
+        }
+        listener.onUpdate(update);
+    }
+
+    /** The earlier of the last update seen and the creation of the oldest order then live; null before any. */
+    private Instant gapStart() {
+        Instant since = lastSeen;
+        for (Instant created : live.values()) {
+            if (since == null || created.isBefore(since)) {
+                since = created;
+            }
+        }
+        return since;
+    }
+
+    /**
+     * Lists what may have changed while the stream was not listening and hands it on as BACKFILL updates: the open
+     * orders when nothing was seen yet ({@code since} null), else every order created since {@code since}.
+     */
+    void backfill(Instant since) {
+        try {
+            if (since == null) {
+                for (BrokerOrder o : broker.openOrders()) {
+                    deliver(new TradeUpdate("backfill", o, o.updatedAt(), TradeUpdate.Source.BACKFILL));
+                }
+                return;
+            }
+            Instant after = since.minus(BACKFILL_MARGIN);
+            while (true) {
+                List<AlpacaOrder> page = broker.list(OrderQuery.Status.ALL, after, AlpacaBroker.PAGE);
+                for (AlpacaOrder o : page) {
+                    for (BrokerOrder view : broker.keelView(o)) {
+                        deliver(new TradeUpdate("backfill", view, view.updatedAt(), TradeUpdate.Source.BACKFILL));
+                    }
+                }
+                if (page.size() < AlpacaBroker.PAGE) {
+                    return;
+                }
+                after = page.get(page.size() - 1).order().createdAt();
+            }
+        } catch (BrokerException e) {
+            LOG.warn("alpaca trade_updates backfill failed ({}: {}); polling covers the gap", e.code(),
+                    e.getMessage());
+        }
+    }
+
+    /** Collects frames, text or binary, into whole messages. */
+    private final class Frames implements WebSocket.Listener {
+        private final StringBuilder text = new StringBuilder();
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            synchronized (TradeUpdateStream.this) {
+                socket = ws;
+                state = State.AUTHENTICATING;
+            }
+            ObjectNode auth = AlpacaJson.MAPPER.createObjectNode().put("action", "auth").put("key", keys.keyId())
+                    .put("secret", keys.secret());
+            ws.sendText(auth.toString(), true);
+            ws.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                String message = text.toString();
+                text.setLength(0);
+                onMessage(ws, message);
+            }
+            ws.request(1);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            byte[] chunk = new byte[data.remaining()];
+            data.get(chunk);
+            bytes.writeBytes(chunk);
+            if (last) {
+                String message = bytes.toString(StandardCharsets.UTF_8);
+                bytes.reset();
+                onMessage(ws, message);
+            }
+            ws.request(1);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+            down("closed by Alpaca: " + status);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            down("error: " + error.getClass().getSimpleName());
+        }
+    }
+}

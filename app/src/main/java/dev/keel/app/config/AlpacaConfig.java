@@ -1,0 +1,27 @@
+package dev.keel.app.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The {@code broker.alpaca} section: where Alpaca is and how to reach it. The keys are not here: they come from
+ * {@code APCA_API_KEY_ID} and {@code APCA_API_SECRET_KEY} in the environment, or from {@code keyFile}.
+ *
+ * @param endpoint the trading API: Alpaca's paper or live endpoint, or any URL (a {@code keel paper serve})
+ * @param live     whether the configuration means to trade real money; required for the live endpoint
+ * @param dataUrl  the market data API
+ * @param feed     the market data feed, {@code iex} by default
+ * @param timeout  one request's timeout
+ * @param keyFile  a file of {@code APCA_API_KEY_ID=...} and {@code APCA_API_SECRET_KEY=...} lines outside the
+ *                 repository; null to read the environment
+ */
+public record AlpacaConfig(URI endpoint, boolean live, URI dataUrl, String feed, Duration timeout, Path keyFile) {
+    public AlpacaConfig {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(dataUrl, "dataUrl");
+        Objects.requireNonNull(feed, "feed");
+        Objects.requireNonNull(timeout, "timeout");
+    }
+}
