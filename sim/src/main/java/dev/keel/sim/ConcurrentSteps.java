@@ -56,8 +56,8 @@ final class ConcurrentSteps {
 
     /**
      * Two to four callers on one account: a rebalance, a second process starting and recovering, a protection watch
-     * pass, an operator's halt (resumed half the time), an order operation (a bracket, a close or a bulk cancel), and
-     * now and then a clean shutdown of a process. A caller other than the recovery runs on the second process one
+     * pass, an operator's halt (resumed half the time), an order operation (a bracket, a close or a bulk cancel), the
+     * lease's holder stalling past it, and now and then a clean shutdown of a process. A caller other than the recovery runs on the second process one
      * time in three.
      */
     private static Scenario.Concurrent step(Scenario.AccountSetup a, SplittableRandom c) {
@@ -65,12 +65,13 @@ final class ConcurrentSteps {
         List<Scenario.Caller> callers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int process = c.nextInt(3) == 0 ? 1 : 0;
-            Scenario.Step step = switch (c.nextInt(13)) {
+            Scenario.Step step = switch (c.nextInt(15)) {
                 case 0, 1, 2, 3 -> new Scenario.Rebalance(a.id());
                 case 4, 5 -> new Scenario.Recover();
                 case 6, 7 -> new Scenario.Watch(a.id());
                 case 8, 9 -> new Scenario.Halt(a.id(), c.nextBoolean());
                 case 10, 11 -> operation(a, c);
+                case 12, 13 -> new Scenario.Stall(a.id());
                 default -> new Scenario.Shutdown();
             };
             callers.add(new Scenario.Caller(step instanceof Scenario.Recover ? 1 : process, step));

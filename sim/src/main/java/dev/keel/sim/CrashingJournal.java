@@ -18,12 +18,16 @@ final class CrashingJournal extends ForwardingJournal {
     private final CrashPlan crashes;
     private final SimProcess process;
     private final Scheduler scheduler;
+    /** Told of every append that landed, to judge who wrote it. */
+    private final java.util.function.Consumer<List<? extends JournalEvent>> written;
 
-    CrashingJournal(MemoryJournal delegate, CrashPlan crashes, SimProcess process, Scheduler scheduler) {
+    CrashingJournal(MemoryJournal delegate, CrashPlan crashes, SimProcess process, Scheduler scheduler,
+                    java.util.function.Consumer<List<? extends JournalEvent>> written) {
         super(delegate);
         this.crashes = crashes;
         this.process = process;
         this.scheduler = scheduler;
+        this.written = written;
     }
 
     @Override
@@ -35,6 +39,7 @@ final class CrashingJournal extends ForwardingJournal {
             failIfPlanned();
             JournalRecord r = super.append(event);
             process.appended(List.of(event));
+            written.accept(List.of(event));
             crashes.after("append " + event.getClass().getSimpleName());
             return r;
         } catch (SimCrash crash) {
@@ -53,6 +58,7 @@ final class CrashingJournal extends ForwardingJournal {
             failIfPlanned();
             List<JournalRecord> r = super.appendAll(events, expected, fence);
             process.appended(events);
+            written.accept(events);
             crashes.after("append " + events.size() + " events");
             return r;
         } catch (SimCrash crash) {

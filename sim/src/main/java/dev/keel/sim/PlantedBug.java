@@ -44,7 +44,12 @@ public enum PlantedBug {
      */
     STALE_STATE_MOVE,
     /** Law 8 (finding 2): work that cannot get the account's lease throws, with no record and no notification. */
-    LOCK_REFUSAL_UNRECORDED;
+    LOCK_REFUSAL_UNRECORDED,
+    /**
+     * Law 13 across processes (issue 12): a lease holder writes without its fencing token, so a holder that stalled
+     * past its lease and woke up after another took the account over still writes the account's work.
+     */
+    UNFENCED_SESSION;
 
     /** The engine's hooks with {@code bugs} planted at theirs; {@link SimulationHooks#NONE} for none. */
     static SimulationHooks hooks(Set<PlantedBug> bugs) {
@@ -53,6 +58,11 @@ public enum PlantedBug {
         }
         Set<PlantedBug> planted = Set.copyOf(bugs);
         return new SimulationHooks() {
+            @Override
+            public boolean unfencedSession() {
+                return planted.contains(UNFENCED_SESSION);
+            }
+
             @Override
             public boolean newClientOrderIdPerAttempt() {
                 return planted.contains(NEW_CLIENT_ORDER_ID_PER_ATTEMPT);

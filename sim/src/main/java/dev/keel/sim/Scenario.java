@@ -54,7 +54,7 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
 
     /** One piece of work. */
     sealed interface Step permits Rebalance, MovePrices, AdvanceTime, Resume, OperationStep, Watch, Halt, Recover,
-            Shutdown, Concurrent {
+            Shutdown, Stall, Concurrent {
     }
 
     /** A step that runs an order operation on one account. */
@@ -130,6 +130,14 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
      * progress for the next process to recover; only inside a {@link Concurrent} step.
      */
     record Shutdown() implements Step {
+    }
+
+    /**
+     * Whoever holds the account's lease stalls past it (a long GC pause, a dropped database connection): the lease is
+     * free for the other callers while the stalled one goes on unaware; its writes must be refused (fencing). Only
+     * inside a {@link Concurrent} step.
+     */
+    record Stall(String accountId) implements Step {
     }
 
     /**

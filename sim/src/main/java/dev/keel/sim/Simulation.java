@@ -99,7 +99,7 @@ final class Simulation {
         this.crashes = new CrashPlan(scenario.crashSteps(), scenario.journalFailures());
         this.random = new SplittableRandom(scenario.seed() * 31 + 7);
         this.scheduler = new Scheduler(new SplittableRandom(scenario.seed() ^ SCHEDULER_STREAM), clock);
-        this.leases = new SimLeases(clock, scheduler);
+        this.leases = new SimLeases(clock, scheduler, store);
         for (Scenario.AccountSetup a : scenario.accounts()) {
             exchanges.put(a.id(), new PaperExchange(paper(a), clock, clock));
         }
@@ -143,6 +143,7 @@ final class Simulation {
                     case Scenario.Halt h -> halt(engine, h);
                     case Scenario.Recover r -> engine = start();
                     case Scenario.Shutdown d -> engine = start();
+                    case Scenario.Stall st -> { } // only callers meeting on an account stall one another
                     case Scenario.Concurrent c -> engine = concurrently(engine, c);
                 }
             } catch (SimCrash crash) {
@@ -245,6 +246,7 @@ final class Simulation {
                     var report = engine.recover();
                     trace.add(clock.instant() + " " + name + ": " + report.transactions());
                 }
+                case Scenario.Stall st -> stall(name, st.accountId());
                 case Scenario.Shutdown d -> {
                     processes.get(engine).shutDown();
                     trace.add(clock.instant() + " " + name + ": engine " + processes.get(engine).epoch()
@@ -259,6 +261,12 @@ final class Simulation {
             if (e.code() == ErrorCode.JOURNAL_WRITE_FAILED) {
                 journalFailures++;
                 trace.add(clock.instant() + " journal append refused during " + name + "; the engine carries on");
+            } else if (e.code() == ErrorCode.LEASE_LOST) {
+                // the caller stalled past its lease and another took the account: its write was fenced off, and the
+                // work it left in progress is the new holder's to recover
+                refused.merge(step.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT) + ":"
+                        + e.code(), 1, Integer::sum);
+                trace.add(clock.instant() + " " + name + " lost the account's lease: " + e.getMessage());
             } else if (e.code() == ErrorCode.ACCOUNT_LOCKED && !(step instanceof Scenario.Rebalance)
                     && !(step instanceof Scenario.OperationStep)) {
                 refused.merge(step.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT) + ":"
@@ -408,6 +416,39 @@ final class Simulation {
         }
     }
 
+    /** How many scheduling points a stall waits for someone to hold the account before it gives up. */
+    private static final int STALL_PATIENCE = 20;
+
+    /** The account's holder stalls past its lease, whenever one holds it within a few scheduling points. */
+    private void stall(String name, String accountId) {
+        for (int i = 0; i < STALL_PATIENCE; i++) {
+            if (leases.revoke(accountId)) {
+                trace.add(clock.instant() + " " + name + ": the holder of " + accountId + "'s lease stalls past it;"
+                        + " the lease is free for others");
+                return;
+            }
+            scheduler.point();
+        }
+        trace.add(clock.instant() + " " + name + ": no one held " + accountId + "'s lease to stall");
+    }
+
+    /**
+     * Law 13 across processes: an append of an account's work by a caller whose lease was taken over must have been
+     * refused (fencing); one that landed is a finding.
+     */
+    private void staleWrite(SimProcess process, List<? extends dev.keel.core.journal.JournalEvent> events) {
+        for (dev.keel.core.journal.JournalEvent e : events) {
+            boolean work = e instanceof dev.keel.core.journal.TransactionEvent
+                    || e instanceof dev.keel.core.journal.AccountEvent;
+            if (work && leases.staleWriter(process, e.accountId())) {
+                findings.add(new Violation(scenario.seed(), 13, e.accountId(), null, "a caller whose lease on "
+                        + e.accountId() + " was taken over wrote " + e.getClass().getSimpleName() + " after it: the"
+                        + " journal did not fence it off", List.of("journal: " + e)));
+                return;
+            }
+        }
+    }
+
     /** An operator reviews the account and, if Keel halted it, resumes it; a refusal is left for a later look. */
     private void resume(Engine engine, String accountId) {
         if (engine.status(accountId).state() != TradingState.HALTED) {
@@ -444,7 +485,8 @@ final class Simulation {
         trace.add(clock.instant() + " engine " + epoch + " starts");
         SimProcess process = new SimProcess(epoch);
         SimSleeper sleeper = new SimSleeper(clock, scheduler, process);
-        CrashingJournal journal = new CrashingJournal(store, crashes, process, scheduler);
+        CrashingJournal journal = new CrashingJournal(store, crashes, process, scheduler,
+                written -> staleWrite(process, written));
         ExecutionSettings settings = SETTINGS.withHooks(PlantedBug.hooks(scenario.plantedBugs()));
         List<AccountRuntime> accounts = new ArrayList<>();
         for (Scenario.AccountSetup a : scenario.accounts()) {

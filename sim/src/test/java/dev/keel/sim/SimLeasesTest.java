@@ -20,7 +20,7 @@ class SimLeasesTest {
     @Test
     void aWaiterProceedsOnceTheHolderReleases() {
         Scheduler scheduler = new Scheduler(new SplittableRandom(5), clock);
-        SimLeases leases = new SimLeases(clock, scheduler);
+        SimLeases leases = new SimLeases(clock, scheduler, new dev.keel.core.journal.MemoryJournal());
         SimProcess one = new SimProcess(1);
         SimProcess two = new SimProcess(2);
         List<String> events = new ArrayList<>();
@@ -47,7 +47,7 @@ class SimLeasesTest {
     @Test
     void aWaiterGivesUpWithAccountLockedOnceTheSimulatedTimeoutHasPassed() {
         Scheduler scheduler = new Scheduler(new SplittableRandom(5), clock);
-        SimLeases leases = new SimLeases(clock, scheduler);
+        SimLeases leases = new SimLeases(clock, scheduler, new dev.keel.core.journal.MemoryJournal());
         SimProcess one = new SimProcess(1);
         SimProcess two = new SimProcess(2);
         List<Object> got = new ArrayList<>();
@@ -70,7 +70,7 @@ class SimLeasesTest {
 
     @Test
     void aLeaseHeldByADeadProcessIsFreeAndItsLateCloseFreesNothing() {
-        SimLeases leases = new SimLeases(clock, new Scheduler(new SplittableRandom(1), clock));
+        SimLeases leases = new SimLeases(clock, new Scheduler(new SplittableRandom(1), clock), new dev.keel.core.journal.MemoryJournal());
         SimProcess dead = new SimProcess(1);
         SimProcess alive = new SimProcess(2);
         AccountLeases.AccountLease old = leases.of(dead).acquire("acct-0", Duration.ZERO);

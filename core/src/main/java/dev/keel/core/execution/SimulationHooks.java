@@ -70,6 +70,14 @@ public interface SimulationHooks {
     }
 
     /**
+     * Law 13 across processes: a lease holder's session writes without its fence, so a holder whose lease was taken
+     * over while it stalled still writes.
+     */
+    default boolean unfencedSession() {
+        return false;
+    }
+
+    /**
      * Law 13: recovery lists and folds an account's open transactions before it takes the account's lease, and resumes
      * those folds; a caller that waited behind another resumes what that one ended.
      */
