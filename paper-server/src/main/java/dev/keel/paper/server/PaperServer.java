@@ -114,7 +114,13 @@ public final class PaperServer implements AutoCloseable {
     private static void brokerFailure(Context ctx, BrokerException e, ServerSettings settings) {
         String fault = Answers.transportFault(e);
         if (fault == null) {
-            answer(ctx, Answers.of(e));
+            ApiError error = Answers.of(e);
+            String injected = e.context().details().get("fault");
+            if (injected != null) {
+                LOG.info("paper server: injected {} on {} {}: answered {} {}", injected, ctx.method(), ctx.path(),
+                        error.status(), error.code());
+            }
+            answer(ctx, error);
             return;
         }
         LOG.info("paper server: injected {} on {} {}", fault, ctx.method(), ctx.path());
