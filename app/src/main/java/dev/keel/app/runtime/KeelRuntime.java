@@ -86,13 +86,15 @@ public final class KeelRuntime implements AutoCloseable {
         SplittableRandom random = new SplittableRandom(seed);
         this.metrics = new KeelMetrics(new SimpleMeterRegistry(), clock);
         this.journal = new MeteredJournal(Journals.open(config.journalUrl(), clock), metrics);
+        PaperExchange opened = null;
         try {
             BrokerConfig broker = config.broker();
             if (broker.kind() != BrokerConfig.Kind.PAPER) {
                 throw new KeelException(ErrorCode.CONFIG_INVALID, config.source() + ": broker.kind: '"
                         + broker.kind().wire() + "' is not available yet; use 'paper'");
             }
-            this.paper = new PaperExchange(PaperSetup.config(broker.paper()), clock, sleeper);
+            opened = new PaperExchange(PaperSetup.config(broker.paper()), clock, sleeper);
+            this.paper = opened;
             ExecutionSettings settings = ExecutionSettings.defaults().withRetry(config.retry().policy())
                     .withProtectionGrace(config.operations().protectionGrace());
             PaperEndpoint backup = PaperSetup.backup(paper, broker.paper());
@@ -115,6 +117,9 @@ public final class KeelRuntime implements AutoCloseable {
                     Engine.DEFAULT_LOCK_TIMEOUT);
         } catch (RuntimeException e) {
             allocationClients.forEach(HttpAllocationSource::close);
+            if (opened != null) {
+                opened.close(); // releases the state file's lock for the next owner
+            }
             journal.close();
             throw e;
         }
