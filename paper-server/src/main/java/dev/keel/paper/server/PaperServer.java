@@ -106,7 +106,9 @@ public final class PaperServer implements AutoCloseable {
             throw new ApiError(401, ApiError.UNAUTHORIZED, "request is not authorized", null).failure();
         }
         if (!budget.allowed()) {
-            throw new ApiError(429, ApiError.RATE_LIMITED, "rate limit exceeded", null).failure();
+            java.time.Duration wait = java.time.Duration.ofSeconds(Math.max(0,
+                    budget.resetEpochSeconds() - limiter.now().getEpochSecond()));
+            throw new ApiError(429, ApiError.RATE_LIMITED, "rate limit exceeded", wait).failure();
         }
         ctx.attribute(TradingApi.ACCOUNT, account);
     }

@@ -37,6 +37,10 @@ final class RateLimiter {
         }
     }
 
+    Instant now() {
+        return clock.instant();
+    }
+
     /** Counts a request of {@code key} and says whether it is within the budget. */
     synchronized Verdict take(String key) {
         Instant now = clock.instant();

@@ -94,6 +94,7 @@ class AuthAndLimitsTest {
             assertThat(limited.status()).isEqualTo(429);
             assertThat(limited.body().path("code").asLong()).isEqualTo(42910000L);
             assertThat(limited.header("X-RateLimit-Remaining")).isEqualTo("0");
+            assertThat(limited.header("Retry-After")).isEqualTo("60");
             served.clock.advance(Duration.ofMinutes(1));
             assertThat(served.get("/v2/clock", "/v2/clock").status()).isEqualTo(200);
         }
