@@ -227,6 +227,22 @@ public final class PaperExchange implements AutoCloseable {
                 hours == MarketHours.ALWAYS_OPEN ? now : hours.nextOpen(now.plusNanos(1)), hours.reportedClose(now)));
     }
 
+    /**
+     * Whether the fault plan drops the order-update stream instead of delivering this event of {@code accountId}'s
+     * ({@code stream-drop} rules on {@link BrokerCall#STREAM}); counted, recorded and saved as any call.
+     */
+    public boolean dropsStreamEvent(String accountId) {
+        Objects.requireNonNull(accountId, "accountId");
+        synchronized (lock) {
+            try {
+                FaultPlan.Decision decision = decide(null, BrokerCall.STREAM, accountId, () -> null);
+                return decision.outcome().map(r -> r.kind() == FaultKind.STREAM_DROP).orElse(false);
+            } finally {
+                save();
+            }
+        }
+    }
+
     private List<Position> holdings(String accountId) {
         List<Position> positions = new ArrayList<>();
         state.account(accountId).holdings().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {

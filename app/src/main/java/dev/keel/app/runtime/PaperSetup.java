@@ -75,6 +75,7 @@ public final class PaperSetup {
             case NO_FILL -> FaultRule.noFill();
             case STALE_QUOTE -> FaultRule.staleQuote(f.age() == null ? FaultSettings.DEFAULT_AGE : f.age());
             case NO_QUOTE -> FaultRule.noQuote();
+            case STREAM_DROP -> FaultRule.streamDrop();
         };
         rule = rule.withOp(BrokerCall.parse(f.op().wire()));
         if (f.symbol() != null) {

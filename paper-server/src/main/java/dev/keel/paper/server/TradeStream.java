@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * event of its account: {@code new}, {@code partial_fill}, {@code fill}, {@code canceled}, {@code expired},
  * {@code rejected}, {@code replaced}, each with the order object. Events are found by comparing the exchange's
  * orders with what was last seen, after every request and on a timer; only changes after the client listened are
- * sent, as Alpaca replays nothing.
+ * sent, as Alpaca replays nothing. A {@code stream-drop} rule of the fault plan cuts the account's connections
+ * instead of sending an event.
  */
 final class TradeStream {
     private static final Logger LOG = LoggerFactory.getLogger(TradeStream.class);
@@ -173,11 +174,18 @@ final class TradeStream {
             }
             seen.put(e.brokerOrderId(), now);
             for (ObjectNode event : events(e, before, now, all)) {
-                for (Subscriber s : subscribers.values()) {
-                    if (s.listening && e.accountId().equals(s.account)) {
-                        send(s, event);
-                    }
+                List<Subscriber> listeners = subscribers.values().stream()
+                        .filter(s -> s.listening && e.accountId().equals(s.account)).toList();
+                if (listeners.isEmpty()) {
+                    continue;
                 }
+                if (exchange.dropsStreamEvent(e.accountId())) {
+                    // the stream-drop fault: the event is lost with the connections; the client must backfill
+                    LOG.info("trade_updates: injected stream-drop for account {}", e.accountId());
+                    listeners.forEach(this::disconnect);
+                    continue;
+                }
+                listeners.forEach(s -> send(s, event));
             }
         }
     }
@@ -253,10 +261,12 @@ final class TradeStream {
 
     /** Cuts every stream connection without a close handshake, as a network failure would. */
     void dropAll() {
-        for (Subscriber s : subscribers.values()) {
-            s.ctx.session.disconnect();
-        }
-        subscribers.clear();
+        subscribers.values().forEach(this::disconnect);
+    }
+
+    private void disconnect(Subscriber s) {
+        subscribers.remove(s.ctx.sessionId());
+        s.ctx.session.disconnect();
     }
 
     /** How many connections are open: for tests. */

@@ -163,6 +163,48 @@ class TradeStreamTest {
     }
 
     @Test
+    void aStreamDropRuleCutsTheConnectionInsteadOfSendingTheNthEvent() throws InterruptedException {
+        try (Served faulty = Served.withFaults(dev.keel.paper.FaultRule.streamDrop().withNth(2))) {
+            Client client = new Client();
+            client.socket = faulty.http.newWebSocketBuilder().buildAsync(faulty.server.streamUrl(), client).join();
+            client.send("{\"action\":\"auth\",\"key\":\"acct\",\"secret\":\"" + Served.SECRET + "\"}");
+            client.next();
+            client.send("{\"action\":\"listen\",\"data\":{\"streams\":[\"trade_updates\"]}}");
+            client.next();
+
+            faulty.post("{\"symbol\":\"VTI\",\"qty\":\"1\",\"side\":\"buy\",\"type\":\"market\","
+                    + "\"time_in_force\":\"day\"}");
+
+            assertThat(client.next().path("data").path("event").asText()).isEqualTo("new");
+            assertThat(client.ends.poll(20, TimeUnit.SECONDS)).as("the fill event dropped the connection").isNotNull();
+            assertThat(client.messages).isEmpty();
+            assertThat(faulty.exchange.faultsFired()).singleElement()
+                    .satisfies(f -> assertThat(f.kind()).isEqualTo(dev.keel.paper.FaultKind.STREAM_DROP));
+        }
+    }
+
+    @Test
+    void aFillCausedByTimeAloneReachesTheStreamByThePoll() throws InterruptedException {
+        try (Served polled = new Served(java.util.function.UnaryOperator.identity(),
+                b -> b.streamPoll(java.time.Duration.ofMillis(20)))) {
+            polled.post("{\"symbol\":\"VTI\",\"qty\":\"1\",\"side\":\"buy\",\"type\":\"limit\","
+                    + "\"limit_price\":\"240\",\"time_in_force\":\"gtc\",\"client_order_id\":\"resting\"}");
+            Client client = new Client();
+            client.socket = polled.http.newWebSocketBuilder().buildAsync(polled.server.streamUrl(), client).join();
+            client.send("{\"action\":\"auth\",\"key\":\"acct\",\"secret\":\"" + Served.SECRET + "\"}");
+            client.next();
+            client.send("{\"action\":\"listen\",\"data\":{\"streams\":[\"trade_updates\"]}}");
+            client.next();
+
+            polled.exchange.setPrice(Served.VTI, new java.math.BigDecimal("239")); // no request: only the poll sees it
+
+            JsonNode fill = client.next().path("data");
+            assertThat(fill.path("event").asText()).isEqualTo("fill");
+            assertThat(fill.path("order").path("client_order_id").asText()).isEqualTo("resting");
+        }
+    }
+
+    @Test
     void aDroppedStreamEndsTheClientsConnection() throws InterruptedException {
         Client client = listening();
 
