@@ -65,9 +65,12 @@ class FaultsTest {
 
     @Test
     void aSlowAnswerIsHeldUntilTheClientGivesUpAndNothingIsDone() {
-        try (Served served = Served.withFaults(FaultRule.timeoutBeforeAccept().withOp(BrokerCall.SUBMIT).withNth(1))) {
+        try (Served served = new Served(b -> b.fault(FaultRule.timeoutBeforeAccept().withOp(BrokerCall.SUBMIT)
+                .withNth(1)), b -> b.holdFor(Duration.ofMinutes(5)))) {
+            served.get("/v2/clock", "/v2/clock"); // the server's first answer is slow to warm up; not this one's
+            // held for minutes, so the client's 2 s always run out first; a dropped connection would be an IOException
             HttpTimeoutException gaveUp = catchThrowableOfType(HttpTimeoutException.class,
-                    () -> served.send("POST", null, served.request("/v2/orders").timeout(Duration.ofMillis(300)),
+                    () -> served.send("POST", null, served.request("/v2/orders").timeout(Duration.ofSeconds(2)),
                             ORDER));
 
             assertThat(gaveUp).isNotNull();
