@@ -47,11 +47,16 @@ class TradeUpdateStreamTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = Javalin.create(cfg -> cfg.jetty.defaultHost = "127.0.0.1").ws("/stream", ws -> {
-            ws.onConnect(ctx -> connection.incrementAndGet());
-            ws.onMessage(ctx -> answer(ctx, ctx.message()));
-            ws.onBinaryMessage(ctx -> answer(ctx, new String(ctx.data(), StandardCharsets.UTF_8)));
-        }).start(0);
+        server = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = "127.0.0.1";
+            cfg.jetty.port = 0;
+            cfg.routes.ws("/stream", ws -> {
+                ws.onConnect(ctx -> connection.incrementAndGet());
+                ws.onMessage(ctx -> answer(ctx, ctx.message()));
+                ws.onBinaryMessage(ctx -> answer(ctx, StandardCharsets.UTF_8.decode(ctx.data().duplicate()).toString()));
+            });
+        }).start();
         rest = new AlpacaStub();
         AlpacaSettings settings = AlpacaSettings.builder(rest.url()).dataUrl(rest.url())
                 .streamUrl(URI.create("ws://127.0.0.1:" + server.port() + "/stream")).build();

@@ -1,10 +1,18 @@
 package dev.keel.app;
 
 import dev.keel.app.runtime.KeelRuntime;
+import dev.keel.core.broker.OrderQuery;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
 import dev.keel.core.execution.BrokerGateway;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.BrokerOrder;
 import dev.keel.core.model.Position;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
@@ -30,15 +38,27 @@ final class BrokerCommand extends CommandGroup {
         }
     }
 
-    /** {@code keel broker orders}: the broker's open orders. */
-    @Command(name = "orders", description = "The broker's open orders, with each order's client order id.")
+    /** {@code keel broker orders}: the broker's orders, open by default, as Alpaca's GET /v2/orders selects them. */
+    @Command(name = "orders", description = "The broker's orders (open ones unless --status says otherwise), with each"
+            + " order's client order id, oldest first.")
     static final class Orders extends BrokerRead {
+        @Option(names = "--status", paramLabel = "open|closed|all", defaultValue = "open",
+                description = "Which orders: open (may still fill), closed (ended) or all (default: ${DEFAULT-VALUE}).")
+        String status;
+
+        @Option(names = "--after", paramLabel = "TIME",
+                description = "Only orders created after TIME: an instant (2025-03-03T15:00:00Z) or a date (2025-03-03,"
+                        + " its start in UTC).")
+        String after;
+
         @Override
         public Integer call() {
             Output output = output();
-            return read((g, id) -> g.read(g.broker()::openOrders), (List<BrokerOrder> orders) -> {
+            OrderQuery query = new OrderQuery(statusOf(status), afterOf(after), OrderQuery.MAX_LIMIT);
+            return read((g, id) -> g.read(() -> g.broker().orders(query)), (List<BrokerOrder> orders) -> {
                 if (orders.isEmpty()) {
-                    output.line("No open orders.");
+                    output.line(query.status() == OrderQuery.Status.OPEN && query.after() == null ? "No open orders."
+                            : "No orders match.");
                     return;
                 }
                 Table t = new Table("ORDER ID", "CLIENT ORDER ID", "ORDER", "STATE", "FILLED", "CREATED");
@@ -46,6 +66,34 @@ final class BrokerCommand extends CommandGroup {
                         o.filledQuantity().stripTrailingZeros().toPlainString(), o.createdAt()));
                 output.table(t);
             });
+        }
+    }
+
+    /** The parsed {@code --status}; a value other than open, closed or all is the user's mistake. */
+    private static OrderQuery.Status statusOf(String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "open" -> OrderQuery.Status.OPEN;
+            case "closed" -> OrderQuery.Status.CLOSED;
+            case "all" -> OrderQuery.Status.ALL;
+            default -> throw new KeelException(ErrorCode.USAGE_INVALID, "--status: expected open, closed or all, but was '"
+                    + text + "'");
+        };
+    }
+
+    /** The parsed {@code --after}: an ISO instant or offset time, or a date meaning its start in UTC; null if absent. */
+    private static Instant afterOf(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException notTime) {
+            try {
+                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notDate) {
+                throw new KeelException(ErrorCode.USAGE_INVALID, "--after: expected a time like 2025-03-03T15:00:00Z"
+                        + " or a date like 2025-03-03, but was '" + text + "'");
+            }
         }
     }
 

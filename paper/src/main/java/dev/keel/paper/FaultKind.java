@@ -6,7 +6,7 @@ import java.util.Set;
 /** What a {@link FaultRule} does when it fires; see {@link FaultRule} for each kind's semantics. */
 public enum FaultKind {
     REJECT, RATE_LIMITED, SERVER_ERROR, TIMEOUT_BEFORE_ACCEPT, TIMEOUT_AFTER_ACCEPT, CONNECTION_RESET, SLOW,
-    PARTIAL_FILL, NO_FILL, STALE_QUOTE, NO_QUOTE;
+    PARTIAL_FILL, NO_FILL, STALE_QUOTE, NO_QUOTE, STREAM_DROP;
 
     /** The kebab-case name: {@code timeout-after-accept}. */
     public String wire() {
@@ -23,14 +23,16 @@ public enum FaultKind {
         return switch (this) {
             case PARTIAL_FILL, NO_FILL -> EnumSet.of(BrokerCall.SUBMIT);
             case STALE_QUOTE, NO_QUOTE -> EnumSet.of(BrokerCall.QUOTE);
-            default -> EnumSet.allOf(BrokerCall.class);
+            case STREAM_DROP -> EnumSet.of(BrokerCall.STREAM);
+            // a stream event is no broker call: only stream-drop selects it
+            default -> EnumSet.complementOf(EnumSet.of(BrokerCall.STREAM));
         };
     }
 
     /** Whether the call fails with an exception when this kind fires (slow and the fill and quote kinds do not). */
     boolean fails() {
         return switch (this) {
-            case SLOW, PARTIAL_FILL, NO_FILL, STALE_QUOTE -> false;
+            case SLOW, PARTIAL_FILL, NO_FILL, STALE_QUOTE, STREAM_DROP -> false;
             default -> true;
         };
     }

@@ -26,6 +26,9 @@ import java.util.Objects;
  *       {@code no-fill}: it stays ACCEPTED. Both act on submits only.</li>
  *   <li>{@code stale-quote}: the quote's time is {@code duration} old. {@code no-quote}: QUOTE_MISSING. Quotes
  *       only.</li>
+ *   <li>{@code stream-drop}: an order-update stream ({@code keel paper serve}'s trade_updates) drops its
+ *       connections instead of sending the event: the client must reconnect and backfill. Stream events only
+ *       ({@link BrokerCall#STREAM}), which no other kind selects.</li>
  * </ul>
  * A rule counts every call that matches {@code op} and {@code symbol}; it fires on the {@code nth} such call (any,
  * if null), at most {@code times} times (unlimited, if null), with {@code probability} (always, if null) drawn from
@@ -142,6 +145,10 @@ public record FaultRule(FaultKind kind, RejectReason reason, Duration duration, 
 
     public static FaultRule noQuote() {
         return of(FaultKind.NO_QUOTE);
+    }
+
+    public static FaultRule streamDrop() {
+        return of(FaultKind.STREAM_DROP);
     }
 
     public FaultRule withOp(BrokerCall newOp) {

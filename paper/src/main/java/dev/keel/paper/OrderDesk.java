@@ -1,6 +1,7 @@
 package dev.keel.paper;
 
 import dev.keel.core.broker.Broker;
+import dev.keel.core.broker.OrderQuery;
 import dev.keel.core.model.BrokerOrder;
 import dev.keel.core.model.Money;
 import dev.keel.core.model.OrderClass;
@@ -221,6 +222,20 @@ final class OrderDesk {
     List<BrokerOrder> openOrders(String accountId) {
         return state.account(accountId).orders().stream()
                 .filter(PaperOrder::live)
+                .map(PaperOrder::toBrokerOrder)
+                .toList();
+    }
+
+    /** The account's orders the query selects, oldest first (creation order), at most its limit. */
+    List<BrokerOrder> orders(String accountId, OrderQuery query) {
+        return state.account(accountId).orders().stream()
+                .filter(o -> switch (query.status()) {
+                    case OPEN -> o.live();
+                    case CLOSED -> !o.live();
+                    case ALL -> true;
+                })
+                .filter(o -> query.after() == null || o.createdAt.isAfter(query.after()))
+                .limit(query.limit())
                 .map(PaperOrder::toBrokerOrder)
                 .toList();
     }

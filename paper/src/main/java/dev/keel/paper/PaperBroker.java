@@ -1,6 +1,7 @@
 package dev.keel.paper;
 
 import dev.keel.core.broker.Broker;
+import dev.keel.core.broker.OrderQuery;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.BrokerOrder;
 import dev.keel.core.model.MarketClock;
@@ -43,6 +44,12 @@ final class PaperBroker implements Broker {
     @Override
     public List<BrokerOrder> openOrders() {
         return exchange.openOrders(via, accountId);
+    }
+
+    /** Open, ended or all orders: the exchange keeps every order it ever created. */
+    @Override
+    public List<BrokerOrder> orders(OrderQuery query) {
+        return exchange.orders(via, accountId, query);
     }
 
     @Override

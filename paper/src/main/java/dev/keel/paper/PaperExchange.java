@@ -2,6 +2,7 @@ package dev.keel.paper;
 
 import dev.keel.core.broker.Broker;
 import dev.keel.core.broker.BrokerException;
+import dev.keel.core.broker.OrderQuery;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.BrokerOrder;
 import dev.keel.core.model.MarketClock;
@@ -50,12 +51,22 @@ public final class PaperExchange implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.store = config.stateFile() == null ? null : StateStore.open(config.stateFile());
-        ExchangeState loaded = store == null ? null : store.load(config);
+        ExchangeState loaded = store == null ? null : loadOrRelease(store, config);
         this.state = loaded != null ? loaded : ExchangeState.fresh(config, clock.instant());
         this.matcher = new Matcher(state);
         this.desk = new OrderDesk(state, matcher);
         synchronized (lock) {
             save();
+        }
+    }
+
+    /** The saved state; a file that cannot be read is closed again, so its lock does not outlive the failure. */
+    private static ExchangeState loadOrRelease(StateStore store, PaperConfig config) {
+        try {
+            return store.load(config);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
     }
 
@@ -185,6 +196,12 @@ public final class PaperExchange implements AutoCloseable {
         return call(via, BrokerCall.OPEN_ORDERS, accountId, () -> null, (fault, now) -> desk.openOrders(accountId));
     }
 
+    List<BrokerOrder> orders(PaperEndpoint via, String accountId, OrderQuery query) {
+        Objects.requireNonNull(query, "query");
+        return call(via, BrokerCall.OPEN_ORDERS, accountId, () -> null,
+                (fault, now) -> desk.orders(accountId, query));
+    }
+
     List<Position> positions(PaperEndpoint via, String accountId) {
         return call(via, BrokerCall.POSITIONS, accountId, () -> null, (fault, now) -> holdings(accountId));
     }
@@ -208,6 +225,22 @@ public final class PaperExchange implements AutoCloseable {
         MarketHours hours = config.marketHours();
         return call(via, BrokerCall.CLOCK, accountId, () -> null, (fault, now) -> new MarketClock(now, hours.isOpen(now),
                 hours == MarketHours.ALWAYS_OPEN ? now : hours.nextOpen(now.plusNanos(1)), hours.reportedClose(now)));
+    }
+
+    /**
+     * Whether the fault plan drops the order-update stream instead of delivering this event of {@code accountId}'s
+     * ({@code stream-drop} rules on {@link BrokerCall#STREAM}); counted, recorded and saved as any call.
+     */
+    public boolean dropsStreamEvent(String accountId) {
+        Objects.requireNonNull(accountId, "accountId");
+        synchronized (lock) {
+            try {
+                FaultPlan.Decision decision = decide(null, BrokerCall.STREAM, accountId, () -> null);
+                return decision.outcome().map(r -> r.kind() == FaultKind.STREAM_DROP).orElse(false);
+            } finally {
+                save();
+            }
+        }
     }
 
     private List<Position> holdings(String accountId) {

@@ -43,7 +43,7 @@ final class Refusals {
                     null, null, null, null, context, null);
             case NO_QUOTE -> new BrokerException(ErrorCode.QUOTE_MISSING, Delivery.REFUSED, message, null, null,
                     null, null, context, null);
-            case SLOW, PARTIAL_FILL, NO_FILL, STALE_QUOTE ->
+            case SLOW, PARTIAL_FILL, NO_FILL, STALE_QUOTE, STREAM_DROP ->
                     throw new IllegalArgumentException(rule.kind().wire() + " does not fail a call");
         };
     }

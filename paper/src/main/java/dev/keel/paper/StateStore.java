@@ -62,19 +62,30 @@ final class StateStore implements AutoCloseable {
     private final StateWriter writer;
     private int savedFaults;
 
-    private StateStore(Path file, Connection connection) {
+    private final StateLock lock;
+
+    private StateStore(Path file, Connection connection, StateLock lock) {
         this.file = file;
         this.connection = connection;
+        this.lock = lock;
         this.writer = new StateWriter(connection);
     }
 
-    /** Opens (creating if need be) the state file. */
+    /**
+     * Opens (creating if need be) the state file, as its only owner: a second owner is refused
+     * ({@link StateLock}).
+     */
     static StateStore open(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("paper exchange cannot create the folder of its state file " + file, e);
+        }
+        StateLock lock = StateLock.acquire(file);
+        try {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
@@ -85,9 +96,11 @@ final class StateStore implements AutoCloseable {
             }
             c.setAutoCommit(false);
             c.commit();
-            return new StateStore(file, c);
-        } catch (SQLException | java.io.IOException e) {
-            throw new IllegalStateException("paper exchange cannot open its state file " + file, e);
+            return new StateStore(file, c, lock);
+        } catch (SQLException | RuntimeException e) {
+            lock.close();
+            throw e instanceof RuntimeException r ? r
+                    : new IllegalStateException("paper exchange cannot open its state file " + file, e);
         }
     }
 
@@ -266,7 +279,7 @@ final class StateStore implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
+        try (lock) {
             connection.close();
         } catch (SQLException e) {
             throw new IllegalStateException("paper exchange cannot close its state file " + file, e);

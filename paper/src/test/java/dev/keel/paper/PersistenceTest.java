@@ -146,7 +146,9 @@ class PersistenceTest {
         var log = exchange.orderLog();
         var account = exchange.accountSnapshot("acct");
         var counts = exchange.callCounts();
-        // no close: as if the process were killed here
+        // as if the process were killed here: close() writes nothing (every call saved its own transaction), it only
+        // releases the state lock, as the OS does for a killed owner; a second owner would be refused
+        exchange.close();
         PaperExchange reopened = Fixtures.exchange(config, clock);
 
         assertThat(reopened.orderLog()).isEqualTo(log);
@@ -177,7 +179,9 @@ class PersistenceTest {
                 dec("270"), dec("230"), dec("229"));
         broker.submitBracket("open", buy(VTI, "4"), dec("270"), dec("240"), null);
         var log = exchange.orderLog();
-        // no close: as if the process were killed here
+        // as if the process were killed here: close() writes nothing (every call saved its own transaction), it only
+        // releases the state lock, as the OS does for a killed owner; a second owner would be refused
+        exchange.close();
         PaperExchange reopened = Fixtures.exchange(config, clock);
 
         assertThat(reopened.orderLog()).isEqualTo(log);

@@ -69,6 +69,11 @@ final class RecordingBroker implements Broker {
     }
 
     @Override
+    public List<BrokerOrder> orders(dev.keel.core.broker.OrderQuery query) {
+        return call("open-orders", null, () -> delegate.orders(query));
+    }
+
+    @Override
     public BrokerOrder submit(String clientOrderId, OrderSpec spec) {
         return call("submit", clientOrderId, () -> delegate.submit(clientOrderId, spec));
     }

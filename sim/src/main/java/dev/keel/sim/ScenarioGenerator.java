@@ -24,8 +24,11 @@ final class ScenarioGenerator {
     static final Instant START = Instant.parse("2026-03-02T15:00:00Z");
     private static final List<String> UNIVERSE = List.of("VTI", "TLT", "IEF", "GLD", "DBC", "SPY", "QQQ", "BND",
             "VNQ", "EFA");
-    private static final BrokerCall[] OPS = BrokerCall.values();
-    private static final FaultKind[] KINDS = FaultKind.values();
+    // stream events exist only for the HTTP paper server; leaving them out keeps every seed's scenario as it was
+    private static final BrokerCall[] OPS = java.util.Arrays.stream(BrokerCall.values())
+            .filter(op -> op != BrokerCall.STREAM).toArray(BrokerCall[]::new);
+    private static final FaultKind[] KINDS = java.util.Arrays.stream(FaultKind.values())
+            .filter(kind -> kind != FaultKind.STREAM_DROP).toArray(FaultKind[]::new);
     private static final RejectReason[] REASONS = RejectReason.values();
     private static final long MARKET_DATA_STREAM = 0x6D61726B65744461L;
     private static final long OPERATIONS_STREAM = 0x6F7065726174696FL;
@@ -289,6 +292,7 @@ final class ScenarioGenerator {
             case NO_FILL -> FaultRule.noFill();
             case STALE_QUOTE -> FaultRule.staleQuote(Duration.ofMinutes(1 + r.nextInt(60)));
             case NO_QUOTE -> FaultRule.noQuote();
+            case STREAM_DROP -> throw new IllegalStateException("stream-drop is never drawn");
         };
         BrokerCall op = switch (kind) {
             case PARTIAL_FILL, NO_FILL -> BrokerCall.SUBMIT;

@@ -27,7 +27,8 @@ final class BrokerReader {
             Kind.PARTIAL_FILL, Map.entry("fraction", "a number in (0, 1)")));
     /** Kinds that make sense on one operation only: fills happen to orders, staleness to quotes. */
     private static final Map<Kind, Op> ONLY_ON = new EnumMap<>(Map.of(
-            Kind.PARTIAL_FILL, Op.SUBMIT, Kind.NO_FILL, Op.SUBMIT, Kind.STALE_QUOTE, Op.QUOTE, Kind.NO_QUOTE, Op.QUOTE));
+            Kind.PARTIAL_FILL, Op.SUBMIT, Kind.NO_FILL, Op.SUBMIT, Kind.STALE_QUOTE, Op.QUOTE, Kind.NO_QUOTE, Op.QUOTE,
+            Kind.STREAM_DROP, Op.STREAM));
 
     private BrokerReader() {
     }
@@ -142,6 +143,9 @@ final class BrokerReader {
         Op only = ONLY_ON.get(kind);
         if (only != null && op != null && op != only) {
             opField.problem("kind " + kind.wire() + " happens only on op " + only.wire() + ", but op is " + op.wire());
+        }
+        if (op == Op.STREAM && kind != Kind.STREAM_DROP) {
+            opField.problem("op stream takes only kind stream-drop, but kind is " + kind.wire());
         }
     }
 }

@@ -33,7 +33,9 @@ public record FaultSettings(Op op, Kind kind, Reason reason, String symbol, Inte
 
     /** The broker operations a fault can affect. */
     public enum Op implements WireName {
-        SUBMIT, CANCEL, LOOKUP, POSITIONS, ACCOUNT, OPEN_ORDERS, QUOTE, CLOCK
+        SUBMIT, CANCEL, LOOKUP, POSITIONS, ACCOUNT, OPEN_ORDERS, QUOTE, CLOCK,
+        /** One event of {@code keel paper serve}'s trade_updates stream: only {@link Kind#STREAM_DROP} takes it. */
+        STREAM
     }
 
     /** What goes wrong. */
@@ -59,7 +61,9 @@ public record FaultSettings(Op op, Kind kind, Reason reason, String symbol, Inte
         /** The quote is {@code age} old. */
         STALE_QUOTE,
         /** No quote is available. */
-        NO_QUOTE
+        NO_QUOTE,
+        /** {@code keel paper serve}'s trade_updates stream drops its connections instead of sending the event. */
+        STREAM_DROP
     }
 
     /** Why a {@link Kind#REJECT} refuses, each a catalog code. */

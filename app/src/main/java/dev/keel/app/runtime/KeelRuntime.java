@@ -95,10 +95,12 @@ public final class KeelRuntime implements AutoCloseable {
         JdbcJournal database = Journals.open(config.journalUrl(), clock);
         this.journal = new MeteredJournal(database, metrics);
         AlpacaBroker opened = null;
+        PaperExchange openedPaper = null;
         try {
             BrokerConfig broker = config.broker();
-            this.paper = broker.kind() == BrokerConfig.Kind.PAPER
+            openedPaper = broker.kind() == BrokerConfig.Kind.PAPER
                     ? new PaperExchange(PaperSetup.config(broker.paper()), clock, sleeper) : null;
+            this.paper = openedPaper;
             opened = broker.kind() == BrokerConfig.Kind.ALPACA
                     ? AlpacaSetup.broker(config, clock, sleeper, environment) : null;
             this.alpaca = opened;
@@ -128,6 +130,9 @@ public final class KeelRuntime implements AutoCloseable {
             allocationClients.forEach(HttpAllocationSource::close);
             if (opened != null) {
                 opened.close();
+            }
+            if (openedPaper != null) {
+                openedPaper.close(); // releases the state file's lock for the next owner
             }
             journal.close();
             throw e;

@@ -17,14 +17,15 @@ import java.util.List;
 import java.util.Map;
 
 /** Maps the {@code broker.paper} section of the configuration onto the paper exchange's own configuration. */
-final class PaperSetup {
+public final class PaperSetup {
     /** The random walk's step volatility when {@code price-mode: random-walk}: 10 bps per step. */
     static final BigDecimal WALK_VOLATILITY = new BigDecimal("0.001");
 
     private PaperSetup() {
     }
 
-    static PaperConfig config(PaperSettings s) {
+    /** The paper exchange's configuration from {@code broker.paper}: what the runtime and {@code keel paper serve} open. */
+    public static PaperConfig config(PaperSettings s) {
         PaperConfig.Builder b = PaperConfig.builder()
                 .seed(s.seed())
                 .latency(s.latency())
@@ -74,6 +75,7 @@ final class PaperSetup {
             case NO_FILL -> FaultRule.noFill();
             case STALE_QUOTE -> FaultRule.staleQuote(f.age() == null ? FaultSettings.DEFAULT_AGE : f.age());
             case NO_QUOTE -> FaultRule.noQuote();
+            case STREAM_DROP -> FaultRule.streamDrop();
         };
         rule = rule.withOp(BrokerCall.parse(f.op().wire()));
         if (f.symbol() != null) {

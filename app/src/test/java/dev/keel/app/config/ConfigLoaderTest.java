@@ -128,6 +128,7 @@ class ConfigLoaderTest {
                       - { op: submit, kind: slow, delay: 5s }
                       - { op: submit, kind: partial-fill, fraction: 0.4, symbol: TLT }
                       - { op: quote, kind: stale-quote }
+                      - { op: stream, kind: stream-drop, nth: 2 }
                 """);
 
         List<FaultSettings> faults = ConfigLoader.parse(yaml, Path.of("keel.yaml"), dir).broker().paper().faults();
@@ -138,6 +139,8 @@ class ConfigLoaderTest {
         assertThat(faults.get(2).fraction()).isEqualTo(new BigDecimal("0.4"));
         assertThat(faults.get(2).symbol()).isEqualTo("TLT");
         assertThat(faults.get(3).age()).isEqualTo(FaultSettings.DEFAULT_AGE);
+        assertThat(faults.get(4)).isEqualTo(new FaultSettings(Op.STREAM, Kind.STREAM_DROP, null, null, 2, 1, null,
+                null, null, null, null, null));
     }
 
     @Test

@@ -67,7 +67,7 @@ class ConfigProblemsTest {
 
         assertThat(problems).containsExactly("keel.yaml:13: broker.paper.faults[1].kind: expected one of reject,"
                 + " rate-limited, server-error, timeout-before-accept, timeout-after-accept, connection-reset, slow,"
-                + " partial-fill, no-fill, stale-quote, no-quote, but was 'timeout-afterr-accept';"
+                + " partial-fill, no-fill, stale-quote, no-quote, stream-drop, but was 'timeout-afterr-accept';"
                 + " did you mean 'timeout-after-accept'?");
     }
 
@@ -92,6 +92,19 @@ class ConfigProblemsTest {
                         + " nth call or by chance, not both",
                 "keel.yaml:12: broker.paper.faults[0].delay: applies only to kind slow, but kind is partial-fill",
                 "keel.yaml:12: broker.paper.faults[0].op: kind partial-fill happens only on op submit, but op is cancel");
+    }
+
+    @Test
+    void theStreamOpTakesOnlyStreamDropAndStreamDropOnlyIt() {
+        List<String> problems = problemsOf(ConfigFiles.edit(ConfigFiles.contract(),
+                "{ op: submit, kind: timeout-after-accept, nth: 2 }", "{ op: stream, kind: server-error, nth: 2 }"));
+        List<String> reversed = problemsOf(ConfigFiles.edit(ConfigFiles.contract(),
+                "{ op: submit, kind: timeout-after-accept, nth: 2 }", "{ op: submit, kind: stream-drop, nth: 2 }"));
+
+        assertThat(problems).containsExactly(
+                "keel.yaml:12: broker.paper.faults[0].op: op stream takes only kind stream-drop, but kind is server-error");
+        assertThat(reversed).containsExactly(
+                "keel.yaml:12: broker.paper.faults[0].op: kind stream-drop happens only on op stream, but op is submit");
     }
 
     @Test

@@ -162,6 +162,12 @@ public enum ErrorCode {
                     + " work on it.",
             "Stop Keel, keep the damaged file, restore the newest backup ('keel journal backup' makes one) and run"
                     + " 'keel journal verify --full' on it; never delete records to proceed."),
+    PAPER_STATE_IN_USE(SYSTEM, HIGH, false, MANUAL,
+            "The paper exchange's state file is held by another owner (a running 'keel paper serve' or another Keel"
+                    + " process with broker kind paper); two owners would overwrite each other's orders, so this one"
+                    + " refused to start.",
+            "Stop the other owner, or point this Keel at the running server (broker kind alpaca, its URL) instead of"
+                    + " opening the state file itself."),
     ACCOUNT_LOCKED(SYSTEM, MEDIUM, true, RETRY_BACKOFF,
             "Another operation holds the account's lock; this one timed out waiting.",
             "Wait for the other operation to finish ('keel tx list'); rerun afterwards."),

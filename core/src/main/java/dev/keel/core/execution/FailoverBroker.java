@@ -108,6 +108,11 @@ public final class FailoverBroker implements Broker {
     }
 
     @Override
+    public List<BrokerOrder> orders(dev.keel.core.broker.OrderQuery query) {
+        return route(Endpoint.READS).orders(query);
+    }
+
+    @Override
     public BrokerOrder submit(String clientOrderId, OrderSpec spec) {
         return route(Endpoint.SUBMIT).submit(clientOrderId, spec);
     }
