@@ -4,11 +4,13 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.Severity;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.NotificationAttemptFailed;
 import dev.keel.core.journal.NotificationDelivered;
 import dev.keel.core.journal.NotificationEvent;
 import dev.keel.core.journal.NotificationQueued;
 import dev.keel.core.journal.NotificationSettled;
+import dev.keel.core.journal.TransactionEnded;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +53,7 @@ public final class Outbox {
     private final Clock clock;
     private final int maxAttempts;
     private final ChannelSender sender;
+    private final Routing routing;
     /** Drawn once from the builder's seeded generator: ids come from it and a counter, so no generator is shared. */
     private final long idSeed;
     private final AtomicLong idCounter = new AtomicLong();
@@ -63,6 +66,7 @@ public final class Outbox {
         this.clock = b.clock;
         this.maxAttempts = b.maxAttempts;
         this.sender = new ChannelSender(b.sendTimeout);
+        this.routing = b.routing;
         this.idSeed = b.random.nextLong();
     }
 
@@ -96,11 +100,24 @@ public final class Outbox {
      * @param txId the transaction reported on, or null
      */
     public NotificationQueued prepare(String accountId, String txId, Severity severity, String title, String body) {
+        return prepare(accountId, txId, severity, null, title, body, null);
+    }
+
+    /**
+     * As {@link #prepare(String, String, Severity, String, String)}, with the catalog code reported (its runbook is
+     * linked) and, for a notification that must reach only some channels (an escalation), their names.
+     *
+     * @param code     the code reported, or null
+     * @param channels the only channels it goes to, or null for this outbox's {@link Routing}
+     */
+    public NotificationQueued prepare(String accountId, String txId, Severity severity, ErrorCode code, String title,
+                                      String body, List<String> channels) {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(body, "body");
-        return new NotificationQueued(newId(txId, title), accountId, txId, severity, title, body, clock.instant());
+        return new NotificationQueued(newId(txId, title), accountId, txId, severity, title, body, clock.instant(),
+                code, channels);
     }
 
     /**
@@ -131,7 +148,7 @@ public final class Outbox {
         for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
             OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
             if (entry.queued() != null && !entry.settled()) {
-                out.add(Notification.of(entry.queued()));
+                out.add(Notification.of(entry.queued(), endingCode(entry.queued())));
             }
         }
         return out;
@@ -182,9 +199,9 @@ public final class Outbox {
             return;
         }
         List<NotificationEvent> outcomes = new ArrayList<>();
-        Notification n = Notification.of(entry.queued());
+        Notification n = Notification.of(entry.queued(), endingCode(entry.queued()));
         for (NotificationChannel channel : channels) {
-            if (channel.accepts(n) && !entry.deliveredTo(channel.name())
+            if (routes(n, channel) && !entry.deliveredTo(channel.name())
                     && entry.failures(channel.name()) < maxAttempts) {
                 attempts.add(attempt(channel, n, entry, outcomes));
             }
@@ -220,7 +237,7 @@ public final class Outbox {
                         List<String> pending, List<NotificationEvent> outcomes) {
         Set<String> exhausted = new TreeSet<>();
         for (NotificationChannel channel : channels) {
-            if (!channel.accepts(n) || entry.deliveredTo(channel.name())) {
+            if (!routes(n, channel) || entry.deliveredTo(channel.name())) {
                 continue;
             }
             if (entry.failures(channel.name()) < maxAttempts) {
@@ -239,6 +256,28 @@ public final class Outbox {
                     + "failed {} attempts", ErrorCode.NOTIFICATION_FAILED, n.id(), n.title(), n.accountId(), n.txId(),
                     exhausted, maxAttempts);
         }
+    }
+
+    /** Whether {@code channel} gets {@code n}: the channels it names, else this outbox's routing. */
+    private boolean routes(Notification n, NotificationChannel channel) {
+        return n.channels() != null ? n.channels().contains(channel.name()) : routing.routes(n, channel);
+    }
+
+    /**
+     * The error code of the transaction a notification reports on, when the notification names none: the engine
+     * queues a notification in the same append as the transaction's ending, whose code tells which runbook applies.
+     */
+    private ErrorCode endingCode(NotificationQueued queued) {
+        if (queued.code() != null || queued.txId() == null) {
+            return null;
+        }
+        List<JournalRecord> tx = journal.stream(queued.txId());
+        for (int i = tx.size() - 1; i >= 0; i--) {
+            if (tx.get(i).event() instanceof TransactionEnded ended) {
+                return ended.errorCode();
+            }
+        }
+        return null;
     }
 
     private static String describe(RuntimeException e) {
@@ -268,6 +307,7 @@ public final class Outbox {
         private final List<NotificationChannel> channels = new ArrayList<>();
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+        private Routing routing = Routing.BY_MINIMUM_SEVERITY;
 
         private Builder(Journal journal, Clock clock, RandomGenerator random) {
             this.journal = Objects.requireNonNull(journal, "journal");
@@ -313,6 +353,15 @@ public final class Outbox {
                 throw new IllegalArgumentException("sendTimeout must not be negative, but was " + timeout);
             }
             this.sendTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Which channels get a notification that names none of its own; by default {@link
+         * Routing#BY_MINIMUM_SEVERITY}, every channel whose minimum severity it reaches.
+         */
+        public Builder routing(Routing routing) {
+            this.routing = Objects.requireNonNull(routing, "routing");
             return this;
         }
 
