@@ -54,6 +54,7 @@ public final class Outbox {
     private final int maxAttempts;
     private final ChannelSender sender;
     private final Routing routing;
+    private final FirstSendEvents firstSendEvents;
     /** Drawn once from the builder's seeded generator: ids come from it and a counter, so no generator is shared. */
     private final long idSeed;
     private final AtomicLong idCounter = new AtomicLong();
@@ -67,6 +68,7 @@ public final class Outbox {
         this.maxAttempts = b.maxAttempts;
         this.sender = new ChannelSender(b.sendTimeout);
         this.routing = b.routing;
+        this.firstSendEvents = b.firstSendEvents;
         this.idSeed = b.random.nextLong();
     }
 
@@ -200,6 +202,7 @@ public final class Outbox {
         }
         List<NotificationEvent> outcomes = new ArrayList<>();
         Notification n = Notification.of(entry.queued(), endingCode(entry.queued()));
+        boolean first = !entry.attempted();
         for (NotificationChannel channel : channels) {
             if (routes(n, channel) && !entry.deliveredTo(channel.name())
                     && entry.failures(channel.name()) < maxAttempts) {
@@ -208,7 +211,11 @@ public final class Outbox {
         }
         settle(n, entry, settled, undelivered, pending, outcomes);
         if (!outcomes.isEmpty()) {
-            journal.appendAll(outcomes);
+            List<JournalEvent> append = new ArrayList<>(outcomes);
+            if (first) {
+                append.addAll(firstSendEvents.events(n));
+            }
+            journal.appendAll(append);
         }
     }
 
@@ -308,6 +315,7 @@ public final class Outbox {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
         private Routing routing = Routing.BY_MINIMUM_SEVERITY;
+        private FirstSendEvents firstSendEvents = FirstSendEvents.NONE;
 
         private Builder(Journal journal, Clock clock, RandomGenerator random) {
             this.journal = Objects.requireNonNull(journal, "journal");
@@ -362,6 +370,12 @@ public final class Outbox {
          */
         public Builder routing(Routing routing) {
             this.routing = Objects.requireNonNull(routing, "routing");
+            return this;
+        }
+
+        /** Events journaled with each notification's first outcomes (an alert raised for it); none by default. */
+        public Builder firstSendEvents(FirstSendEvents events) {
+            this.firstSendEvents = Objects.requireNonNull(events, "firstSendEvents");
             return this;
         }
 

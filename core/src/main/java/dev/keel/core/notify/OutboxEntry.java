@@ -43,6 +43,11 @@ final class OutboxEntry {
         return queued;
     }
 
+    /** Whether any channel has been tried: delivered to, or failed. */
+    boolean attempted() {
+        return !delivered.isEmpty() || !failures.isEmpty();
+    }
+
     boolean settled() {
         return settled;
     }

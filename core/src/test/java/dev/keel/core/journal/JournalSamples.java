@@ -136,7 +136,13 @@ public final class JournalSamples {
                         txId + ":flatten-1", at.plusMillis(26)),
                 new OrderCancelRequested(txId, accountId, coid, "b-77", 1, "bracket rolled back", at.plusMillis(27)),
                 new OrderCancelFailed(txId, accountId, coid, 1, ErrorCode.BROKER_TIMEOUT, Delivery.AMBIGUOUS,
-                        "timed out", at.plusMillis(28)));
+                        "timed out", at.plusMillis(28)),
+                new AlertRaised("n-" + txId, accountId, "n-" + txId, txId, ErrorCode.ORDER_REJECTED, Severity.HIGH,
+                        "Rebalance partial", at.plusMillis(11), at.plusMillis(29)),
+                new AlertEscalated("n-" + txId, accountId, 1, List.of("sms"), "n-esc-" + txId, at.plusMillis(30)),
+                new AlertAcknowledged("n-" + txId, accountId, "ana", "looking", at.plusMillis(31)),
+                new AlertResolved("n-" + txId, accountId, ErrorCode.ORDER_REJECTED, "ana",
+                        "replaced DBC with a tradable ticker", at.plusMillis(32)));
     }
 
     /** Every concrete event type that {@link #everyType} has no sample of; empty when complete. */
