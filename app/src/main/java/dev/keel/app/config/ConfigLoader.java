@@ -86,13 +86,13 @@ public final class ConfigLoader {
                 (breaker == null ? BreakerSettings.DEFAULTS : breaker).policy(),
                 (retry == null ? RetrySettings.DEFAULTS : retry).policy());
         RiskSettings risk = SettingsReader.risk(top.field("risk"));
-        List<ChannelConfig> channels = SettingsReader.channels(top.field("notifications"), base);
+        ChannelReader.Read notifications = ChannelReader.read(top.field("notifications"), base);
         MarketDataSettings marketData = MarketDataReader.marketData(top.field("market-data"));
         OperationSettings operations = SettingsReader.operations(top.field("operations"));
         top.finish();
         problems.throwIfAny();
-        return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, channels, resilience,
-                marketData, operations);
+        return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, notifications.channels(),
+                resilience, marketData, operations, notifications.settings());
     }
 
     /** The built-in demo configuration, its files in {@code dataDir}. */

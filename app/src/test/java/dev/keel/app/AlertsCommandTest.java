@@ -1,0 +1,66 @@
+package dev.keel.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code keel alerts list|ack|resolve|escalate} end to end, on a SQLite journal: an operator's halt raises one. */
+class AlertsCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void haltRaisesAnAlertThatIsAcknowledgedThenResolvedWithANote() throws IOException {
+        String cfg = CommandsTest.config(dir, "").toString();
+        Run halt = Run.of("account", "halt", "--account", "main", "--reason", "broker maintenance", "--config", cfg);
+        assertThat(halt.exitCode()).as(halt.err()).isZero();
+
+        Run list = Run.of("alerts", "list", "--config", cfg, "--json");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        JsonNode alert = JSON.readTree(list.out()).at("/alerts/0");
+        List<String> keys = new ArrayList<>();
+        alert.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).contains("id", "account_id", "severity", "status", "raised_at", "acknowledged_by", "tx_id");
+        assertThat(alert.get("severity").asText()).isEqualTo("critical");
+        assertThat(alert.get("status").asText()).isEqualTo("OPEN");
+        assertThat(alert.get("title").asText()).isEqualTo("Account main HALTED (was ACTIVE)");
+        String id = alert.get("id").asText();
+
+        Run ack = Run.of("alerts", "ack", id, "--by", "ana", "--config", cfg);
+        assertThat(ack.exitCode()).as(ack.err()).isZero();
+        assertThat(ack.out()).contains("Acknowledged by ana: " + id + "  CRITICAL  ACKNOWLEDGED");
+
+        Run resolve = Run.of("alerts", "resolve", id, "--note", "maintenance window ended; resumed", "--config", cfg,
+                "--json");
+        assertThat(resolve.exitCode()).as(resolve.err()).isZero();
+        assertThat(JSON.readTree(resolve.out()).get("resolution").asText())
+                .isEqualTo("maintenance window ended; resumed");
+
+        Run empty = Run.of("alerts", "list", "--config", cfg);
+        assertThat(empty.out()).contains("No open alerts.");
+        Run again = Run.of("alerts", "resolve", id, "--note", "x", "--config", cfg, "--json");
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(JSON.readTree(again.out()).at("/error/code").asText()).isEqualTo("REQUEST_REFUSED");
+        Run unknown = Run.of("alerts", "ack", "n-nope", "--config", cfg);
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void escalateWithNothingDueSaysSo() throws IOException {
+        String cfg = CommandsTest.config(dir, "").toString();
+
+        Run run = Run.of("alerts", "escalate", "--config", cfg);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Nothing to escalate.");
+    }
+}
