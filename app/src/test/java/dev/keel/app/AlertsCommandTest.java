@@ -63,4 +63,29 @@ class AlertsCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("Nothing to escalate.");
     }
+
+    @Test
+    void runbookShowsThePageAndTheResolutionsJournaledForTheCode() throws IOException {
+        String cfg = CommandsTest.config(dir, "{ op: submit, kind: reject, reason: symbol-not-found, symbol: DBC }")
+                .toString();
+        Run rebalance = Run.of("rebalance", "--config", cfg);
+        assertThat(rebalance.exitCode()).as(rebalance.out() + rebalance.err()).isEqualTo(ExitCodes.PARTIAL);
+        JsonNode alert = JSON.readTree(Run.of("alerts", "list", "--config", cfg, "--json").out()).at("/alerts/0");
+        assertThat(alert.get("code").asText()).isEqualTo("SYMBOL_NOT_FOUND");
+        Run resolve = Run.of("alerts", "resolve", alert.get("id").asText(), "--note", "replaced DBC with PDBC",
+                "--config", cfg);
+        assertThat(resolve.exitCode()).as(resolve.err()).isZero();
+
+        Run text = Run.of("runbook", "symbol-not-found", "--config", cfg);
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("# SYMBOL_NOT_FOUND", "## Common causes", "## Escalation",
+                "## Past resolutions", "- replaced DBC with PDBC (1 time, last ");
+        JsonNode json = JSON.readTree(Run.of("runbook", "SYMBOL_NOT_FOUND", "--config", cfg, "--json").out());
+        assertThat(json.at("/past_resolutions/0/note").asText()).isEqualTo("replaced DBC with PDBC");
+        assertThat(json.get("page").asText()).isEqualTo("docs/runbooks/symbol-not-found.md");
+
+        Run wrong = Run.of("runbook", "SYMBOL", "--config", cfg);
+        assertThat(wrong.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(wrong.err()).contains("did you mean SYMBOL_NOT_FOUND?");
+    }
 }

@@ -1,7 +1,7 @@
 package dev.keel.notify;
 
 import dev.keel.core.error.ErrorCode;
-import java.util.Locale;
+import dev.keel.core.error.Runbook;
 import java.util.Objects;
 
 /**
@@ -30,7 +30,7 @@ public record Links(String dashboard, String runbookBase) {
 
     /** The file name of a code's runbook page: {@code broker-timeout.md}. */
     public static String page(ErrorCode code) {
-        return code.name().toLowerCase(Locale.ROOT).replace('_', '-') + ".md";
+        return Runbook.page(code);
     }
 
     /** Whether {@code link} can be opened from a chat or a mail (an http(s) address). */

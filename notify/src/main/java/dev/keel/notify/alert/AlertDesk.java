@@ -20,7 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -162,6 +165,32 @@ public final class AlertDesk {
             }
         }
         return made;
+    }
+
+    /**
+     * A resolution operators journaled for a code, with how often the same note was given.
+     *
+     * @param note  the note, as first written
+     * @param times how many resolutions gave it (notes equal ignoring case and spacing count as one)
+     * @param last  the latest of them
+     */
+    public record PastResolution(String note, int times, Instant last) {
+    }
+
+    /** The resolutions journaled for alerts of {@code code}, most frequent first, then most recent. Reads the whole journal. */
+    public List<PastResolution> resolutions(ErrorCode code) {
+        Map<String, PastResolution> byNote = new LinkedHashMap<>();
+        journal.replay(0, record -> {
+            if (record.event() instanceof AlertResolved r && r.code() == code) {
+                String key = r.note().strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+                byNote.merge(key, new PastResolution(r.note(), 1, r.at()), (a, b) -> new PastResolution(a.note(),
+                        a.times() + 1, a.last().isAfter(b.last()) ? a.last() : b.last()));
+            }
+        });
+        List<PastResolution> out = new ArrayList<>(byNote.values());
+        out.sort(Comparator.comparingInt(PastResolution::times).reversed()
+                .thenComparing(PastResolution::last, Comparator.reverseOrder()));
+        return out;
     }
 
     private static String body(Alert alert) {

@@ -183,6 +183,28 @@ class AlertDeskTest {
         assertThat(keel.desk().open().getFirst().code()).isEqualTo(ErrorCode.ORDER_REJECTED);
     }
 
+    @Test
+    void pastResolutionsOfACodeComeMostFrequentFirst() {
+        Keel keel = start();
+        String[] notes = {"Re-ran keel reconcile", "replaced the ticker", "re-ran  KEEL reconcile", "replaced the ticker",
+            "re-ran keel reconcile", "called the broker"};
+        for (int i = 0; i < notes.length; i++) {
+            journal.append(JournalSamples.ended("tx-" + i, "main", TransactionStatus.PARTIAL, T0));
+            keel.outbox().enqueue("main", "tx-" + i, Severity.HIGH, "partial " + i, "b");
+            keel.outbox().dispatch();
+            clock.advance(Duration.ofMinutes(1));
+            keel.desk().resolve(keel.desk().open().getFirst().id(), "ana", notes[i]);
+        }
+
+        List<AlertDesk.PastResolution> past = keel.desk().resolutions(ErrorCode.ORDER_REJECTED);
+
+        assertThat(past).extracting(AlertDesk.PastResolution::note, AlertDesk.PastResolution::times).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("Re-ran keel reconcile", 3),
+                org.assertj.core.groups.Tuple.tuple("replaced the ticker", 2),
+                org.assertj.core.groups.Tuple.tuple("called the broker", 1));
+        assertThat(keel.desk().resolutions(ErrorCode.BROKER_TIMEOUT)).isEmpty();
+    }
+
     private List<AlertEscalated> escalations() {
         List<AlertEscalated> out = new ArrayList<>();
         journal.replay(0, (JournalRecord r) -> {
