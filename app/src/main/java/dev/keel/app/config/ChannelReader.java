@@ -66,11 +66,13 @@ final class ChannelReader {
             }
         }
         escalation.finish();
+        Map<Severity, NotifySettings.RateLimit> limits = s.has("rate-limits") ? rateLimits(s.field("rate-limits"))
+                : null;
         s.finish();
         if (s.problemCount() > mark) {
             return new Read(channels, null);
         }
-        return new Read(channels, new NotifySettings(dashboard, runbooks, routing, raiseFrom, tiers));
+        return new Read(channels, new NotifySettings(dashboard, runbooks, routing, raiseFrom, tiers, limits));
     }
 
     private static List<ChannelConfig> channels(Field field, Path base) {
@@ -210,6 +212,26 @@ final class ChannelReader {
         }
         s.finish();
         return routes;
+    }
+
+    /** {@code severity: { count: N, per: DURATION }}; a severity left out has no limit. */
+    private static Map<Severity, NotifySettings.RateLimit> rateLimits(Field field) {
+        Section s = field.section();
+        Map<Severity, NotifySettings.RateLimit> limits = new EnumMap<>(Severity.class);
+        for (Severity severity : Severity.values()) {
+            if (s.has(severity.wire())) {
+                Section l = s.field(severity.wire()).section();
+                Integer count = l.field("count").require("how many messages per window, e.g. 5")
+                        .whole(null, Bound.atLeast(1));
+                Duration per = l.field("per").require("the window, e.g. 5m").duration(null, true);
+                l.finish();
+                if (count != null && per != null) {
+                    limits.put(severity, new NotifySettings.RateLimit(count, per));
+                }
+            }
+        }
+        s.finish();
+        return limits;
     }
 
     private static List<NotifySettings.Tier> tiers(Field field, Set<String> names) {

@@ -14,12 +14,19 @@ import java.util.Objects;
  * @param routing     the channel names of each severity, or null for the requirement's defaults by channel kind
  * @param raiseFrom   the least severity that raises an alert
  * @param escalation  the tiers of each severity, or null for the defaults by channel kind
+ * @param rateLimits  per severity, at most {@code count} messages per channel per {@code per}, which is also how long
+ *                    the same error on one account is grouped; null for the requirement's defaults
  */
 public record NotifySettings(String dashboard, String runbooks, Map<Severity, List<String>> routing,
-                             Severity raiseFrom, Map<Severity, List<Tier>> escalation) {
-    /** The defaults: runbooks under {@code docs/runbooks/}, routing and escalation by channel kind. */
+                             Severity raiseFrom, Map<Severity, List<Tier>> escalation,
+                             Map<Severity, RateLimit> rateLimits) {
+    /** The defaults: runbooks under {@code docs/runbooks/}, routing, escalation and rate limits by the requirement. */
     public static final NotifySettings DEFAULTS = new NotifySettings(null, "docs/runbooks/", null, Severity.MEDIUM,
-            null);
+            null, null);
+
+    /** A channel's limit for one severity. */
+    public record RateLimit(int count, Duration per) {
+    }
 
     /** One escalation tier: after this long unacknowledged, to these channels. */
     public record Tier(Duration after, List<String> to) {
@@ -33,5 +40,6 @@ public record NotifySettings(String dashboard, String runbooks, Map<Severity, Li
         Objects.requireNonNull(raiseFrom, "raiseFrom");
         routing = routing == null ? null : Map.copyOf(routing);
         escalation = escalation == null ? null : Map.copyOf(escalation);
+        rateLimits = rateLimits == null ? null : Map.copyOf(rateLimits);
     }
 }

@@ -17,6 +17,7 @@ import dev.keel.notify.email.EmailSettings;
 import dev.keel.notify.http.SlackChannel;
 import dev.keel.notify.http.SmsChannel;
 import dev.keel.notify.http.WebhookChannel;
+import dev.keel.notify.limit.RateLimits;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -88,9 +89,21 @@ final class NotifySetup {
         return new EscalationPolicy(settings.raiseFrom(), tiers);
     }
 
-    /** Routing and alert raising on the outbox being built. */
+    /** Routing, rate limits and alert raising on the outbox being built. */
     static Outbox.Builder configure(Outbox.Builder outbox, KeelConfig config, Clock clock) {
-        return outbox.routing(routing(config)).firstSendEvents(AlertDesk.raising(escalation(config), clock));
+        return outbox.routing(routing(config)).throttle(rateLimits(config))
+                .firstSendEvents(AlertDesk.raising(escalation(config), clock));
+    }
+
+    /** The configured rate limits, or the requirement's defaults. */
+    static RateLimits rateLimits(KeelConfig config) {
+        Map<Severity, NotifySettings.RateLimit> configured = config.alerting().rateLimits();
+        if (configured == null) {
+            return new RateLimits(RateLimits.DEFAULTS);
+        }
+        Map<Severity, RateLimits.Limit> limits = new EnumMap<>(Severity.class);
+        configured.forEach((severity, l) -> limits.put(severity, new RateLimits.Limit(l.count(), l.per())));
+        return new RateLimits(limits);
     }
 
     private static List<String> names(KeelConfig config, ChannelConfig.Kind... kinds) {

@@ -120,6 +120,35 @@ class NotifySetupTest {
     }
 
     @Test
+    void configuredRateLimitsReplaceTheDefaultsAndASeverityLeftOutIsNotLimited() {
+        KeelConfig config = load("""
+                accounts: [ { id: main, targets: { VTI: 1.0 } } ]
+                notifications:
+                  channels: [ { kind: console } ]
+                  rate-limits: { critical: { count: 2, per: 1m } }
+                """);
+        dev.keel.notify.limit.RateLimits limits = NotifySetup.rateLimits(config);
+        java.time.Instant now = java.time.Instant.parse("2026-03-02T15:00:00Z");
+        for (int i = 0; i < 2; i++) {
+            var n = new dev.keel.core.notify.Notification("c" + i, "a" + i, null, Severity.CRITICAL, "t", "b", now);
+            var send = (dev.keel.core.notify.Throttle.Send) limits.decide(n, "console", now);
+            limits.sent(n, "console", send, now);
+        }
+        var third = new dev.keel.core.notify.Notification("c2", "a2", null, Severity.CRITICAL, "t", "b", now);
+        var high = new dev.keel.core.notify.Notification("h", "a0", null, Severity.HIGH, "t", "b", now);
+
+        assertThat(limits.decide(third, "console", now)).isInstanceOf(dev.keel.core.notify.Throttle.Hold.class);
+        assertThat(limits.decide(high, "console", now)).isInstanceOf(dev.keel.core.notify.Throttle.Send.class);
+        assertThatThrownBy(() -> load("""
+                accounts: [ { id: main, targets: { VTI: 1.0 } } ]
+                notifications:
+                  channels: [ { kind: console } ]
+                  rate-limits: { high: { count: 0 } }
+                """)).hasMessageContaining("notifications.rate-limits.high.count: ")
+                .hasMessageContaining("notifications.rate-limits.high.per: is missing; expected the window, e.g. 5m");
+    }
+
+    @Test
     void missingSecretNamesFileFieldAndVariableButNoValue() throws Exception {
         KeelConfig config = fourChannels();
         Map<String, String> noSmtp = Map.of("KEEL_SLACK_WEBHOOK", "https://hooks.slack.com/services/T/B/x",

@@ -8,6 +8,7 @@ import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.NotificationAttemptFailed;
 import dev.keel.core.journal.NotificationDelivered;
 import dev.keel.core.journal.NotificationEvent;
+import dev.keel.core.journal.NotificationGrouped;
 import dev.keel.core.journal.NotificationQueued;
 import dev.keel.core.journal.NotificationSettled;
 import dev.keel.core.journal.TransactionEnded;
@@ -55,6 +56,7 @@ public final class Outbox {
     private final ChannelSender sender;
     private final Routing routing;
     private final FirstSendEvents firstSendEvents;
+    private final Throttle throttle;
     /** Drawn once from the builder's seeded generator: ids come from it and a counter, so no generator is shared. */
     private final long idSeed;
     private final AtomicLong idCounter = new AtomicLong();
@@ -69,6 +71,7 @@ public final class Outbox {
         this.sender = new ChannelSender(b.sendTimeout);
         this.routing = b.routing;
         this.firstSendEvents = b.firstSendEvents;
+        this.throttle = b.throttle;
         this.idSeed = b.random.nextLong();
     }
 
@@ -206,26 +209,46 @@ public final class Outbox {
         for (NotificationChannel channel : channels) {
             if (routes(n, channel) && !entry.deliveredTo(channel.name())
                     && entry.failures(channel.name()) < maxAttempts) {
-                attempts.add(attempt(channel, n, entry, outcomes));
+                switch (throttle.decide(n, channel.name(), clock.instant())) {
+                    case Throttle.Send send -> {
+                        DeliveryReport.Attempt attempt = attempt(channel, send.message(), n, entry, outcomes);
+                        attempts.add(attempt);
+                        if (attempt.delivered()) {
+                            throttle.sent(n, channel.name(), send, clock.instant());
+                        }
+                    }
+                    case Throttle.Hold hold -> {
+                        // stays in the outbox for this channel; settle() sees it pending
+                    }
+                    case Throttle.Carried carried -> {
+                        NotificationGrouped grouped = new NotificationGrouped(n.id(), n.accountId(), channel.name(),
+                                carried.leaderId(), clock.instant());
+                        outcomes.add(grouped);
+                        entry.apply(grouped);
+                    }
+                }
             }
         }
         settle(n, entry, settled, undelivered, pending, outcomes);
         if (!outcomes.isEmpty()) {
             List<JournalEvent> append = new ArrayList<>(outcomes);
-            if (first) {
+            if (first && entry.attempted()) {
                 append.addAll(firstSendEvents.events(n));
             }
             journal.appendAll(append);
         }
     }
 
-    /** Sends once, adds the outcome to the round's {@code outcomes} and applies it to {@code entry}. */
-    private DeliveryReport.Attempt attempt(NotificationChannel channel, Notification n, OutboxEntry entry,
-                                           List<NotificationEvent> outcomes) {
+    /**
+     * Sends {@code message} (the notification {@code n}, perhaps with a summary of what it carries) once, adds the
+     * outcome to the round's {@code outcomes} and applies it to {@code entry}.
+     */
+    private DeliveryReport.Attempt attempt(NotificationChannel channel, Notification message, Notification n,
+                                           OutboxEntry entry, List<NotificationEvent> outcomes) {
         int attempt = entry.failures(channel.name()) + 1;
         String error = null;
         try {
-            sender.send(channel, n);
+            sender.send(channel, message);
         } catch (RuntimeException e) {
             error = describe(e);
             LOG.warn("notification {} to channel {} failed (attempt {} of {}): {}", n.id(), channel.name(), attempt,
@@ -316,6 +339,7 @@ public final class Outbox {
         private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
         private Routing routing = Routing.BY_MINIMUM_SEVERITY;
         private FirstSendEvents firstSendEvents = FirstSendEvents.NONE;
+        private Throttle throttle = Throttle.NONE;
 
         private Builder(Journal journal, Clock clock, RandomGenerator random) {
             this.journal = Objects.requireNonNull(journal, "journal");
@@ -376,6 +400,12 @@ public final class Outbox {
         /** Events journaled with each notification's first outcomes (an alert raised for it); none by default. */
         public Builder firstSendEvents(FirstSendEvents events) {
             this.firstSendEvents = Objects.requireNonNull(events, "firstSendEvents");
+            return this;
+        }
+
+        /** Rate limits and grouping per channel; {@link Throttle#NONE} (send everything at once) by default. */
+        public Builder throttle(Throttle throttle) {
+            this.throttle = Objects.requireNonNull(throttle, "throttle");
             return this;
         }
 

@@ -104,6 +104,7 @@ public final class JournalSamples {
                         "TLT not bought: \"insufficient\" \u2014 see log", at.plusMillis(11)),
                 new NotificationAttemptFailed("n-" + txId, accountId, "email", 1, "smtp down", at.plusMillis(12)),
                 new NotificationDelivered("n-" + txId, accountId, "file", at.plusMillis(13)),
+                new NotificationGrouped("n-" + txId, accountId, "slack", "n-0-" + txId, at.plusMillis(13)),
                 new NotificationSettled("n-" + txId, accountId, false, at.plusMillis(14)),
                 new TradingStateChanged(accountId, TradingState.HALTED, TradingState.ACTIVE, "checked by hand",
                         ErrorCode.RECONCILIATION_MISMATCH, TradingState.Actor.OPERATOR, txId,
