@@ -192,6 +192,30 @@ class NotifySetupTest {
                 + "configured; expected one of console");
     }
 
+    @Test
+    void readmeNotificationSampleLoadsAndBuildsAllFourChannels() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        while (!Files.isRegularFile(root.resolve("mvnw"))) {
+            root = root.getParent();
+        }
+        Path readme = root.resolve("README.md");
+        String text = Files.readString(readme);
+        int at = text.indexOf("```yaml\nnotifications:\n");
+        String sample = text.substring(at + "```yaml\n".length(), text.indexOf("```", at + 8))
+                .replace("keel-data/", dir + "/");
+        Path secret = Files.writeString(dir.resolve("webhook-secret"), "whsec-readme");
+        KeelConfig config = load("accounts: [ { id: main, targets: { VTI: 1.0 } } ]\n"
+                + sample.replace("/etc/keel/webhook-secret", secret.toString()));
+
+        List<NotificationChannel> channels = NotifySetup.channels(config, console(), Clock.systemUTC(), ENV);
+
+        assertThat(channels).extracting(NotificationChannel::name)
+                .containsExactly("console", "file:" + dir.resolve("notifications.log"), "email", "slack", "webhook",
+                        "sms");
+        assertThat(NotifySetup.escalation(config).tiersOf(Severity.HIGH)).isEqualTo(
+                EscalationPolicy.defaults(List.of("sms"), List.of("email", "slack")).tiersOf(Severity.HIGH));
+    }
+
     private static PrintStream console() {
         return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     }
