@@ -81,6 +81,17 @@ public record ChannelConfig(Kind kind, String name, Path path, Severity minSever
         return new ChannelConfig(Kind.CONSOLE, null, Severity.INFO);
     }
 
+    /** Where this channel's secrets are, for a check that they can be read; none for console and file. */
+    public List<SecretRef> secrets() {
+        return switch (remote) {
+            case null -> List.of();
+            case Email e -> e.password() == null ? List.of() : List.of(e.password());
+            case Slack s -> List.of(s.webhook());
+            case Webhook w -> List.of(w.secret());
+            case Sms m -> List.of(m.token());
+        };
+    }
+
     /** {@code console}, {@code file:PATH}, or the kind's name. */
     static String defaultName(Kind kind, Path path) {
         return kind == Kind.FILE ? "file:" + path : kind.wire();
