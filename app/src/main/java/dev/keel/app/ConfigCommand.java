@@ -55,6 +55,22 @@ final class ConfigCommand extends CommandGroup {
                         i -> output.error(e.getMessage()));
                 return ExitCodes.USAGE;
             }
+            List<ConfigProblem> secrets = new java.util.ArrayList<>();
+            for (dev.keel.app.config.ChannelConfig channel : loaded.notifications()) {
+                for (dev.keel.app.config.SecretRef secret : channel.secrets()) {
+                    try {
+                        secret.resolve(System.getenv());
+                    } catch (ConfigException e) {
+                        secrets.addAll(e.problems());
+                    }
+                }
+            }
+            if (!secrets.isEmpty()) {
+                ConfigException e = new ConfigException(config.file(), secrets);
+                output.result(Invalid.of(source, e.problems(), e.code(), e.getMessage()),
+                        i -> output.error(e.getMessage()));
+                return ExitCodes.USAGE;
+            }
             try {
                 // Opening creates and migrates a new journal, and checks an existing one, as every command will.
                 Journals.open(loaded.journalUrl(), Clock.systemUTC()).close();

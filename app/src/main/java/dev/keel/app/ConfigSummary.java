@@ -89,7 +89,8 @@ final class ConfigSummary {
     }
 
     private static String channel(ChannelConfig c) {
-        String where = c.path() == null ? c.kind().wire() : c.kind().wire() + " " + c.path();
+        String where = c.path() != null ? c.kind().wire() + " " + c.path()
+                : c.name().equals(c.kind().wire()) ? c.kind().wire() : c.kind().wire() + " '" + c.name() + "'";
         return where + (c.minSeverity() == dev.keel.core.error.Severity.INFO ? "" : " (" + c.minSeverity().wire() + "+)");
     }
 

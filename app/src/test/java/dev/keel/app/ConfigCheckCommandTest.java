@@ -101,4 +101,23 @@ class ConfigCheckCommandTest {
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).isEqualTo(dir.resolve("absent.yaml") + ": cannot be read: no such file" + System.lineSeparator());
     }
+
+    @Test
+    void unsetChannelSecretIsAProblemAndAReadableOneNeverPrints() throws IOException {
+        Path secret = Files.writeString(dir.resolve("hook.secret"), "whsec-topsecret-value");
+        String base = Files.readString(good).replaceAll("(?m)^notifications:.*$", "");
+        Path unset = Files.writeString(dir.resolve("unset.yaml"), base
+                + "notifications: [ { kind: slack, webhook-env: KEEL_TEST_VARIABLE_NOBODY_SETS } ]\n");
+        Path readable = Files.writeString(dir.resolve("readable.yaml"), base + "notifications: [ { kind: webhook, "
+                + "url: \"https://hooks.example.com/k\", secret-file: " + secret + " } ]\n");
+
+        Run missing = Run.of("config", "check", "--config", unset.toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err()).contains("notifications[0].webhook-env: environment variable "
+                + "KEEL_TEST_VARIABLE_NOBODY_SETS is not set; expected the Slack incoming webhook's address");
+
+        Run ok = Run.of("config", "check", "--config", readable.toString(), "--json");
+        assertThat(ok.exitCode()).as(ok.err()).isEqualTo(ExitCodes.OK);
+        assertThat(ok.out() + ok.err()).doesNotContain("whsec-topsecret-value").contains("hook.secret");
+    }
 }

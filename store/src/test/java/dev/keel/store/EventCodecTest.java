@@ -3,10 +3,13 @@ package dev.keel.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.Severity;
 import dev.keel.core.journal.JournalCorruptException;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.JournalSamples;
+import dev.keel.core.journal.NotificationQueued;
 import dev.keel.core.journal.OrderUpdated;
 import java.math.BigDecimal;
 import java.util.HashSet;
@@ -94,5 +97,23 @@ class EventCodecTest {
         StoredRow back = EventCodec.JSON.readValue(line, ArchiveFile.Line.class).row();
 
         assertThat(EventCodec.decode(back)).isEqualTo(new JournalRecord(9, event));
+    }
+
+    @Test
+    void notificationQueuedWithCodeAndChannelsRoundTrips() {
+        NotificationQueued page = new NotificationQueued("n-2", "acct-1", null, Severity.HIGH, "ESCALATED", "b",
+                JournalSamples.T0, ErrorCode.ACCOUNT_HALTED, List.of("sms"));
+        assertThat(roundTrip(page)).isEqualTo(page);
+    }
+
+    @Test
+    void notificationQueuedWrittenBeforeCodeAndChannelsDecodesWithNeither() {
+        String payload = "{\"notificationId\":\"n-1\",\"accountId\":\"a\",\"txId\":null,\"severity\":\"HIGH\","
+                + "\"title\":\"t\",\"body\":\"b\",\"at\":\"2025-03-03T14:30:00Z\"}";
+        long checksum = Checksums.of(7, "notification:n-1", "NotificationQueued", payload);
+        JournalEvent decoded = EventCodec.decode(new StoredRow(7, "notification:n-1", "NotificationQueued", payload,
+                checksum)).event();
+        assertThat(decoded).isEqualTo(new NotificationQueued("n-1", "a", null, Severity.HIGH, "t", "b",
+                java.time.Instant.parse("2025-03-03T14:30:00Z")));
     }
 }

@@ -89,13 +89,13 @@ public final class ConfigLoader {
                 // Alpaca publishes 200 requests a minute per key: the shared limiter's default for it.
                 broker != null && broker.kind() == BrokerConfig.Kind.ALPACA ? RateLimitPolicy.ALPACA : null);
         RiskSettings risk = SettingsReader.risk(top.field("risk"));
-        List<ChannelConfig> channels = SettingsReader.channels(top.field("notifications"), base);
+        ChannelReader.Read notifications = ChannelReader.read(top.field("notifications"), base);
         MarketDataSettings marketData = MarketDataReader.marketData(top.field("market-data"));
         OperationSettings operations = SettingsReader.operations(top.field("operations"));
         top.finish();
         problems.throwIfAny();
-        return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, channels, resilience,
-                marketData, operations);
+        return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, notifications.channels(),
+                resilience, marketData, operations, notifications.settings());
     }
 
     /** The built-in demo configuration, its files in {@code dataDir}. */

@@ -42,6 +42,21 @@ final class Field {
         return path;
     }
 
+    /** The line of the value, or of its parent when absent. */
+    int line() {
+        return line;
+    }
+
+    /** Whether the value is a list (as opposed to a mapping or a scalar). */
+    boolean isList() {
+        return node instanceof YamlNode.Sequence;
+    }
+
+    /** The source file of the configuration, for a problem found later than the reading (a secret not set). */
+    Path source() {
+        return problems.file();
+    }
+
     /** Problems found so far in the whole file: a reader compares before and after to know its part was clean. */
     int problemCount() {
         return problems.count();

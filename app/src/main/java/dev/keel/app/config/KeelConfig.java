@@ -23,11 +23,12 @@ import java.util.Optional;
  *                       {@code resilience} section, per endpoint, with the retry budget, rate limit and bulkhead
  * @param marketData     price sources and their checks; default {@link MarketDataSettings#DEFAULTS}
  * @param operations     how order operations behave; default {@link OperationSettings#DEFAULTS}
+ * @param alerting       routing, escalation and links of notifications; default {@link NotifySettings#DEFAULTS}
  */
 public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
                          RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
                          List<ChannelConfig> notifications, ResiliencePolicies resilience,
-                         MarketDataSettings marketData, OperationSettings operations) {
+                         MarketDataSettings marketData, OperationSettings operations, NotifySettings alerting) {
     /** The journal when the file names none: {@value}, relative to the working directory. */
     public static final String DEFAULT_JOURNAL = "sqlite:keel-data/keel.db";
 
@@ -41,11 +42,21 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
         Objects.requireNonNull(resilience, "resilience");
         Objects.requireNonNull(marketData, "marketData");
         Objects.requireNonNull(operations, "operations");
+        Objects.requireNonNull(alerting, "alerting");
         accounts = List.copyOf(accounts);
         notifications = List.copyOf(notifications);
         if (accounts.isEmpty()) {
             throw new IllegalArgumentException("accounts must hold at least 1 account, but was empty");
         }
+    }
+
+    /** A configuration with the default notification settings. */
+    public KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
+                      RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
+                      List<ChannelConfig> notifications, ResiliencePolicies resilience,
+                      MarketDataSettings marketData, OperationSettings operations) {
+        this(source, journalUrl, broker, accounts, retry, circuitBreaker, risk, notifications, resilience, marketData,
+                operations, NotifySettings.DEFAULTS);
     }
 
     /** A configuration with the default market-data settings. */

@@ -18,6 +18,10 @@ final class Problems {
         found.add(new ConfigProblem(file, line, path, message));
     }
 
+    Path file() {
+        return file;
+    }
+
     int count() {
         return found.size();
     }

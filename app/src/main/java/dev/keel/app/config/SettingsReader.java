@@ -1,11 +1,7 @@
 package dev.keel.app.config;
 
-import dev.keel.core.error.Severity;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Reads the policy sections: retry, circuit-breaker, risk and notifications. */
 final class SettingsReader {
@@ -67,39 +63,5 @@ final class SettingsReader {
         Duration grace = s.field("protection-grace").duration(OperationSettings.DEFAULTS.protectionGrace(), true);
         s.finish();
         return s.problemCount() > mark ? null : new OperationSettings(grace);
-    }
-
-    /** Absent: the console alone. */
-    static List<ChannelConfig> channels(Field field, Path base) {
-        if (!field.present()) {
-            return List.of(ChannelConfig.console());
-        }
-        int mark = field.problemCount();
-        List<Field> items = field.items();
-        if (items.isEmpty() && field.problemCount() == mark) {
-            field.problem("must list at least one channel, e.g. [ { kind: console } ]");
-        }
-        List<ChannelConfig> channels = new ArrayList<>();
-        for (Field item : items) {
-            channels.add(channel(item, base));
-        }
-        return field.problemCount() > mark ? null : channels;
-    }
-
-    private static ChannelConfig channel(Field item, Path base) {
-        Section s = item.section();
-        int mark = s.problemCount();
-        ChannelConfig.Kind kind = s.field("kind").require(Field.oneOf(ChannelConfig.Kind.class))
-                .choice(ChannelConfig.Kind.class, null);
-        Field pathField = s.field("path");
-        Path path = pathField.file(null, base);
-        Severity minSeverity = s.field("min-severity").choice(Severity.values(), Severity::wire, Severity.INFO);
-        if (kind == ChannelConfig.Kind.FILE) {
-            pathField.require("the file to append notifications to");
-        } else if (kind != null && pathField.present()) {
-            pathField.problem("applies only to kind file, but kind is " + kind.wire());
-        }
-        s.finish();
-        return s.problemCount() > mark ? null : new ChannelConfig(kind, path, minSeverity);
     }
 }

@@ -3,7 +3,6 @@ package dev.keel.app.runtime;
 import dev.keel.alpaca.AlpacaBroker;
 import dev.keel.app.config.AccountConfig;
 import dev.keel.app.config.BrokerConfig;
-import dev.keel.app.config.ChannelConfig;
 import dev.keel.app.config.KeelConfig;
 import dev.keel.app.config.MarketDataSettings;
 import dev.keel.app.allocation.HttpAllocationSource;
@@ -28,10 +27,8 @@ import dev.keel.core.metrics.KeelMetrics;
 import dev.keel.core.metrics.MeteredJournal;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.keel.core.model.Symbol;
-import dev.keel.core.notify.ConsoleChannel;
-import dev.keel.core.notify.FileChannel;
-import dev.keel.core.notify.NotificationChannel;
 import dev.keel.core.notify.Outbox;
+import dev.keel.notify.alert.AlertDesk;
 import dev.keel.core.rebalance.RebalanceAccount;
 import dev.keel.core.rebalance.TargetAllocation;
 import dev.keel.core.risk.RiskLimits;
@@ -80,6 +77,7 @@ public final class KeelRuntime implements AutoCloseable {
     private final MeterRegistry meters = new SimpleMeterRegistry();
     private final BrokerResilience resilience;
     private final Outbox outbox;
+    private final AlertDesk alerts;
     private final Engine engine;
     private final Sleeper sleeper;
     private final Clock clock;
@@ -122,7 +120,9 @@ public final class KeelRuntime implements AutoCloseable {
                 accounts.add(new AccountRuntime(account, executor, PlacementBreaker.of(gateway.breaker()),
                         marketData(config.marketData(), gateway, clock)));
             }
-            this.outbox = Outbox.builder(journal, clock, random.split()).channels(channels(config, console)).build();
+            this.outbox = NotifySetup.configure(Outbox.builder(journal, clock, random.split())
+                    .channels(NotifySetup.channels(config, console, clock, System.getenv())), config, clock).build();
+            this.alerts = new AlertDesk(journal, outbox, clock, NotifySetup.escalation(config));
             this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, processNonce),
                     Engine.DEFAULT_LOCK_TIMEOUT, database.leases(clock, sleeper), // one writer across processes
                     SideBySide.threads("recovery", RECOVERY_WIDTH));
@@ -268,6 +268,11 @@ public final class KeelRuntime implements AutoCloseable {
         return ids.get(0);
     }
 
+    /** Alerts over this runtime's journal and outbox: list, acknowledge, resolve, escalate. */
+    public AlertDesk alerts() {
+        return alerts;
+    }
+
     /** Runs {@code action} once this runtime has closed (say, to print what its console channel held); returns this. */
     public KeelRuntime afterClose(Runnable action) {
         afterClose.add(action);
@@ -305,17 +310,6 @@ public final class KeelRuntime implements AutoCloseable {
 
     static RiskLimits risk(KeelConfig config) {
         return RiskLimits.builder().maxTurnover(config.risk().maxTurnover()).maxOrder(config.risk().maxOrder()).build();
-    }
-
-    static List<NotificationChannel> channels(KeelConfig config, PrintStream console) {
-        List<NotificationChannel> channels = new ArrayList<>();
-        for (ChannelConfig c : config.notifications()) {
-            channels.add(switch (c.kind()) {
-                case CONSOLE -> new ConsoleChannel("console", console, c.minSeverity());
-                case FILE -> new FileChannel("file:" + c.path(), c.path(), c.minSeverity());
-            });
-        }
-        return channels;
     }
 
     /**

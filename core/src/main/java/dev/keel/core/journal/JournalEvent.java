@@ -7,7 +7,8 @@ import java.time.Instant;
  * these events. Adding a new event is adding a record to the {@code permits} list; the compiler then points at
  * every fold that must handle it.
  */
-public sealed interface JournalEvent permits TransactionEvent, NotificationEvent, AccountEvent, BrokerEvent {
+public sealed interface JournalEvent permits TransactionEvent, NotificationEvent, AccountEvent, BrokerEvent,
+        AlertEvent {
 
     /** The stream this event belongs to: a transaction id, {@code account:ID} or {@code notification:ID}. */
     String streamId();
@@ -31,4 +32,6 @@ public sealed interface JournalEvent permits TransactionEvent, NotificationEvent
     String NOTIFICATION = "notification";
     /** The kind of the {@code broker:NAME} streams: breaker transitions, refusals, failover ({@link BrokerEvent}). */
     String BROKER = "broker";
+    /** The kind of the {@code alert:ID} streams: raised, escalated, acknowledged, resolved ({@link AlertEvent}). */
+    String ALERT = "alert";
 }

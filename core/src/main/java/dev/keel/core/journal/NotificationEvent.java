@@ -2,7 +2,7 @@ package dev.keel.core.journal;
 
 /** The events of the durable outbox; the stream is {@code notification:ID}. */
 public sealed interface NotificationEvent extends JournalEvent permits NotificationQueued, NotificationDelivered,
-        NotificationAttemptFailed, NotificationSettled {
+        NotificationAttemptFailed, NotificationSettled, NotificationGrouped {
     String notificationId();
 
     @Override

@@ -4,11 +4,14 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.Severity;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.NotificationAttemptFailed;
 import dev.keel.core.journal.NotificationDelivered;
 import dev.keel.core.journal.NotificationEvent;
+import dev.keel.core.journal.NotificationGrouped;
 import dev.keel.core.journal.NotificationQueued;
 import dev.keel.core.journal.NotificationSettled;
+import dev.keel.core.journal.TransactionEnded;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +54,9 @@ public final class Outbox {
     private final Clock clock;
     private final int maxAttempts;
     private final ChannelSender sender;
+    private final Routing routing;
+    private final FirstSendEvents firstSendEvents;
+    private final Throttle throttle;
     /** Drawn once from the builder's seeded generator: ids come from it and a counter, so no generator is shared. */
     private final long idSeed;
     private final AtomicLong idCounter = new AtomicLong();
@@ -63,6 +69,9 @@ public final class Outbox {
         this.clock = b.clock;
         this.maxAttempts = b.maxAttempts;
         this.sender = new ChannelSender(b.sendTimeout);
+        this.routing = b.routing;
+        this.firstSendEvents = b.firstSendEvents;
+        this.throttle = b.throttle;
         this.idSeed = b.random.nextLong();
     }
 
@@ -96,11 +105,24 @@ public final class Outbox {
      * @param txId the transaction reported on, or null
      */
     public NotificationQueued prepare(String accountId, String txId, Severity severity, String title, String body) {
+        return prepare(accountId, txId, severity, null, title, body, null);
+    }
+
+    /**
+     * As {@link #prepare(String, String, Severity, String, String)}, with the catalog code reported (its runbook is
+     * linked) and, for a notification that must reach only some channels (an escalation), their names.
+     *
+     * @param code     the code reported, or null
+     * @param channels the only channels it goes to, or null for this outbox's {@link Routing}
+     */
+    public NotificationQueued prepare(String accountId, String txId, Severity severity, ErrorCode code, String title,
+                                      String body, List<String> channels) {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(body, "body");
-        return new NotificationQueued(newId(txId, title), accountId, txId, severity, title, body, clock.instant());
+        return new NotificationQueued(newId(txId, title), accountId, txId, severity, title, body, clock.instant(),
+                code, channels);
     }
 
     /**
@@ -131,7 +153,7 @@ public final class Outbox {
         for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
             OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
             if (entry.queued() != null && !entry.settled()) {
-                out.add(Notification.of(entry.queued()));
+                out.add(Notification.of(entry.queued(), endingCode(entry.queued())));
             }
         }
         return out;
@@ -182,26 +204,51 @@ public final class Outbox {
             return;
         }
         List<NotificationEvent> outcomes = new ArrayList<>();
-        Notification n = Notification.of(entry.queued());
+        Notification n = Notification.of(entry.queued(), endingCode(entry.queued()));
+        boolean first = !entry.attempted();
         for (NotificationChannel channel : channels) {
-            if (channel.accepts(n) && !entry.deliveredTo(channel.name())
+            if (routes(n, channel) && !entry.deliveredTo(channel.name())
                     && entry.failures(channel.name()) < maxAttempts) {
-                attempts.add(attempt(channel, n, entry, outcomes));
+                switch (throttle.decide(n, channel.name(), clock.instant())) {
+                    case Throttle.Send send -> {
+                        DeliveryReport.Attempt attempt = attempt(channel, send.message(), n, entry, outcomes);
+                        attempts.add(attempt);
+                        if (attempt.delivered()) {
+                            throttle.sent(n, channel.name(), send, clock.instant());
+                        }
+                    }
+                    case Throttle.Hold hold -> {
+                        // stays in the outbox for this channel; settle() sees it pending
+                    }
+                    case Throttle.Carried carried -> {
+                        NotificationGrouped grouped = new NotificationGrouped(n.id(), n.accountId(), channel.name(),
+                                carried.leaderId(), clock.instant());
+                        outcomes.add(grouped);
+                        entry.apply(grouped);
+                    }
+                }
             }
         }
         settle(n, entry, settled, undelivered, pending, outcomes);
         if (!outcomes.isEmpty()) {
-            journal.appendAll(outcomes);
+            List<JournalEvent> append = new ArrayList<>(outcomes);
+            if (first && entry.attempted()) {
+                append.addAll(firstSendEvents.events(n));
+            }
+            journal.appendAll(append);
         }
     }
 
-    /** Sends once, adds the outcome to the round's {@code outcomes} and applies it to {@code entry}. */
-    private DeliveryReport.Attempt attempt(NotificationChannel channel, Notification n, OutboxEntry entry,
-                                           List<NotificationEvent> outcomes) {
+    /**
+     * Sends {@code message} (the notification {@code n}, perhaps with a summary of what it carries) once, adds the
+     * outcome to the round's {@code outcomes} and applies it to {@code entry}.
+     */
+    private DeliveryReport.Attempt attempt(NotificationChannel channel, Notification message, Notification n,
+                                           OutboxEntry entry, List<NotificationEvent> outcomes) {
         int attempt = entry.failures(channel.name()) + 1;
         String error = null;
         try {
-            sender.send(channel, n);
+            sender.send(channel, message);
         } catch (RuntimeException e) {
             error = describe(e);
             LOG.warn("notification {} to channel {} failed (attempt {} of {}): {}", n.id(), channel.name(), attempt,
@@ -220,7 +267,7 @@ public final class Outbox {
                         List<String> pending, List<NotificationEvent> outcomes) {
         Set<String> exhausted = new TreeSet<>();
         for (NotificationChannel channel : channels) {
-            if (!channel.accepts(n) || entry.deliveredTo(channel.name())) {
+            if (!routes(n, channel) || entry.deliveredTo(channel.name())) {
                 continue;
             }
             if (entry.failures(channel.name()) < maxAttempts) {
@@ -239,6 +286,28 @@ public final class Outbox {
                     + "failed {} attempts", ErrorCode.NOTIFICATION_FAILED, n.id(), n.title(), n.accountId(), n.txId(),
                     exhausted, maxAttempts);
         }
+    }
+
+    /** Whether {@code channel} gets {@code n}: the channels it names, else this outbox's routing. */
+    private boolean routes(Notification n, NotificationChannel channel) {
+        return n.channels() != null ? n.channels().contains(channel.name()) : routing.routes(n, channel);
+    }
+
+    /**
+     * The error code of the transaction a notification reports on, when the notification names none: the engine
+     * queues a notification in the same append as the transaction's ending, whose code tells which runbook applies.
+     */
+    private ErrorCode endingCode(NotificationQueued queued) {
+        if (queued.code() != null || queued.txId() == null) {
+            return null;
+        }
+        List<JournalRecord> tx = journal.stream(queued.txId());
+        for (int i = tx.size() - 1; i >= 0; i--) {
+            if (tx.get(i).event() instanceof TransactionEnded ended) {
+                return ended.errorCode();
+            }
+        }
+        return null;
     }
 
     private static String describe(RuntimeException e) {
@@ -268,6 +337,9 @@ public final class Outbox {
         private final List<NotificationChannel> channels = new ArrayList<>();
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+        private Routing routing = Routing.BY_MINIMUM_SEVERITY;
+        private FirstSendEvents firstSendEvents = FirstSendEvents.NONE;
+        private Throttle throttle = Throttle.NONE;
 
         private Builder(Journal journal, Clock clock, RandomGenerator random) {
             this.journal = Objects.requireNonNull(journal, "journal");
@@ -313,6 +385,27 @@ public final class Outbox {
                 throw new IllegalArgumentException("sendTimeout must not be negative, but was " + timeout);
             }
             this.sendTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Which channels get a notification that names none of its own; by default {@link
+         * Routing#BY_MINIMUM_SEVERITY}, every channel whose minimum severity it reaches.
+         */
+        public Builder routing(Routing routing) {
+            this.routing = Objects.requireNonNull(routing, "routing");
+            return this;
+        }
+
+        /** Events journaled with each notification's first outcomes (an alert raised for it); none by default. */
+        public Builder firstSendEvents(FirstSendEvents events) {
+            this.firstSendEvents = Objects.requireNonNull(events, "firstSendEvents");
+            return this;
+        }
+
+        /** Rate limits and grouping per channel; {@link Throttle#NONE} (send everything at once) by default. */
+        public Builder throttle(Throttle throttle) {
+            this.throttle = Objects.requireNonNull(throttle, "throttle");
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.NotificationAttemptFailed;
 import dev.keel.core.journal.NotificationDelivered;
 import dev.keel.core.journal.NotificationEvent;
+import dev.keel.core.journal.NotificationGrouped;
 import dev.keel.core.journal.NotificationQueued;
 import dev.keel.core.journal.NotificationSettled;
 import java.util.HashMap;
@@ -16,6 +17,8 @@ import java.util.Set;
 final class OutboxEntry {
     private NotificationQueued queued;
     private final Set<String> delivered = new HashSet<>();
+    /** Channels that carried it in another notification's message: delivered, but not sent on its own. */
+    private final Set<String> grouped = new HashSet<>();
     private final Map<String, Integer> failures = new HashMap<>();
     private boolean settled;
 
@@ -35,6 +38,7 @@ final class OutboxEntry {
             case NotificationDelivered d -> delivered.add(d.channel());
             case NotificationAttemptFailed f -> failures.merge(f.channel(), 1, Integer::sum);
             case NotificationSettled s -> settled = true;
+            case NotificationGrouped g -> grouped.add(g.channel());
         }
     }
 
@@ -43,12 +47,17 @@ final class OutboxEntry {
         return queued;
     }
 
+    /** Whether any channel has been tried on its own: delivered to, or failed (carried by another does not count). */
+    boolean attempted() {
+        return !delivered.isEmpty() || !failures.isEmpty();
+    }
+
     boolean settled() {
         return settled;
     }
 
     boolean deliveredTo(String channel) {
-        return delivered.contains(channel);
+        return delivered.contains(channel) || grouped.contains(channel);
     }
 
     int failures(String channel) {

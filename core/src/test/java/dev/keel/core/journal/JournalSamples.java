@@ -104,6 +104,7 @@ public final class JournalSamples {
                         "TLT not bought: \"insufficient\" \u2014 see log", at.plusMillis(11)),
                 new NotificationAttemptFailed("n-" + txId, accountId, "email", 1, "smtp down", at.plusMillis(12)),
                 new NotificationDelivered("n-" + txId, accountId, "file", at.plusMillis(13)),
+                new NotificationGrouped("n-" + txId, accountId, "slack", "n-0-" + txId, at.plusMillis(13)),
                 new NotificationSettled("n-" + txId, accountId, false, at.plusMillis(14)),
                 new TradingStateChanged(accountId, TradingState.HALTED, TradingState.ACTIVE, "checked by hand",
                         ErrorCode.RECONCILIATION_MISMATCH, TradingState.Actor.OPERATOR, txId,
@@ -136,7 +137,13 @@ public final class JournalSamples {
                         txId + ":flatten-1", at.plusMillis(26)),
                 new OrderCancelRequested(txId, accountId, coid, "b-77", 1, "bracket rolled back", at.plusMillis(27)),
                 new OrderCancelFailed(txId, accountId, coid, 1, ErrorCode.BROKER_TIMEOUT, Delivery.AMBIGUOUS,
-                        "timed out", at.plusMillis(28)));
+                        "timed out", at.plusMillis(28)),
+                new AlertRaised("n-" + txId, accountId, "n-" + txId, txId, ErrorCode.ORDER_REJECTED, Severity.HIGH,
+                        "Rebalance partial", at.plusMillis(11), at.plusMillis(29)),
+                new AlertEscalated("n-" + txId, accountId, 1, List.of("sms"), "n-esc-" + txId, at.plusMillis(30)),
+                new AlertAcknowledged("n-" + txId, accountId, "ana", "looking", at.plusMillis(31)),
+                new AlertResolved("n-" + txId, accountId, ErrorCode.ORDER_REJECTED, "ana",
+                        "replaced DBC with a tradable ticker", at.plusMillis(32)));
     }
 
     /** Every concrete event type that {@link #everyType} has no sample of; empty when complete. */
