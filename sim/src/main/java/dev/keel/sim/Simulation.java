@@ -300,12 +300,15 @@ final class Simulation {
         };
     }
 
+    /** Frames kept of a finding's exception: enough to reach the engine's caller through the gateway and broker. */
+    private static final int STACK_FRAMES = 40;
+
     /** The first frames of an exception, for a finding's context. */
     static List<String> stack(Throwable e) {
         List<String> lines = new ArrayList<>();
         lines.add(e.toString());
         StackTraceElement[] frames = e.getStackTrace();
-        for (int i = 0; i < Math.min(12, frames.length); i++) {
+        for (int i = 0; i < Math.min(STACK_FRAMES, frames.length); i++) {
             lines.add("  at " + frames[i]);
         }
         return lines;

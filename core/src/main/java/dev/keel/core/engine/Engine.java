@@ -306,7 +306,7 @@ public final class Engine {
                     if (!journal.stream(ctx.txId()).isEmpty() || journalFailure(e)) {
                         throw e;
                     }
-                    if (requestError(e.code())) {
+                    if (requestError(e)) {
                         throw new RequestRefused(e); // the request itself is wrong: the caller's error
                     }
                     // the request is fine but could not start now (the broker unreadable): journaled and notified
@@ -318,9 +318,17 @@ public final class Engine {
         }
     }
 
-    /** A request wrong in itself: invalid parameters, or nothing for it to act on. */
-    private static boolean requestError(ErrorCode code) {
-        return code.category() == ErrorCategory.VALIDATION || code == ErrorCode.ORDER_NOT_FOUND;
+    /**
+     * A request wrong in itself: invalid parameters, or nothing for it to act on. A broker that refuses a read at the
+     * start (an account read answered INVALID_ORDER, say) says nothing about the request: that operation could not
+     * start now (soak seed 1050221: such an answer escaped the protection watch); only the broker's "no such order"
+     * is the caller's error.
+     */
+    private static boolean requestError(KeelException e) {
+        if (e instanceof dev.keel.core.broker.BrokerException) {
+            return e.code() == ErrorCode.ORDER_NOT_FOUND;
+        }
+        return e.code().category() == ErrorCategory.VALIDATION || e.code() == ErrorCode.ORDER_NOT_FOUND;
     }
 
     /**
