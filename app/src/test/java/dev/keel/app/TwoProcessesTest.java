@@ -32,17 +32,21 @@ class TwoProcessesTest {
 
     @Test
     void aSecondRebalanceInAnotherProcessWaitsForTheLeaseThenEndsAbortedWithNothingSent() throws Exception {
-        // the IEF buy hangs at the broker: the first process holds the lease as long as the test needs
-        Path config = CommandsTest.config(dir, "{ op: submit, kind: slow, delay: 10m, symbol: IEF }");
+        // One journal, and each process its own paper exchange (a paper state file has one owner; sharing a broker
+        // is `keel paper serve`'s): the lease is the journal's business. The IEF buy hangs at the first process's
+        // broker, so it holds the lease as long as the test needs.
         Path first = Files.createDirectories(dir.resolve("first"));
         Path second = Files.createDirectories(dir.resolve("second"));
+        Path firstConfig = sharedJournal(CommandsTest.config(first,
+                "{ op: submit, kind: slow, delay: 10m, symbol: IEF }"), first);
+        Path secondConfig = sharedJournal(CommandsTest.config(second, ""), second);
 
-        Process holder = ChildKeel.start(first, "rebalance", "--config", config.toString());
+        Process holder = ChildKeel.start(first, "rebalance", "--config", firstConfig.toString());
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> holder.isAlive() && ChildKeel.intentJournaled(dir.resolve("keel.db"), "buy-IEF"));
 
-            Process waiter = ChildKeel.start(second, "rebalance", "--config", config.toString(), "--json");
+            Process waiter = ChildKeel.start(second, "rebalance", "--config", secondConfig.toString(), "--json");
             assertThat(waiter.waitFor(120, TimeUnit.SECONDS)).isTrue();
             String out = new String(waiter.getInputStream().readAllBytes());
             assertThat(waiter.exitValue()).as(out + Files.readString(second.resolve("stderr-rebalance.txt")))
@@ -69,4 +73,10 @@ class TwoProcessesTest {
         }
     }
 
+    /** The configuration with its journal moved to the shared one in the test's folder. */
+    private Path sharedJournal(Path config, Path own) throws java.io.IOException {
+        Files.writeString(config, Files.readString(config).replace("sqlite:" + own + "/keel.db",
+                "sqlite:" + dir.resolve("keel.db")));
+        return config;
+    }
 }
