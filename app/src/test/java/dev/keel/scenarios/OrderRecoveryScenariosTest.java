@@ -180,6 +180,36 @@ class OrderRecoveryScenariosTest {
         }
     }
 
+    /**
+     * The crash loses the answer to an accepted buy, and on resumption the broker would refuse a repeat of the id for
+     * another reason than the duplicate (an injected INVALID_ORDER). Recovery used to resubmit and take that refusal
+     * for the order's fate: REJECTED, "nothing filled", while it had filled (soak seed 1069815). Now the intent is
+     * UNKNOWN on resumption and the lookup finds the order.
+     */
+    @Test
+    void crashAfterAcceptIsFoundOnResumptionEvenWhenARepeatWouldBeRefused() {
+        FaultRule refuseRepeat = FaultRule.reject(dev.keel.paper.RejectReason.INVALID_ORDER)
+                .withOp(dev.keel.paper.BrokerCall.SUBMIT).withSymbol(dev.keel.core.model.Symbol.of("GLD"))
+                .withNth(2);
+        try (Harness h = new Harness(dir, List.of(refuseRepeat))) {
+            h.brokerDecorator = b -> new CrashingBroker(b, 3); // dies right after the 2nd buy (GLD) is accepted
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebalance(h))
+                    .isInstanceOf(CrashingBroker.Crash.class);
+
+            h.reopenJournal();
+            h.brokerDecorator = b -> b;
+            var report = h.engine().recover();
+
+            String txId = report.transactions().get(0).txId();
+            assertThat(h.orderEvents(txId, "buy-GLD")).containsExactly(
+                    "intent BUY GLD",
+                    "lookup FOUND within grace",
+                    "broker FILLED");
+            assertThat(report.transactions()).singleElement()
+                    .satisfies(e -> assertThat(e.status()).isEqualTo(TransactionStatus.COMPLETED));
+        }
+    }
+
     @Test
     void crashAfterAcceptIsResumedWithoutASecondOrder() {
         try (Harness h = new Harness(dir, List.of())) {
@@ -194,9 +224,9 @@ class OrderRecoveryScenariosTest {
             assertThat(report.transactions()).singleElement()
                     .satisfies(e -> assertThat(e.status()).isEqualTo(TransactionStatus.COMPLETED));
             String txId = report.transactions().get(0).txId();
+            // resumed, the intent may have left before the crash: asked for first, found, adopted (law 3)
             assertThat(h.orderEvents(txId, "buy-GLD")).containsExactly(
                     "intent BUY GLD",
-                    "attempt 1 failed DUPLICATE_CLIENT_ORDER_ID REFUSED",
                     "lookup FOUND within grace",
                     "broker FILLED");
             for (var entry : h.exchange.orderLog()) {

@@ -81,6 +81,20 @@ public record OrderTrack(String leg, String clientOrderId, OrderSpec spec, Order
                 heldByBroker);
     }
 
+    /**
+     * The transaction was resumed after a crash: an order still INTENDED may have left for the broker in the instant
+     * before it (its answer lost with the process), so it is UNKNOWN until a lookup finds it or proves it absent after
+     * the grace, counted from the resumption (law 3). A resubmit would otherwise trust the broker to refuse the id
+     * twice; one that refused the repeat for another reason hid an order that had filled (soak seed 1069815).
+     */
+    OrderTrack resumedAt(Instant at) {
+        if (state != OrderState.INTENDED) {
+            return this;
+        }
+        return new OrderTrack(leg, clientOrderId, spec, OrderState.UNKNOWN, brokerOrderId, submits, failedAttempts,
+                at, acceptedAt, filledQuantity, filledAvgPrice, lastError, lastMessage, lookupErrors, heldByBroker);
+    }
+
     private OrderTrack withState(OrderState next) {
         return new OrderTrack(leg, clientOrderId, spec, state.moveTo(next), brokerOrderId, submits, failedAttempts,
                 lastAttemptAt, acceptedAt, filledQuantity, filledAvgPrice, lastError, lastMessage, lookupErrors,

@@ -87,7 +87,10 @@ public final class TransactionView {
             case BuysSized e -> buysSized = e;
             case ReconciliationRecorded e -> reconciliation = e;
             case TransactionEnded e -> ended = e;
-            case TransactionResumed e -> resumes++;
+            case TransactionResumed e -> {
+                resumes++;
+                orders.replaceAll((k, t) -> t.resumedAt(e.at()));
+            }
             case PlanInputsRecorded e -> planInputs = e;
             case OrderCancelRequested e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> t);
             case OrderCancelFailed e -> orders.computeIfPresent(e.clientOrderId(), (k, t) -> t);
