@@ -11,11 +11,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
@@ -105,18 +101,7 @@ final class MarketDataApi {
     }
 
     private static Instant time(Context ctx, String param, Instant otherwise) {
-        String text = ctx.queryParam(param);
-        if (text == null) {
-            return otherwise;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException notDateTime) {
-            try {
-                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException notDate) {
-                throw ApiError.invalid("invalid " + param + ": " + text).failure();
-            }
-        }
+        Instant given = TradingApi.time(ctx, param);
+        return given == null ? otherwise : given;
     }
 }

@@ -306,7 +306,7 @@ final class TradingApi {
     }
 
     /** An RFC 3339 time, or a date (its start in UTC), as Alpaca's after and until take. */
-    private static Instant time(Context ctx, String param) {
+    static Instant time(Context ctx, String param) {
         String text = ctx.queryParam(param);
         if (text == null) {
             return null;
