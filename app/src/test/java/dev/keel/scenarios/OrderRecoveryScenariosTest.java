@@ -192,13 +192,7 @@ class OrderRecoveryScenariosTest {
                 .withOp(dev.keel.paper.BrokerCall.SUBMIT).withSymbol(dev.keel.core.model.Symbol.of("GLD"))
                 .withNth(2);
         try (Harness h = new Harness(dir, List.of(refuseRepeat))) {
-            h.brokerDecorator = b -> new CrashingBroker(b, 3); // dies right after the 2nd buy (GLD) is accepted
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebalance(h))
-                    .isInstanceOf(CrashingBroker.Crash.class);
-
-            h.reopenJournal();
-            h.brokerDecorator = b -> b;
-            var report = h.engine().recover();
+            var report = crashAfterTheGldBuyIsAcceptedThenRecover(h);
 
             String txId = report.transactions().get(0).txId();
             assertThat(h.orderEvents(txId, "buy-GLD")).containsExactly(
@@ -210,16 +204,20 @@ class OrderRecoveryScenariosTest {
         }
     }
 
+    /** The engine dies right after the 2nd buy (GLD) is accepted; a new engine over the reopened journal recovers. */
+    private dev.keel.core.engine.RecoveryReport crashAfterTheGldBuyIsAcceptedThenRecover(Harness h) {
+        h.brokerDecorator = b -> new CrashingBroker(b, 3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebalance(h))
+                .isInstanceOf(CrashingBroker.Crash.class);
+        h.reopenJournal();
+        h.brokerDecorator = b -> b;
+        return h.engine().recover();
+    }
+
     @Test
     void crashAfterAcceptIsResumedWithoutASecondOrder() {
         try (Harness h = new Harness(dir, List.of())) {
-            h.brokerDecorator = b -> new CrashingBroker(b, 3); // dies right after the 2nd buy (GLD) is accepted
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebalance(h))
-                    .isInstanceOf(CrashingBroker.Crash.class);
-
-            h.reopenJournal();
-            h.brokerDecorator = b -> b;
-            var report = h.engine().recover();
+            var report = crashAfterTheGldBuyIsAcceptedThenRecover(h);
 
             assertThat(report.transactions()).singleElement()
                     .satisfies(e -> assertThat(e.status()).isEqualTo(TransactionStatus.COMPLETED));
