@@ -162,6 +162,23 @@ class TradeStreamTest {
         assertThat(client.ends.poll(20, TimeUnit.SECONDS)).startsWith("closed");
     }
 
+    /**
+     * How the client learns its connection was cut without a close handshake: at once when it is reading, else at its
+     * next write (a ping, as every real client sends): a flake seen once under load, when the end was never reported
+     * to an idle client within 20 s although the server had cut the connection.
+     */
+    private static String cut(Client client) throws InterruptedException {
+        String end = client.ends.poll(5, TimeUnit.SECONDS);
+        if (end != null) {
+            return end;
+        }
+        client.socket.sendPing(java.nio.ByteBuffer.allocate(0)).exceptionally(e -> {
+            client.ends.add("error on ping " + e);
+            return null;
+        });
+        return client.ends.poll(20, TimeUnit.SECONDS);
+    }
+
     @Test
     void aStreamDropRuleCutsTheConnectionInsteadOfSendingTheNthEvent() throws InterruptedException {
         try (Served faulty = Served.withFaults(dev.keel.paper.FaultRule.streamDrop().withNth(2))) {
@@ -176,7 +193,7 @@ class TradeStreamTest {
                     + "\"time_in_force\":\"day\"}");
 
             assertThat(client.next().path("data").path("event").asText()).isEqualTo("new");
-            assertThat(client.ends.poll(20, TimeUnit.SECONDS)).as("the fill event dropped the connection").isNotNull();
+            assertThat(cut(client)).as("the fill event dropped the connection").isNotNull();
             assertThat(client.messages).isEmpty();
             assertThat(faulty.exchange.faultsFired()).singleElement()
                     .satisfies(f -> assertThat(f.kind()).isEqualTo(dev.keel.paper.FaultKind.STREAM_DROP));
