@@ -133,31 +133,43 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
     }
 
     /**
-     * The records of the account's most recent transaction that planned from a snapshot checked against the journal,
-     * after the operator's last resume (journal sequence {@code after}): a rebalance or a risk-adding operation that
-     * did not abort before planning nor find the broker in disagreement. Null when there is none.
+     * The records of the transaction whose snapshot the check starts from, after the operator's last resume (journal
+     * sequence {@code after}); null when there is none. Not one aborted before planning, nor one that found the
+     * broker in disagreement (it journaled the broker's word, not the journal's), nor Keel's own OCO enforcements.
+     *
+     * <p>The most recent snapshot that was checked against the journal when it was taken (a rebalance's, a
+     * bracket's) comes first. Operations that add no risk (an OCO, a close, a cancel, a modification) start without
+     * a check: their snapshot takes in whatever the broker holds, a fill Keel could not read or a sale by hand too
+     * (soak seed 1079474), so it serves only where no checked one is left in the scan, as the account's earliest
+     * known state is better than none.
      */
     private static List<JournalRecord> baseline(Journal journal, String accountId, long after) {
+        List<JournalRecord> unchecked = null;
         for (TransactionSummary s : journal.recentTransactions(FILL_SCAN, accountId)) {
-            // Operations that add no risk (an OCO, a close, a cancel, a modification, Keel's own enforcements) start
-            // without an account check: their snapshot takes in whatever the broker holds, a fill Keel could not read
-            // or a sale by hand too (soak seed 1079474), so they are counted by their fills, never as a baseline
-            if (s.status() == TransactionStatus.ABORTED || !checkedAtStart(s.operation())) {
+            if (s.status() == TransactionStatus.ABORTED
+                    || OperationType.OCO_ENFORCEMENT.operationName().equals(s.operation())) {
                 continue;
+            }
+            boolean checked = checkedAtStart(s.operation());
+            if (!checked && unchecked != null) {
+                continue; // the newest unchecked one is kept already; only a checked one can do better
             }
             List<JournalRecord> records = journal.stream(s.txId());
             if (records.isEmpty() || records.get(0).sequence() < after) {
-                return null;
+                return unchecked;
             }
             TransactionView view = TransactionView.fold(records);
-            // A check that found a disagreement before sending anything journaled the broker's word, not the journal's.
             boolean disagreed = view.ended() != null && view.ended().errorCode() == ErrorCode.RECONCILIATION_MISMATCH
                     && view.orders().isEmpty();
-            if (view.started() != null && view.started().before() != null && !disagreed) {
+            if (view.started() == null || view.started().before() == null || disagreed) {
+                continue;
+            }
+            if (checked) {
                 return records;
             }
+            unchecked = records;
         }
-        return null;
+        return unchecked;
     }
 
     /** Whether a transaction of this operation compares the broker with the journal before it journals its start. */
