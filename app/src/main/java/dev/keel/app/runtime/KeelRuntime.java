@@ -74,7 +74,7 @@ public final class KeelRuntime implements AutoCloseable {
     private final Map<String, Broker> brokers = new LinkedHashMap<>();
     private final Map<String, BrokerGateway> gateways = new LinkedHashMap<>();
     private final List<HttpAllocationSource> allocationClients = new ArrayList<>();
-    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final MeterRegistry meters;
     private final BrokerResilience resilience;
     private final Outbox outbox;
     private final AlertDesk alerts;
@@ -84,12 +84,13 @@ public final class KeelRuntime implements AutoCloseable {
     private final List<Runnable> afterClose = new ArrayList<>();
 
     private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
-                        int processNonce, Map<String, String> environment) {
+                        int processNonce, Map<String, String> environment, MeterRegistry registry) {
         this.config = config;
         this.sleeper = sleeper;
         this.clock = clock;
         SplittableRandom random = new SplittableRandom(seed);
-        this.metrics = new KeelMetrics(new SimpleMeterRegistry(), clock);
+        this.meters = registry;
+        this.metrics = new KeelMetrics(registry, clock);
         JdbcJournal database = Journals.open(config.journalUrl(), clock);
         this.journal = new MeteredJournal(database, metrics);
         AlpacaBroker opened = null;
@@ -177,21 +178,36 @@ public final class KeelRuntime implements AutoCloseable {
 
     /** Production wiring: the system clock and a real sleeper; jitter seeded from the paper seed or the system. */
     public static KeelRuntime open(KeelConfig config, PrintStream console) {
+        return open(config, console, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Production wiring whose meters (Keel's, counted from the journal, and the broker's resilience meters) go to
+     * {@code registry}: {@code keel serve} passes the Prometheus registry it publishes.
+     */
+    public static KeelRuntime open(KeelConfig config, PrintStream console, MeterRegistry registry) {
         long seed = config.broker().paper() != null ? config.broker().paper().seed()
                 : new java.security.SecureRandom().nextLong();
         return new KeelRuntime(config, Clock.systemUTC(), Sleeper.system(), console, seed,
-                new java.security.SecureRandom().nextInt(), System.getenv());
+                new java.security.SecureRandom().nextInt(), System.getenv(), registry);
     }
 
     /** Wiring with injected time, for tests. */
     public static KeelRuntime open(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed) {
-        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed, System.getenv());
+        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed, System.getenv(),
+                new SimpleMeterRegistry());
     }
 
     /** Wiring with injected time and environment (where Alpaca's keys are read), for tests. */
     public static KeelRuntime open(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
                                    Map<String, String> environment) {
-        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed, environment);
+        return open(config, clock, sleeper, console, seed, environment, new SimpleMeterRegistry());
+    }
+
+    /** Wiring with injected time, environment and meter registry, for tests of a serving process. */
+    public static KeelRuntime open(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
+                                   Map<String, String> environment, MeterRegistry registry) {
+        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed, environment, registry);
     }
 
     public KeelConfig config() {

@@ -1,0 +1,493 @@
+package dev.keel.app;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keel.app.config.ServeSettings;
+import dev.keel.app.runtime.KeelRuntime;
+import dev.keel.core.broker.BrokerException;
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.ErrorContext;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.execution.BrokerGateway;
+import dev.keel.core.execution.TransactionView;
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.TransactionSummary;
+import dev.keel.core.metrics.Health;
+import dev.keel.core.model.AccountSnapshot;
+import dev.keel.core.model.TransactionStatus;
+import dev.keel.core.rebalance.ProgressListener;
+import dev.keel.core.rebalance.RebalanceOutcome;
+import dev.keel.core.rebalance.RebalancePlan;
+import dev.keel.core.risk.RiskCheck;
+import dev.keel.core.reconcile.AccountCheck;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API of {@code keel serve} (Javalin): health and metrics for machines, the journal's accounts,
+ * transactions and error catalog for people and dashboards, and the operator's acts (rebalance or dry-run, halt,
+ * resume, reconcile), each of which is also a CLI command.
+ *
+ * <ul>
+ *   <li>{@code /health/live}, {@code /health/ready} and {@code /metrics} (Prometheus text) need no token: they say
+ *       nothing an operator's secret protects, and the server binds to 127.0.0.1 unless configured otherwise.</li>
+ *   <li>Everything under {@code /api/} needs {@code Authorization: Bearer TOKEN}, compared in constant time.</li>
+ *   <li>Every mutating call needs an {@code Idempotency-Key} ({@link IdempotencyKeys}): a repeat returns the first
+ *       answer and does nothing again.</li>
+ *   <li>Every error is the standard error response (code, category, severity, message, suggestion, correlation id,
+ *       timestamp) with the HTTP status its code calls for, never a stack trace; JSON names are snake_case, as every
+ *       {@code --json} output.</li>
+ * </ul>
+ */
+final class KeelApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KeelApi.class);
+    static final String JSON = "application/json";
+
+    private final Javalin app;
+
+    private KeelApi(Javalin app) {
+        this.app = app;
+    }
+
+    /** The server's port (the one picked when the settings asked for 0). */
+    int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    /**
+     * Starts serving. {@code ready} says whether start-up recovery has finished; until then {@code /health/ready}
+     * answers 503 and acts are refused.
+     */
+    static KeelApi start(KeelRuntime runtime, PrometheusMeterRegistry prometheus, ServeSettings settings,
+                         String token, BooleanSupplier ready, Clock clock) {
+        Objects.requireNonNull(token, "token");
+        Routes routes = new Routes(runtime, prometheus, ready, clock, new IdempotencyKeys(clock, Duration.ofHours(24),
+                10_000), sha256(token));
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jetty.host = settings.bind();
+            config.jetty.port = settings.port();
+            config.http.maxRequestSize = settings.maxBody();
+            config.routes.before(ctx -> ctx.attribute("keel.started", System.nanoTime()));
+            config.routes.before("/api/*", routes::authorize);
+            config.routes.after(routes::measure);
+            config.routes.get("/health/live", ctx -> routes.json(ctx, 200, Map.of("status", "live")));
+            config.routes.get("/health/ready", routes::ready);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(prometheus.scrape()));
+            config.routes.get("/api/health", routes::health);
+            config.routes.get("/api/accounts", routes::accounts);
+            config.routes.get("/api/accounts/{id}", routes::account);
+            config.routes.get("/api/transactions", routes::transactions);
+            config.routes.get("/api/transactions/{id}", routes::transaction);
+            config.routes.get("/api/errors", routes::errors);
+            config.routes.post("/api/accounts/{id}/rebalance", ctx -> routes.act(ctx, routes::rebalance));
+            config.routes.post("/api/accounts/{id}/halt", ctx -> routes.act(ctx, routes::halt));
+            config.routes.post("/api/accounts/{id}/resume", ctx -> routes.act(ctx, routes::resume));
+            config.routes.post("/api/accounts/{id}/reconcile", ctx -> routes.act(ctx, routes::reconcile));
+            config.routes.exception(KeelException.class, (e, ctx) -> routes.error(ctx, e.code(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("api: {} {} failed", ctx.method(), ctx.path(), e);
+                routes.error(ctx, ErrorCode.INTERNAL_ERROR, "an internal error occurred; the server log has the "
+                        + "details under correlation id " + routes.correlation(ctx));
+            });
+            config.routes.error(404, ctx -> {
+                if (!routes.answered(ctx)) {
+                    routes.error(ctx, ErrorCode.UNKNOWN_ID, "no such route: " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.error(405, ctx -> {
+                if (!routes.answered(ctx)) {
+                    routes.error(ctx, ErrorCode.USAGE_INVALID, ctx.method() + " is not allowed on " + ctx.path());
+                }
+            });
+            config.routes.error(413, ctx -> {
+                if (!routes.answered(ctx)) {
+                    routes.error(ctx, ErrorCode.USAGE_INVALID, "the request body is larger than the limit of "
+                            + settings.maxBody() + " bytes", 413);
+                }
+            });
+        });
+        app.start();
+        return new KeelApi(app);
+    }
+
+    static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** The HTTP status an error code calls for. */
+    static int status(ErrorCode code) {
+        return switch (code) {
+            case UNKNOWN_ID, ORDER_NOT_FOUND -> 404;
+            case UNAUTHORIZED -> 401;
+            case FORBIDDEN -> 403;
+            case ACCOUNT_LOCKED, STREAM_MOVED, REQUEST_REFUSED, ACCOUNT_HALTED, ACCOUNT_REDUCING -> 409;
+            case RATE_LIMITED -> 429;
+            case INTERNAL_ERROR -> 500;
+            case JOURNAL_UNAVAILABLE, JOURNAL_WRITE_FAILED, JOURNAL_CORRUPT, LEASE_LOST, BULKHEAD_FULL -> 503;
+            default -> switch (code.category()) {
+                case VALIDATION -> 400;
+                case NETWORK, TIMEOUT, BROKER -> 502;
+                default -> 500;
+            };
+        };
+    }
+
+    /** The standard error response over HTTP: {@link ErrorDocument} without the exit code. */
+    record ApiError(@JsonProperty("error") ErrorDocument.Error error,
+                    @JsonProperty("recovery") ErrorDocument.Recovery recovery) {
+        static ApiError of(ErrorCode code, String message, String correlationId, Instant at) {
+            ErrorDocument d = ErrorDocument.of(code, message, ErrorContext.of(null, null, correlationId), at, 0);
+            return new ApiError(d.error(), d.recovery());
+        }
+    }
+
+    /** One transaction with how Keel recovered it, line by line. */
+    record TransactionDetail(@JsonUnwrapped TransactionDocument transaction,
+                             @JsonProperty("recovery_story") List<String> recoveryStory) {
+    }
+
+    /** One entry of the error catalog. */
+    record CatalogEntry(String code, String category, String severity, boolean retryable, String strategy,
+                        String suggestion, String runbook) {
+    }
+
+    /** The handlers, with what they share. */
+    private static final class Routes {
+        private final KeelRuntime runtime;
+        private final PrometheusMeterRegistry prometheus;
+        private final BooleanSupplier ready;
+        private final Clock clock;
+        private final IdempotencyKeys keys;
+        private final byte[] tokenHash;
+        private final ObjectMapper json = Output.jsonMapper();
+
+        Routes(KeelRuntime runtime, PrometheusMeterRegistry prometheus, BooleanSupplier ready, Clock clock,
+               IdempotencyKeys keys, byte[] tokenHash) {
+            this.runtime = runtime;
+            this.prometheus = prometheus;
+            this.ready = ready;
+            this.clock = clock;
+            this.keys = keys;
+            this.tokenHash = tokenHash;
+        }
+
+        void authorize(Context ctx) {
+            if (ctx.method() == HandlerType.OPTIONS) {
+                return;
+            }
+            String header = ctx.header("Authorization");
+            String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? header.substring(7).strip() : "";
+            // both sides hashed first: equal lengths, so the comparison's time says nothing of the token
+            if (!MessageDigest.isEqual(sha256(given), tokenHash)) {
+                ctx.header("WWW-Authenticate", "Bearer");
+                throw new KeelException(ErrorCode.UNAUTHORIZED, header == null
+                        ? "this call needs 'Authorization: Bearer TOKEN'; the token is where 'keel serve' said"
+                        : "the bearer token is not this server's");
+            }
+        }
+
+        void measure(Context ctx) {
+            Long began = ctx.attribute("keel.started");
+            if (began == null) {
+                return;
+            }
+            var matched = ctx.endpoints().matchedHttpEndpoint();
+            String route = matched == null ? "unmatched" : matched.path;
+            Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("uri", route)
+                    .tag("status", Integer.toString(ctx.statusCode())).register(prometheus)
+                    .record(Duration.ofNanos(System.nanoTime() - began));
+        }
+
+        void ready(Context ctx) {
+            List<Map<String, Object>> checks = new ArrayList<>();
+            boolean ok = ready.getAsBoolean();
+            checks.add(check("recovery", ok, ok ? "in-flight transactions recovered" : "recovering"));
+            try {
+                runtime.journal().recentTransactions(1, null);
+                checks.add(check("journal", true, "readable"));
+            } catch (RuntimeException e) {
+                ok = false;
+                checks.add(check("journal", false, e.getMessage()));
+            }
+            for (String id : runtime.engine().accountIds()) {
+                BrokerGateway gateway = runtime.gateway(id);
+                try {
+                    gateway.read(gateway.broker()::account);
+                    checks.add(check("broker:" + id, true, "reachable and authorised"));
+                } catch (BrokerException e) {
+                    ok = false;
+                    checks.add(check("broker:" + id, false, e.code() + ": " + e.getMessage()));
+                }
+            }
+            json(ctx, ok ? 200 : 503, Map.of("status", ok ? "ready" : "not ready", "checks", checks));
+        }
+
+        private static Map<String, Object> check(String name, boolean ok, String detail) {
+            return Map.of("name", name, "ok", ok, "detail", detail == null ? "" : detail);
+        }
+
+        void health(Context ctx) {
+            Duration window = dev.keel.app.config.DurationFormat.parse(param(ctx, "window", "24h"))
+                    .orElseThrow(() -> new KeelException(ErrorCode.USAGE_INVALID,
+                            "window: expected a duration like 1h or 7d"));
+            json(ctx, 200, Health.assess(runtime.journal(), clock, window, List.of()));
+        }
+
+        void accounts(Context ctx) {
+            boolean check = Boolean.parseBoolean(param(ctx, "check", "false"));
+            List<AccountDocument> docs = new ArrayList<>();
+            for (String id : runtime.engine().accountIds()) {
+                docs.add(document(id, check, 5));
+            }
+            json(ctx, 200, Map.of("accounts", docs));
+        }
+
+        void account(Context ctx) {
+            String id = runtime.accountId(ctx.pathParam("id"));
+            json(ctx, 200, document(id, true, limit(ctx, 20)));
+        }
+
+        private AccountDocument document(String id, boolean check, int recent) {
+            AccountDocument.Check c = null;
+            if (check) {
+                BrokerGateway gateway = runtime.gateway(id);
+                try {
+                    AccountSnapshot now = gateway.read(gateway.broker()::account);
+                    c = AccountDocument.Check.of(AccountCheck.compare(runtime.journal(), id, now,
+                            gateway.read(gateway.broker()::openOrders)));
+                } catch (BrokerException e) {
+                    c = AccountDocument.Check.failed(e.code() + ": " + e.getMessage());
+                }
+            }
+            return AccountDocument.of(runtime.engine().status(id), c, runtime.journal().recentTransactions(recent, id));
+        }
+
+        void transactions(Context ctx) {
+            String account = ctx.queryParam("account");
+            if (account != null) {
+                account = runtime.accountId(account);
+            }
+            String status = ctx.queryParam("status");
+            TransactionStatus wanted = null;
+            if (status != null) {
+                try {
+                    wanted = TransactionStatus.valueOf(status.strip().toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new KeelException(ErrorCode.USAGE_INVALID, "status: expected one of "
+                            + Arrays.toString(TransactionStatus.values()) + ", but was '" + status + "'");
+                }
+            }
+            int limit = limit(ctx, 50);
+            List<TxCommand.Row> rows = new ArrayList<>();
+            // a status filter reads further back, so that the page is full when enough such transactions exist
+            for (TransactionSummary s : runtime.journal().recentTransactions(wanted == null ? limit : limit * 20,
+                    account)) {
+                if (wanted == null || s.status() == wanted) {
+                    rows.add(TxCommand.Row.of(s));
+                }
+                if (rows.size() == limit) {
+                    break;
+                }
+            }
+            json(ctx, 200, Map.of("transactions", rows));
+        }
+
+        void transaction(Context ctx) {
+            String id = ctx.pathParam("id");
+            List<JournalRecord> records = runtime.journal().stream(id);
+            TransactionView view;
+            try {
+                view = TransactionView.fold(records);
+            } catch (RuntimeException unfoldable) {
+                json(ctx, 200, TxCommand.Unfoldable.of(id, runtime.journal().transaction(id).orElse(null), records,
+                        unfoldable));
+                return;
+            }
+            if (view.started() == null) {
+                throw new KeelException(ErrorCode.UNKNOWN_ID, "no transaction '" + id + "' in the journal");
+            }
+            json(ctx, 200, new TransactionDetail(TransactionDocument.of(view), RecoveryStory.lines(view)));
+        }
+
+        void errors(Context ctx) {
+            List<CatalogEntry> entries = new ArrayList<>();
+            for (ErrorCode c : ErrorCode.values()) {
+                entries.add(new CatalogEntry(c.name(), c.category().name().toLowerCase(java.util.Locale.ROOT),
+                        c.severity().name().toLowerCase(java.util.Locale.ROOT), c.retryable(),
+                        c.strategy().name().toLowerCase(java.util.Locale.ROOT), c.suggestion(), c.runbook()));
+            }
+            json(ctx, 200, Map.of("errors", entries));
+        }
+
+        /** A mutating call: ready, keyed, run once per key; the answer is kept for a repeat of the key. */
+        void act(Context ctx, java.util.function.Function<Context, IdempotencyKeys.Answer> action) {
+            if (!ready.getAsBoolean()) {
+                throw new KeelException(ErrorCode.REQUEST_REFUSED, "the server is still recovering in-flight "
+                        + "transactions; /health/ready says when it is done");
+            }
+            String key = ctx.header("Idempotency-Key");
+            if (key == null || key.isBlank() || key.length() > 200) {
+                throw new KeelException(ErrorCode.USAGE_INVALID, "every mutating call needs an 'Idempotency-Key' "
+                        + "header of 1-200 characters (a UUID, say), so that a retry does not act twice");
+            }
+            String fingerprint = ctx.method() + " " + ctx.path() + " " + ctx.queryString() + " "
+                    + java.util.HexFormat.of().formatHex(sha256(ctx.body()));
+            IdempotencyKeys.Answer answer = keys.run(key, fingerprint, () -> action.apply(ctx));
+            if (answer.replayed()) {
+                ctx.header("Idempotent-Replayed", "true");
+            }
+            ctx.status(answer.status()).contentType(JSON).result(answer.body());
+        }
+
+        IdempotencyKeys.Answer rebalance(Context ctx) {
+            String id = runtime.accountId(ctx.pathParam("id"));
+            if (Boolean.parseBoolean(param(ctx, "dry_run", "false"))) {
+                RebalancePlan plan = runtime.engine().dryRun(id);
+                RiskCheck risk = RiskCheck.check(plan, runtime.engine().account(id).account().risk());
+                return answer(200, new RebalanceCommand.DryRun(id, plan, risk.violations())); // as --dry-run --json
+            }
+            RebalanceOutcome outcome = runtime.engine().rebalance(id, correlation(ctx), ProgressListener.NONE);
+            return answer(200, RebalanceReport.of(id, outcome, runtime.journal(), runtime.config().journalUrl()));
+        }
+
+        IdempotencyKeys.Answer halt(Context ctx) {
+            String id = runtime.accountId(ctx.pathParam("id"));
+            return answer(200, runtime.engine().halt(id, reason(ctx)));
+        }
+
+        IdempotencyKeys.Answer resume(Context ctx) {
+            String id = runtime.accountId(ctx.pathParam("id"));
+            var change = runtime.engine().resume(id, reason(ctx));
+            return answer(change.result() == dev.keel.core.account.StateChange.Result.REFUSED ? 409 : 200, change);
+        }
+
+        IdempotencyKeys.Answer reconcile(Context ctx) {
+            String id = runtime.accountId(ctx.pathParam("id"));
+            return answer(200, AccountDocument.Check.of(runtime.engine().reconcile(id)));
+        }
+
+        /** The body's {@code reason}: required, a sentence. */
+        private String reason(Context ctx) {
+            JsonNode body = body(ctx);
+            JsonNode reason = body.get("reason");
+            if (reason == null || !reason.isTextual() || reason.asText().isBlank()) {
+                throw new KeelException(ErrorCode.USAGE_INVALID, "the body must be {\"reason\": \"why, in a "
+                        + "sentence\"}: the reason is journaled with the change and sent in its notification");
+            }
+            return reason.asText();
+        }
+
+        private JsonNode body(Context ctx) {
+            String text = ctx.body();
+            if (text.isBlank()) {
+                throw new KeelException(ErrorCode.USAGE_INVALID, "the request needs a JSON body");
+            }
+            try {
+                JsonNode node = json.readTree(text);
+                if (node == null || !node.isObject()) {
+                    throw new KeelException(ErrorCode.USAGE_INVALID, "the body must be a JSON object");
+                }
+                return node;
+            } catch (JsonProcessingException e) {
+                throw new KeelException(ErrorCode.USAGE_INVALID, "the body is not valid JSON: "
+                        + e.getOriginalMessage());
+            }
+        }
+
+        private IdempotencyKeys.Answer answer(int status, Object body) {
+            try {
+                return new IdempotencyKeys.Answer(status, json.writeValueAsString(body), false);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("an answer could not be written as JSON", e);
+            }
+        }
+
+        private static String param(Context ctx, String name, String fallback) {
+            String v = ctx.queryParam(name);
+            return v == null || v.isBlank() ? fallback : v;
+        }
+
+        private static int limit(Context ctx, int fallback) {
+            String v = ctx.queryParam("limit");
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                int n = Integer.parseInt(v.strip());
+                if (n >= 1 && n <= 1000) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // answered below
+            }
+            throw new KeelException(ErrorCode.USAGE_INVALID, "limit: expected a number from 1 to 1000, but was '"
+                    + v + "'");
+        }
+
+        /** The request's correlation id: the caller's {@code X-Correlation-Id}, else one made here. */
+        String correlation(Context ctx) {
+            String id = ctx.attribute("keel.correlation");
+            if (id == null) {
+                String given = ctx.header("X-Correlation-Id");
+                id = given != null && given.matches("[A-Za-z0-9._:-]{1,100}") ? given
+                        : java.util.UUID.randomUUID().toString();
+                ctx.attribute("keel.correlation", id);
+            }
+            return id;
+        }
+
+        boolean answered(Context ctx) {
+            return Boolean.TRUE.equals(ctx.attribute("keel.answered"));
+        }
+
+        void error(Context ctx, ErrorCode code, String message) {
+            error(ctx, code, message, status(code));
+        }
+
+        void error(Context ctx, ErrorCode code, String message, int status) {
+            ctx.attribute("keel.answered", true);
+            json(ctx, status, ApiError.of(code, message, correlation(ctx), clock.instant()));
+        }
+
+        void json(Context ctx, int status, Object body) {
+            try {
+                ctx.status(status).contentType(JSON).result(json.writeValueAsString(body));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("an answer could not be written as JSON", e);
+            }
+        }
+    }
+}
