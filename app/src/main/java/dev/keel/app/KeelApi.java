@@ -88,6 +88,7 @@ final class KeelApi implements AutoCloseable {
         Objects.requireNonNull(token, "token");
         Routes routes = new Routes(runtime, prometheus, ready, clock, new IdempotencyKeys(clock, Duration.ofHours(24),
                 10_000), sha256(token));
+        Dashboard dashboard = new Dashboard(runtime, clock, sha256(token), ready);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -111,14 +112,30 @@ final class KeelApi implements AutoCloseable {
             config.routes.post("/api/accounts/{id}/halt", ctx -> routes.act(ctx, routes::halt));
             config.routes.post("/api/accounts/{id}/resume", ctx -> routes.act(ctx, routes::resume));
             config.routes.post("/api/accounts/{id}/reconcile", ctx -> routes.act(ctx, routes::reconcile));
-            config.routes.exception(KeelException.class, (e, ctx) -> routes.error(ctx, e.code(), e.getMessage()));
+            dashboard.routes(config);
+            config.routes.exception(KeelException.class, (e, ctx) -> {
+                if (dashboard.handles(ctx)) {
+                    dashboard.error(ctx, e.code(), e.getMessage(), status(e.code()));
+                } else {
+                    routes.error(ctx, e.code(), e.getMessage());
+                }
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("api: {} {} failed", ctx.method(), ctx.path(), e);
-                routes.error(ctx, ErrorCode.INTERNAL_ERROR, "an internal error occurred; the server log has the "
-                        + "details under correlation id " + routes.correlation(ctx));
+                LOG.error("api: {} {} failed (correlation id {})", ctx.method(), ctx.path(), routes.correlation(ctx),
+                        e);
+                String message = "an internal error occurred; the server log has the details under correlation id "
+                        + routes.correlation(ctx);
+                if (dashboard.handles(ctx)) {
+                    dashboard.error(ctx, ErrorCode.INTERNAL_ERROR, message, 500);
+                } else {
+                    routes.error(ctx, ErrorCode.INTERNAL_ERROR, message);
+                }
             });
             config.routes.error(404, ctx -> {
-                if (!routes.answered(ctx)) {
+                if (dashboard.handles(ctx) && !routes.answered(ctx)) {
+                    ctx.attribute("keel.answered", true);
+                    dashboard.error(ctx, ErrorCode.UNKNOWN_ID, "no such page: " + ctx.path(), 404);
+                } else if (!routes.answered(ctx)) {
                     routes.error(ctx, ErrorCode.UNKNOWN_ID, "no such route: " + ctx.method() + " " + ctx.path());
                 }
             });
