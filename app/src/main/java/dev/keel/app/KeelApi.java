@@ -63,7 +63,23 @@ final class KeelApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeelApi.class);
     static final String JSON = "application/json";
 
+    /** The API's OpenAPI document (written as YAML beside this class), served as JSON. */
+    static final String OPENAPI = openApi();
+
     private final Javalin app;
+
+    private static String openApi() {
+        try (var in = KeelApi.class.getResourceAsStream("openapi.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.yaml is missing from the classpath");
+            }
+            var yaml = new com.fasterxml.jackson.databind.ObjectMapper(
+                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+            return new ObjectMapper().writeValueAsString(yaml.readTree(in));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("openapi.yaml could not be read", e);
+        }
+    }
 
     private KeelApi(Javalin app) {
         this.app = app;
@@ -102,12 +118,23 @@ final class KeelApi implements AutoCloseable {
             config.routes.get("/health/ready", routes::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(prometheus.scrape()));
+            config.routes.get("/api/openapi.json", ctx -> ctx.contentType(JSON).result(OPENAPI));
             config.routes.get("/api/health", routes::health);
             config.routes.get("/api/accounts", routes::accounts);
             config.routes.get("/api/accounts/{id}", routes::account);
             config.routes.get("/api/transactions", routes::transactions);
             config.routes.get("/api/transactions/{id}", routes::transaction);
             config.routes.get("/api/errors", routes::errors);
+            config.routes.get("/api/operations", routes::operations);
+            config.routes.get("/api/operations/{id}", routes::operation);
+            config.routes.get("/api/orders/in-flight", routes::inFlight);
+            config.routes.get("/api/breakers", routes::breakers);
+            config.routes.get("/api/outbox", routes::outbox);
+            config.routes.get("/api/alerts", routes::alerts);
+            config.routes.post("/api/operations/{id}/rollback", ctx -> routes.act(ctx, routes::rollback));
+            config.routes.post("/api/breakers/{account}/{endpoint}/reset", ctx -> routes.act(ctx, routes::reset));
+            config.routes.post("/api/alerts/{id}/ack", ctx -> routes.act(ctx, routes::acknowledge));
+            config.routes.post("/api/alerts/{id}/resolve", ctx -> routes.act(ctx, routes::resolve));
             config.routes.post("/api/accounts/{id}/rebalance", ctx -> routes.act(ctx, routes::rebalance));
             config.routes.post("/api/accounts/{id}/halt", ctx -> routes.act(ctx, routes::halt));
             config.routes.post("/api/accounts/{id}/resume", ctx -> routes.act(ctx, routes::resume));
@@ -221,7 +248,7 @@ final class KeelApi implements AutoCloseable {
         }
 
         void authorize(Context ctx) {
-            if (ctx.method() == HandlerType.OPTIONS) {
+            if (ctx.method() == HandlerType.OPTIONS || ctx.path().equals("/api/openapi.json")) {
                 return;
             }
             String header = ctx.header("Authorization");
@@ -367,6 +394,132 @@ final class KeelApi implements AutoCloseable {
                         c.strategy().name().toLowerCase(java.util.Locale.ROOT), c.suggestion(), c.runbook()));
             }
             json(ctx, 200, Map.of("errors", entries));
+        }
+
+        void operations(Context ctx) {
+            String account = ctx.queryParam("account") == null ? null : runtime.accountId(ctx.queryParam("account"));
+            List<OpsCommand.Row> rows = new ArrayList<>();
+            for (TransactionSummary s : OperationLog.recent(runtime.journal(), account, limit(ctx, 50), x -> true)) {
+                rows.add(new OpsCommand.Row(s.txId(), s.accountId(),
+                        dev.keel.core.model.OperationType.ofOperation(s.operation()).orElseThrow(),
+                        OperationLog.state(runtime.journal(), s), s.startedAt(), s.endedAt(), s.errorMessage()));
+            }
+            json(ctx, 200, Map.of("operations", rows));
+        }
+
+        void operation(Context ctx) {
+            String id = ctx.pathParam("id");
+            var view = OpsCommand.find(runtime.journal(), id);
+            TransactionSummary summary = runtime.journal().transaction(id).orElseThrow();
+            json(ctx, 200, OperationDocument.of(view, runtime.journal(),
+                    OperationLog.rollbacksOf(runtime.journal(), summary)));
+        }
+
+        /** One order Keel has at the broker and not yet terminal, with how long it has been there. */
+        record InFlight(String account, String transactionId, String clientOrderId, String brokerOrderId,
+                        String symbol, String side, String state, Instant acceptedAt, Long ageSeconds) {
+        }
+
+        void inFlight(Context ctx) {
+            List<InFlight> orders = new ArrayList<>();
+            Instant now = clock.instant();
+            for (String id : runtime.engine().accountIds()) {
+                for (TransactionSummary s : runtime.journal().recentTransactions(200, id)) {
+                    TransactionView view = TransactionView.fold(runtime.journal().stream(s.txId()));
+                    for (var o : view.orders()) {
+                        if (o.state().isLive() || o.state() == dev.keel.core.model.OrderState.UNKNOWN) {
+                            Instant since = o.acceptedAt() != null ? o.acceptedAt() : o.lastAttemptAt();
+                            orders.add(new InFlight(id, s.txId(), o.clientOrderId(), o.brokerOrderId(),
+                                    o.spec().symbol().toString(), o.spec().side().name(), o.state().name(), since,
+                                    since == null ? null : Duration.between(since, now).toSeconds()));
+                        }
+                    }
+                }
+            }
+            json(ctx, 200, Map.of("orders", orders));
+        }
+
+        /** A circuit breaker of one account's connection, per endpoint. */
+        record Breaker(String account, String endpoint, String state, String connection) {
+        }
+
+        void breakers(Context ctx) {
+            List<Breaker> breakers = new ArrayList<>();
+            for (String id : runtime.engine().accountIds()) {
+                BrokerGateway gateway = runtime.gateway(id);
+                for (var e : dev.keel.core.execution.Endpoint.values()) {
+                    breakers.add(new Breaker(id, e.wire(), gateway.breaker(e).getState().name(),
+                            gateway.active(e).name()));
+                }
+            }
+            json(ctx, 200, Map.of("breakers", breakers));
+        }
+
+        IdempotencyKeys.Answer reset(Context ctx) {
+            String id = runtime.accountId(ctx.pathParam("account"));
+            dev.keel.core.execution.Endpoint endpoint = null;
+            for (var e : dev.keel.core.execution.Endpoint.values()) {
+                if (e.wire().equals(ctx.pathParam("endpoint"))) {
+                    endpoint = e;
+                }
+            }
+            if (endpoint == null) {
+                throw new KeelException(ErrorCode.UNKNOWN_ID, "no endpoint '" + ctx.pathParam("endpoint")
+                        + "': expected submit, cancel, lookup or reads");
+            }
+            var breaker = runtime.gateway(id).breaker(endpoint);
+            String before = breaker.getState().name();
+            breaker.reset();
+            LOG.warn("api: the {} breaker of {} was reset by an operator (it was {})", endpoint.wire(), id, before);
+            return answer(200, new Breaker(id, endpoint.wire(), breaker.getState().name(),
+                    runtime.gateway(id).active(endpoint).name()));
+        }
+
+        /** A notification not yet settled: waiting for a channel, or retried. */
+        record Pending(String notificationId, String account, String transactionId, String severity, String title,
+                       Instant queuedAt, List<String> channels) {
+        }
+
+        void outbox(Context ctx) {
+            List<Pending> pending = new ArrayList<>();
+            for (var n : runtime.outbox().pending()) {
+                pending.add(new Pending(n.id(), n.accountId(), n.txId(), n.severity().name(), n.title(), n.at(),
+                        n.channels()));
+            }
+            json(ctx, 200, Map.of("pending", pending));
+        }
+
+        void alerts(Context ctx) {
+            json(ctx, 200, Map.of("alerts", runtime.alerts().open()));
+        }
+
+        IdempotencyKeys.Answer acknowledge(Context ctx) {
+            JsonNode body = ctx.body().isBlank() ? json.createObjectNode() : body(ctx);
+            return answer(200, runtime.alerts().acknowledge(ctx.pathParam("id"), text(body, "by", "api"),
+                    text(body, "note", null)));
+        }
+
+        IdempotencyKeys.Answer resolve(Context ctx) {
+            JsonNode body = body(ctx);
+            String note = text(body, "note", null);
+            if (note == null || note.isBlank()) {
+                throw new KeelException(ErrorCode.USAGE_INVALID, "the body must be {\"note\": \"what fixed it\"}: "
+                        + "the note is journaled and shown by 'keel runbook' next time");
+            }
+            return answer(200, runtime.alerts().resolve(ctx.pathParam("id"), text(body, "by", "api"), note));
+        }
+
+        private static String text(JsonNode body, String field, String fallback) {
+            JsonNode v = body.get(field);
+            return v != null && v.isTextual() ? v.asText() : fallback;
+        }
+
+        IdempotencyKeys.Answer rollback(Context ctx) {
+            OpsCommand.Rollback.Undo undo = OpsCommand.Rollback.undo(runtime.journal(), ctx.pathParam("id"));
+            var outcome = runtime.engine().operate(undo.account(), undo.type(), undo.params(),
+                    undo.params().rollbackOf());
+            return answer(200, OperationReport.of(undo.type(), outcome, undo.params().rollbackOf(),
+                    runtime.journal(), runtime.config().journalUrl()));
         }
 
         /** A mutating call: ready, keyed, run once per key; the answer is kept for a repeat of the key. */

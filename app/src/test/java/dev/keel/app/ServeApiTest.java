@@ -268,4 +268,115 @@ class ServeApiTest {
             pool.shutdownNow();
         }
     }
+
+    static final com.atlassian.oai.validator.OpenApiInteractionValidator OPENAPI = com.atlassian.oai.validator
+            .OpenApiInteractionValidator.createForInlineApiSpecification(KeelApi.OPENAPI).build();
+
+    /** What the OpenAPI document says is wrong with this exchange; empty when it allows it. */
+    static List<String> problems(String method, String path, String query, Map<String, String> headers,
+                                 String requestBody, HttpResponse<String> response) {
+        var request = new com.atlassian.oai.validator.model.SimpleRequest.Builder(method, path);
+        headers.forEach(request::withHeader);
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                String[] kv = pair.split("=", 2);
+                request.withQueryParam(kv[0], kv.length > 1 ? kv[1] : "");
+            }
+        }
+        if (requestBody != null) {
+            request.withBody(requestBody);
+        }
+        var answer = com.atlassian.oai.validator.model.SimpleResponse.Builder.status(response.statusCode())
+                .withContentType(response.headers().firstValue("Content-Type").orElse("application/json")
+                        .replace(";charset=utf-8", "").replace("; charset=utf-8", ""))
+                .withBody(response.body()).build();
+        var report = OPENAPI.validate(request.build(), answer);
+        return report.getMessages().stream()
+                .filter(m -> m.getLevel() == com.atlassian.oai.validator.report.ValidationReport.Level.ERROR)
+                .map(m -> method + " " + path + " -> " + response.statusCode() + ": " + m.getMessage()).toList();
+    }
+
+    /** Every route, its answers and its errors, checked against the document the server publishes. */
+    @Test
+    void everyRouteAnswersAsTheOpenApiDocumentSays() throws Exception {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + TOKEN);
+        for (String path : List.of("/health/live", "/health/ready", "/api/openapi.json")) {
+            problems.addAll(problems("GET", path, null, Map.of(), null, get(path, null)));
+        }
+        HttpResponse<String> rebalance = post("/api/accounts/main/rebalance", "oa-1", null);
+        String txId = body(rebalance).get("transaction_id").asText();
+        problems.addAll(problems("POST", "/api/accounts/main/rebalance", null,
+                Map.of("Authorization", "Bearer " + TOKEN, "Idempotency-Key", "oa-1"), null, rebalance));
+        for (String path : List.of("/api/health", "/api/accounts", "/api/accounts/main", "/api/transactions",
+                "/api/transactions/" + txId, "/api/operations", "/api/orders/in-flight", "/api/breakers",
+                "/api/outbox", "/api/alerts", "/api/errors", "/api/transactions/nope", "/api/accounts/nobody")) {
+            String[] parts = path.split("\\?", 2);
+            problems.addAll(problems("GET", parts[0], parts.length > 1 ? parts[1] : null, auth, null,
+                    get(path, TOKEN)));
+        }
+        // a request the document forbids: only its answer is checked (the standard error response)
+        problems.addAll(problems("GET", "/api/transactions", null, auth, null,
+                get("/api/transactions?limit=0", TOKEN)));
+        problems.addAll(problems("GET", "/api/accounts", null, Map.of(), null, get("/api/accounts", null)));
+        String halt = "{\"reason\": \"contract\"}";
+        problems.addAll(problems("POST", "/api/accounts/main/halt", null,
+                Map.of("Authorization", "Bearer " + TOKEN, "Idempotency-Key", "oa-2", "Content-Type",
+                        "application/json"), halt, post("/api/accounts/main/halt", "oa-2", halt)));
+        problems.addAll(problems("POST", "/api/accounts/main/resume", null,
+                Map.of("Authorization", "Bearer " + TOKEN, "Idempotency-Key", "oa-3", "Content-Type",
+                        "application/json"), halt, post("/api/accounts/main/resume", "oa-3", halt)));
+        problems.addAll(problems("POST", "/api/accounts/main/reconcile", null,
+                Map.of("Authorization", "Bearer " + TOKEN, "Idempotency-Key", "oa-4"), null,
+                post("/api/accounts/main/reconcile", "oa-4", null)));
+        problems.addAll(problems("POST", "/api/breakers/main/submit/reset", null,
+                Map.of("Authorization", "Bearer " + TOKEN, "Idempotency-Key", "oa-5"), null,
+                post("/api/breakers/main/submit/reset", "oa-5", null)));
+        assertThat(problems).isEmpty();
+    }
+
+    /** The check bites: a transaction row with a camelCase key, or an error without its code, is refused. */
+    @Test
+    void theOpenApiCheckRefusesAnAnswerOutsideTheDocument() throws Exception {
+        HttpResponse<String> real = get("/api/transactions", TOKEN);
+        HttpResponse<String> camel = new FakeResponse(200, "{\"transactions\": [{\"txId\": \"t\", \"account\": "
+                + "\"main\", \"operation\": \"rebalance\", \"started_at\": \"2026-11-23T15:00:00Z\"}]}", real);
+        assertThat(problems("GET", "/api/transactions", null, Map.of("Authorization", "Bearer " + TOKEN), null,
+                camel)).isNotEmpty();
+        HttpResponse<String> bare = new FakeResponse(401, "{\"error\": {\"message\": \"no\"}}", real);
+        assertThat(problems("GET", "/api/transactions", null, Map.of(), null, bare)).isNotEmpty();
+    }
+
+    /** A response with another status and body than the real one it copies its headers from. */
+    record FakeResponse(int statusCode, String body, HttpResponse<String> real) implements HttpResponse<String> {
+        @Override
+        public HttpRequest request() {
+            return real.request();
+        }
+
+        @Override
+        public java.util.Optional<HttpResponse<String>> previousResponse() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            return real.headers();
+        }
+
+        @Override
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public URI uri() {
+            return real.uri();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return real.version();
+        }
+    }
 }
