@@ -48,6 +48,23 @@ class BenchCommandsTest {
     }
 
     @Test
+    void apiBenchmarkServesEveryRouteAndPageWithoutErrors() throws Exception {
+        Result r = keel("bench", "api", "--transactions", "50", "--rate", "100", "--seconds", "1", "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        assertThat(report.get("api")).hasSize(4);
+        assertThat(report.get("pages")).hasSize(4);
+        int requests = 0;
+        for (JsonNode row : report.get("api")) {
+            assertThat(row.get("errors").asInt()).as(row.toString()).isZero();
+            requests += row.get("requests").asInt();
+        }
+        assertThat(requests).isEqualTo(100);
+        report.get("pages").forEach(p -> assertThat(p.get("errors").asInt()).as(p.toString()).isZero());
+    }
+
+    @Test
     void hangingConfigurationMakesOnlyTheIefSubmitSlow() {
         assertThat(RecoveryConfig.yaml(2, true)).contains("faults: [ { op: submit, kind: slow, delay: 1h, symbol: IEF } ]")
                 .contains("  - id: a00002\n");
