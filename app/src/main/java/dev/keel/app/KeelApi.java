@@ -132,6 +132,7 @@ final class KeelApi implements AutoCloseable {
             config.routes.get("/api/outbox", routes::outbox);
             config.routes.get("/api/alerts", routes::alerts);
             config.routes.post("/api/operations/{id}/rollback", ctx -> routes.act(ctx, routes::rollback));
+            config.routes.post("/api/transactions/{id}/rollback", ctx -> routes.act(ctx, routes::rollbackRebalance));
             config.routes.post("/api/breakers/{account}/{endpoint}/reset", ctx -> routes.act(ctx, routes::reset));
             config.routes.post("/api/alerts/{id}/ack", ctx -> routes.act(ctx, routes::acknowledge));
             config.routes.post("/api/alerts/{id}/resolve", ctx -> routes.act(ctx, routes::resolve));
@@ -520,6 +521,16 @@ final class KeelApi implements AutoCloseable {
                     undo.params().rollbackOf());
             return answer(200, OperationReport.of(undo.type(), outcome, undo.params().rollbackOf(),
                     runtime.journal(), runtime.config().journalUrl()));
+        }
+
+        IdempotencyKeys.Answer rollbackRebalance(Context ctx) {
+            String id = ctx.pathParam("id");
+            String account = TxCommand.undoable(runtime.journal(), id);
+            var params = dev.keel.core.model.OperationParams.undoRebalance(id);
+            var type = dev.keel.core.model.OperationType.REBALANCE_ROLLBACK;
+            var outcome = runtime.engine().operate(account, type, params, id);
+            return answer(200, OperationReport.of(type, outcome, id, runtime.journal(),
+                    runtime.config().journalUrl()));
         }
 
         /** A mutating call: ready, keyed, run once per key; the answer is kept for a repeat of the key. */

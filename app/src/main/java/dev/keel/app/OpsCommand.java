@@ -193,6 +193,8 @@ final class OpsCommand extends CommandGroup {
                 case BULK_CANCEL -> throw refusal(id + " is a cancel-all: cancelled orders cannot come back; place "
                         + "them again");
                 case OCO_ENFORCEMENT -> throw refusal(id + " is Keel's own OCO enforcement; it is not undone by hand");
+                case REBALANCE_ROLLBACK -> throw refusal(id + " rolled a rebalance back: what it sold or bought "
+                        + "back is done; rebalance again to move toward the targets");
             };
         }
 
