@@ -222,7 +222,7 @@ final class Dashboard {
         }
         p.add("</select></label> <button type='submit' id='filter'>Show</button></form>");
         List<TransactionSummary> rows = recent(account == null ? null : runtime.accountId(account), 50,
-                t -> status == null || (t.status() != null && t.status().name().equals(status)));
+                status == null ? null : t -> t.status() != null && t.status().name().equals(status));
         p.add(summaries(rows, "transactions"));
         html(ctx, p);
     }
@@ -375,9 +375,14 @@ final class Dashboard {
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
+    /** The newest {@code limit} transactions {@code keep} accepts (null: every one). */
     private List<TransactionSummary> recent(String account, int limit,
                                             java.util.function.Predicate<TransactionSummary> keep) {
+        if (keep == null) {
+            return runtime.journal().recentTransactions(limit, account);
+        }
         List<TransactionSummary> rows = new ArrayList<>();
+        // a filter reads further back, so that the page is full when enough such transactions exist
         for (TransactionSummary t : runtime.journal().recentTransactions(limit * 20, account)) {
             if (keep.test(t)) {
                 rows.add(t);
