@@ -276,6 +276,14 @@ final class KeelApi implements AutoCloseable {
                     .record(Duration.ofNanos(System.nanoTime() - began));
         }
 
+        /** The brokers' part of readiness, kept this long: a probe every second must not spend the broker's rate limit. */
+        static final Duration BROKER_PROBE_TTL = Duration.ofSeconds(10);
+
+        private record BrokerProbes(Instant at, boolean ok, List<Map<String, Object>> checks) {
+        }
+
+        private volatile BrokerProbes probes;
+
         void ready(Context ctx) {
             List<Map<String, Object>> checks = new ArrayList<>();
             boolean ok = ready.getAsBoolean();
@@ -287,17 +295,39 @@ final class KeelApi implements AutoCloseable {
                 ok = false;
                 checks.add(check("journal", false, e.getMessage()));
             }
-            for (String id : runtime.engine().accountIds()) {
-                BrokerGateway gateway = runtime.gateway(id);
-                try {
-                    gateway.read(gateway.broker()::account);
-                    checks.add(check("broker:" + id, true, "reachable and authorised"));
-                } catch (BrokerException e) {
-                    ok = false;
-                    checks.add(check("broker:" + id, false, e.code() + ": " + e.getMessage()));
-                }
-            }
+            BrokerProbes b = brokerProbes();
+            checks.addAll(b.checks());
+            ok &= b.ok();
             json(ctx, ok ? 200 : 503, Map.of("status", ok ? "ready" : "not ready", "checks", checks));
+        }
+
+        /** Each account's broker asked for its account (reachable and authorised), at most every 10 s. */
+        private BrokerProbes brokerProbes() {
+            BrokerProbes b = probes;
+            Instant now = clock.instant();
+            if (b != null && now.isBefore(b.at().plus(BROKER_PROBE_TTL))) {
+                return b;
+            }
+            synchronized (this) {
+                b = probes;
+                if (b != null && now.isBefore(b.at().plus(BROKER_PROBE_TTL))) {
+                    return b;
+                }
+                boolean ok = true;
+                List<Map<String, Object>> checks = new ArrayList<>();
+                for (String id : runtime.engine().accountIds()) {
+                    BrokerGateway gateway = runtime.gateway(id);
+                    try {
+                        gateway.read(gateway.broker()::account);
+                        checks.add(check("broker:" + id, true, "reachable and authorised"));
+                    } catch (BrokerException e) {
+                        ok = false;
+                        checks.add(check("broker:" + id, false, e.code() + ": " + e.getMessage()));
+                    }
+                }
+                probes = new BrokerProbes(now, ok, List.copyOf(checks));
+                return probes;
+            }
         }
 
         private static Map<String, Object> check(String name, boolean ok, String detail) {
