@@ -299,11 +299,21 @@ public final class AlpacaBroker implements Broker, AutoCloseable {
         return tradeUpdates(listener, scheduler, random, STREAM_BACKOFF, Duration.ofMinutes(1));
     }
 
+    /** The default time between the stream's pings, by which it notices a connection cut without a word: 10 s. */
+    public static final Duration STREAM_HEARTBEAT = Duration.ofSeconds(10);
+
     /** As above with the reconnect backoff's first and longest wait. */
     public TradeUpdateStream tradeUpdates(TradeUpdateListener listener, ScheduledExecutorService scheduler,
                                           RandomGenerator random, Duration initialBackoff, Duration maxBackoff) {
+        return tradeUpdates(listener, scheduler, random, initialBackoff, maxBackoff, STREAM_HEARTBEAT);
+    }
+
+    /** As above with the time between pings: a cut connection is noticed within two of them. */
+    public TradeUpdateStream tradeUpdates(TradeUpdateListener listener, ScheduledExecutorService scheduler,
+                                          RandomGenerator random, Duration initialBackoff, Duration maxBackoff,
+                                          Duration heartbeat) {
         return new TradeUpdateStream(this, http.keys(), settings.streamUrl(), listener, scheduler, random,
-                initialBackoff, maxBackoff, settings.timeout());
+                initialBackoff, maxBackoff, settings.timeout(), heartbeat);
     }
 
     @Override
