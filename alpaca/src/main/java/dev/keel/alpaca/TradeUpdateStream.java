@@ -204,6 +204,8 @@ public final class TradeUpdateStream implements AutoCloseable {
                         connections++;
                         since = gapStart();
                     }
+                    LOG.info("alpaca trade_updates stream listening (connection {}); backfilling {}", connections(),
+                            since == null ? "the open orders" : "orders since " + since);
                     scheduler.execute(() -> backfill(since));
                 }
             }
