@@ -25,7 +25,11 @@ class StreamedOrderUpdatesTest {
     private static final Instant T = Instant.parse("2024-04-15T14:00:00Z");
 
     private static TradeUpdate update(String event, OrderState state, String filled, Instant at) {
-        BrokerOrder o = new BrokerOrder("b-1", "tx-1:buy-TLT", OrderSpec.limit(Symbol.of("TLT"), Side.BUY,
+        return update("tx-1:buy-TLT", event, state, filled, at);
+    }
+
+    private static TradeUpdate update(String cid, String event, OrderState state, String filled, Instant at) {
+        BrokerOrder o = new BrokerOrder("b-" + cid, cid, OrderSpec.limit(Symbol.of("TLT"), Side.BUY,
                 new BigDecimal("5"), new BigDecimal("80"), TimeInForce.GTC), state, new BigDecimal(filled),
                 new BigDecimal("80"), T, at);
         return new TradeUpdate(event, o, at, TradeUpdate.Source.STREAM);
@@ -53,6 +57,37 @@ class StreamedOrderUpdatesTest {
 
         assertThat(pushed).get().satisfies(o -> assertThat(o.filledQuantity()).isEqualByComparingTo("5"));
         stream.join(TimeUnit.SECONDS.toMillis(30));
+    }
+
+    /** Two fill watches of one account wait at once (a rebalance and a bracket's entry, say): each gets its own fill. */
+    @Test
+    void twoWatchesWaitingAtOnceEachGetTheirOwnOrdersPush() throws Exception {
+        StreamedOrderUpdates updates = new StreamedOrderUpdates();
+        java.util.concurrent.ExecutorService watches = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch started = new CountDownLatch(2);
+            var tlt = watches.submit(() -> {
+                started.countDown();
+                return updates.await("tx-1:buy-TLT", o -> o.state() == OrderState.FILLED, Duration.ofHours(1),
+                        UNUSED);
+            });
+            var ief = watches.submit(() -> {
+                started.countDown();
+                return updates.await("tx-2:entry", o -> o.state() == OrderState.FILLED, Duration.ofHours(1), UNUSED);
+            });
+            started.await();
+
+            updates.onUpdate(update("tx-2:entry", "fill", OrderState.FILLED, "3", T.plusSeconds(1)));
+            assertThat(ief.get(30, TimeUnit.SECONDS)).get().extracting(BrokerOrder::clientOrderId)
+                    .isEqualTo("tx-2:entry");
+            assertThat(tlt.isDone()).as("the other watch waits on for its own order").isFalse();
+
+            updates.onUpdate(update("fill", OrderState.FILLED, "5", T.plusSeconds(2)));
+            assertThat(tlt.get(30, TimeUnit.SECONDS)).get().extracting(BrokerOrder::clientOrderId)
+                    .isEqualTo("tx-1:buy-TLT");
+        } finally {
+            watches.shutdownNow();
+        }
     }
 
     @Test
