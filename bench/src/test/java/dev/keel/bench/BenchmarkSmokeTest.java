@@ -25,7 +25,9 @@ class BenchmarkSmokeTest {
             "ClassificationBench.classifyAndRaise", "ClassificationBench.raiseOnly",
             "GatewayBench.submitBare", "GatewayBench.submitThroughGateway", "GatewayBench.readBare",
             "GatewayBench.readThroughGateway", "PlannerBench.plan", "JournalAppendBench.oneAtATime",
-            "JournalAppendBench.groupCommit", "ReplayBench.replayAndFold", "ReconcileBench.reconcile");
+            "JournalAppendBench.groupCommit", "ReplayBench.replayAndFold", "ReconcileBench.reconcile",
+            "AlpacaHttpBench.submitInProcess", "AlpacaHttpBench.submitOverHttp", "AlpacaHttpBench.lookupInProcess",
+            "AlpacaHttpBench.lookupOverHttp");
 
     @Test
     void everyBenchmarkRunsWithTinyParameters() throws RunnerException {

@@ -102,4 +102,14 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
     public static KeelConfig outageDemo(Path dataDir) {
         return ConfigLoader.demo(dataDir, "demo-outage.yaml");
     }
+
+    /** The alpaca demo's paper exchange, served by the demo: the All-Weather account and faults at the HTTP layer. */
+    public static KeelConfig alpacaDemoServer(Path dataDir) {
+        return ConfigLoader.demo(dataDir, "demo-alpaca-server.yaml");
+    }
+
+    /** The alpaca demo's Keel: {@code broker.kind: alpaca} pointed at the demo's paper server at {@code url}. */
+    public static KeelConfig alpacaDemo(Path dataDir, java.net.URI url) {
+        return ConfigLoader.demo(dataDir, "demo-alpaca.yaml", java.util.Map.of("url", url.toString()));
+    }
 }

@@ -36,6 +36,24 @@ class BenchCommandsTest {
     }
 
     @Test
+    void rebalanceBenchmarkOverAlpacaHttpRebalancesEveryAccountBesideTheInProcessBroker() throws Exception {
+        Result r = keel("bench", "rebalance", "--broker", "alpaca-http", "--accounts", "3", "--runs", "1",
+                "--concurrency", "2", "--dir", dir.resolve("scratch").toString(), "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        assertThat(report.get("summary")).extracting(row -> row.get("way").asText())
+                .containsExactly("keel", "keel/alpaca-http");
+        report.get("runs").forEach(run -> {
+            assertThat(run.get("completed").asInt()).as(run.toString()).isEqualTo(3);
+            assertThat(run.get("orders").asInt()).isEqualTo(3 * Portfolio.ORDERS_PER_ACCOUNT);
+        });
+        Result wrong = keel("bench", "rebalance", "--broker", "fix", "--accounts", "1");
+        assertThat(wrong.code()).isEqualTo(2);
+        assertThat(wrong.err()).contains("--broker").contains("'fix'");
+    }
+
+    @Test
     void recoveryBenchmarkKillsAnEngineWithTransactionsInFlightAndRecoversEveryOne() throws Exception {
         Result r = keel("bench", "recovery", "--transactions", "2", "--runs", "1",
                 "--dir", dir.resolve("scratch").toString(), "--json");
