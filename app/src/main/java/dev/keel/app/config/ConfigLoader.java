@@ -92,10 +92,11 @@ public final class ConfigLoader {
         ChannelReader.Read notifications = ChannelReader.read(top.field("notifications"), base);
         MarketDataSettings marketData = MarketDataReader.marketData(top.field("market-data"));
         OperationSettings operations = SettingsReader.operations(top.field("operations"));
+        EventsSettings events = SettingsReader.events(top.field("events"));
         top.finish();
         problems.throwIfAny();
         return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, notifications.channels(),
-                resilience, marketData, operations, notifications.settings());
+                resilience, marketData, operations, notifications.settings(), events);
     }
 
     /** The built-in demo configuration, its files in {@code dataDir}. */

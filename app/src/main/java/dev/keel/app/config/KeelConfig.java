@@ -24,11 +24,13 @@ import java.util.Optional;
  * @param marketData     price sources and their checks; default {@link MarketDataSettings#DEFAULTS}
  * @param operations     how order operations behave; default {@link OperationSettings#DEFAULTS}
  * @param alerting       routing, escalation and links of notifications; default {@link NotifySettings#DEFAULTS}
+ * @param events         where {@code keel worker} takes events from; default {@link EventsSettings#DEFAULTS}
  */
 public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
                          RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
                          List<ChannelConfig> notifications, ResiliencePolicies resilience,
-                         MarketDataSettings marketData, OperationSettings operations, NotifySettings alerting) {
+                         MarketDataSettings marketData, OperationSettings operations, NotifySettings alerting,
+                         EventsSettings events) {
     /** The journal when the file names none: {@value}, relative to the working directory. */
     public static final String DEFAULT_JOURNAL = "sqlite:keel-data/keel.db";
 
@@ -43,11 +45,21 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
         Objects.requireNonNull(marketData, "marketData");
         Objects.requireNonNull(operations, "operations");
         Objects.requireNonNull(alerting, "alerting");
+        Objects.requireNonNull(events, "events");
         accounts = List.copyOf(accounts);
         notifications = List.copyOf(notifications);
         if (accounts.isEmpty()) {
             throw new IllegalArgumentException("accounts must hold at least 1 account, but was empty");
         }
+    }
+
+    /** A configuration with the default events settings. */
+    public KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
+                      RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
+                      List<ChannelConfig> notifications, ResiliencePolicies resilience,
+                      MarketDataSettings marketData, OperationSettings operations, NotifySettings alerting) {
+        this(source, journalUrl, broker, accounts, retry, circuitBreaker, risk, notifications, resilience, marketData,
+                operations, alerting, EventsSettings.DEFAULTS);
     }
 
     /** A configuration with the default notification settings. */

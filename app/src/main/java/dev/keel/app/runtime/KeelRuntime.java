@@ -15,6 +15,7 @@ import dev.keel.core.engine.Engine;
 import dev.keel.core.engine.SideBySide;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
+import dev.keel.core.events.EventSource;
 import dev.keel.core.execution.BrokerGateway;
 import dev.keel.core.execution.BrokerResilience;
 import dev.keel.core.execution.ExecutionSettings;
@@ -69,6 +70,7 @@ public final class KeelRuntime implements AutoCloseable {
     private final KeelConfig config;
     private final KeelMetrics metrics;
     private final Journal journal;
+    private final JdbcJournal database;
     private final PaperExchange paper;
     private final AlpacaBroker alpaca;
     private final Map<String, Broker> brokers = new LinkedHashMap<>();
@@ -91,6 +93,7 @@ public final class KeelRuntime implements AutoCloseable {
         SplittableRandom random = new SplittableRandom(seed);
         this.metrics = new KeelMetrics(new SimpleMeterRegistry(), clock);
         JdbcJournal database = Journals.open(config.journalUrl(), clock);
+        this.database = database;
         this.journal = new MeteredJournal(database, metrics);
         AlpacaBroker opened = null;
         PaperExchange openedPaper = null;
@@ -268,6 +271,23 @@ public final class KeelRuntime implements AutoCloseable {
         return ids.get(0);
     }
 
+    /**
+     * Where this process takes events from, as {@code events} configures it, by consumer name; the embedded inbox
+     * lives in the journal's database and closes with it.
+     */
+    public EventSource events(String consumer) {
+        return events(consumer, clock);
+    }
+
+    /** As {@link #events(String)}, the inbox's visibility timeouts and backoffs on {@code inboxClock} (tests). */
+    public EventSource events(String consumer, Clock inboxClock) {
+        return switch (config.events().kind()) {
+            case EMBEDDED -> database.inbox(inboxClock, consumer);
+            case REDIS -> throw new KeelException(ErrorCode.CONFIG_INVALID, config.source() + ": events.kind redis"
+                    + " is not available in this build yet; use kind embedded (the default)");
+        };
+    }
+
     /** Alerts over this runtime's journal and outbox: list, acknowledge, resolve, escalate. */
     public AlertDesk alerts() {
         return alerts;
@@ -308,7 +328,8 @@ public final class KeelRuntime implements AutoCloseable {
         return new RebalanceAccount(a.id(), target.build(), risk(config));
     }
 
-    static RiskLimits risk(KeelConfig config) {
+    /** The risk limits every account of {@code config} runs under. */
+    public static RiskLimits risk(KeelConfig config) {
         return RiskLimits.builder().maxTurnover(config.risk().maxTurnover()).maxOrder(config.risk().maxOrder()).build();
     }
 
