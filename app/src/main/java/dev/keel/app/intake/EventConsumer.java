@@ -152,6 +152,7 @@ public final class EventConsumer {
             }
             return true;
         } catch (WaitInterrupted e) {
+            release(d);
             throw e;
         } catch (RuntimeException e) {
             LOG.error("event {} failed unexpectedly", event.eventId(), e);
@@ -167,6 +168,26 @@ public final class EventConsumer {
             listener.settled(new Settled(d.messageId(), d.attempt(), Outcome.ACKNOWLEDGED, run, null));
         }
         return true;
+    }
+
+    /**
+     * A shutdown interrupted the run: the event is made due again at once, so the next worker need not wait out the
+     * visibility timeout; its transaction, left in progress, is recovered under the account's lease before the
+     * event runs again, and found there. The interrupt is set aside for the write and put back after.
+     */
+    private void release(Delivery d) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            source.retry(d, Duration.ZERO, new Failure(ErrorCode.EVENT_UNSETTLED, "the worker stopped while running"
+                    + " it; its transaction, if it started one, is left for recovery"));
+        } catch (RuntimeException e) {
+            LOG.warn("event {} could not be released; it is delivered again after its visibility timeout",
+                    d.messageId(), e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** A journal that cannot take this process's writes: nothing can be settled truthfully either. */

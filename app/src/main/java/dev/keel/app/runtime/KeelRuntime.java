@@ -281,11 +281,7 @@ public final class KeelRuntime implements AutoCloseable {
 
     /** As {@link #events(String)}, the inbox's visibility timeouts and backoffs on {@code inboxClock} (tests). */
     public EventSource events(String consumer, Clock inboxClock) {
-        return switch (config.events().kind()) {
-            case EMBEDDED -> database.inbox(inboxClock, consumer);
-            case REDIS -> throw new KeelException(ErrorCode.CONFIG_INVALID, config.source() + ": events.kind redis"
-                    + " is not available in this build yet; use kind embedded (the default)");
-        };
+        return EventSetup.source(config, database, inboxClock, consumer);
     }
 
     /** Alerts over this runtime's journal and outbox: list, acknowledge, resolve, escalate. */
