@@ -1,9 +1,16 @@
 package dev.keel.store;
 
+import dev.keel.core.events.EventSource;
+import dev.keel.core.events.EventSourceContractTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.ArrayList;
+import java.util.List;
 
-class SqliteInboxTest extends InboxContractTest {
+/** The event source contract over the embedded inbox in a Sqlite journal: two journals stand for two processes. */
+class SqliteInboxTest extends EventSourceContractTest {
+    private final List<JdbcJournal> opened = new ArrayList<>();
+
     @TempDir
     Path dir;
 
@@ -12,8 +19,19 @@ class SqliteInboxTest extends InboxContractTest {
         // a fresh folder per test
     }
 
-    @Override
-    protected JdbcJournal open() {
+    private JdbcJournal open() {
         return Journals.open("sqlite:" + dir.resolve("journal.db"), clock);
+    }
+
+    @Override
+    protected EventSource consumer(String name) {
+        JdbcJournal journal = open();
+        opened.add(journal);
+        return journal.inbox(clock, name);
+    }
+
+    @Override
+    protected void closeAll() {
+        opened.forEach(JdbcJournal::close);
     }
 }

@@ -1,12 +1,8 @@
-package dev.keel.store;
+package dev.keel.core.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.error.ErrorCode;
-import dev.keel.core.events.DeadLetter;
-import dev.keel.core.events.Delivery;
-import dev.keel.core.events.EventSource;
-import dev.keel.core.events.Failure;
 import dev.keel.core.time.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,28 +16,29 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The embedded inbox over each journal database: at-least-once delivery, a visibility timeout per delivery, retries
- * with backoff, dead letters. Two journals opened on one database stand for two worker processes; time is a manual
- * clock, so a visibility timeout runs out when the test says.
+ * The contract of every {@link EventSource} (the embedded inbox over each journal database, a Redis stream):
+ * at-least-once delivery, a visibility timeout per delivery, retries with backoff, dead letters. Two sources opened
+ * on one storage stand for two worker processes; time is a manual clock, so a visibility timeout runs out when the
+ * test says ({@link #pass}).
  */
-abstract class InboxContractTest {
+public abstract class EventSourceContractTest {
     static final Instant T0 = Instant.parse("2026-03-02T15:00:00Z");
     static final Duration VISIBILITY = Duration.ofSeconds(30);
 
     protected final ManualClock clock = new ManualClock(T0);
-    private final List<JdbcJournal> opened = new ArrayList<>();
 
     /** Prepares empty storage for the test. */
     protected abstract void createStorage() throws Exception;
 
-    /** Opens the database as one more process would. */
-    protected abstract JdbcJournal open();
+    /** A worker process on the storage, by name, on {@link #clock}; closed by {@link #closeAll()}. */
+    protected abstract EventSource consumer(String name);
 
-    /** A worker process on the database, by name. */
-    protected final EventSource consumer(String name) {
-        JdbcJournal journal = open();
-        opened.add(journal);
-        return journal.inbox(clock, name);
+    /** Closes what {@link #consumer} opened. */
+    protected abstract void closeAll();
+
+    /** Time passes for the source: the clock, and whatever else the source measures time by. */
+    protected void pass(Duration duration) {
+        clock.advance(duration);
     }
 
     @BeforeEach
@@ -50,8 +47,8 @@ abstract class InboxContractTest {
     }
 
     @AfterEach
-    final void closeAll() {
-        opened.forEach(JdbcJournal::close);
+    final void close() {
+        closeAll();
     }
 
     @Test
@@ -68,7 +65,7 @@ abstract class InboxContractTest {
         assertThat(inbox.take(VISIBILITY)).as("taken: not due for anyone else").isEmpty();
         inbox.ack(d);
         assertThat(inbox.pending()).isZero();
-        clock.advance(VISIBILITY.multipliedBy(2));
+        pass(VISIBILITY.multipliedBy(2));
         assertThat(inbox.take(VISIBILITY)).isEmpty();
     }
 
@@ -87,9 +84,9 @@ abstract class InboxContractTest {
         EventSource second = consumer("w2");
         first.push("e-1", "acct-1", "x");
         Delivery lost = first.take(VISIBILITY).orElseThrow();
-        clock.advance(VISIBILITY.minusSeconds(1));
+        pass(VISIBILITY.minusSeconds(1));
         assertThat(second.take(VISIBILITY)).as("still within the first delivery's visibility").isEmpty();
-        clock.advance(Duration.ofSeconds(1));
+        pass(Duration.ofSeconds(1));
         Delivery again = second.take(VISIBILITY).orElseThrow();
         assertThat(again.attempt()).isEqualTo(2);
         assertThat(again.receipt()).isNotEqualTo(lost.receipt());
@@ -107,9 +104,9 @@ abstract class InboxContractTest {
         inbox.push("e-1", "acct-1", "x");
         Delivery d = inbox.take(VISIBILITY).orElseThrow();
         inbox.retry(d, Duration.ofSeconds(4), new Failure(ErrorCode.ACCOUNT_LOCKED, "acct-1 is busy"));
-        clock.advance(Duration.ofSeconds(3));
+        pass(Duration.ofSeconds(3));
         assertThat(inbox.take(VISIBILITY)).isEmpty();
-        clock.advance(Duration.ofSeconds(1));
+        pass(Duration.ofSeconds(1));
         Delivery next = inbox.take(VISIBILITY).orElseThrow();
         assertThat(next.attempt()).isEqualTo(2);
         assertThat(next.lastFailure()).isEqualTo(new Failure(ErrorCode.ACCOUNT_LOCKED, "acct-1 is busy"));
@@ -122,11 +119,11 @@ abstract class InboxContractTest {
         inbox.push("e-2", null, "not json");
         Delivery first = inbox.take(VISIBILITY).orElseThrow();
         inbox.retry(first, Duration.ZERO.plusMillis(1), new Failure(ErrorCode.BROKER_UNAVAILABLE, "down"));
-        clock.advance(Duration.ofSeconds(1));
+        pass(Duration.ofSeconds(1));
         Delivery bad = inbox.take(VISIBILITY).orElseThrow();
         Delivery second = inbox.take(VISIBILITY).orElseThrow();
         assertThat(List.of(bad.messageId(), second.messageId())).containsExactlyInAnyOrder("e-1", "e-2");
-        clock.advance(Duration.ofSeconds(1));
+        pass(Duration.ofSeconds(1));
         Instant deadAt = clock.instant();
         inbox.deadLetter(bad.messageId().equals("e-2") ? bad : second,
                 new Failure(ErrorCode.EVENT_INVALID, "not JSON: Unrecognized token 'not'"));
@@ -158,7 +155,7 @@ abstract class InboxContractTest {
         assertThat(back.messageId()).isEqualTo("e-1");
         assertThat(back.attempt()).as("a retried dead letter starts its count again").isEqualTo(1);
 
-        clock.advance(Duration.ofDays(8));
+        pass(Duration.ofDays(8));
         assertThat(inbox.deadLetters().purge(clock.instant().minus(Duration.ofDays(7)))).isEqualTo(1);
         assertThat(inbox.deadLetters().list()).isEmpty();
     }
