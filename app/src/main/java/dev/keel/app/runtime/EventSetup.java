@@ -1,8 +1,7 @@
 package dev.keel.app.runtime;
 
 import dev.keel.app.config.KeelConfig;
-import dev.keel.core.error.ErrorCode;
-import dev.keel.core.error.KeelException;
+import dev.keel.app.intake.RedisEventSource;
 import dev.keel.core.events.EventSource;
 import dev.keel.store.JdbcJournal;
 import java.time.Clock;
@@ -16,8 +15,8 @@ public final class EventSetup {
     public static EventSource source(KeelConfig config, JdbcJournal journal, Clock clock, String consumer) {
         return switch (config.events().kind()) {
             case EMBEDDED -> journal.inbox(clock, consumer);
-            case REDIS -> throw new KeelException(ErrorCode.CONFIG_INVALID, config.source() + ": events.kind redis"
-                    + " is not available in this build yet; use kind embedded (the default)");
+            case REDIS -> RedisEventSource.open(config.events().redisUrl(), config.events().stream(),
+                    config.events().group(), consumer, clock);
         };
     }
 }

@@ -203,6 +203,10 @@ public enum ErrorCode {
                     + " was sent.",
             "Read the reason with 'keel dlq show ID', fix the sender, push a corrected event; then 'keel dlq"
                     + " resolve ID --note TEXT'."),
+    EVENTS_UNAVAILABLE(SYSTEM, HIGH, true, RETRY_BACKOFF,
+            "The event source (the Redis server of events.url) cannot be reached; the worker takes no events until it"
+                    + " answers again, and loses none: an event it held unsettled is delivered again.",
+            "Check that Redis runs and answers at events.url ('redis-cli -u URL ping'); the worker resumes by itself."),
     EVENT_UNSETTLED(SYSTEM, HIGH, false, MANUAL,
             "An event was delivered the configured number of times (events.max-deliveries) and no worker settled it:"
                     + " each that took it died or stalled past the visibility timeout. It went to the dead letters.",
