@@ -30,18 +30,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The consume loop over the embedded inbox, on a paper exchange and a SQLite journal: every good event has one
+ * The consume loop over each event source, on a paper exchange and a SQLite journal: every good event has one
  * effect however often it is delivered and however many workers take it; bad ones are dead-lettered with a reason.
- * The inbox runs on a manual clock, so visibility timeouts and backoffs run out when the test says.
+ * The source runs on a manual clock, so visibility timeouts and backoffs run out when the test says ({@link #pass}).
  */
-class EventConsumerTest {
+abstract class EventConsumerContractTest {
     @TempDir
     Path dir;
 
-    private final ManualClock inboxClock = new ManualClock(Instant.parse("2026-03-02T15:00:00Z"));
+    protected final ManualClock inboxClock = new ManualClock(Instant.parse("2026-03-02T15:00:00Z"));
     private final List<EventConsumer.Settled> settled = Collections.synchronizedList(new ArrayList<>());
 
+    /** The {@code events} settings that pick the source, as YAML flow entries ("kind: redis, url: ..."), or "". */
+    protected abstract String source();
+
+    /** Time passes for the source: the clock, and whatever else it measures time by. */
+    protected void pass(Duration duration) {
+        inboxClock.advance(duration);
+    }
+
     private KeelRuntime runtime(String events) throws IOException {
+        String settings = String.join(", ", java.util.stream.Stream.of(source(), events)
+                .filter(x -> !x.isBlank()).toList());
         Path file = dir.resolve("keel.yaml");
         Files.writeString(file, """
                 journal: sqlite:%1$s/keel.db
@@ -57,8 +67,8 @@ class EventConsumerTest {
                   - id: main
                     targets: { VTI: 0.30, TLT: 0.40, IEF: 0.15, GLD: 0.075, DBC: 0.075 }
                 notifications: [ { kind: file, path: %1$s/notifications.log } ]
-                %2$s
-                """.formatted(dir, events));
+                events: { %2$s }
+                """.formatted(dir, settings));
         return KeelRuntime.open(ConfigLoader.load(file), new PrintStream(OutputStream.nullOutputStream()));
     }
 
@@ -106,7 +116,7 @@ class EventConsumerTest {
                 for (Thread t : threads) {
                     t.join();
                 }
-                inboxClock.advance(Duration.ofMinutes(10)); // backoffs of retried deliveries run out
+                pass(Duration.ofMinutes(10)); // backoffs of retried deliveries run out
             }
 
             assertThat(first.pending()).isZero();
@@ -155,7 +165,7 @@ class EventConsumerTest {
 
             EventConsumer next = consumer(runtime, runtime.events("w2", inboxClock));
             assertThat(next.step()).as("within the dead worker's visibility, nothing is due").isFalse();
-            inboxClock.advance(Duration.ofMinutes(5));
+            pass(Duration.ofMinutes(5));
             assertThat(next.step()).isTrue();
 
             EventConsumer.Settled s = settled.getFirst();
@@ -171,13 +181,13 @@ class EventConsumerTest {
 
     @Test
     void anEventNoWorkerSettlesIsDeadLetteredAfterMaxDeliveries() throws Exception {
-        try (KeelRuntime runtime = runtime("events: { max-deliveries: 2, visibility-timeout: 1m }")) {
+        try (KeelRuntime runtime = runtime("max-deliveries: 2, visibility-timeout: 1m")) {
             EventSource source = runtime.events("w1", inboxClock);
             source.push("e-1", "main", event("e-1", "main", "rebalance", null));
             source.take(Duration.ofMinutes(1)).orElseThrow(); // taken, and its worker died
-            inboxClock.advance(Duration.ofMinutes(1));
+            pass(Duration.ofMinutes(1));
             source.take(Duration.ofMinutes(1)).orElseThrow(); // again
-            inboxClock.advance(Duration.ofMinutes(1));
+            pass(Duration.ofMinutes(1));
 
             assertThat(consumer(runtime, source).step()).isTrue();
 
