@@ -180,6 +180,30 @@ abstract class EventConsumerContractTest {
     }
 
     @Test
+    void twoWorkersRunningOneEventAtOnceStartOneTransaction() throws Exception {
+        try (KeelRuntime runtime = runtime("")) {
+            List<EventRun> runs = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> workers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                workers.add(Thread.ofPlatform().start(() -> {
+                    awaitQuietly(start);
+                    runs.add(runtime.engine().rebalanceEvent("main", "e-1", null, ProgressListener.NONE));
+                }));
+            }
+            start.countDown();
+            for (Thread t : workers) {
+                t.join();
+            }
+            assertThat(runs).extracting(EventRun::result)
+                    .containsExactlyInAnyOrder(EventRun.Result.RAN, EventRun.Result.ALREADY_RAN);
+            assertThat(runs).extracting(EventRun::txId).doesNotContainNull().containsOnly(runs.getFirst().txId());
+            assertThat(runtime.journal().correlated("e-1")).singleElement()
+                    .extracting(TransactionSummary::status).isEqualTo(TransactionStatus.COMPLETED);
+        }
+    }
+
+    @Test
     void anEventNoWorkerSettlesIsDeadLetteredAfterMaxDeliveries() throws Exception {
         try (KeelRuntime runtime = runtime("max-deliveries: 2, visibility-timeout: 1m")) {
             EventSource source = runtime.events("w1", inboxClock);
