@@ -10,6 +10,7 @@ import dev.keel.core.events.Event;
 import dev.keel.core.events.EventSource;
 import dev.keel.core.events.EventType;
 import dev.keel.core.events.Failure;
+import dev.keel.core.notify.Outbox;
 import dev.keel.core.rebalance.ProgressListener;
 import dev.keel.core.time.Sleeper;
 import dev.keel.core.time.WaitInterrupted;
@@ -212,6 +213,26 @@ public final class EventConsumer {
         source.deadLetter(d, failure);
         LOG.warn("event {} dead-lettered after {} delivery(ies): {}: {}", d.messageId(), d.attempt(),
                 failure.code(), failure.message());
+        notifyDeadLetter(d, failure);
         listener.settled(new Settled(d.messageId(), d.attempt(), Outcome.DEAD_LETTERED, run, failure));
+    }
+
+    /**
+     * Law 8: an event that will not run is an outcome someone must hear of. Best effort: the dead letter is already
+     * kept, and 'keel dlq list' shows it if the notification cannot be journaled.
+     */
+    private void notifyDeadLetter(Delivery d, Failure failure) {
+        try {
+            Outbox outbox = engine.outbox();
+            engine.journal().append(outbox.prepare(d.accountId() == null ? "unknown" : d.accountId(), null,
+                    failure.code().severity(), failure.code(), "Event " + d.messageId() + " dead-lettered ("
+                            + failure.code() + ")", failure.message() + "\nAfter " + d.attempt()
+                            + " delivery(ies). See: keel dlq show " + d.messageId() + "\nRun it again: keel dlq retry "
+                            + d.messageId() + "\nClose it: keel dlq resolve " + d.messageId() + " --note TEXT",
+                    null));
+            outbox.dispatch();
+        } catch (RuntimeException e) {
+            LOG.warn("the notification of dead letter {} could not be queued", d.messageId(), e);
+        }
     }
 }

@@ -149,6 +149,8 @@ abstract class EventConsumerContractTest {
             assertThat(reasons.get("bad-weights")).contains("must sum to 1", "0.9");
             assertThat(reasons.get("bad-type")).contains("'liquidate' is unknown");
             assertThat(reasons.get("too-big")).contains("over the limit of 65536");
+            assertThat(Files.readString(dir.resolve("notifications.log"))).as("law 8: each dead letter is notified")
+                    .contains("Event bad-json dead-lettered (EVENT_INVALID)", "keel dlq show bad-account");
         }
     }
 
