@@ -21,6 +21,18 @@ final class ConfigSummary {
     private ConfigSummary() {
     }
 
+    /** Where 'keel worker' takes events from, and how hard it tries. */
+    private static String events(dev.keel.app.config.EventsSettings e) {
+        String from = switch (e.kind()) {
+            case EMBEDDED -> "embedded inbox in the journal";
+            case REDIS -> "redis " + e.redisUrl().replaceAll("//[^@/]*@", "//***@") + " stream " + e.stream()
+                    + " group " + e.group();
+        };
+        return from + ", " + e.maxDeliveries() + " deliveries, max " + e.maxPayload() + " bytes, visibility "
+                + format(e.visibilityTimeout()) + ", backoff " + format(e.backoff()) + " up to "
+                + format(e.maxBackoff());
+    }
+
     static void print(KeelConfig config, Output output) {
         output.line(config.source() + ": valid");
         output.line("");
@@ -40,7 +52,8 @@ final class ConfigSummary {
                 .row("notifications", config.notifications().stream().map(ConfigSummary::channel)
                         .collect(Collectors.joining(", ")))
                 .row("market data", marketData(config.marketData()))
-                .row("operations", "protection grace " + format(config.operations().protectionGrace())));
+                .row("operations", "protection grace " + format(config.operations().protectionGrace()))
+                .row("events", events(config.events())));
         output.line("");
         Table accounts = new Table("ACCOUNT", "TARGETS", "DRIFT", "MIN TRADE", "CASH BUFFER");
         for (AccountConfig a : config.accounts()) {

@@ -41,7 +41,7 @@ public final class ExitCodes {
      */
     public static int of(ErrorCode code) {
         return switch (code) {
-            case USAGE_INVALID, CONFIG_INVALID, UNKNOWN_ID, REQUEST_REFUSED, INVALID_ORDER -> USAGE;
+            case USAGE_INVALID, CONFIG_INVALID, UNKNOWN_ID, REQUEST_REFUSED, INVALID_ORDER, EVENT_INVALID -> USAGE;
             case INTERNAL_ERROR -> INTERNAL;
             default -> FAILED;
         };

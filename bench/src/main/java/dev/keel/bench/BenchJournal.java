@@ -66,6 +66,11 @@ final class BenchJournal implements AutoCloseable {
         return journal;
     }
 
+    /** The journal as the store opened it, for what only a database journal has (the event inbox). */
+    dev.keel.store.JdbcJournal database() {
+        return (dev.keel.store.JdbcJournal) journal;
+    }
+
     @Override
     public void close() {
         journal.close();

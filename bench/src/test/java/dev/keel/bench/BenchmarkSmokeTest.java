@@ -27,7 +27,7 @@ class BenchmarkSmokeTest {
             "GatewayBench.readThroughGateway", "PlannerBench.plan", "JournalAppendBench.oneAtATime",
             "JournalAppendBench.groupCommit", "ReplayBench.replayAndFold", "ReconcileBench.reconcile",
             "AlpacaHttpBench.submitInProcess", "AlpacaHttpBench.submitOverHttp", "AlpacaHttpBench.lookupInProcess",
-            "AlpacaHttpBench.lookupOverHttp");
+            "AlpacaHttpBench.lookupOverHttp", "InboxBench.pushTakeAck", "InboxBench.pushTakeAckContended");
 
     @Test
     void everyBenchmarkRunsWithTinyParameters() throws RunnerException {

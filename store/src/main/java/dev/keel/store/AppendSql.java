@@ -28,6 +28,7 @@ final class AppendSql {
     private static final String FOLD_STREAM = "UPDATE streams SET last_seq = ?,"
             + " account_id = COALESCE(account_id, ?),"
             + " operation = COALESCE(?, operation),"
+            + " correlation_id = COALESCE(?, correlation_id),"
             + " opened_at = COALESCE(?, opened_at),"
             + " status = COALESCE(?, status),"
             + " error_message = CASE WHEN ? = 1 THEN ? ELSE error_message END,"
@@ -161,14 +162,15 @@ final class AppendSql {
         fold.setLong(1, seq);
         fold.setString(2, event.accountId());
         text(fold, 3, started == null ? null : started.operation());
-        text(fold, 4, started == null ? null : Timestamps.format(started.at()));
-        text(fold, 5, ended == null ? null : ended.status().name());
-        fold.setInt(6, ended == null ? 0 : 1);
-        text(fold, 7, ended == null ? null : ended.errorMessage());
-        fold.setInt(8, event.closesStream() ? 1 : 0);
+        text(fold, 4, started == null ? null : started.correlationId());
+        text(fold, 5, started == null ? null : Timestamps.format(started.at()));
+        text(fold, 6, ended == null ? null : ended.status().name());
+        fold.setInt(7, ended == null ? 0 : 1);
+        text(fold, 8, ended == null ? null : ended.errorMessage());
         fold.setInt(9, event.closesStream() ? 1 : 0);
-        text(fold, 10, event.closesStream() ? Timestamps.format(event.at()) : null);
-        fold.setString(11, event.streamId());
+        fold.setInt(10, event.closesStream() ? 1 : 0);
+        text(fold, 11, event.closesStream() ? Timestamps.format(event.at()) : null);
+        fold.setString(12, event.streamId());
     }
 
     /** A text parameter that may be null; typed, so PostgreSQL infers {@code COALESCE(?, col)} without guessing. */

@@ -262,6 +262,35 @@ public final class JdbcJournal implements Journal {
     }
 
     @Override
+    public List<TransactionSummary> correlated(String correlationId) {
+        return query(JournalReads.CORRELATED, List.of(Objects.requireNonNull(correlationId, "correlationId")),
+                JournalReads::summary);
+    }
+
+    /**
+     * The embedded event inbox in this journal's database, and its dead letters.
+     *
+     * @param consumer this consumer's name, for the logs
+     */
+    public JdbcInbox inbox(Clock inboxClock, String consumer) {
+        return new JdbcInbox(this, inboxClock, consumer);
+    }
+
+    /** Runs {@code work} in one transaction on the writer thread, between append batches (the inbox's writes). */
+    <T> T exclusive(GroupCommitWriter.SqlWork<T> work, String what) {
+        return writer.exclusive(work, what);
+    }
+
+    Dialect dialect() {
+        return db.dialect();
+    }
+
+    /** Runs {@code work} on a reader connection. */
+    <T> T reading(GroupCommitWriter.SqlWork<T> work) {
+        return read(work);
+    }
+
+    @Override
     public long lastSequence() {
         return read(JournalReads::head);
     }

@@ -18,6 +18,8 @@ final class JournalReads {
     static final String SUMMARY_COLUMNS =
             "SELECT stream_id, account_id, operation, status, opened_at, closed_at, error_message FROM streams";
     static final String TRANSACTION = SUMMARY_COLUMNS + " WHERE stream_id = ? AND kind = 'transaction'";
+    static final String CORRELATED = SUMMARY_COLUMNS
+            + " WHERE correlation_id = ? AND kind = 'transaction' ORDER BY first_seq";
     static final String RECENT = SUMMARY_COLUMNS + " WHERE kind = 'transaction' ORDER BY first_seq DESC LIMIT ?";
     static final String RECENT_OF_ACCOUNT = SUMMARY_COLUMNS
             + " WHERE account_id = ? AND kind = 'transaction' ORDER BY first_seq DESC LIMIT ?";

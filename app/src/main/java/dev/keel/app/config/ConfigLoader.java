@@ -93,10 +93,11 @@ public final class ConfigLoader {
         MarketDataSettings marketData = MarketDataReader.marketData(top.field("market-data"));
         OperationSettings operations = SettingsReader.operations(top.field("operations"));
         ServeSettings serve = Schedules.serve(top.field("serve"), base);
+        EventsSettings events = SettingsReader.events(top.field("events"));
         top.finish();
         problems.throwIfAny();
         return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, notifications.channels(),
-                resilience, marketData, operations, notifications.settings(), serve);
+                resilience, marketData, operations, notifications.settings(), serve, events);
     }
 
     /** The built-in demo configuration, its files in {@code dataDir}. */

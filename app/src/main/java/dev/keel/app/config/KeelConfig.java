@@ -25,12 +25,13 @@ import java.util.Optional;
  * @param operations     how order operations behave; default {@link OperationSettings#DEFAULTS}
  * @param alerting       routing, escalation and links of notifications; default {@link NotifySettings#DEFAULTS}
  * @param serve          how {@code keel serve} listens and schedules; default {@link ServeSettings#DEFAULTS}
+ * @param events         where {@code keel worker} takes events from; default {@link EventsSettings#DEFAULTS}
  */
 public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
                          RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
                          List<ChannelConfig> notifications, ResiliencePolicies resilience,
                          MarketDataSettings marketData, OperationSettings operations, NotifySettings alerting,
-                         ServeSettings serve) {
+                         ServeSettings serve, EventsSettings events) {
     /** The journal when the file names none: {@value}, relative to the working directory. */
     public static final String DEFAULT_JOURNAL = "sqlite:keel-data/keel.db";
 
@@ -46,6 +47,7 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
         Objects.requireNonNull(operations, "operations");
         Objects.requireNonNull(alerting, "alerting");
         Objects.requireNonNull(serve, "serve");
+        Objects.requireNonNull(events, "events");
         accounts = List.copyOf(accounts);
         notifications = List.copyOf(notifications);
         if (accounts.isEmpty()) {
@@ -53,13 +55,13 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
         }
     }
 
-    /** A configuration with the default serve settings. */
+    /** A configuration with the default serve and events settings. */
     public KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
                       RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
                       List<ChannelConfig> notifications, ResiliencePolicies resilience,
                       MarketDataSettings marketData, OperationSettings operations, NotifySettings alerting) {
         this(source, journalUrl, broker, accounts, retry, circuitBreaker, risk, notifications, resilience, marketData,
-                operations, alerting, ServeSettings.DEFAULTS);
+                operations, alerting, ServeSettings.DEFAULTS, EventsSettings.DEFAULTS);
     }
 
     /** A configuration with the default notification settings. */

@@ -64,4 +64,30 @@ final class SettingsReader {
         s.finish();
         return s.problemCount() > mark ? null : new OperationSettings(grace);
     }
+
+    /** The {@code events} section: where workers take events from; see {@link EventsSettings}. */
+    static EventsSettings events(Field field) {
+        Section s = field.section();
+        int mark = s.problemCount();
+        EventsSettings d = EventsSettings.DEFAULTS;
+        EventsSettings.Kind kind = s.field("kind").choice(EventsSettings.Kind.class, d.kind());
+        Field urlField = s.field("url");
+        String url = urlField.text(null);
+        if (kind == EventsSettings.Kind.REDIS && url == null) {
+            urlField.problem("is required for kind redis: 'redis://HOST:PORT', e.g. redis://127.0.0.1:6379");
+        } else if (url != null && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            urlField.problem("expected 'redis://HOST:PORT' or 'rediss://HOST:PORT', but was '" + url + "'");
+        }
+        String stream = s.field("stream").text(d.stream());
+        String group = s.field("group").text(d.group());
+        Integer maxDeliveries = s.field("max-deliveries").whole(d.maxDeliveries(), Bound.atLeast(1));
+        Integer maxPayload = s.field("max-payload").whole(d.maxPayload(), Bound.atLeast(1));
+        Duration visibility = s.field("visibility-timeout").duration(d.visibilityTimeout(), true);
+        Duration backoff = s.field("backoff").duration(d.backoff(), true);
+        Duration maxBackoff = s.field("max-backoff").duration(d.maxBackoff(), true);
+        Duration idle = s.field("idle").duration(d.idle(), true);
+        s.finish();
+        return s.problemCount() > mark ? null : new EventsSettings(kind, url, stream, group, maxDeliveries,
+                maxPayload, visibility, backoff, maxBackoff, idle);
+    }
 }

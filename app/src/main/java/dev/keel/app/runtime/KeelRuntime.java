@@ -18,6 +18,7 @@ import dev.keel.core.engine.Engine;
 import dev.keel.core.engine.SideBySide;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
+import dev.keel.core.events.EventSource;
 import dev.keel.core.execution.BrokerGateway;
 import dev.keel.core.execution.BrokerResilience;
 import dev.keel.core.execution.ExecutionSettings;
@@ -74,6 +75,7 @@ public final class KeelRuntime implements AutoCloseable {
     private final KeelConfig config;
     private final KeelMetrics metrics;
     private final Journal journal;
+    private final JdbcJournal database;
     private final PaperExchange paper;
     private final AlpacaBroker alpaca;
     /** Alpaca's trade_updates, feeding the executors' fill watches; null unless Alpaca on real time. */
@@ -101,6 +103,7 @@ public final class KeelRuntime implements AutoCloseable {
         this.meters = registry;
         this.metrics = new KeelMetrics(registry, clock);
         JdbcJournal database = Journals.open(config.journalUrl(), clock);
+        this.database = database;
         this.journal = new MeteredJournal(database, metrics);
         AlpacaBroker opened = null;
         PaperExchange openedPaper = null;
@@ -317,6 +320,19 @@ public final class KeelRuntime implements AutoCloseable {
         return ids.get(0);
     }
 
+    /**
+     * Where this process takes events from, as {@code events} configures it, by consumer name; the embedded inbox
+     * lives in the journal's database and closes with it.
+     */
+    public EventSource events(String consumer) {
+        return events(consumer, clock);
+    }
+
+    /** As {@link #events(String)}, the inbox's visibility timeouts and backoffs on {@code inboxClock} (tests). */
+    public EventSource events(String consumer, Clock inboxClock) {
+        return EventSetup.source(config, database, inboxClock, consumer);
+    }
+
     /** Alerts over this runtime's journal and outbox: list, acknowledge, resolve, escalate. */
     public AlertDesk alerts() {
         return alerts;
@@ -367,7 +383,8 @@ public final class KeelRuntime implements AutoCloseable {
         return new RebalanceAccount(a.id(), target.build(), risk(config));
     }
 
-    static RiskLimits risk(KeelConfig config) {
+    /** The risk limits every account of {@code config} runs under. */
+    public static RiskLimits risk(KeelConfig config) {
         return RiskLimits.builder().maxTurnover(config.risk().maxTurnover()).maxOrder(config.risk().maxOrder()).build();
     }
 

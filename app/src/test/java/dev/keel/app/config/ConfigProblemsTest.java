@@ -41,7 +41,32 @@ class ConfigProblemsTest {
         List<String> problems = problemsOf(ConfigFiles.MINIMAL + "colour: blue\n");
 
         assertThat(problems).containsExactly("keel.yaml:4: colour: unknown key; expected one of journal, broker,"
-                + " accounts, retry, circuit-breaker, resilience, risk, notifications, market-data, operations");
+                + " accounts, retry, circuit-breaker, resilience, risk, notifications, market-data, operations, events");
+    }
+
+    @Test
+    void eventsFromRedisNeedItsUrlAndAtLeastOneDelivery() {
+        List<String> problems = problemsOf(ConfigFiles.MINIMAL + "events: { kind: redis, max-deliveries: 0 }\n");
+
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0)).startsWith("keel.yaml:4: events.url: is required for kind redis");
+        assertThat(problems.get(1)).startsWith("keel.yaml:4: events.max-deliveries: ").contains("but was 0");
+    }
+
+    @Test
+    void eventsDefaultToTheEmbeddedInboxAndReadEveryKey() {
+        KeelConfig config = ConfigLoader.parse(ConfigFiles.MINIMAL + """
+                events: { kind: redis, url: 'redis://127.0.0.1:6379', stream: 's', group: 'g', max-deliveries: 3,
+                          max-payload: 1024, visibility-timeout: 1m, backoff: 2s, max-backoff: 1m, idle: 1s }
+                """, Path.of("keel.yaml"), dir);
+        assertThat(config.events()).isEqualTo(new EventsSettings(EventsSettings.Kind.REDIS,
+                "redis://127.0.0.1:6379", "s", "g", 3, 1024, java.time.Duration.ofMinutes(1),
+                java.time.Duration.ofSeconds(2), java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(1)));
+        assertThat(config.events().backoffAfter(1)).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(config.events().backoffAfter(3)).isEqualTo(java.time.Duration.ofSeconds(8));
+        assertThat(config.events().backoffAfter(10)).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(ConfigLoader.parse(ConfigFiles.MINIMAL, Path.of("keel.yaml"), dir).events())
+                .isEqualTo(EventsSettings.DEFAULTS);
     }
 
     @Test

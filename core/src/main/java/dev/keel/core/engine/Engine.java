@@ -36,6 +36,7 @@ import dev.keel.core.ops.Operations;
 import dev.keel.core.ops.ProtectionWatch;
 import dev.keel.core.ops.WatchReport;
 import dev.keel.core.rebalance.ProgressListener;
+import dev.keel.core.rebalance.RebalanceAccount;
 import dev.keel.core.rebalance.RebalanceOutcome;
 import dev.keel.core.rebalance.RebalancePlan;
 import dev.keel.core.rebalance.RebalancePlanner;
@@ -51,6 +52,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -82,6 +84,7 @@ public final class Engine {
     /** Live-only chains of accounts configured without one, kept so their last good prices outlive one run. */
     private final Map<String, QuoteChain> liveChains = new ConcurrentHashMap<>();
     private final AccountStates states;
+    private final EventEffects effects;
 
     /**
      * An engine whose accounts' leases are locks in this process.
@@ -121,6 +124,7 @@ public final class Engine {
         this.lockTimeout = Objects.requireNonNull(lockTimeout, "lockTimeout");
         this.leases = Objects.requireNonNull(leases, "leases");
         this.states = new AccountStates(journal, outbox, clock);
+        this.effects = new EventEffects(journal);
     }
 
     public Journal journal() {
@@ -340,21 +344,100 @@ public final class Engine {
         OperationContext ctx = context(account(accountId).accountId(), null);
         AccountCheck check;
         try (Held held = hold(accountId, ProgressListener.NONE)) {
-            watchQuietly(held); // syncs the working orders of ended transactions, so the journal has their fills
-            try (var mdc = Mdc.of(ctx)) {
-                AccountRuntime a = held.runtime();
-                var gateway = a.executor().gateway();
-                LiveOrders.Checked checked = LiveOrders.check(held.session().journal(), a.executor(), accountId,
-                        gateway.read(gateway.broker()::account));
-                check = checked.check();
-                if (!check.agrees()) {
-                    saga(a, held.session(), ProgressListener.NONE).mismatch(held.session().begin(ctx), "reconcile",
-                            checked.snapshot(), check);
-                }
-            }
+            check = reconcileHeld(held, ctx);
         }
         outbox.dispatch();
         return check;
+    }
+
+    private AccountCheck reconcileHeld(Held held, OperationContext ctx) {
+        watchQuietly(held); // syncs the working orders of ended transactions, so the journal has their fills
+        try (var mdc = Mdc.of(ctx)) {
+            AccountRuntime a = held.runtime();
+            var gateway = a.executor().gateway();
+            LiveOrders.Checked checked = LiveOrders.check(held.session().journal(), a.executor(), ctx.accountId(),
+                    gateway.read(gateway.broker()::account));
+            AccountCheck check = checked.check();
+            if (!check.agrees()) {
+                saga(a, held.session(), ProgressListener.NONE).mismatch(held.session().begin(ctx), "reconcile",
+                        checked.snapshot(), check);
+            }
+            return check;
+        }
+    }
+
+    /**
+     * Runs a rebalance event in the account's session, once in effect: under the lease, after the account's work
+     * left in progress is recovered, the journal is asked for a transaction the event started before (the event id
+     * is the correlation id of what it starts, journaled with {@code TransactionStarted}); when there is one, nothing
+     * starts again. Unlike {@link #rebalance}, a lease another caller holds is thrown (ACCOUNT_LOCKED), not journaled:
+     * the event is delivered again later, and a journaled refusal per delivery would notify each one.
+     *
+     * @param account the account with the event's own targets, or null for its configured ones
+     */
+    public EventRun rebalanceEvent(String accountId, String eventId, RebalanceAccount account,
+                                   ProgressListener progress) {
+        AccountRuntime a = account(accountId);
+        RebalanceAccount target = account == null ? a.account() : account;
+        RebalanceOutcome outcome;
+        try (Held held = hold(accountId, progress)) {
+            Optional<TransactionSummary> done = effects.effect(eventId, accountId);
+            if (done.isPresent()) {
+                return alreadyRan(eventId, done.get());
+            }
+            OperationContext ctx = context(accountId, eventId);
+            try (var mdc = Mdc.of(ctx)) {
+                watchQuietly(held);
+                RebalanceSaga saga = saga(a, held.session(), progress);
+                outcome = guarded(held.session(), ctx, () -> saga.start(target, ctx),
+                        why -> new RebalanceOutcome(ctx.txId(), TransactionStatus.NEEDS_REVIEW, null, List.of(),
+                                null, ErrorCode.INTERNAL_ERROR, why, "closed after an internal error"),
+                        why -> saga.failedBeforeStart(target, ctx, why));
+            }
+        }
+        outbox.dispatch();
+        if (outcome.txId() == null) {
+            return new EventRun(eventId, EventRun.Result.RAN, null, outcome.status(), outcome.errorCode(),
+                    outcome.noAction() ? "nothing to do: every symbol within its drift threshold" : outcome.notes(),
+                    false);
+        }
+        return new EventRun(eventId, EventRun.Result.RAN, outcome.txId(), outcome.status(), outcome.errorCode(),
+                outcome.errorMessage() != null ? outcome.errorMessage() : outcome.notes(),
+                effects.withoutEffect(outcome.txId()));
+    }
+
+    /**
+     * Runs a reconcile event in the account's session, as {@link #reconcile} does, once in effect as
+     * {@link #rebalanceEvent} is: a check that finds a disagreement starts a transaction carrying the event id, and a
+     * redelivery finds it. A check that agrees starts none; run again, it only reads the broker again.
+     */
+    public EventRun reconcileEvent(String accountId, String eventId) {
+        account(accountId);
+        OperationContext ctx;
+        AccountCheck check;
+        try (Held held = hold(accountId, ProgressListener.NONE)) {
+            Optional<TransactionSummary> done = effects.effect(eventId, accountId);
+            if (done.isPresent()) {
+                return alreadyRan(eventId, done.get());
+            }
+            ctx = context(accountId, eventId);
+            check = reconcileHeld(held, ctx);
+        }
+        outbox.dispatch();
+        if (check.agrees()) {
+            return new EventRun(eventId, EventRun.Result.RAN, null, TransactionStatus.COMPLETED, null,
+                    "the broker holds what the journal says", false);
+        }
+        TransactionSummary tx = journal.transaction(ctx.txId()).orElse(null);
+        return new EventRun(eventId, EventRun.Result.RAN, ctx.txId(), tx == null ? null : tx.status(), null,
+                tx == null || tx.errorMessage() == null ? "the broker disagrees with the journal" : tx.errorMessage(),
+                false);
+    }
+
+    private static EventRun alreadyRan(String eventId, TransactionSummary tx) {
+        LOG.info("event {} already started {} ({}); not run again", eventId, tx.txId(), tx.status());
+        return new EventRun(eventId, EventRun.Result.ALREADY_RAN, tx.txId(), tx.status(), null,
+                "already run: " + tx.txId() + " " + tx.status(), false);
     }
 
     /** The account's trading state (law 9), folded from the journal. */

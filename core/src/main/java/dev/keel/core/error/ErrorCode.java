@@ -197,6 +197,21 @@ public enum ErrorCode {
     BULKHEAD_FULL(SYSTEM, MEDIUM, true, RETRY_BACKOFF,
             "Too many calls to the broker were in flight at once (its bulkhead is full); this one was not sent.",
             "Nothing to do if rare; if frequent, look for a slow broker or raise resilience.bulkhead.max-concurrent."),
+    EVENT_INVALID(VALIDATION, MEDIUM, false, MANUAL,
+            "An event could not be run as sent (not JSON, no or unknown account, unknown type, weights that do not"
+                    + " sum to 1, a payload over the size limit); it went straight to the dead letters and nothing"
+                    + " was sent.",
+            "Read the reason with 'keel dlq show ID', fix the sender, push a corrected event; then 'keel dlq"
+                    + " resolve ID --note TEXT'."),
+    EVENTS_UNAVAILABLE(SYSTEM, HIGH, true, RETRY_BACKOFF,
+            "The event source (the Redis server of events.url) cannot be reached; the worker takes no events until it"
+                    + " answers again, and loses none: an event it held unsettled is delivered again.",
+            "Check that Redis runs and answers at events.url ('redis-cli -u URL ping'); the worker resumes by itself."),
+    EVENT_UNSETTLED(SYSTEM, HIGH, false, MANUAL,
+            "An event was delivered the configured number of times (events.max-deliveries) and no worker settled it:"
+                    + " each that took it died or stalled past the visibility timeout. It went to the dead letters.",
+            "Look in keel.log of the workers for what they were doing with the event; once the cause is fixed,"
+                    + " 'keel dlq retry ID'."),
     INTERNAL_ERROR(SYSTEM, CRITICAL, false, MANUAL,
             "An unexpected internal error.",
             "Report it with the journal; the operation was closed as NEEDS_REVIEW.");

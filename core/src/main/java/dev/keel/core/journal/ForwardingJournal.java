@@ -81,6 +81,11 @@ public abstract class ForwardingJournal implements Journal {
     }
 
     @Override
+    public List<TransactionSummary> correlated(String correlationId) {
+        return delegate.correlated(correlationId);
+    }
+
+    @Override
     public long lastSequence() {
         return delegate.lastSequence();
     }

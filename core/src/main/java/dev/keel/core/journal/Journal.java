@@ -83,6 +83,21 @@ public interface Journal extends AutoCloseable {
 
     Optional<TransactionSummary> transaction(String txId);
 
+    /**
+     * The transactions started with this correlation id, oldest first: those an event started carry its event id,
+     * which is how a redelivered event finds the transaction it started already. This default reads the whole
+     * journal; the database journals answer from an index.
+     */
+    default List<TransactionSummary> correlated(String correlationId) {
+        List<String> txIds = new java.util.ArrayList<>();
+        replay(0, record -> {
+            if (record.event() instanceof TransactionStarted s && correlationId.equals(s.correlationId())) {
+                txIds.add(s.txId());
+            }
+        });
+        return txIds.stream().map(this::transaction).flatMap(Optional::stream).toList();
+    }
+
     /** The sequence of the last record, 0 when empty. */
     long lastSequence();
 

@@ -95,6 +95,22 @@ public abstract class JournalContractTest {
     }
 
     @Test
+    void transactionsAreFoundByTheCorrelationIdTheyStartedWith() {
+        TransactionStarted s = started("tx-1", "acct-1", T0);
+        journal.append(new TransactionStarted("tx-1", "acct-1", "rebalance", "evt-7", s.targetOrders(), s.before(),
+                s.cashReserve(), T0));
+        journal.append(started("tx-2", "acct-1", T0.plusSeconds(1)));
+        journal.append(new TransactionStarted("tx-3", "acct-2", "rebalance", "evt-7", s.targetOrders(), s.before(),
+                s.cashReserve(), T0.plusSeconds(2)));
+        journal.append(ended("tx-1", "acct-1", TransactionStatus.COMPLETED, T0.plusSeconds(3)));
+
+        assertThat(journal.correlated("evt-7")).extracting(TransactionSummary::txId, TransactionSummary::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("tx-1", TransactionStatus.COMPLETED),
+                        org.assertj.core.groups.Tuple.tuple("tx-3", TransactionStatus.IN_PROGRESS));
+        assertThat(journal.correlated("evt-8")).isEmpty();
+    }
+
+    @Test
     void conditionalAppendWritesWhenEveryStreamStillEndsWhereItWasRead() {
         JournalRecord first = journal.append(started("tx-1", "acct-1", T0));
 

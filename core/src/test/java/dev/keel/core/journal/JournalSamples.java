@@ -143,7 +143,9 @@ public final class JournalSamples {
                 new AlertEscalated("n-" + txId, accountId, 1, List.of("sms"), "n-esc-" + txId, at.plusMillis(30)),
                 new AlertAcknowledged("n-" + txId, accountId, "ana", "looking", at.plusMillis(31)),
                 new AlertResolved("n-" + txId, accountId, ErrorCode.ORDER_REJECTED, "ana",
-                        "replaced DBC with a tradable ticker", at.plusMillis(32)));
+                        "replaced DBC with a tradable ticker", at.plusMillis(32)),
+                new DeadLetterResolved("evt-" + txId, accountId, ErrorCode.EVENT_INVALID, "ana",
+                        "the sender rounds weights to 4 places now", at.plusMillis(33)));
     }
 
     /** Every concrete event type that {@link #everyType} has no sample of; empty when complete. */

@@ -7,6 +7,7 @@ import dev.keel.core.journal.AlertAcknowledged;
 import dev.keel.core.journal.AlertEscalated;
 import dev.keel.core.journal.AlertRaised;
 import dev.keel.core.journal.AlertResolved;
+import dev.keel.core.journal.DeadLetterResolved;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
@@ -177,14 +178,23 @@ public final class AlertDesk {
     public record PastResolution(String note, int times, Instant last) {
     }
 
-    /** The resolutions journaled for alerts of {@code code}, most frequent first, then most recent. Reads the whole journal. */
+    /**
+     * The resolutions journaled for alerts and dead letters of {@code code}, most frequent first, then most recent.
+     * Reads the whole journal.
+     */
     public List<PastResolution> resolutions(ErrorCode code) {
         Map<String, PastResolution> byNote = new LinkedHashMap<>();
         journal.replay(0, record -> {
+            String note = null;
             if (record.event() instanceof AlertResolved r && r.code() == code) {
-                String key = r.note().strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
-                byNote.merge(key, new PastResolution(r.note(), 1, r.at()), (a, b) -> new PastResolution(a.note(),
-                        a.times() + 1, a.last().isAfter(b.last()) ? a.last() : b.last()));
+                note = r.note();
+            } else if (record.event() instanceof DeadLetterResolved d && d.code() == code) {
+                note = d.note(); // a dead letter's resolution teaches as much as an alert's
+            }
+            if (note != null) {
+                String key = note.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+                byNote.merge(key, new PastResolution(note, 1, record.event().at()), (a, b) -> new PastResolution(
+                        a.note(), a.times() + 1, a.last().isAfter(b.last()) ? a.last() : b.last()));
             }
         });
         List<PastResolution> out = new ArrayList<>(byNote.values());
