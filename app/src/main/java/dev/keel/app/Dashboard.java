@@ -86,6 +86,9 @@ final class Dashboard {
         config.routes.post("/ui/accounts/{id}/halt", ctx -> move(ctx, true));
         config.routes.post("/ui/accounts/{id}/resume", ctx -> move(ctx, false));
         config.routes.post("/ui/alerts/{id}/ack", this::acknowledge);
+        config.routes.get("/ui/dead-letters", this::deadLetters);
+        config.routes.post("/ui/dead-letters/{id}/retry", this::retryDead);
+        config.routes.post("/ui/dead-letters/{id}/resolve", this::resolveDead);
     }
 
     // ---- sessions -------------------------------------------------------------------------------------------------
@@ -333,6 +336,76 @@ final class Dashboard {
         html(ctx, p);
     }
 
+    private dev.keel.core.events.EventSource events;
+
+    /** The configured event source, opened once for the dead-letter pages (a Redis source holds a connection). */
+    private synchronized dev.keel.core.events.DeadLetters deadLetterStore() {
+        if (events == null) {
+            events = runtime.events(dev.keel.app.intake.Intake.defaultConsumer() + "-dashboard");
+        }
+        return events.deadLetters();
+    }
+
+    synchronized void close() {
+        if (events != null) {
+            events.close();
+            events = null;
+        }
+    }
+
+    private void deadLetters(Context ctx) {
+        Page p = page(ctx, "Dead letters", true);
+        Session s = session(ctx);
+        p.add("<p>Events that failed for good (bad input, or retried until <code>events.max-deliveries</code>). "
+                + "Retry sends one back to the workers; resolve says what was done (journaled, and shown by "
+                + "<code>keel runbook</code> next time).</p>");
+        var all = deadLetterStore().list();
+        if (all.isEmpty()) {
+            p.add("<p id='dead-letters-empty'>No dead letters.</p>");
+        } else {
+            Table t = new Table("Event", "Account", "Error", "Why", "Attempts", "Dead since", "Act");
+            for (var d : all) {
+                String act = d.resolvedAt() != null ? "resolved by " + h(d.resolvedBy()) + ": " + h(d.note())
+                        : "<form method='post' action='/ui/dead-letters/" + h(d.messageId()) + "/retry'><input "
+                        + "type='hidden' name='csrf' value='" + h(s.csrf()) + "'><button type='submit' id='retry-"
+                        + h(d.messageId()) + "'>Retry</button></form><form method='post' action='/ui/dead-letters/"
+                        + h(d.messageId()) + "/resolve'><input type='hidden' name='csrf' value='" + h(s.csrf())
+                        + "'><input name='note' required placeholder='what was done' id='note-" + h(d.messageId())
+                        + "'> <button type='submit' id='resolve-" + h(d.messageId()) + "'>Resolve</button></form>";
+                t.row(h(d.messageId()), h(d.accountId()), d.code() == null ? "" : h(d.code().name()), h(d.reason()),
+                        Integer.toString(d.attempts()), h(String.valueOf(d.deadAt())), act);
+            }
+            p.add(t.html("dead-letters"));
+        }
+        html(ctx, p);
+    }
+
+    private void retryDead(Context ctx) {
+        checkCsrf(ctx);
+        String id = ctx.pathParam("id");
+        if (!deadLetterStore().retry(id)) {
+            throw new KeelException(ErrorCode.REQUEST_REFUSED, "dead letter '" + id + "' could not be sent back: it "
+                    + "is gone or resolved");
+        }
+        ctx.redirect("/ui/dead-letters");
+    }
+
+    private void resolveDead(Context ctx) {
+        checkCsrf(ctx);
+        String id = ctx.pathParam("id");
+        String note = ctx.formParam("note");
+        if (note == null || note.isBlank()) {
+            throw new KeelException(ErrorCode.USAGE_INVALID, "say what was done: the note is journaled");
+        }
+        var dead = deadLetterStore().find(id).orElseThrow(() -> new KeelException(ErrorCode.UNKNOWN_ID,
+                "no dead letter '" + id + "'"));
+        var now = clock.instant();
+        runtime.journal().append(new dev.keel.core.journal.DeadLetterResolved(id, dead.accountId(), dead.code(),
+                "dashboard", note.strip(), now));
+        deadLetterStore().resolve(id, "dashboard", note.strip(), now);
+        ctx.redirect("/ui/dead-letters");
+    }
+
     // ---- acts -----------------------------------------------------------------------------------------------------
 
     private void move(Context ctx, boolean halt) {
@@ -514,7 +587,8 @@ final class Dashboard {
                 b.append("<nav><a href='/ui' id='nav-overview'>Overview</a><a href='/ui/transactions' "
                         + "id='nav-transactions'>Transactions</a><a href='/ui/operations' id='nav-operations'>"
                         + "Operations</a><a href='/ui/review' id='nav-review'>Review</a><a href='/ui/alerts' "
-                        + "id='nav-alerts'>Alerts</a></nav><form method='post' action='/ui/logout' class='logout'>"
+                        + "id='nav-alerts'>Alerts</a><a href='/ui/dead-letters' id='nav-dead-letters'>Dead letters</a>"
+                        + "</nav><form method='post' action='/ui/logout' class='logout'>"
                         + "<input type='hidden' name='csrf' value='").append(h(csrf))
                         .append("'><button type='submit' id='sign-out'>Sign out</button></form>");
             }

@@ -67,6 +67,7 @@ final class KeelApi implements AutoCloseable {
     static final String OPENAPI = openApi();
 
     private final Javalin app;
+    private final Routes routes;
 
     private static String openApi() {
         try (var in = KeelApi.class.getResourceAsStream("openapi.yaml")) {
@@ -81,8 +82,12 @@ final class KeelApi implements AutoCloseable {
         }
     }
 
-    private KeelApi(Javalin app) {
+    private final Dashboard dashboard;
+
+    private KeelApi(Javalin app, Routes routes, Dashboard dashboard) {
         this.app = app;
+        this.routes = routes;
+        this.dashboard = dashboard;
     }
 
     /** The server's port (the one picked when the settings asked for 0). */
@@ -92,7 +97,12 @@ final class KeelApi implements AutoCloseable {
 
     @Override
     public void close() {
-        app.stop();
+        try {
+            app.stop();
+        } finally {
+            routes.close();
+            dashboard.close();
+        }
     }
 
     /**
@@ -131,6 +141,10 @@ final class KeelApi implements AutoCloseable {
             config.routes.get("/api/breakers", routes::breakers);
             config.routes.get("/api/outbox", routes::outbox);
             config.routes.get("/api/alerts", routes::alerts);
+            config.routes.get("/api/dead-letters", routes::deadLetters);
+            config.routes.get("/api/dead-letters/{id}", routes::deadLetter);
+            config.routes.post("/api/dead-letters/{id}/retry", ctx -> routes.act(ctx, routes::retryDeadLetter));
+            config.routes.post("/api/dead-letters/{id}/resolve", ctx -> routes.act(ctx, routes::resolveDeadLetter));
             config.routes.post("/api/operations/{id}/rollback", ctx -> routes.act(ctx, routes::rollback));
             config.routes.post("/api/transactions/{id}/rollback", ctx -> routes.act(ctx, routes::rollbackRebalance));
             config.routes.post("/api/breakers/{account}/{endpoint}/reset", ctx -> routes.act(ctx, routes::reset));
@@ -180,7 +194,7 @@ final class KeelApi implements AutoCloseable {
             });
         });
         app.start();
-        return new KeelApi(app);
+        return new KeelApi(app, routes, dashboard);
     }
 
     static byte[] sha256(String text) {
@@ -551,6 +565,66 @@ final class KeelApi implements AutoCloseable {
                     undo.params().rollbackOf());
             return answer(200, OperationReport.of(undo.type(), outcome, undo.params().rollbackOf(),
                     runtime.journal(), runtime.config().journalUrl()));
+        }
+
+        private dev.keel.core.events.EventSource events;
+
+        /** The configured event source's dead letters, opened once (a Redis source holds a connection). */
+        private synchronized dev.keel.core.events.DeadLetters deadLetterStore() {
+            if (events == null) {
+                events = runtime.events(dev.keel.app.intake.Intake.defaultConsumer() + "-api");
+            }
+            return events.deadLetters();
+        }
+
+        synchronized void close() {
+            if (events != null) {
+                events.close();
+                events = null;
+            }
+        }
+
+        private dev.keel.core.events.DeadLetter findDead(String id) {
+            return deadLetterStore().find(id).orElseThrow(() -> new KeelException(ErrorCode.UNKNOWN_ID,
+                    "no dead letter '" + id + "'"));
+        }
+
+        void deadLetters(Context ctx) {
+            json(ctx, 200, Map.of("dead_letters", deadLetterStore().list().stream()
+                    .map(d -> DlqCommand.DeadLetterDocument.of(d, false)).toList()));
+        }
+
+        void deadLetter(Context ctx) {
+            json(ctx, 200, DlqCommand.DeadLetterDocument.of(findDead(ctx.pathParam("id")), true));
+        }
+
+        IdempotencyKeys.Answer retryDeadLetter(Context ctx) {
+            String id = ctx.pathParam("id");
+            findDead(id);
+            if (!deadLetterStore().retry(id)) {
+                throw new KeelException(ErrorCode.REQUEST_REFUSED, "dead letter '" + id + "' could not be sent back: "
+                        + "it was retried or resolved meanwhile");
+            }
+            return answer(200, Map.of("event_id", id, "retried", true));
+        }
+
+        IdempotencyKeys.Answer resolveDeadLetter(Context ctx) {
+            String id = ctx.pathParam("id");
+            JsonNode body = body(ctx);
+            String note = text(body, "note", null);
+            if (note == null || note.isBlank()) {
+                throw new KeelException(ErrorCode.USAGE_INVALID, "the body must be {\"note\": \"what was done\"}");
+            }
+            String by = text(body, "by", "api");
+            var dead = findDead(id);
+            Instant now = clock.instant();
+            // journaled first, as 'keel dlq resolve' does: the note outlives the dead letter
+            runtime.journal().append(new dev.keel.core.journal.DeadLetterResolved(id, dead.accountId(), dead.code(),
+                    by, note.strip(), now));
+            var resolved = deadLetterStore().resolve(id, by, note.strip(), now).orElseThrow(() -> new KeelException(
+                    ErrorCode.UNKNOWN_ID, "dead letter '" + id + "' was purged or retried meanwhile; the note is "
+                    + "journaled"));
+            return answer(200, DlqCommand.DeadLetterDocument.of(resolved, false));
         }
 
         IdempotencyKeys.Answer rollbackRebalance(Context ctx) {

@@ -45,8 +45,9 @@ import picocli.CommandLine.ParameterException;
  * ({@link KeelApi}). SIGTERM (or Ctrl-C) stops it taking work, lets the current step finish within a bound or leaves
  * it for recovery, and exits 0.
  */
-@Command(name = "serve", description = "Run Keel as a service: recovery first, then the accounts' schedules, the "
-        + "protection watch, reconciliation, the REST API, /health and /metrics. Stop with SIGTERM or Ctrl-C.")
+@Command(name = "serve", description = "Run Keel as a service: recovery first, then the accounts' schedules, events "
+        + "(as keel worker), the protection watch, reconciliation, the REST API and dashboard, /health and /metrics. "
+        + "Stop with SIGTERM or Ctrl-C.")
 final class ServeCommand extends ConfiguredCommand {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     /** How long a stop waits for the step in progress before leaving it to recovery: 30 s. */
@@ -108,6 +109,11 @@ final class ServeCommand extends ConfiguredCommand {
                 ServeScheduler scheduler = new ServeScheduler(runtime, settings, clock);
                 scheduler.start().forEach(r -> LOG.info("serve: {} of {}: {}", r.job(), r.account(), r.result()));
                 ready.set(true);
+                // events, as keel worker takes them: the same consume loop, on a thread of its own
+                dev.keel.app.intake.EventConsumer events = dev.keel.app.intake.Intake.consumer(runtime,
+                        dev.keel.app.intake.Intake.defaultConsumer(), settled -> LOG.info("serve: event {}: {}",
+                                settled.messageId(), settled.outcome()));
+                Thread eventLoop = Thread.ofPlatform().name("keel-serve-events").daemon(true).start(events::run);
                 ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "keel-serve-scheduler");
                     t.setDaemon(true);
@@ -136,10 +142,17 @@ final class ServeCommand extends ConfiguredCommand {
                 output.error("Keel is stopping: no new work; the step in progress gets up to "
                         + STOP_BOUND.toSeconds() + " s, else recovery resumes it at the next start.");
                 scheduler.stop();
+                events.stop();
                 ticker.shutdown();
                 if (!awaitTermination(ticker)) {
                     LOG.warn("serve: the scheduled step did not finish within {}; the journal holds it for recovery",
                             STOP_BOUND);
+                }
+                if (!join(eventLoop)) {
+                    eventLoop.interrupt(); // its transaction stays in progress for recovery, its event unsettled
+                    LOG.warn("serve: the event in hand did not finish within {}; it is left for recovery and "
+                            + "redelivery", STOP_BOUND);
+                    join(eventLoop);
                 }
             }
         }
@@ -149,6 +162,15 @@ final class ServeCommand extends ConfiguredCommand {
     private static boolean awaitTermination(ScheduledExecutorService ticker) {
         try {
             return ticker.awaitTermination(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean join(Thread thread) {
+        try {
+            return thread.join(STOP_BOUND);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

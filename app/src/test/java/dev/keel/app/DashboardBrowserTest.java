@@ -116,6 +116,21 @@ class DashboardBrowserTest {
         Files.copy(png.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Waits until the element {@code id} of the page a click led to holds {@code expected}: a form's submit may still
+     * be under way when {@code click()} returns, and the old page may have an element by the same id.
+     */
+    void await(String id, String expected) {
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30)).until(
+                org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated(By.id(id), expected));
+    }
+
+    /** Waits until the page a click led to is the one titled {@code title}. */
+    void awaitPage(String title) {
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30)).until(
+                org.openqa.selenium.support.ui.ExpectedConditions.titleIs(title + " · Keel"));
+    }
+
     String text(String id) {
         return browser.findElement(By.id(id)).getText();
     }
@@ -124,6 +139,7 @@ class DashboardBrowserTest {
         browser.get(url("/ui"));
         browser.findElement(By.id("token")).sendKeys(ServeApiTest.TOKEN);
         browser.findElement(By.id("sign-in")).click();
+        await("accounts", "main");
     }
 
     @Test
@@ -134,7 +150,7 @@ class DashboardBrowserTest {
         assertThat(browser.getCurrentUrl()).endsWith("/ui/login");
         browser.findElement(By.id("token")).sendKeys("not-the-token");
         browser.findElement(By.id("sign-in")).click();
-        assertThat(text("login-problem")).contains("not this server's token");
+        await("login-problem", "not this server's token");
         screenshot("login");
 
         signIn();
@@ -145,21 +161,26 @@ class DashboardBrowserTest {
         screenshot("overview");
 
         browser.findElement(By.id("nav-transactions")).click();
-        assertThat(text("transactions")).contains(txId);
+        await("transactions", txId);
         browser.findElement(By.linkText(txId)).click();
+        await("orders", "VTI");
         assertThat(browser.getTitle()).contains(txId);
         assertThat(text("orders")).contains("sell", "buy", "VTI", "SUCCESS");
         screenshot("transaction");
         browser.navigate().back();
+        awaitPage("Transactions");
         screenshot("transactions");
 
         browser.findElement(By.id("nav-operations")).click();
+        awaitPage("Operations");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("Order operations");
         screenshot("operations");
 
         browser.findElement(By.id("nav-review")).click();
+        awaitPage("Review");
         browser.findElement(By.id("reason-main")).sendKeys("browser drill");
         browser.findElement(By.id("halt-main")).click();
+        await("review-accounts", "HALTED");
         assertThat(browser.getCurrentUrl()).endsWith("/ui/review");
         assertThat(text("review-accounts")).contains("HALTED", "dashboard: browser drill");
         assertThat(runtime.engine().status("main").state()).isEqualTo(TradingState.HALTED);
@@ -167,14 +188,30 @@ class DashboardBrowserTest {
 
         browser.findElement(By.id("reason-main")).sendKeys("drill over");
         browser.findElement(By.id("resume-main")).click();
-        assertThat(text("review-accounts")).contains("ACTIVE");
+        await("review-accounts", "ACTIVE");
         assertThat(runtime.engine().status("main").state()).isEqualTo(TradingState.ACTIVE);
 
         browser.findElement(By.id("nav-alerts")).click();
-        assertThat(browser.getTitle()).startsWith("Alerts");
+        awaitPage("Alerts");
         screenshot("alerts");
 
+        try (var source = runtime.events("test")) {
+            source.push("ev-bad-1", "main", "{\"event_id\": \"ev-bad-1\"}");
+            source.deadLetter(source.take(Duration.ofMinutes(1)).orElseThrow(),
+                    new dev.keel.core.events.Failure(dev.keel.core.error.ErrorCode.EVENT_INVALID, "no type"));
+        }
+        browser.findElement(By.id("nav-dead-letters")).click();
+        awaitPage("Dead letters");
+        assertThat(text("dead-letters")).contains("ev-bad-1", "EVENT_INVALID");
+        screenshot("dead-letters");
+        browser.findElement(By.id("note-ev-bad-1")).sendKeys("sender fixed");
+        browser.findElement(By.id("resolve-ev-bad-1")).click();
+        await("dead-letters", "resolved by dashboard: sender fixed");
+
         browser.findElement(By.id("sign-out")).click();
+        // a form's submit may still be under way when click() returns: wait for the page it leads to
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.urlContains("/ui/login"));
         browser.get(url("/ui/review"));
         assertThat(browser.getCurrentUrl()).endsWith("/ui/login");
     }

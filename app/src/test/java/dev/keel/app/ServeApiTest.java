@@ -221,6 +221,27 @@ class ServeApiTest {
         assertThat(runtime.engine().status("main").state().name()).isEqualTo("ACTIVE");
     }
 
+    /** A dead letter of the configured event source, seen, resolved with a note (journaled) through the API. */
+    @Test
+    void deadLettersAreListedAndResolvedWithANoteThatIsJournaled() throws Exception {
+        try (var source = runtime.events("test")) {
+            source.push("ev-bad-1", "main", "{\"event_id\": \"ev-bad-1\"}");
+            var delivery = source.take(java.time.Duration.ofMinutes(1)).orElseThrow();
+            source.deadLetter(delivery, new dev.keel.core.events.Failure(dev.keel.core.error.ErrorCode.EVENT_INVALID,
+                    "no type"));
+        }
+        HttpResponse<String> list = get("/api/dead-letters", TOKEN);
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        assertThat(body(list).get("dead_letters").get(0).get("event_id").asText()).isEqualTo("ev-bad-1");
+        assertError(post("/api/dead-letters/ev-bad-1/resolve", "d-1", "{}"), 400, "USAGE_INVALID");
+        HttpResponse<String> resolved = post("/api/dead-letters/ev-bad-1/resolve", "d-2",
+                "{\"note\": \"sender fixed\", \"by\": \"ops\"}");
+        assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
+        assertThat(body(resolved).get("resolved_by").asText()).isEqualTo("ops");
+        assertThat(runtime.journal().lastSequence()).isPositive();
+        assertError(get("/api/dead-letters/nope", TOKEN), 404, "UNKNOWN_ID");
+    }
+
     @Test
     void metricsArePrometheusTextWithKeelAndHttpMeters() throws Exception {
         post("/api/accounts/main/rebalance", "m-1", null);
@@ -310,7 +331,8 @@ class ServeApiTest {
                 Map.of("Authorization", "Bearer " + TOKEN, "Idempotency-Key", "oa-1"), null, rebalance));
         for (String path : List.of("/api/health", "/api/accounts", "/api/accounts/main", "/api/transactions",
                 "/api/transactions/" + txId, "/api/operations", "/api/orders/in-flight", "/api/breakers",
-                "/api/outbox", "/api/alerts", "/api/errors", "/api/transactions/nope", "/api/accounts/nobody")) {
+                "/api/outbox", "/api/alerts", "/api/errors", "/api/transactions/nope", "/api/accounts/nobody",
+                "/api/dead-letters", "/api/dead-letters/nope")) {
             String[] parts = path.split("\\?", 2);
             problems.addAll(problems("GET", parts[0], parts.length > 1 ? parts[1] : null, auth, null,
                     get(path, TOKEN)));

@@ -56,6 +56,16 @@ class ServeProcessTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(accounts.statusCode()).isEqualTo(200);
 
+            // an event pushed into the embedded inbox beside the server is run by it, as a worker would
+            try (var opened = dev.keel.app.intake.Intake.open(dev.keel.app.config.ConfigLoader.load(config),
+                    java.time.Clock.systemUTC(), "test")) {
+                opened.source().push("ev-serve-1", "main", "{\"event_id\": \"ev-serve-1\", \"account_id\": "
+                        + "\"main\", \"type\": \"reconcile\", \"created_at\": \"2026-11-23T15:00:00Z\"}");
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> opened.source().pending() == 0);
+                assertThat(opened.source().deadLetters().list()).isEmpty();
+            }
+
             serve.destroy(); // SIGTERM
             assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("stopped within the bound").isTrue();
             assertThat(serve.exitValue()).as(Files.readString(dir.resolve("stderr-serve.txt"))).isZero();
