@@ -158,6 +158,7 @@ class OutboxConcurrencyTest {
                 .filteredOn(NotificationAttemptFailed.class::isInstance).hasSize(1);
 
         gate.release.countDown();
+        clock.advance(Outbox.DEFAULT_RETRY_INITIAL); // the channel rests after its failure
         DeliveryReport second = outbox.dispatch();
 
         assertThat(second.settled()).containsExactly(slow);
