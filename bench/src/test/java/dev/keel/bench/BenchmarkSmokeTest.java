@@ -25,7 +25,8 @@ class BenchmarkSmokeTest {
             "ClassificationBench.classifyAndRaise", "ClassificationBench.raiseOnly",
             "GatewayBench.submitBare", "GatewayBench.submitThroughGateway", "GatewayBench.readBare",
             "GatewayBench.readThroughGateway", "PlannerBench.plan", "JournalAppendBench.oneAtATime",
-            "JournalAppendBench.groupCommit", "ReplayBench.replayAndFold", "ReconcileBench.reconcile");
+            "JournalAppendBench.groupCommit", "ReplayBench.replayAndFold", "ReconcileBench.reconcile",
+            "AlertLatencyBench.criticalToSmtp");
 
     @Test
     void everyBenchmarkRunsWithTinyParameters() throws RunnerException {
