@@ -8,7 +8,7 @@ import java.time.Instant;
  * every fold that must handle it.
  */
 public sealed interface JournalEvent permits TransactionEvent, NotificationEvent, AccountEvent, BrokerEvent,
-        AlertEvent {
+        AlertEvent, ChaosEvent {
 
     /** The stream this event belongs to: a transaction id, {@code account:ID} or {@code notification:ID}. */
     String streamId();
@@ -34,4 +34,6 @@ public sealed interface JournalEvent permits TransactionEvent, NotificationEvent
     String BROKER = "broker";
     /** The kind of the {@code alert:ID} streams: raised, escalated, acknowledged, resolved ({@link AlertEvent}). */
     String ALERT = "alert";
+    /** The kind of the {@code chaos:ID} streams: a rehearsal's start and end ({@link ChaosEvent}). */
+    String CHAOS = "chaos";
 }

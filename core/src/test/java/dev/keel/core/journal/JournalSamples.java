@@ -143,7 +143,10 @@ public final class JournalSamples {
                 new AlertEscalated("n-" + txId, accountId, 1, List.of("sms"), "n-esc-" + txId, at.plusMillis(30)),
                 new AlertAcknowledged("n-" + txId, accountId, "ana", "looking", at.plusMillis(31)),
                 new AlertResolved("n-" + txId, accountId, ErrorCode.ORDER_REJECTED, "ana",
-                        "replaced DBC with a tradable ticker", at.plusMillis(32)));
+                        "replaced DBC with a tradable ticker", at.plusMillis(32)),
+                new ChaosStarted("chaos-" + txId, "submit", "timeout", 0.25, 7L, at.plusSeconds(600), "ana",
+                        at.plusMillis(33)),
+                new ChaosEnded("chaos-" + txId, "stopped", at.plusMillis(34)));
     }
 
     /** Every concrete event type that {@link #everyType} has no sample of; empty when complete. */
