@@ -40,9 +40,10 @@ public final class ChaosBroker extends ForwardingBroker {
         this.random = new SplittableRandom(seed);
     }
 
-    /** Whether any rehearsal applies to this broker. */
-    public boolean rehearsing() {
-        return !sessions.isEmpty();
+    /** {@code broker}, wrapped when a rehearsal targets broker calls. */
+    public static Broker wrap(Broker broker, List<ChaosSession> sessions, String accountId, Clock clock) {
+        ChaosBroker wrapped = new ChaosBroker(broker, sessions, accountId, clock);
+        return wrapped.sessions.isEmpty() ? broker : wrapped;
     }
 
     private synchronized void maybeFail(String target, String call) {
