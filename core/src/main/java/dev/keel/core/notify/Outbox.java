@@ -223,8 +223,16 @@ public final class Outbox {
         if (channels.isEmpty()) {
             return new DeliveryReport(attempts, settled, pending);
         }
-        List<Queued> queue = queue();
         Instant now = clock.instant();
+        if (channels.stream().noneMatch(c -> backoff.open(c.name(), now))) {
+            // Every channel rests (an outage): nothing can go, so the backlog is not read at all. The engine
+            // dispatches after every operation, and a long outage must not make each of them read it.
+            for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
+                pending.add(stream.substring(NOTIFICATION_STREAM_PREFIX.length()));
+            }
+            return new DeliveryReport(attempts, settled, pending);
+        }
+        List<Queued> queue = queue();
         Round round = new Round();
         for (Queued q : queue) {
             for (NotificationChannel channel : channels) {

@@ -147,6 +147,31 @@ class OutboxTest {
     }
 
     @Test
+    void whileEveryChannelRestsADispatchDoesNotReadTheBacklog() {
+        file.failNext(1);
+        int[] reads = {0};
+        dev.keel.core.journal.Journal counting = new dev.keel.core.journal.ForwardingJournal(journal) {
+            @Override
+            public List<dev.keel.core.journal.JournalRecord> stream(String streamId) {
+                reads[0]++;
+                return super.stream(streamId);
+            }
+        };
+        Outbox outbox = Outbox.builder(counting, clock, new SplittableRandom(42)).channel(file).build();
+        String id = outbox.enqueue("acct-1", "tx-1", Severity.HIGH, "Rebalance partial", "body");
+        outbox.dispatch();
+        reads[0] = 0;
+
+        DeliveryReport resting = outbox.dispatch();
+
+        assertThat(resting.attempts()).isEmpty();
+        assertThat(resting.pending()).containsExactly(id);
+        assertThat(reads[0]).isZero();
+        clock.advance(Outbox.DEFAULT_RETRY_INITIAL);
+        assertThat(outbox.dispatch().settled()).containsExactly(id);
+    }
+
+    @Test
     void aRoundSendsTheMostSevereFirstThenTheOldest() {
         Outbox outbox = outbox(console);
         String low = outbox.enqueue("acct-1", "tx-1", Severity.LOW, "low", "body");
