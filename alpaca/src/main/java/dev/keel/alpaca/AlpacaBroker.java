@@ -50,6 +50,7 @@ public final class AlpacaBroker implements Broker, AutoCloseable {
     private final AlpacaSettings settings;
     private final AlpacaHttp http;
     private final HttpClient client;
+    private final boolean ownsClient;
     private final Legs legs = new Legs();
 
     /**
@@ -58,11 +59,31 @@ public final class AlpacaBroker implements Broker, AutoCloseable {
      * @param sleeper   how a request waits for that window
      */
     public AlpacaBroker(String accountId, AlpacaSettings settings, AlpacaKeys keys, Clock clock, Sleeper sleeper) {
+        this(accountId, settings, keys, client(settings), true, clock, sleeper);
+    }
+
+    /**
+     * As above over a shared {@code client}, which {@link #close()} leaves open: many accounts, one connection pool
+     * (and one selector thread instead of one per account). Build it with {@link #client(AlpacaSettings)}.
+     */
+    public AlpacaBroker(String accountId, AlpacaSettings settings, AlpacaKeys keys, HttpClient client, Clock clock,
+                        Sleeper sleeper) {
+        this(accountId, settings, keys, client, false, clock, sleeper);
+    }
+
+    private AlpacaBroker(String accountId, AlpacaSettings settings, AlpacaKeys keys, HttpClient client,
+                         boolean ownsClient, Clock clock, Sleeper sleeper) {
         this.accountId = Objects.requireNonNull(accountId, "accountId");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = Objects.requireNonNull(client, "client");
+        this.ownsClient = ownsClient;
         this.http = new AlpacaHttp(client, keys, settings, clock, sleeper);
+    }
+
+    /** The HTTP client the adapter expects: the settings' connect timeout, no redirects followed. */
+    public static HttpClient client(AlpacaSettings settings) {
+        return HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     @Override
@@ -299,16 +320,28 @@ public final class AlpacaBroker implements Broker, AutoCloseable {
         return tradeUpdates(listener, scheduler, random, STREAM_BACKOFF, Duration.ofMinutes(1));
     }
 
+    /** The default time between the stream's pings, by which it notices a connection cut without a word: 10 s. */
+    public static final Duration STREAM_HEARTBEAT = Duration.ofSeconds(10);
+
     /** As above with the reconnect backoff's first and longest wait. */
     public TradeUpdateStream tradeUpdates(TradeUpdateListener listener, ScheduledExecutorService scheduler,
                                           RandomGenerator random, Duration initialBackoff, Duration maxBackoff) {
+        return tradeUpdates(listener, scheduler, random, initialBackoff, maxBackoff, STREAM_HEARTBEAT);
+    }
+
+    /** As above with the time between pings: a cut connection is noticed within two of them. */
+    public TradeUpdateStream tradeUpdates(TradeUpdateListener listener, ScheduledExecutorService scheduler,
+                                          RandomGenerator random, Duration initialBackoff, Duration maxBackoff,
+                                          Duration heartbeat) {
         return new TradeUpdateStream(this, http.keys(), settings.streamUrl(), listener, scheduler, random,
-                initialBackoff, maxBackoff, settings.timeout());
+                initialBackoff, maxBackoff, settings.timeout(), heartbeat);
     }
 
     @Override
     public void close() {
-        client.close();
+        if (ownsClient) {
+            client.close();
+        }
     }
 
     // ---- legs

@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Text and binary frames are both read (Alpaca's paper endpoint sends binary). Waits run on the given scheduler,
  * never by sleeping a thread.
+ *
+ * <p>A connection cut without a close handshake (a proxy's idle timeout, a dropped network, the paper server's
+ * {@code stream-drop} fault) is noticed by the JDK's client only when it next writes; a stream that only listens
+ * would never notice it and miss every update from then on. So the stream pings every {@code heartbeat}, and a ping
+ * that fails, or that is still unanswered at the next beat, ends the connection: reconnect and backfill follow.
  */
 public final class TradeUpdateStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TradeUpdateStream.class);
@@ -50,6 +55,7 @@ public final class TradeUpdateStream implements AutoCloseable {
     private final RandomGenerator random;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final Duration heartbeat;
     private final HttpClient client;
 
     private State state = State.DOWN;
@@ -63,7 +69,7 @@ public final class TradeUpdateStream implements AutoCloseable {
 
     TradeUpdateStream(AlpacaBroker broker, AlpacaKeys keys, URI url, TradeUpdateListener listener,
                       ScheduledExecutorService scheduler, RandomGenerator random, Duration initialBackoff,
-                      Duration maxBackoff, Duration connectTimeout) {
+                      Duration maxBackoff, Duration connectTimeout, Duration heartbeat) {
         this.broker = Objects.requireNonNull(broker, "broker");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.url = Objects.requireNonNull(url, "url");
@@ -76,6 +82,10 @@ public final class TradeUpdateStream implements AutoCloseable {
         }
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
+        if (heartbeat.isNegative() || heartbeat.isZero()) {
+            throw new IllegalArgumentException("heartbeat must be positive, but was " + heartbeat);
+        }
+        this.heartbeat = heartbeat;
         this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
     }
 
@@ -194,6 +204,8 @@ public final class TradeUpdateStream implements AutoCloseable {
                         connections++;
                         since = gapStart();
                     }
+                    LOG.info("alpaca trade_updates stream listening (connection {}); backfilling {}", connections(),
+                            since == null ? "the open orders" : "orders since " + since);
                     scheduler.execute(() -> backfill(since));
                 }
             }
@@ -279,16 +291,68 @@ public final class TradeUpdateStream implements AutoCloseable {
         }
     }
 
-    /** Collects frames, text or binary, into whole messages. */
+    /** Collects frames, text or binary, into whole messages; one per connection, which it ends once. */
     private final class Frames implements WebSocket.Listener {
         private final StringBuilder text = new StringBuilder();
         private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private boolean ended;
+        private boolean pingUnanswered;
+        private java.util.concurrent.ScheduledFuture<?> beat;
+
+        /** Reports this connection down, once: an abort after a failed heartbeat may also call onError. */
+        private void end(String why) {
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                if (beat != null) {
+                    beat.cancel(false);
+                }
+            }
+            down(why);
+        }
+
+        /** One heartbeat: a ping, unless the last one is still unanswered, which means the connection is gone. */
+        private void beat(WebSocket ws) {
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                if (pingUnanswered) {
+                    ws.abort();
+                    // not end() under this lock: down() takes the stream's
+                } else {
+                    pingUnanswered = true;
+                    ws.sendPing(ByteBuffer.allocate(0)).exceptionally(e -> {
+                        ws.abort();
+                        end("heartbeat failed: " + e.getClass().getSimpleName());
+                        return null;
+                    });
+                    return;
+                }
+            }
+            end("no answer to a heartbeat within " + heartbeat);
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+            synchronized (this) {
+                pingUnanswered = false;
+            }
+            ws.request(1);
+            return null;
+        }
 
         @Override
         public void onOpen(WebSocket ws) {
             synchronized (TradeUpdateStream.this) {
                 socket = ws;
                 state = State.AUTHENTICATING;
+            }
+            synchronized (this) {
+                long every = heartbeat.toNanos();
+                beat = scheduler.scheduleWithFixedDelay(() -> beat(ws), every, every, TimeUnit.NANOSECONDS);
             }
             ObjectNode auth = AlpacaJson.MAPPER.createObjectNode().put("action", "auth").put("key", keys.keyId())
                     .put("secret", keys.secret());
@@ -324,13 +388,13 @@ public final class TradeUpdateStream implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-            down("closed by Alpaca: " + status);
+            end("closed by Alpaca: " + status);
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
-            down("error: " + error.getClass().getSimpleName());
+            end("error: " + error.getClass().getSimpleName());
         }
     }
 }

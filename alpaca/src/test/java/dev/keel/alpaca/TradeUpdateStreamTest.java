@@ -173,6 +173,49 @@ class TradeUpdateStreamTest {
         assertThat(cache.oldestLive()).isNull();
     }
 
+    /**
+     * A connection that goes silent without a word (no close, no reset: a NAT timing out) is noticed by the heartbeat,
+     * whose ping goes unanswered: the stream reconnects and backfills the fill it missed. Without the heartbeat an
+     * idle client waits forever: the JDK's WebSocket reports nothing until it writes.
+     */
+    @Test
+    void aConnectionThatGoesSilentIsNoticedByTheHeartbeatAndTheMissedFillBackfilled() throws IOException {
+        afterListen.add((ctx, n) -> send(ctx, update("new", "new", "0", "2024-04-15T14:00:01Z")));
+        afterListen.add((ctx, n) -> { });
+        // The first connect reads the open orders (none); any later listing finds the order filled.
+        rest.on("GET", "/v2/orders", 200, "[]");
+        rest.on("GET", "/v2/orders", 200, "[" + Fixtures.order(ORDER_ID, "tx-1:AAPL").set("qty", "2")
+                .status("filled", "2", "150").set("created_at", "2024-04-15T14:00:00.5Z")
+                .set("updated_at", "2024-04-15T14:00:05Z") + "]");
+        try (SilentProxy proxy = new SilentProxy(server.port())) {
+            AlpacaSettings settings = AlpacaSettings.builder(rest.url()).dataUrl(rest.url())
+                    .streamUrl(URI.create("ws://127.0.0.1:" + proxy.port() + "/stream")).build();
+            try (AlpacaBroker viaProxy = new AlpacaBroker("acct-1", settings, AlpacaBrokerTest.KEYS, clock, clock)) {
+                OrderUpdateCache cache = new OrderUpdateCache();
+                stream.close();
+                stream = viaProxy.tradeUpdates(u -> {
+                    updates.add(u);
+                    cache.onUpdate(u);
+                }, scheduler, new SplittableRandom(42), Duration.ofMillis(20), Duration.ofMillis(200),
+                        Duration.ofMillis(300));
+                stream.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> updates.stream()
+                        .anyMatch(u -> u.source() == TradeUpdate.Source.STREAM && u.event().equals("new")));
+
+                proxy.silence();
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> cache.latest("tx-1:AAPL")
+                        .map(o -> o.state() == OrderState.FILLED).orElse(false));
+                // at least 2: on a loaded machine a pong may also miss its 300 ms, which costs a reconnect, no more
+                assertThat(stream.connections()).isGreaterThanOrEqualTo(2);
+                assertThat(rest.received()).extracting(AlpacaStub.Received::query)
+                        .anySatisfy(q -> assertThat(q).startsWith("status=all"));
+                assertThat(updates).filteredOn(u -> u.order().state() == OrderState.FILLED)
+                        .allSatisfy(u -> assertThat(u.source()).isEqualTo(TradeUpdate.Source.BACKFILL));
+            }
+        }
+    }
+
     @Test
     void binaryFramesAreReadAsAlpacasPaperEndpointSendsThem() {
         binary = true;

@@ -31,7 +31,7 @@ record AccountDocument(
         @JsonProperty("rule") String rule,
         @JsonProperty("last_rebalance") LocalDate lastRebalance,
         @JsonProperty("check") Check check,
-        @JsonProperty("last_transactions") List<TransactionSummary> lastTransactions) {
+        @JsonProperty("last_transactions") List<TxCommand.Row> lastTransactions) {
 
     /**
      * The broker against the journal.
@@ -54,7 +54,7 @@ record AccountDocument(
         TradingStateChanged c = s.lastChange();
         return new AccountDocument(s.accountId(), s.state(), s.since(), c == null ? null : c.reason(),
                 c == null ? null : c.cause(), c == null ? null : c.actor(), c == null ? null : c.txId(), rule(s),
-                s.lastRebalance(), check, recent);
+                s.lastRebalance(), check, recent.stream().map(TxCommand.Row::of).toList());
     }
 
     static String rule(AccountStatus s) {
@@ -86,7 +86,8 @@ record AccountDocument(
             return;
         }
         Table t = new Table("TRANSACTION", "STARTED", "OPERATION", "STATUS", "ERROR");
-        lastTransactions.forEach(x -> t.row(x.txId(), x.startedAt(), x.operation(), x.status().name(),
+        lastTransactions.forEach(x -> t.row(x.transactionId(), x.startedAt(), x.operation(),
+                x.status() == null ? "IN PROGRESS" : x.status().name(),
                 x.errorMessage() == null ? "" : x.errorMessage()));
         t.lines().forEach(l -> output.line("  " + l));
     }

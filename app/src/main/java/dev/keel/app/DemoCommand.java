@@ -42,7 +42,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "all-weather (default): the rebalance with a lost answer, a rate limit and a rejection; "
                     + "outage: a broker outage ridden out with breaker, retry budget and trading states; "
                     + "bracket: a bracket and an OCO pair on a broker without OCO classes, kept whole by the "
-                    + "protection watch.")
+                    + "protection watch; alpaca: the rebalance through the Alpaca adapter over HTTP against a paper "
+                    + "server the demo starts, with a lost answer, a 429 and a cut trade_updates stream.")
     String scenario;
 
     /** Accepted for scripts written when it was needed: the outage demo always runs on simulated time now. */
@@ -75,9 +76,14 @@ final class DemoCommand implements Callable<Integer> {
             reset(dir);
             return new BracketDemo(output, dir).run(json.enabled());
         }
+        if (scenario.equals("alpaca")) {
+            Path dir = dataDir.equals(Path.of("keel-data/demo")) ? Path.of("keel-data/demo-alpaca") : dataDir;
+            reset(dir);
+            return new AlpacaDemo(output, dir).run(json.enabled());
+        }
         if (!scenario.equals("all-weather")) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--scenario: expected all-weather, outage or bracket, but was '" + scenario + "'");
+                    "--scenario: expected all-weather, outage, bracket or alpaca, but was '" + scenario + "'");
         }
         reset(dataDir);
         KeelConfig config = KeelConfig.demo(dataDir);

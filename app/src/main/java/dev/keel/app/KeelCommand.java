@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {DemoCommand.class, RebalanceCommand.class, TxCommand.class, RecoverCommand.class,
                 ReconcileCommand.class, BrokerCommand.class, ConfigCommand.class, SimCommand.class,
                 StatusCommand.class, AccountCommand.class, OrderCommand.class, OpsCommand.class, JournalCommand.class,
-                PaperCommand.class,
+                PaperCommand.class, ServeCommand.class,
                 AlertsCommand.class, RunbookCommand.class, ErrorsCommand.class, ChaosCommand.class,
                 dev.keel.app.bench.BenchCommand.class},
         footer = {"", "Exit codes: 0 ok, 2 a mistake in the command or config (nothing done), 3 partial, 4 failed/aborted/needs "

@@ -67,7 +67,8 @@ final class OperationLog {
                 continue;
             }
             OperationType type = OperationType.ofOperation(s.operation()).orElseThrow();
-            if (type != OperationType.POSITION_CLOSE && type != OperationType.BULK_CANCEL) {
+            if (type != OperationType.POSITION_CLOSE && type != OperationType.BULK_CANCEL
+                    && type != OperationType.REBALANCE_ROLLBACK) {
                 continue;
             }
             OperationView view = OperationView.fold(journal.stream(s.txId()));

@@ -138,54 +138,72 @@ final class OpsCommand extends CommandGroup {
         @Override
         public Integer call() {
             try (KeelRuntime runtime = openRuntime()) {
-                Journal journal = runtime.journal();
-                OperationView view = find(journal, id);
-                OperationState state = view.state();
-                if (state == null || !state.isTerminal()) {
-                    return refuse(id + " is still in progress (" + state + "); run 'keel recover' first, then "
-                            + "roll it back if it is still wanted");
-                }
-                if (state == OperationState.ROLLED_BACK) {
-                    return refuse(id + " is already ROLLED_BACK: Keel undid it when it failed");
-                }
-                List<String> earlier = OperationLog.rollbacksOf(journal, journal.transaction(id).orElseThrow());
-                if (!earlier.isEmpty()) {
-                    return refuse(id + " was already rolled back by " + String.join(", ", earlier)
-                            + "; 'keel ops show " + earlier.get(earlier.size() - 1) + "' says how that went");
-                }
-                if (state != OperationState.COMPLETED && state != OperationState.PARTIALLY_COMPLETED) {
-                    return refuse(id + " ended " + state + ": only a COMPLETED or PARTIALLY_COMPLETED operation "
-                            + "has something to undo" + (state == OperationState.NEEDS_REVIEW ? "; compare 'keel "
-                            + "broker orders' and 'keel broker positions' with 'keel ops show " + id + "'" : ""));
-                }
-                OperationParams params = view.params();
-                String account = view.transaction().started().accountId();
-                return switch (view.type()) {
-                    case BRACKET_ORDER -> {
-                        BigDecimal held = heldBy(view);
-                        if (held.signum() <= 0) {
-                            yield refuse(id + " holds no position to close: what its entry bought was sold by its "
-                                    + "exits; cancel any order left with 'keel order cancel-all --symbol "
-                                    + params.symbol() + "'");
-                        }
-                        yield operate(runtime, account, OperationType.POSITION_CLOSE,
-                                OperationParams.close(params.symbol(), held).withRollbackOf(id));
-                    }
-                    case OCO_PAIR -> operate(runtime, account, OperationType.BULK_CANCEL,
-                            OperationParams.cancelAll(params.symbol()).withRollbackOf(id));
-                    case ORDER_MODIFICATION -> refuse(id + " is a modification: the old order was cancelled and "
-                            + "cannot come back; place it again (or modify the replacement with 'keel order modify')");
-                    case POSITION_CLOSE -> refuse(id + " is a close: what was sold stays sold; buy again with "
-                            + "'keel order bracket' if wanted");
-                    case BULK_CANCEL -> refuse(id + " is a cancel-all: cancelled orders cannot come back; place "
-                            + "them again");
-                    case OCO_ENFORCEMENT -> refuse(id + " is Keel's own OCO enforcement; it is not undone by hand");
-                };
+                Undo undo = undo(runtime.journal(), id);
+                return operate(runtime, undo.account(), undo.type(), undo.params());
             }
         }
 
-        private static int refuse(String why) {
-            throw new KeelException(ErrorCode.REQUEST_REFUSED, "cannot roll back: " + why);
+        /** The operation that undoes {@code id}: on which account, of what type, with which parameters. */
+        record Undo(String account, OperationType type, OperationParams params) {
+        }
+
+        /**
+         * What undoes operation {@code id}, or REQUEST_REFUSED saying why nothing can (in progress, already rolled
+         * back, ended without anything to undo, or of a type that cannot be undone). The CLI and the API share it.
+         */
+        static Undo undo(Journal journal, String id) {
+            OperationView view = find(journal, id);
+            OperationState state = view.state();
+            if (state == null || !state.isTerminal()) {
+                refuse(id + " is still in progress (" + state + "); run 'keel recover' first, then "
+                        + "roll it back if it is still wanted");
+            }
+            if (state == OperationState.ROLLED_BACK) {
+                refuse(id + " is already ROLLED_BACK: Keel undid it when it failed");
+            }
+            List<String> earlier = OperationLog.rollbacksOf(journal, journal.transaction(id).orElseThrow());
+            if (!earlier.isEmpty()) {
+                refuse(id + " was already rolled back by " + String.join(", ", earlier)
+                        + "; 'keel ops show " + earlier.get(earlier.size() - 1) + "' says how that went");
+            }
+            if (state != OperationState.COMPLETED && state != OperationState.PARTIALLY_COMPLETED) {
+                refuse(id + " ended " + state + ": only a COMPLETED or PARTIALLY_COMPLETED operation "
+                        + "has something to undo" + (state == OperationState.NEEDS_REVIEW ? "; compare 'keel "
+                        + "broker orders' and 'keel broker positions' with 'keel ops show " + id + "'" : ""));
+            }
+            OperationParams params = view.params();
+            String account = view.transaction().started().accountId();
+            return switch (view.type()) {
+                case BRACKET_ORDER -> {
+                    BigDecimal held = heldBy(view);
+                    if (held.signum() <= 0) {
+                        refuse(id + " holds no position to close: what its entry bought was sold by its "
+                                + "exits; cancel any order left with 'keel order cancel-all --symbol "
+                                + params.symbol() + "'");
+                    }
+                    yield new Undo(account, OperationType.POSITION_CLOSE,
+                            OperationParams.close(params.symbol(), held).withRollbackOf(id));
+                }
+                case OCO_PAIR -> new Undo(account, OperationType.BULK_CANCEL,
+                        OperationParams.cancelAll(params.symbol()).withRollbackOf(id));
+                case ORDER_MODIFICATION -> throw refusal(id + " is a modification: the old order was cancelled and "
+                        + "cannot come back; place it again (or modify the replacement with 'keel order modify')");
+                case POSITION_CLOSE -> throw refusal(id + " is a close: what was sold stays sold; buy again with "
+                        + "'keel order bracket' if wanted");
+                case BULK_CANCEL -> throw refusal(id + " is a cancel-all: cancelled orders cannot come back; place "
+                        + "them again");
+                case OCO_ENFORCEMENT -> throw refusal(id + " is Keel's own OCO enforcement; it is not undone by hand");
+                case REBALANCE_ROLLBACK -> throw refusal(id + " rolled a rebalance back: what it sold or bought "
+                        + "back is done; rebalance again to move toward the targets");
+            };
+        }
+
+        private static KeelException refusal(String why) {
+            return new KeelException(ErrorCode.REQUEST_REFUSED, "cannot roll back: " + why);
+        }
+
+        private static void refuse(String why) {
+            throw refusal(why);
         }
 
         /** Shares of the bracket's symbol its orders bought less those they sold: the position it opened. */

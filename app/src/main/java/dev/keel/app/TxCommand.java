@@ -7,6 +7,7 @@ import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.TransactionSummary;
+import dev.keel.app.runtime.KeelRuntime;
 import dev.keel.store.JdbcJournal;
 import dev.keel.store.Journals;
 import dev.keel.core.model.TransactionStatus;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Parameters;
 /** {@code keel tx list|show}: the transaction log. */
 @Command(name = "tx", description = "Read the transaction log.",
         subcommands = {TxCommand.ListTransactions.class, TxCommand.ShowTransaction.class,
-                TxCommand.ArchiveTransactions.class})
+                TxCommand.ArchiveTransactions.class, TxCommand.RollbackRebalance.class})
 final class TxCommand extends CommandGroup {
 
     /** The journal of {@code --journal URL}, or the one {@code --config} names. Reading opens nothing else. */
@@ -233,5 +234,43 @@ final class TxCommand extends CommandGroup {
                 return ExitCodes.OK;
             }
         }
+    }
+
+    /**
+     * {@code keel tx rollback ID}: undo a PARTIAL rebalance with compensating orders, a REBALANCE_ROLLBACK operation
+     * of its own (what the rebalance bought is sold, what it sold is bought back, for what filled).
+     */
+    @Command(name = "rollback", description = {
+            "Undo a PARTIAL rebalance: for every order of it that filled, an order the other way for what filled, "
+                    + "sells first, as an operation of its own (rollback_of names the rebalance).",
+            "Buys back need an ACTIVE account whose broker agrees with the journal; sells go out on a frozen one too."})
+    static final class RollbackRebalance extends OrderCommand.OperationRunner {
+        @Parameters(paramLabel = "ID", description = "The PARTIAL rebalance to undo.")
+        String id;
+
+        @Override
+        public Integer call() {
+            try (KeelRuntime runtime = openRuntime()) {
+                String account = undoable(runtime.journal(), id);
+                return operate(runtime, account, dev.keel.core.model.OperationType.REBALANCE_ROLLBACK,
+                        dev.keel.core.model.OperationParams.undoRebalance(id));
+            }
+        }
+    }
+
+    /**
+     * The account of the rebalance {@code id} when it may be rolled back: it exists and no rollback of it was started
+     * before (the saga checks the rest: a rebalance, PARTIAL, something filled). The CLI and the API share it.
+     */
+    static String undoable(Journal journal, String id) {
+        TransactionSummary summary = journal.transaction(id).orElseThrow(() -> new KeelException(ErrorCode.UNKNOWN_ID,
+                "no transaction '" + id + "' in the journal; 'keel tx list' shows the recent ones"));
+        List<String> earlier = OperationLog.rollbacksOf(journal, summary);
+        if (!earlier.isEmpty()) {
+            throw new KeelException(ErrorCode.REQUEST_REFUSED, "cannot roll back: " + id + " was already rolled back "
+                    + "by " + String.join(", ", earlier) + "; 'keel ops show " + earlier.get(earlier.size() - 1)
+                    + "' says how that went");
+        }
+        return summary.accountId();
     }
 }

@@ -73,7 +73,7 @@ class PaperServeCommandTest {
     }
 
     /** The first JSON document on the child's stdout, read line by line until it is whole; null at the end. */
-    private static String document(BufferedReader out) throws IOException {
+    static String document(BufferedReader out) throws IOException {
         StringBuilder text = new StringBuilder();
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             text.append(line).append('\n');

@@ -482,4 +482,41 @@ class BracketScenariosTest {
             assertThat(held(h, IEF)).isEqualByComparingTo("15");
         }
     }
+
+    /**
+     * A bracket on VTI, held beside 50 more, so its filled take-profit leaves the position above the protection and
+     * the watch has no reason to touch the pair. The take-profit fills while every lookup of VTI fails, so the journal
+     * still has the pair working; then an OCO on TLT, which adds no risk and so starts without an account check,
+     * journals the broker's account as it found it. That unchecked snapshot used to become the account check's
+     * baseline: it had absorbed the sale Keel never read, and reconcile agreed (soak seed 1079474). A baseline is now
+     * only a snapshot that was checked against the journal when it was taken; the check finds the 10 VTI the journal
+     * still expects, and the pair the journal has working that the broker no longer holds.
+     */
+    @Test
+    void aFillKeelCouldNotReadIsNotAbsorbedByALaterUncheckedSnapshot() {
+        Symbol vti = Symbol.of("VTI");
+        List<FaultRule> lookupsFail = new ArrayList<>();
+        for (int n = 2; n <= 60; n++) { // the bracket's own lookup (its stop-loss, found) is the first
+            lookupsFail.add(FaultRule.serverError().withOp(BrokerCall.LOOKUP).withSymbol(vti).withNth(n));
+        }
+        try (Harness h = new Harness(dir, lookupsFail)) {
+            String tx = operate(h, OperationParams.bracket(vti, BigDecimal.TEN, null, new BigDecimal("240"), null,
+                    new BigDecimal("260"))).txId();
+            h.exchange.setPrice(vti, new BigDecimal("261")); // the take-profit fills, the broker cancels the stop
+            assertThat(held(h, vti)).isEqualByComparingTo("50");
+
+            OperationOutcome oco = h.engine().operate(Harness.ACCOUNT, OperationType.OCO_PAIR,
+                    OperationParams.oco(Symbol.of("TLT"), BigDecimal.TEN, new BigDecimal("85"), null,
+                            new BigDecimal("95")), null);
+            assertThat(oco.state()).as(oco.message()).isEqualTo(OperationState.COMPLETED);
+
+            var check = h.engine().reconcile(Harness.ACCOUNT);
+
+            assertThat(check.baseline()).isEqualTo(tx);
+            assertThat(check.differences()).anySatisfy(d -> assertThat(d).contains("VTI"));
+            assertThat(check.differences()).anySatisfy(d -> assertThat(d).startsWith("order " + tx + ":protect-1 ")
+                    .contains("not open at the broker"));
+            assertThat(h.engine().status(Harness.ACCOUNT).state()).isEqualTo(TradingState.HALTED);
+        }
+    }
 }

@@ -112,6 +112,9 @@ final class Harness implements AutoCloseable {
     /** How the executor waits: on simulated time unless a test needs the system's (an interrupt, say). */
     dev.keel.core.time.Sleeper sleeper = clock;
 
+    /** The order states the broker pushes to the fill watch; none by default. */
+    dev.keel.core.broker.OrderUpdates updates = dev.keel.core.broker.OrderUpdates.NONE;
+
     /** The broker's rate limit, bulkhead and budget; null for a bare gateway (a breaker alone). */
     dev.keel.core.execution.ResiliencePolicies resilience;
 
@@ -122,7 +125,8 @@ final class Harness implements AutoCloseable {
                         new SplittableRandom(7))
                 : new dev.keel.core.execution.BrokerResilience("paper", resilience, journal, null, clock, sleeper)
                         .gateway(ACCOUNT, broker, new SplittableRandom(7));
-        return new OrderExecutor(gateway, settingsTweak.apply(settings()), clock, sleeper, new SplittableRandom(11));
+        return new OrderExecutor(gateway, settingsTweak.apply(settings()), clock, sleeper, new SplittableRandom(11),
+                updates);
     }
 
     Outbox outbox() {

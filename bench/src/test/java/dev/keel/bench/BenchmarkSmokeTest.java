@@ -26,7 +26,8 @@ class BenchmarkSmokeTest {
             "GatewayBench.submitBare", "GatewayBench.submitThroughGateway", "GatewayBench.readBare",
             "GatewayBench.readThroughGateway", "PlannerBench.plan", "JournalAppendBench.oneAtATime",
             "JournalAppendBench.groupCommit", "ReplayBench.replayAndFold", "ReconcileBench.reconcile",
-            "AlertLatencyBench.criticalToSmtp");
+            "AlpacaHttpBench.submitInProcess", "AlpacaHttpBench.submitOverHttp", "AlpacaHttpBench.lookupInProcess",
+            "AlpacaHttpBench.lookupOverHttp", "AlertLatencyBench.criticalToSmtp");
 
     @Test
     void everyBenchmarkRunsWithTinyParameters() throws RunnerException {

@@ -384,6 +384,7 @@ final class HistoryChecker {
             case BRACKET_ORDER -> sell && (leg.equals(EMERGENCY_CLOSE_LEG) || leg.startsWith("protect-"));
             case OCO_PAIR, ORDER_MODIFICATION -> sell && leg.startsWith("protect-");
             case OCO_ENFORCEMENT -> !sell && leg.startsWith("flatten-");
+            case REBALANCE_ROLLBACK -> sell && leg.startsWith("undo-");
             case BULK_CANCEL -> false;
         };
     }

@@ -266,6 +266,13 @@ public final class JdbcJournal implements Journal {
         return read(JournalReads::head);
     }
 
+    /** {@inheritDoc} A binary search over the live records' sequences: a few indexed reads, whatever the size. */
+    @Override
+    public long sequenceBefore(Instant at) {
+        Objects.requireNonNull(at, "at");
+        return read(c -> JournalReads.sequenceBefore(c, at));
+    }
+
     /**
      * {@inheritDoc}
      *

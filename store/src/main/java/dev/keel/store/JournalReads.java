@@ -47,6 +47,41 @@ final class JournalReads {
         }
     }
 
+    /**
+     * The last live sequence whose record's time is before {@code at}, 0 when none: a binary search over sequences,
+     * each probe the first live record at or after a sequence (archived ranges leave gaps).
+     */
+    static long sequenceBefore(Connection c, java.time.Instant at) throws SQLException {
+        long lo = 0; // every record up to lo is known to be before at (0: none)
+        long hi = head(c); // answers are at most hi
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, at FROM events WHERE seq >= ? ORDER BY seq LIMIT 1")) {
+            while (lo < hi) {
+                long mid = lo + (hi - lo + 1) / 2;
+                ps.setLong(1, mid);
+                long seq;
+                java.time.Instant time;
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        hi = mid - 1;
+                        continue;
+                    }
+                    seq = rs.getLong(1);
+                    time = Timestamps.parse(rs.getString(2));
+                }
+                if (time.isBefore(at)) {
+                    lo = seq;
+                    if (seq >= hi) {
+                        break;
+                    }
+                } else {
+                    hi = mid - 1;
+                }
+            }
+        }
+        return lo;
+    }
+
     /** The archived runs that end after {@code afterSequence}, in order. */
     static List<SequenceCheck.Range> archivedRanges(Connection c, long afterSequence) throws SQLException {
         List<SequenceCheck.Range> ranges = new ArrayList<>();

@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 /** {@code keel bench}: end-to-end benchmarks of Keel against the paper exchange, beside the naive way. */
 @Command(name = "bench",
         description = "End-to-end benchmarks: rebalances per second against the naive way, and crash recovery.",
-        subcommands = {RebalanceBenchCommand.class, RecoveryBenchCommand.class, InFlightCommand.class})
+        subcommands = {RebalanceBenchCommand.class, RecoveryBenchCommand.class, InFlightCommand.class,
+                ApiBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

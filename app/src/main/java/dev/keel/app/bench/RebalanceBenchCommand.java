@@ -15,6 +15,10 @@ import picocli.CommandLine.Spec;
  * {@code keel bench rebalance}: N accounts rebalanced once each, by Keel (durable SQLite journal) and by the naive
  * executor of the rebalancer document (a JSON file per transaction, unsynced as written there, and synced), against
  * the in-memory paper exchange with zero latency. The ways alternate within each repetition, each on fresh files.
+ *
+ * <p>With {@code --broker alpaca-http}, Keel on the in-process broker is measured beside Keel through the Alpaca
+ * adapter talking to the same exchange served in Alpaca's shape on loopback HTTP ({@code keel/alpaca-http}): what the
+ * adapter and the server add per order. The naive ways speak only to the in-process exchange and are left out.
  */
 @Command(name = "rebalance", description = "Rebalances per second end to end: Keel against the naive way.")
 final class RebalanceBenchCommand implements Callable<Integer> {
@@ -34,6 +38,12 @@ final class RebalanceBenchCommand implements Callable<Integer> {
 
     @Option(names = "--keel-only", description = "Skip the naive way.")
     boolean keelOnly;
+
+    @Option(names = "--broker", paramLabel = "KIND", defaultValue = KeelRebalancer.PAPER,
+            description = "paper (default): the in-process paper exchange; alpaca-http: also Keel through the Alpaca"
+                    + " adapter against the same exchange served on loopback HTTP, beside Keel in process (the naive"
+                    + " ways are skipped).")
+    String broker;
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "keel-data/bench",
             description = "Scratch folder, emptied first (default: ${DEFAULT-VALUE}).")
@@ -65,7 +75,12 @@ final class RebalanceBenchCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--accounts, --concurrency and --runs must be at least 1");
         }
-        List<String> ways = keelOnly ? List.of(Way.KEEL) : List.of(Way.KEEL, Way.NAIVE, Way.NAIVE_FSYNC);
+        if (!broker.equals(KeelRebalancer.PAPER) && !broker.equals(KeelRebalancer.ALPACA_HTTP)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--broker: expected paper or alpaca-http, but was '" + broker + "'");
+        }
+        List<String> ways = broker.equals(KeelRebalancer.ALPACA_HTTP) ? List.of(Way.KEEL, Way.KEEL_ALPACA_HTTP)
+                : keelOnly ? List.of(Way.KEEL) : List.of(Way.KEEL, Way.NAIVE, Way.NAIVE_FSYNC);
         output.error("warming up (" + Math.min(200, maxAccounts()) + " accounts per way, not measured)...");
         for (String way : ways) {
             runOnce(way, Math.min(200, maxAccounts()), dir.resolve("warmup"));
@@ -128,7 +143,12 @@ final class RebalanceBenchCommand implements Callable<Integer> {
                 continue;
             }
             for (Row other : report.summary()) {
-                if (other.accounts() == keel.accounts() && !other.way().equals(Way.KEEL)) {
+                if (other.accounts() == keel.accounts() && other.way().equals(Way.KEEL_ALPACA_HTTP)) {
+                    output.line(String.format("accounts %d: over loopback HTTP the Alpaca adapter and the server add"
+                                    + " %.3f ms to the p50 order (%.3f ms at p99)", keel.accounts(),
+                            other.p50Millis().median() - keel.p50Millis().median(),
+                            other.p99Millis().median() - keel.p99Millis().median()));
+                } else if (other.accounts() == keel.accounts() && !other.way().equals(Way.KEEL)) {
                     output.line(String.format("accounts %d: Keel does %.2fx the accounts/s of %s",
                             keel.accounts(), keel.accountsPerSecond().median() / other.accountsPerSecond().median(),
                             other.way()));
@@ -142,6 +162,7 @@ final class RebalanceBenchCommand implements Callable<Integer> {
         static final String KEEL = "keel";
         static final String NAIVE = "naive";
         static final String NAIVE_FSYNC = "naive+fsync";
+        static final String KEEL_ALPACA_HTTP = "keel/alpaca-http";
 
         private Way() {
         }
@@ -149,6 +170,7 @@ final class RebalanceBenchCommand implements Callable<Integer> {
         static Rebalancer open(String way, Path dir, List<String> ids, long seed) {
             return switch (way) {
                 case KEEL -> new KeelRebalancer(dir, ids, seed);
+                case KEEL_ALPACA_HTTP -> new KeelRebalancer(dir, ids, seed, KeelRebalancer.ALPACA_HTTP);
                 case NAIVE -> new NaiveRebalancer(dir, ids, seed, false);
                 case NAIVE_FSYNC -> new NaiveRebalancer(dir, ids, seed, true);
                 default -> throw new IllegalArgumentException("no way " + way);

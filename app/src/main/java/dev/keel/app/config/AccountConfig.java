@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param minTrade       orders smaller than this cash amount are skipped
  * @param cashBuffer     share of the portfolio value kept in cash, in [0, 1)
  * @param allocation     the allocation service the targets come from, or null when they are in the file
+ * @param schedule       when {@code keel serve} rebalances the account: a Unix cron expression (minute hour
+ *                       day-of-month month day-of-week) in the exchange's time zone, or null for never
  */
 public record AccountConfig(String id, Map<String, BigDecimal> targets, BigDecimal driftThreshold,
-                            BigDecimal minTrade, BigDecimal cashBuffer, AllocationSettings allocation) {
+                            BigDecimal minTrade, BigDecimal cashBuffer, AllocationSettings allocation,
+                            String schedule) {
     /** Default drift threshold: 0.05. */
     public static final BigDecimal DEFAULT_DRIFT_THRESHOLD = new BigDecimal("0.05");
     /** Default minimum trade: 1.00. */
@@ -38,9 +41,15 @@ public record AccountConfig(String id, Map<String, BigDecimal> targets, BigDecim
         }
     }
 
+    /** An account without a schedule. */
+    public AccountConfig(String id, Map<String, BigDecimal> targets, BigDecimal driftThreshold, BigDecimal minTrade,
+                         BigDecimal cashBuffer, AllocationSettings allocation) {
+        this(id, targets, driftThreshold, minTrade, cashBuffer, allocation, null);
+    }
+
     /** An account whose targets are in the file. */
     public AccountConfig(String id, Map<String, BigDecimal> targets, BigDecimal driftThreshold, BigDecimal minTrade,
                          BigDecimal cashBuffer) {
-        this(id, targets, driftThreshold, minTrade, cashBuffer, null);
+        this(id, targets, driftThreshold, minTrade, cashBuffer, null, null);
     }
 }

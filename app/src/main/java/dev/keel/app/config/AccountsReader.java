@@ -60,10 +60,11 @@ final class AccountsReader {
         BigDecimal minTrade = s.field("min-trade").amount(AccountConfig.DEFAULT_MIN_TRADE, Bound.atLeast(0));
         BigDecimal cashBuffer = s.field("cash-buffer").number(AccountConfig.DEFAULT_CASH_BUFFER,
                 Bound.between("0", true, "1", false));
+        String schedule = Schedules.cron(s.field("schedule"));
         s.finish();
         return s.problemCount() > mark ? null
                 : new AccountConfig(id, allocation == null ? targets : Map.of(), drift, minTrade, cashBuffer,
-                        allocation);
+                        allocation, schedule);
     }
 
     private static AllocationSettings allocation(Field field) {

@@ -92,19 +92,29 @@ public final class ConfigLoader {
         ChannelReader.Read notifications = ChannelReader.read(top.field("notifications"), base);
         MarketDataSettings marketData = MarketDataReader.marketData(top.field("market-data"));
         OperationSettings operations = SettingsReader.operations(top.field("operations"));
+        ServeSettings serve = Schedules.serve(top.field("serve"), base);
         top.finish();
         problems.throwIfAny();
         return new KeelConfig(source, journal, broker, accounts, retry, breaker, risk, notifications.channels(),
-                resilience, marketData, operations, notifications.settings());
+                resilience, marketData, operations, notifications.settings(), serve);
     }
 
     /** The built-in demo configuration, its files in {@code dataDir}. */
     static KeelConfig demo(Path dataDir, String resource) {
+        return demo(dataDir, resource, java.util.Map.of());
+    }
+
+    /** As above, each {@code ${name}} in the file replaced by its value first (a URL known only at run time). */
+    static KeelConfig demo(Path dataDir, String resource, java.util.Map<String, String> values) {
         try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is missing from the classpath");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), Path.of(resource), dataDir);
+            String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (java.util.Map.Entry<String, String> v : values.entrySet()) {
+                yaml = yaml.replace("${" + v.getKey() + "}", v.getValue());
+            }
+            return parse(yaml, Path.of(resource), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,11 +24,13 @@ import java.util.Optional;
  * @param marketData     price sources and their checks; default {@link MarketDataSettings#DEFAULTS}
  * @param operations     how order operations behave; default {@link OperationSettings#DEFAULTS}
  * @param alerting       routing, escalation and links of notifications; default {@link NotifySettings#DEFAULTS}
+ * @param serve          how {@code keel serve} listens and schedules; default {@link ServeSettings#DEFAULTS}
  */
 public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
                          RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
                          List<ChannelConfig> notifications, ResiliencePolicies resilience,
-                         MarketDataSettings marketData, OperationSettings operations, NotifySettings alerting) {
+                         MarketDataSettings marketData, OperationSettings operations, NotifySettings alerting,
+                         ServeSettings serve) {
     /** The journal when the file names none: {@value}, relative to the working directory. */
     public static final String DEFAULT_JOURNAL = "sqlite:keel-data/keel.db";
 
@@ -43,11 +45,21 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
         Objects.requireNonNull(marketData, "marketData");
         Objects.requireNonNull(operations, "operations");
         Objects.requireNonNull(alerting, "alerting");
+        Objects.requireNonNull(serve, "serve");
         accounts = List.copyOf(accounts);
         notifications = List.copyOf(notifications);
         if (accounts.isEmpty()) {
             throw new IllegalArgumentException("accounts must hold at least 1 account, but was empty");
         }
+    }
+
+    /** A configuration with the default serve settings. */
+    public KeelConfig(Path source, String journalUrl, BrokerConfig broker, List<AccountConfig> accounts,
+                      RetrySettings retry, BreakerSettings circuitBreaker, RiskSettings risk,
+                      List<ChannelConfig> notifications, ResiliencePolicies resilience,
+                      MarketDataSettings marketData, OperationSettings operations, NotifySettings alerting) {
+        this(source, journalUrl, broker, accounts, retry, circuitBreaker, risk, notifications, resilience, marketData,
+                operations, alerting, ServeSettings.DEFAULTS);
     }
 
     /** A configuration with the default notification settings. */
@@ -89,5 +101,15 @@ public record KeelConfig(Path source, String journalUrl, BrokerConfig broker, Li
     /** The outage demo's configuration: a broker whose order endpoint fails, breakers and budget tuned to show it. */
     public static KeelConfig outageDemo(Path dataDir) {
         return ConfigLoader.demo(dataDir, "demo-outage.yaml");
+    }
+
+    /** The alpaca demo's paper exchange, served by the demo: the All-Weather account and faults at the HTTP layer. */
+    public static KeelConfig alpacaDemoServer(Path dataDir) {
+        return ConfigLoader.demo(dataDir, "demo-alpaca-server.yaml");
+    }
+
+    /** The alpaca demo's Keel: {@code broker.kind: alpaca} pointed at the demo's paper server at {@code url}. */
+    public static KeelConfig alpacaDemo(Path dataDir, java.net.URI url) {
+        return ConfigLoader.demo(dataDir, "demo-alpaca.yaml", java.util.Map.of("url", url.toString()));
     }
 }

@@ -1,6 +1,8 @@
 package dev.keel.app.runtime;
 
 import dev.keel.alpaca.AlpacaBroker;
+import dev.keel.alpaca.StreamedOrderUpdates;
+import dev.keel.alpaca.TradeUpdateStream;
 import dev.keel.app.config.AccountConfig;
 import dev.keel.app.config.BrokerConfig;
 import dev.keel.app.config.KeelConfig;
@@ -9,6 +11,7 @@ import dev.keel.app.allocation.HttpAllocationSource;
 import dev.keel.core.allocation.AllocationValidator;
 import dev.keel.core.allocation.GuardedAllocationSource;
 import dev.keel.core.broker.Broker;
+import dev.keel.core.broker.OrderUpdates;
 import dev.keel.core.chaos.ChaosBroker;
 import dev.keel.core.chaos.ChaosChannel;
 import dev.keel.core.chaos.ChaosSession;
@@ -56,6 +59,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -75,10 +80,13 @@ public final class KeelRuntime implements AutoCloseable {
     private final Journal journal;
     private final PaperExchange paper;
     private final AlpacaBroker alpaca;
+    /** Alpaca's trade_updates, feeding the executors' fill watches; null unless Alpaca on real time. */
+    private final TradeUpdateStream stream;
+    private final ScheduledExecutorService streamScheduler;
     private final Map<String, Broker> brokers = new LinkedHashMap<>();
     private final Map<String, BrokerGateway> gateways = new LinkedHashMap<>();
     private final List<HttpAllocationSource> allocationClients = new ArrayList<>();
-    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final MeterRegistry meters;
     private final BrokerResilience resilience;
     private final Outbox outbox;
     private final AlertDesk alerts;
@@ -89,16 +97,20 @@ public final class KeelRuntime implements AutoCloseable {
     private final List<Runnable> afterClose = new ArrayList<>();
 
     private KeelRuntime(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
-                        int processNonce, Map<String, String> environment) {
+                        int processNonce, Map<String, String> environment, MeterRegistry registry,
+                        boolean pushedUpdates) {
         this.config = config;
         this.sleeper = sleeper;
         this.clock = clock;
         SplittableRandom random = new SplittableRandom(seed);
-        this.metrics = new KeelMetrics(new SimpleMeterRegistry(), clock);
+        this.meters = registry;
+        this.metrics = new KeelMetrics(registry, clock);
         JdbcJournal database = Journals.open(config.journalUrl(), clock);
         this.journal = new MeteredJournal(database, metrics);
         AlpacaBroker opened = null;
         PaperExchange openedPaper = null;
+        TradeUpdateStream openedStream = null;
+        ScheduledExecutorService openedScheduler = null;
         try {
             BrokerConfig broker = config.broker();
             openedPaper = broker.kind() == BrokerConfig.Kind.PAPER
@@ -107,6 +119,18 @@ public final class KeelRuntime implements AutoCloseable {
             opened = broker.kind() == BrokerConfig.Kind.ALPACA
                     ? AlpacaSetup.broker(config, clock, sleeper, environment) : null;
             this.alpaca = opened;
+            StreamedOrderUpdates pushed = null;
+            if (opened != null && pushedUpdates) {
+                pushed = new StreamedOrderUpdates();
+                openedScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "keel-trade-updates");
+                    t.setDaemon(true);
+                    return t;
+                });
+                openedStream = opened.tradeUpdates(pushed, openedScheduler, random.split());
+            }
+            this.streamScheduler = openedScheduler;
+            this.stream = openedStream;
             ExecutionSettings settings = ExecutionSettings.defaults().withRetry(config.retry().policy())
                     .withProtectionGrace(config.operations().protectionGrace());
             PaperEndpoint backup = paper == null ? null : PaperSetup.backup(paper, broker.paper());
@@ -121,7 +145,8 @@ public final class KeelRuntime implements AutoCloseable {
                         : resilience.gateway(a.id(), b, backup.broker(a.id()), random.split());
                 brokers.put(a.id(), b);
                 gateways.put(a.id(), gateway);
-                OrderExecutor executor = new OrderExecutor(gateway, settings, clock, sleeper, random.split());
+                OrderExecutor executor = new OrderExecutor(gateway, settings, clock, sleeper, random.split(),
+                        pushed == null ? OrderUpdates.NONE : pushed);
                 RebalanceAccount account = a.allocation() == null ? account(a, config)
                         : new RebalanceAccount(a.id(), null, risk(config), allocation(a, clock, sleeper, random));
                 accounts.add(new AccountRuntime(account, executor, PlacementBreaker.of(gateway.breaker()),
@@ -134,8 +159,17 @@ public final class KeelRuntime implements AutoCloseable {
             this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, processNonce),
                     Engine.DEFAULT_LOCK_TIMEOUT, database.leases(clock, sleeper), // one writer across processes
                     SideBySide.threads("recovery", RECOVERY_WIDTH));
+            if (stream != null) {
+                stream.start(); // polling stays the fallback while it connects, and whenever it is down
+            }
         } catch (RuntimeException e) {
             allocationClients.forEach(HttpAllocationSource::close);
+            if (openedStream != null) {
+                openedStream.close();
+            }
+            if (openedScheduler != null) {
+                openedScheduler.shutdownNow();
+            }
             if (opened != null) {
                 opened.close();
             }
@@ -185,21 +219,36 @@ public final class KeelRuntime implements AutoCloseable {
 
     /** Production wiring: the system clock and a real sleeper; jitter seeded from the paper seed or the system. */
     public static KeelRuntime open(KeelConfig config, PrintStream console) {
+        return open(config, console, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Production wiring whose meters (Keel's, counted from the journal, and the broker's resilience meters) go to
+     * {@code registry}: {@code keel serve} passes the Prometheus registry it publishes.
+     */
+    public static KeelRuntime open(KeelConfig config, PrintStream console, MeterRegistry registry) {
         long seed = config.broker().paper() != null ? config.broker().paper().seed()
                 : new java.security.SecureRandom().nextLong();
         return new KeelRuntime(config, Clock.systemUTC(), Sleeper.system(), console, seed,
-                new java.security.SecureRandom().nextInt(), System.getenv());
+                new java.security.SecureRandom().nextInt(), System.getenv(), registry, true);
     }
 
     /** Wiring with injected time, for tests. */
     public static KeelRuntime open(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed) {
-        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed, System.getenv());
+        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed, System.getenv(),
+                new SimpleMeterRegistry(), false);
     }
 
     /** Wiring with injected time and environment (where Alpaca's keys are read), for tests. */
     public static KeelRuntime open(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
                                    Map<String, String> environment) {
-        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed, environment);
+        return open(config, clock, sleeper, console, seed, environment, new SimpleMeterRegistry());
+    }
+
+    /** Wiring with injected time, environment and meter registry, for tests of a serving process. */
+    public static KeelRuntime open(KeelConfig config, Clock clock, Sleeper sleeper, PrintStream console, long seed,
+                                   Map<String, String> environment, MeterRegistry registry) {
+        return new KeelRuntime(config, clock, sleeper, console, seed, (int) seed, environment, registry, false);
     }
 
     public KeelConfig config() {
@@ -292,10 +341,20 @@ public final class KeelRuntime implements AutoCloseable {
         return this;
     }
 
+    private void stopStream() {
+        if (stream != null) {
+            stream.close();
+        }
+        if (streamScheduler != null) {
+            streamScheduler.shutdownNow();
+        }
+    }
+
     @Override
     public void close() {
         allocationClients.forEach(HttpAllocationSource::close);
         try {
+            stopStream();
             resilience.flush();
             if (paper != null) {
                 paper.close();

@@ -36,6 +36,24 @@ class BenchCommandsTest {
     }
 
     @Test
+    void rebalanceBenchmarkOverAlpacaHttpRebalancesEveryAccountBesideTheInProcessBroker() throws Exception {
+        Result r = keel("bench", "rebalance", "--broker", "alpaca-http", "--accounts", "3", "--runs", "1",
+                "--concurrency", "2", "--dir", dir.resolve("scratch").toString(), "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        assertThat(report.get("summary")).extracting(row -> row.get("way").asText())
+                .containsExactly("keel", "keel/alpaca-http");
+        report.get("runs").forEach(run -> {
+            assertThat(run.get("completed").asInt()).as(run.toString()).isEqualTo(3);
+            assertThat(run.get("orders").asInt()).isEqualTo(3 * Portfolio.ORDERS_PER_ACCOUNT);
+        });
+        Result wrong = keel("bench", "rebalance", "--broker", "fix", "--accounts", "1");
+        assertThat(wrong.code()).isEqualTo(2);
+        assertThat(wrong.err()).contains("--broker").contains("'fix'");
+    }
+
+    @Test
     void recoveryBenchmarkKillsAnEngineWithTransactionsInFlightAndRecoversEveryOne() throws Exception {
         Result r = keel("bench", "recovery", "--transactions", "2", "--runs", "1",
                 "--dir", dir.resolve("scratch").toString(), "--json");
@@ -45,6 +63,23 @@ class BenchCommandsTest {
         assertThat(run.get("recovered").asInt()).isEqualTo(2);
         assertThat(run.get("statuses").get("COMPLETED").asInt()).isEqualTo(2);
         assertThat(run.get("exit_code").asInt()).isZero();
+    }
+
+    @Test
+    void apiBenchmarkServesEveryRouteAndPageWithoutErrors() throws Exception {
+        Result r = keel("bench", "api", "--transactions", "50", "--rate", "100", "--seconds", "1", "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        assertThat(report.get("api")).hasSize(4);
+        assertThat(report.get("pages")).hasSize(4);
+        int requests = 0;
+        for (JsonNode row : report.get("api")) {
+            assertThat(row.get("errors").asInt()).as(row.toString()).isZero();
+            requests += row.get("requests").asInt();
+        }
+        assertThat(requests).isEqualTo(100);
+        report.get("pages").forEach(p -> assertThat(p.get("errors").asInt()).as(p.toString()).isZero());
     }
 
     @Test

@@ -1,12 +1,15 @@
 package dev.keel.core.execution;
 
 import dev.keel.core.broker.BrokerException;
+import dev.keel.core.broker.OrderUpdates;
 import dev.keel.core.journal.OrderCancelFailed;
 import dev.keel.core.journal.OrderCancelRequested;
+import dev.keel.core.model.BrokerOrder;
 import dev.keel.core.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +25,10 @@ final class FillWatch {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Lookups lookups;
+    private final OrderUpdates updates;
 
     FillWatch(ExecutionKit kit, Lookups lookups) {
+        this.updates = kit.updates();
         this.gateway = kit.gateway();
         this.settings = kit.settings();
         this.clock = kit.clock();
@@ -31,7 +36,10 @@ final class FillWatch {
         this.lookups = lookups;
     }
 
-    /** Polls until the order is terminal; past the fill timeout, cancels it and records what the broker says. */
+    /**
+     * Polls until the order is terminal, or takes what the broker pushes meanwhile; past the fill timeout, cancels it
+     * and records what the broker says.
+     */
     void awaitFill(TransactionLedger ledger, String cid) {
         OperationContext ctx = ledger.context();
         Duration interval = settings.pollInterval();
@@ -48,7 +56,12 @@ final class FillWatch {
             }
             Duration wait = interval.compareTo(Duration.between(now, deadline)) < 0 ? interval
                     : Duration.between(now, deadline);
-            sleeper.sleep(wait);
+            // A state the broker pushes meanwhile is journaled at once, as a poll's answer would be; then look again.
+            Optional<BrokerOrder> pushed = updates.await(cid, o -> Lookups.movesForward(t, o), wait, sleeper);
+            if (pushed.isPresent()) {
+                lookups.recordIfChanged(ledger, ctx, t, pushed.get());
+                continue;
+            }
             interval = min(interval.multipliedBy(2), settings.maxPollInterval());
             try {
                 gateway.lookup(cid).ifPresent(o -> lookups.recordIfChanged(ledger, ctx, t, o));

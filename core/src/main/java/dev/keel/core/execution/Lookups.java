@@ -111,17 +111,29 @@ final class Lookups {
     }
 
     void recordIfChanged(TransactionLedger ledger, OperationContext ctx, OrderTrack t, BrokerOrder o) {
-        boolean changed = o.state() != t.state() || o.filledQuantity().compareTo(t.filledQuantity()) != 0
-                || !o.brokerOrderId().equals(t.brokerOrderId());
-        // A lagging answer may be older than what the journal holds; it is news only if it moves the order forward.
-        boolean forward = (o.state() == t.state() || t.state().canMoveTo(o.state()))
-                && o.filledQuantity().compareTo(t.filledQuantity()) >= 0;
-        if (changed && forward) {
+        boolean changed = changed(t, o);
+        if (changed && forward(t, o)) {
             ledger.record(updated(ctx, o));
         } else if (changed) {
             LOG.debug("ignoring a stale report of {}: {} {} after {} {}", t.clientOrderId(), o.state(),
                     o.filledQuantity(), t.state(), t.filledQuantity());
         }
+    }
+
+    /** Whether the broker's {@code o} is news to the journal's {@code t}: it differs and moves the order forward. */
+    static boolean movesForward(OrderTrack t, BrokerOrder o) {
+        return changed(t, o) && forward(t, o);
+    }
+
+    private static boolean changed(OrderTrack t, BrokerOrder o) {
+        return o.state() != t.state() || o.filledQuantity().compareTo(t.filledQuantity()) != 0
+                || !o.brokerOrderId().equals(t.brokerOrderId());
+    }
+
+    /** A lagging answer may be older than what the journal holds; it is news only if it moves the order forward. */
+    private static boolean forward(OrderTrack t, BrokerOrder o) {
+        return (o.state() == t.state() || t.state().canMoveTo(o.state()))
+                && o.filledQuantity().compareTo(t.filledQuantity()) >= 0;
     }
 
     OrderUpdated updated(OperationContext ctx, BrokerOrder o) {

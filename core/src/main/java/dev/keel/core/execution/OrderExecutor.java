@@ -42,11 +42,20 @@ public final class OrderExecutor {
 
     public OrderExecutor(BrokerGateway gateway, ExecutionSettings settings, Clock clock, Sleeper sleeper,
                          RandomGenerator random) {
+        this(gateway, settings, clock, sleeper, random, dev.keel.core.broker.OrderUpdates.NONE);
+    }
+
+    /**
+     * As above, with the order states the broker pushes: a fill pushed while the executor waits for one is journaled
+     * then, without waiting for the next poll; polling goes on as the fallback.
+     */
+    public OrderExecutor(BrokerGateway gateway, ExecutionSettings settings, Clock clock, Sleeper sleeper,
+                         RandomGenerator random, dev.keel.core.broker.OrderUpdates updates) {
         this.gateway = Objects.requireNonNull(gateway, "gateway");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         ExecutionKit kit = new ExecutionKit(gateway, settings, Objects.requireNonNull(clock, "clock"), sleeper,
-                Objects.requireNonNull(random, "random"));
+                Objects.requireNonNull(random, "random"), Objects.requireNonNull(updates, "updates"));
         this.intents = new Intents(clock);
         this.lookups = new Lookups(kit);
         this.submissions = new Submissions(kit, lookups, new FillWatch(kit, lookups));

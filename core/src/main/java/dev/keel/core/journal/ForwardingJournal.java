@@ -56,6 +56,11 @@ public abstract class ForwardingJournal implements Journal {
     }
 
     @Override
+    public long sequenceBefore(java.time.Instant at) {
+        return delegate.sequenceBefore(at);
+    }
+
+    @Override
     public List<JournalRecord> stream(String streamId) {
         return delegate.stream(streamId);
     }

@@ -56,6 +56,22 @@ public interface Journal extends AutoCloseable {
     /** Every record with a sequence above {@code afterSequence}, in order; verifies checksums as it reads. */
     void replay(long afterSequence, Consumer<JournalRecord> sink);
 
+    /**
+     * The sequence of the last record written before {@code at} (0 when none): {@code replay(sequenceBefore(t), ...)}
+     * reads what was written from {@code t} on without reading what came before. Records are appended in the order of
+     * their times, so this looks the time up by sequence; a record written by another process with a clock a moment
+     * behind may sit on either side of the boundary. This default replays; the database journals search.
+     */
+    default long sequenceBefore(java.time.Instant at) {
+        long[] last = {0};
+        replay(0, r -> {
+            if (r.event().at().isBefore(at)) {
+                last[0] = r.sequence();
+            }
+        });
+        return last[0];
+    }
+
     /** The records of one stream (a transaction, an account, a notification), in order. */
     List<JournalRecord> stream(String streamId);
 

@@ -80,7 +80,7 @@ public final class Health {
         KeelMetrics metrics = new KeelMetrics(registry, clock);
         int undelivered = 0;
         List<JournalEvent> recent = new ArrayList<>();
-        journal.replay(0, r -> {
+        journal.replay(journal.sequenceBefore(since), r -> {
             if (!r.event().at().isBefore(since)) {
                 recent.add(r.event());
             }

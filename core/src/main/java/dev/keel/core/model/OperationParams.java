@@ -65,6 +65,12 @@ public record OperationParams(Symbol symbol, BigDecimal quantity, BigDecimal ent
                 Objects.requireNonNull(ownerTxId, "ownerTxId"));
     }
 
+    /** Undo what the rebalance {@code txId} filled, with a compensating order per filled order. */
+    public static OperationParams undoRebalance(String txId) {
+        return new OperationParams(null, null, null, null, null, null, null, null, null, null, null,
+                Objects.requireNonNull(txId, "txId"));
+    }
+
     public OperationParams withRollbackOf(String txId) {
         return new OperationParams(symbol, quantity, entryLimit, stopPrice, stopLimit, targetPrice, timeInForce,
                 clientOrderId, newQuantity, newLimitPrice, newStopPrice, txId);

@@ -23,7 +23,12 @@ public enum OperationType {
      * a leg that filled, flatten the excess when both filled, cancel protection whose position is gone. Started by
      * the protection watch, never by an operator.
      */
-    OCO_ENFORCEMENT;
+    OCO_ENFORCEMENT,
+    /**
+     * Compensating orders for a PARTIAL rebalance: what its orders bought is sold and what they sold is bought back,
+     * as a saga of its own with its own terminal state. Started by an operator ({@code keel tx rollback}, the API).
+     */
+    REBALANCE_ROLLBACK;
 
     /** The name in the transaction log: {@code bracket_order}, {@code oco_pair}... */
     public String operationName() {

@@ -121,6 +121,7 @@ public final class Operations {
             case BULK_CANCEL -> new BulkCancelSaga(support);
             case ORDER_MODIFICATION -> new ModificationSaga(support);
             case OCO_ENFORCEMENT -> new OcoEnforcementSaga(support);
+            case REBALANCE_ROLLBACK -> new RebalanceRollbackSaga(support);
         };
     }
 }

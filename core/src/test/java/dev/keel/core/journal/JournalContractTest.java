@@ -75,6 +75,25 @@ public abstract class JournalContractTest {
         return records;
     }
 
+    /** The time search behind the health report's window: every answer checked against a replay, over 200 records. */
+    @Test
+    void sequenceBeforeFindsTheLastRecordWrittenBeforeATime() {
+        assertThat(journal.sequenceBefore(T0.plusSeconds(10))).isZero();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        java.time.Instant t = T0;
+        for (int i = 0; i < 200; i++) {
+            t = t.plusSeconds(random.nextInt(3)); // several records may share a time
+            journal.append(started("tx-" + i, "acct-1", t));
+        }
+        List<JournalRecord> all = replayAll();
+        for (int s = -1; s <= 402; s++) {
+            java.time.Instant at = T0.plusSeconds(s);
+            long expected = all.stream().filter(r -> r.event().at().isBefore(at)).mapToLong(JournalRecord::sequence)
+                    .max().orElse(0);
+            assertThat(journal.sequenceBefore(at)).as("before " + at).isEqualTo(expected);
+        }
+    }
+
     @Test
     void conditionalAppendWritesWhenEveryStreamStillEndsWhereItWasRead() {
         JournalRecord first = journal.append(started("tx-1", "acct-1", T0));
