@@ -11,10 +11,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 
-/** {@code keel alerts list|ack|resolve|escalate}: the alerts notifications raised, and what operators did with them. */
-@Command(name = "alerts", description = "Alerts raised by notifications: list, acknowledge, resolve, escalate.",
+/**
+ * {@code keel alerts list|ack|resolve|escalate|outbox}: the alerts notifications raised, what operators did with them,
+ * and the notifications still waiting for a channel.
+ */
+@Command(name = "alerts", description = "Alerts raised by notifications: list, acknowledge, resolve, escalate; and "
+        + "the outbox's backlog.",
         subcommands = {AlertsCommand.ListAlerts.class, AlertsCommand.Ack.class, AlertsCommand.Resolve.class,
-                AlertsCommand.Escalate.class})
+                AlertsCommand.Escalate.class, AlertsCommand.OutboxBacklog.class})
 final class AlertsCommand extends CommandGroup {
 
     /** One alert as the commands print it. */
@@ -139,6 +143,64 @@ final class AlertsCommand extends CommandGroup {
                     r.escalations().forEach(e -> output.line("Alert " + e.alertId() + " escalated to tier "
                             + e.tier() + ": " + String.join(", ", e.channels())));
                     output.line("Sent " + r.delivered() + ", failed " + r.failed() + " (failures are retried).");
+                });
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /**
+     * {@code keel alerts outbox}: what the outbox still owes its channels, most severe first (the order it is sent
+     * in), with each channel's failures, last error and next attempt. Nothing is given up, so after an outage this
+     * is the backlog that goes out once the channel is back.
+     */
+    @Command(name = "outbox", description = "Notifications not yet delivered to every channel, most severe first, "
+            + "with each channel's failures, last error and next attempt. Nothing is given up: each is retried.")
+    static final class OutboxBacklog extends ConfiguredCommand {
+        @Option(names = "--send", description = "Try a dispatch round first (the channels' rests still apply).")
+        boolean send;
+
+        record Owed(String channel, int failures, String lastError, Instant nextTry) {
+        }
+
+        record Waiting(String notificationId, String accountId, String severity, String code, String title,
+                       Instant queuedAt, String txId, List<Owed> owedTo) {
+        }
+
+        record Report(int pending, java.util.Map<String, Integer> bySeverity, List<Waiting> notifications) {
+        }
+
+        @Override
+        public Integer call() {
+            Output output = output();
+            try (KeelRuntime runtime = openRuntime()) {
+                if (send) {
+                    runtime.outbox().dispatch();
+                }
+                List<Waiting> waiting = runtime.outbox().backlog().stream().map(b -> new Waiting(
+                        b.notification().id(), b.notification().accountId(), b.notification().severity().wire(),
+                        b.notification().code() == null ? null : b.notification().code().name(),
+                        b.notification().title(), b.notification().at(), b.notification().txId(),
+                        b.owed().stream().map(o -> new Owed(o.channel(), o.failures(), o.lastError(), o.nextTry()))
+                                .toList())).toList();
+                java.util.Map<String, Integer> bySeverity = new java.util.LinkedHashMap<>();
+                waiting.forEach(w -> bySeverity.merge(w.severity(), 1, Integer::sum));
+                output.result(new Report(waiting.size(), bySeverity, waiting), r -> {
+                    if (r.notifications().isEmpty()) {
+                        output.line("The outbox is empty: every notification reached its channels.");
+                        return;
+                    }
+                    output.line(r.pending() + " notification(s) waiting " + r.bySeverity() + ", most severe first:");
+                    for (Waiting w : r.notifications()) {
+                        output.line(w.notificationId() + "  " + w.severity().toUpperCase(java.util.Locale.ROOT)
+                                + "  " + w.queuedAt() + "  " + w.accountId() + "  " + w.title()
+                                + (w.code() == null ? "" : " [" + w.code() + "]"));
+                        for (Owed o : w.owedTo()) {
+                            output.line("    to " + o.channel() + ": " + o.failures() + " failure(s)"
+                                    + (o.lastError() == null ? "" : ", last: " + o.lastError())
+                                    + (o.nextTry() == null ? ", tried on the next run" : ", next try " + o.nextTry()));
+                        }
+                    }
                 });
                 return ExitCodes.OK;
             }

@@ -12,6 +12,7 @@ import picocli.CommandLine.ScopeType;
                 StatusCommand.class, AccountCommand.class, OrderCommand.class, OpsCommand.class, JournalCommand.class,
                 PaperCommand.class, ServeCommand.class,
                 AlertsCommand.class, RunbookCommand.class, WorkerCommand.class, EventsCommand.class, DlqCommand.class,
+                ErrorsCommand.class, ChaosCommand.class,
                 dev.keel.app.bench.BenchCommand.class},
         footer = {"", "Exit codes: 0 ok, 2 a mistake in the command or config (nothing done), 3 partial, 4 failed/aborted/needs "
                 + "review or the journal/broker unusable, 1 a bug in Keel (details in keel-data/keel.log)."})

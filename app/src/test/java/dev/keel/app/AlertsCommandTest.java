@@ -88,4 +88,32 @@ class AlertsCommandTest {
         assertThat(wrong.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(wrong.err()).contains("did you mean SYMBOL_NOT_FOUND?");
     }
+
+    @Test
+    void outboxListsWhatAFailingChannelStillOwesMostSevereFirstAndKeepsIt() throws IOException {
+        // the file channel's path is a folder: every write fails, as a channel that is down
+        Path cfg = CommandsTest.config(dir, "");
+        java.nio.file.Files.writeString(cfg, java.nio.file.Files.readString(cfg)
+                .replace(dir + "/notifications.log", dir.toString()));
+        Run halt = Run.of("account", "halt", "--account", "main", "--reason", "broker maintenance", "--config",
+                cfg.toString());
+        assertThat(halt.exitCode()).as(halt.err()).isZero();
+
+        Run outbox = Run.of("alerts", "outbox", "--config", cfg.toString(), "--json");
+
+        assertThat(outbox.exitCode()).as(outbox.err()).isZero();
+        JsonNode report = JSON.readTree(outbox.out());
+        assertThat(report.get("pending").asInt()).isEqualTo(1);
+        assertThat(report.at("/by_severity/critical").asInt()).isEqualTo(1);
+        JsonNode waiting = report.at("/notifications/0");
+        assertThat(waiting.get("title").asText()).isEqualTo("Account main HALTED (was ACTIVE)");
+        assertThat(waiting.at("/owed_to/0/failures").asInt()).isEqualTo(1);
+        assertThat(waiting.at("/owed_to/0/last_error").asText()).isNotBlank();
+        assertThat(waiting.has("queued_at")).isTrue();
+
+        Run again = Run.of("alerts", "outbox", "--send", "--config", cfg.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("1 notification(s) waiting {critical=1}, most severe first:",
+                "Account main HALTED (was ACTIVE)", ": 2 failure(s), last: UncheckedIOException", ", next try ");
+    }
 }

@@ -173,9 +173,10 @@ class TradingStateScenariosTest {
                     "ACTIVE->REDUCING ENGINE BROKER_UNAVAILABLE " + outage.get(2).txId(),
                     "REDUCING->ACTIVE ENGINE null " + reducing.txId(),
                     "last-rebalance " + active.txId());
+            // the third abort and the state change are sent in one dispatch round: the more severe first
             assertThat(titles(h)).containsExactly(
                     "Rebalance ABORTED for account main", "Rebalance ABORTED for account main",
-                    "Rebalance ABORTED for account main", "Account main REDUCING (was ACTIVE)",
+                    "Account main REDUCING (was ACTIVE)", "Rebalance ABORTED for account main",
                     "Rebalance PARTIAL for account main", "Account main ACTIVE (was REDUCING)",
                     "Rebalance COMPLETED for account main");
         }

@@ -27,7 +27,8 @@ class BenchmarkSmokeTest {
             "GatewayBench.readThroughGateway", "PlannerBench.plan", "JournalAppendBench.oneAtATime",
             "JournalAppendBench.groupCommit", "ReplayBench.replayAndFold", "ReconcileBench.reconcile",
             "AlpacaHttpBench.submitInProcess", "AlpacaHttpBench.submitOverHttp", "AlpacaHttpBench.lookupInProcess",
-            "AlpacaHttpBench.lookupOverHttp", "InboxBench.pushTakeAck", "InboxBench.pushTakeAckContended");
+            "AlpacaHttpBench.lookupOverHttp", "InboxBench.pushTakeAck", "InboxBench.pushTakeAckContended",
+            "AlertLatencyBench.criticalToSmtp");
 
     @Test
     void everyBenchmarkRunsWithTinyParameters() throws RunnerException {

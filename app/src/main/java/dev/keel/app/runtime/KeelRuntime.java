@@ -12,6 +12,10 @@ import dev.keel.core.allocation.AllocationValidator;
 import dev.keel.core.allocation.GuardedAllocationSource;
 import dev.keel.core.broker.Broker;
 import dev.keel.core.broker.OrderUpdates;
+import dev.keel.core.chaos.ChaosBroker;
+import dev.keel.core.chaos.ChaosChannel;
+import dev.keel.core.chaos.ChaosSession;
+import dev.keel.core.chaos.ChaosSessions;
 import dev.keel.core.account.PlacementBreaker;
 import dev.keel.core.engine.AccountRuntime;
 import dev.keel.core.engine.Engine;
@@ -88,6 +92,7 @@ public final class KeelRuntime implements AutoCloseable {
     private final BrokerResilience resilience;
     private final Outbox outbox;
     private final AlertDesk alerts;
+    private final List<ChaosSession> rehearsals;
     private final Engine engine;
     private final Sleeper sleeper;
     private final Clock clock;
@@ -135,8 +140,10 @@ public final class KeelRuntime implements AutoCloseable {
             this.resilience = new BrokerResilience(broker.kind().wire(), config.resilience(), journal, meters, clock,
                     sleeper);
             List<AccountRuntime> accounts = new ArrayList<>();
+            // Rehearsals running now (keel chaos inject): their faults sit under the gateway and on the channels.
+            this.rehearsals = new ChaosSessions(journal, clock).active();
             for (AccountConfig a : config.accounts()) {
-                Broker b = paper != null ? paper.broker(a.id()) : alpaca;
+                Broker b = ChaosBroker.wrap(paper != null ? paper.broker(a.id()) : alpaca, rehearsals, a.id(), clock);
                 BrokerGateway gateway = backup == null ? resilience.gateway(a.id(), b, random.split())
                         : resilience.gateway(a.id(), b, backup.broker(a.id()), random.split());
                 brokers.put(a.id(), b);
@@ -149,7 +156,8 @@ public final class KeelRuntime implements AutoCloseable {
                         marketData(config.marketData(), gateway, clock)));
             }
             this.outbox = NotifySetup.configure(Outbox.builder(journal, clock, random.split())
-                    .channels(NotifySetup.channels(config, console, clock, System.getenv())), config, clock).build();
+                    .channels(NotifySetup.channels(config, console, clock, System.getenv()).stream()
+                            .map(c -> ChaosChannel.of(c, rehearsals, clock)).toList()), config, clock).build();
             this.alerts = new AlertDesk(journal, outbox, clock, NotifySetup.escalation(config));
             this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, processNonce),
                     Engine.DEFAULT_LOCK_TIMEOUT, database.leases(clock, sleeper), // one writer across processes
@@ -336,6 +344,11 @@ public final class KeelRuntime implements AutoCloseable {
     /** Alerts over this runtime's journal and outbox: list, acknowledge, resolve, escalate. */
     public AlertDesk alerts() {
         return alerts;
+    }
+
+    /** The chaos rehearsals this process injects (those running when it opened). */
+    public List<ChaosSession> rehearsals() {
+        return rehearsals;
     }
 
     /** Runs {@code action} once this runtime has closed (say, to print what its console channel held); returns this. */

@@ -8,7 +8,7 @@ import java.time.Instant;
  * every fold that must handle it.
  */
 public sealed interface JournalEvent permits TransactionEvent, NotificationEvent, AccountEvent, BrokerEvent,
-        AlertEvent, DeadLetterEvent {
+        AlertEvent, DeadLetterEvent, ChaosEvent {
 
     /** The stream this event belongs to: a transaction id, {@code account:ID} or {@code notification:ID}. */
     String streamId();
@@ -36,4 +36,6 @@ public sealed interface JournalEvent permits TransactionEvent, NotificationEvent
     String ALERT = "alert";
     /** The kind of the {@code dead-letter:EVENT_ID} streams: what operators did with a dead letter. */
     String DEAD_LETTER = "dead-letter";
+    /** The kind of the {@code chaos:ID} streams: a rehearsal's start and end ({@link ChaosEvent}). */
+    String CHAOS = "chaos";
 }

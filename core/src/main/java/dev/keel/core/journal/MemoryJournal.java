@@ -28,6 +28,8 @@ public final class MemoryJournal implements Journal {
     private final Object lock = new Object();
     private final List<JournalRecord> records = new ArrayList<>();
     private final List<JournalRecord> archived = new ArrayList<>();
+    /** The live records by stream, so reading one stream does not scan the whole journal (an outbox of thousands). */
+    private final Map<String, List<JournalRecord>> byStream = new java.util.HashMap<>();
     /** Stream id to its view row, in the order streams were opened. */
     private final Map<String, StreamRow> streams = new LinkedHashMap<>();
     private long lastSequence;
@@ -41,6 +43,7 @@ public final class MemoryJournal implements Journal {
 
     private MemoryJournal(MemoryJournal source) {
         records.addAll(source.records);
+        source.byStream.forEach((id, list) -> byStream.put(id, new ArrayList<>(list)));
         archived.addAll(source.archived);
         source.streams.forEach((id, row) -> streams.put(id, row.copy()));
         lastSequence = source.lastSequence;
@@ -124,6 +127,7 @@ public final class MemoryJournal implements Journal {
             for (JournalEvent event : checked) {
                 JournalRecord record = new JournalRecord(++lastSequence, event);
                 records.add(record);
+                byStream.computeIfAbsent(event.streamId(), id -> new ArrayList<>()).add(record);
                 streams.computeIfAbsent(event.streamId(), id -> new StreamRow(id, event, record.sequence())).apply(event, record.sequence());
                 written.add(record);
             }
@@ -143,7 +147,7 @@ public final class MemoryJournal implements Journal {
     @Override
     public List<JournalRecord> stream(String streamId) {
         synchronized (lock) {
-            return records.stream().filter(r -> r.event().streamId().equals(streamId)).toList();
+            return List.copyOf(byStream.getOrDefault(streamId, List.of()));
         }
     }
 
@@ -201,6 +205,7 @@ public final class MemoryJournal implements Journal {
             List<JournalRecord> moved = records.stream().filter(r -> moving.contains(r.event().streamId())).toList();
             archived.addAll(moved);
             records.removeAll(moved);
+            byStream.keySet().removeAll(moving);
             streams.keySet().removeAll(moving);
             return new ArchiveResult(null, moving.size(), moved.size());
         }

@@ -97,7 +97,8 @@ public final class Health {
         int pending = journal.openStreams(JournalEvent.NOTIFICATION).size();
         if (pending > 0) {
             findings.add(new Finding(Status.WARNING, "outbox", pending + " notification(s) not yet delivered",
-                    "they are retried on every run; check the notification channels' configuration"));
+                    "none is given up: each is retried until its channels take it; 'keel alerts outbox' shows what "
+                            + "waits and each channel's last error"));
         }
         if (undelivered > 0) {
             findings.add(new Finding(Status.WARNING, "outbox", undelivered + " notification(s) given up after every "

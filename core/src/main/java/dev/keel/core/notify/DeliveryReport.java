@@ -7,15 +7,12 @@ import java.util.List;
  *
  * @param attempts    every send tried, in order
  * @param settled     notifications that left the outbox delivered to every channel
- * @param undelivered notifications that left the outbox because a channel exhausted its attempts
- * @param pending     notifications still in the outbox, to be retried by a later round
+ * @param pending     notifications still in the outbox, to be retried by a later round (none is ever given up)
  */
-public record DeliveryReport(List<Attempt> attempts, List<String> settled, List<String> undelivered,
-                             List<String> pending) {
+public record DeliveryReport(List<Attempt> attempts, List<String> settled, List<String> pending) {
     public DeliveryReport {
         attempts = List.copyOf(attempts);
         settled = List.copyOf(settled);
-        undelivered = List.copyOf(undelivered);
         pending = List.copyOf(pending);
     }
 

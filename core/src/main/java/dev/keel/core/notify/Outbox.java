@@ -15,11 +15,14 @@ import dev.keel.core.journal.TransactionEnded;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * failure is journaled, and a failing channel is retried on the next {@link #dispatch()} without failing anything
  * else. Delivery is at least once: a crash between a send and its record sends it again to that channel only.
  *
+ * <p>Nothing is given up: a notification stays in the outbox until every channel it is routed to has taken it (or
+ * a message carrying it). A failed send rests its channel for a doubling wait capped at {@link
+ * Builder#retryBackoff}'s maximum, so a channel down for an hour costs a dozen attempts, not one per notification,
+ * and its backlog goes out within that cap of its return. Each round sends in order of severity, CRITICAL first
+ * (then oldest first); a channel whose rate limit holds back a message sends nothing less severe in that round, so
+ * a backlog reaches people most urgent first. {@link #backlog()} shows what is waiting and why.
+ *
  * <p>Many threads dispatch at once (every engine call ends in a dispatch) and none waits for another: a dispatch
  * claims one notification at a time, sends it to its channels and journals the outcome, then releases it; a
  * notification another dispatch holds is skipped, not waited for. No monitor is held across a send or a journal
@@ -40,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * Builder#sendTimeout}: a send that has not returned by then is a failed attempt, retried later.
  */
 public final class Outbox {
-    /** The default attempts per channel before a notification is settled undelivered: 5. */
-    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    /** The default wait after a channel's first failure, doubled while it keeps failing: 10 s. */
+    public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(10);
+    /** The default longest wait between attempts on a failing channel: 5 minutes. */
+    public static final Duration DEFAULT_RETRY_MAX = Duration.ofMinutes(5);
     /** The default bound on one channel send: 10 s. */
     public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_ERROR_LENGTH = 500;
@@ -52,7 +64,8 @@ public final class Outbox {
     private final Journal journal;
     private final List<NotificationChannel> channels;
     private final Clock clock;
-    private final int maxAttempts;
+    private final RetrySchedule retry;
+    private final ChannelBackoff backoff;
     private final ChannelSender sender;
     private final Routing routing;
     private final FirstSendEvents firstSendEvents;
@@ -67,7 +80,8 @@ public final class Outbox {
         this.journal = b.journal;
         this.channels = List.copyOf(b.channels);
         this.clock = b.clock;
-        this.maxAttempts = b.maxAttempts;
+        this.retry = b.retry;
+        this.backoff = new ChannelBackoff(b.retry);
         this.sender = new ChannelSender(b.sendTimeout);
         this.routing = b.routing;
         this.firstSendEvents = b.firstSendEvents;
@@ -88,8 +102,14 @@ public final class Outbox {
         return channels;
     }
 
-    public int maxAttempts() {
-        return maxAttempts;
+    /** The wait after a channel's first failure; it doubles while the channel keeps failing. */
+    public Duration retryInitial() {
+        return retry.initial();
+    }
+
+    /** The longest wait between attempts on a failing channel. */
+    public Duration retryMax() {
+        return retry.max();
     }
 
     /** The bound on one channel send; zero when sends run unbounded on the dispatching thread. */
@@ -149,7 +169,6 @@ public final class Outbox {
     /** The notifications still in the outbox, oldest first. */
     public List<Notification> pending() {
         List<Notification> out = new ArrayList<>();
-        List<NotificationEvent> outcomes = new ArrayList<>();
         for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
             OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
             if (entry.queued() != null && !entry.settled()) {
@@ -160,9 +179,36 @@ public final class Outbox {
     }
 
     /**
+     * What is still in the outbox, in the order the next dispatch sends it (most severe first, then oldest), with the
+     * channels each is owed to: how often each failed, its last error and when it is tried next.
+     */
+    public List<BacklogEntry> backlog() {
+        List<BacklogEntry> out = new ArrayList<>();
+        Instant now = clock.instant();
+        for (Queued q : queue()) {
+            List<BacklogEntry.Owed> owed = new ArrayList<>();
+            for (NotificationChannel channel : channels) {
+                if (routes(q.notification(), channel) && !q.entry().deliveredTo(channel.name())) {
+                    NotificationAttemptFailed last = q.entry().lastFailure(channel.name());
+                    owed.add(new BacklogEntry.Owed(channel.name(), q.entry().failures(channel.name()),
+                            last == null ? null : last.message(), backoff.nextTry(channel.name(), now)));
+                }
+            }
+            out.add(new BacklogEntry(q.notification(), owed));
+        }
+        return out;
+    }
+
+    /**
      * Sends every pending notification to each channel that has not delivered it yet and records the outcome.
      * Never throws for a failing channel; a journal that cannot be written does throw. Waiting between rounds is
      * the caller's concern. With no channels configured nothing is sent or settled.
+     *
+     * <p>The round goes most severe first, then oldest first. Before it sends, the throttle is told of everything
+     * waiting for each open channel, so the first message of an error carries the others of its backlog ("and N
+     * more like this") rather than leaving them for later windows. A channel resting after a failure is skipped;
+     * when its rest is over, the notification that failed on it last is tried after the others (unless it is the
+     * only one), so one message the channel refuses cannot keep it closed for everything else.
      *
      * <p>Each notification is claimed, re-read from the journal, sent, and its outcomes (and settlement) journaled in
      * one append before it is released: a dispatch that claims it next sees every delivery already made, so
@@ -173,63 +219,151 @@ public final class Outbox {
     public DeliveryReport dispatch() {
         List<DeliveryReport.Attempt> attempts = new ArrayList<>();
         List<String> settled = new ArrayList<>();
-        List<String> undelivered = new ArrayList<>();
         List<String> pending = new ArrayList<>();
         if (channels.isEmpty()) {
-            return new DeliveryReport(attempts, settled, undelivered, pending);
+            return new DeliveryReport(attempts, settled, pending);
         }
-        for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
-            if (!claimed.add(stream)) {
-                continue; // another dispatch is sending it now
+        Instant now = clock.instant();
+        if (channels.stream().noneMatch(c -> backoff.open(c.name(), now))) {
+            // Every channel rests (an outage): nothing can go, so the backlog is not read at all. The engine
+            // dispatches after every operation, and a long outage must not make each of them read it.
+            for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
+                pending.add(stream.substring(NOTIFICATION_STREAM_PREFIX.length()));
             }
-            try {
-                dispatchOne(stream, attempts, settled, undelivered, pending);
-            } finally {
-                claimed.remove(stream);
+            return new DeliveryReport(attempts, settled, pending);
+        }
+        List<Queued> queue = queue();
+        Round round = new Round();
+        for (Queued q : queue) {
+            for (NotificationChannel channel : channels) {
+                if (routes(q.notification(), channel) && !q.entry().deliveredTo(channel.name())
+                        && backoff.open(channel.name(), now)) {
+                    throttle.waiting(q.notification(), channel.name(), now);
+                    round.owed.merge(channel.name(), 1, Integer::sum);
+                }
             }
         }
-        return new DeliveryReport(attempts, settled, undelivered, pending);
+        List<Queued> retried = new ArrayList<>();
+        for (Queued q : queue) {
+            if (dispatchClaimed(q, round, false, attempts, settled, pending)) {
+                retried.add(q);
+            }
+        }
+        int sentBefore = attempts.size();
+        for (Queued q : retried) {
+            dispatchClaimed(q, round, true, attempts, settled, pending);
+        }
+        if (attempts.size() > sentBefore) {
+            // What the second pass sent may carry notifications held earlier in the round: let them know now.
+            Set<String> done = Set.copyOf(settled);
+            Set<String> waiting = new java.util.HashSet<>(pending);
+            for (Queued q : queue) {
+                if (waiting.contains(q.notification().id()) && !done.contains(q.notification().id())) {
+                    dispatchClaimed(q, round, true, attempts, settled, pending);
+                }
+            }
+        }
+        Set<String> done = Set.copyOf(settled);
+        return new DeliveryReport(attempts, settled, pending.stream().distinct().filter(id -> !done.contains(id))
+                .toList());
     }
 
-    /** Sends one claimed notification and journals what happened; the caller holds its claim. */
-    private void dispatchOne(String stream, List<DeliveryReport.Attempt> attempts, List<String> settled,
-                             List<String> undelivered, List<String> pending) {
+    /** What one dispatch round has learnt so far, shared by its notifications. */
+    private static final class Round {
+        /** Per channel, how many notifications the round owes it: a last-failed one goes last only among others. */
+        final Map<String, Integer> owed = new HashMap<>();
+        /** Per channel, the most severe level its rate limit held back: nothing less severe goes after it. */
+        final Map<String, Severity> limited = new HashMap<>();
+    }
+
+    /**
+     * Claims {@code q} and sends it, unless another dispatch holds it. Returns whether it was left for the end of the
+     * round because it failed last on a channel ({@code last} is that second pass, which tries it).
+     */
+    private boolean dispatchClaimed(Queued q, Round round, boolean last, List<DeliveryReport.Attempt> attempts,
+                                    List<String> settled, List<String> pending) {
+        if (!claimed.add(q.stream())) {
+            return false; // another dispatch is sending it now
+        }
+        try {
+            return dispatchOne(q.stream(), round, last, attempts, settled, pending);
+        } finally {
+            claimed.remove(q.stream());
+        }
+    }
+
+    /** A notification in the outbox as last read, for ordering a round. */
+    private record Queued(String stream, OutboxEntry entry, Notification notification) {
+    }
+
+    /** The open notifications, most severe first, then oldest first (then as the journal lists them). */
+    private List<Queued> queue() {
+        List<Queued> queue = new ArrayList<>();
+        for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
+            OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
+            if (entry.queued() == null) {
+                LOG.warn("outbox stream {} has no NotificationQueued event; skipped", stream);
+            } else if (!entry.settled()) {
+                queue.add(new Queued(stream, entry, Notification.of(entry.queued(), endingCode(entry.queued()))));
+            }
+        }
+        queue.sort(Comparator.comparing((Queued q) -> q.notification().severity())
+                .thenComparing(q -> q.notification().at()));
+        return queue;
+    }
+
+    /**
+     * Sends one claimed notification and journals what happened; the caller holds its claim. Returns whether a
+     * channel was skipped because this notification failed on it last (tried again at the end of the round).
+     */
+    private boolean dispatchOne(String stream, Round round, boolean last, List<DeliveryReport.Attempt> attempts,
+                                List<String> settled, List<String> pending) {
         // Read under the claim: the last holder journaled its outcomes before releasing it.
         OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
-        if (entry.queued() == null) {
-            LOG.warn("outbox stream {} has no NotificationQueued event; skipped", stream);
-            return;
+        if (entry.queued() == null || entry.settled()) {
+            return false;
         }
-        if (entry.settled()) {
-            return;
-        }
+        boolean deferred = false;
         List<NotificationEvent> outcomes = new ArrayList<>();
         Notification n = Notification.of(entry.queued(), endingCode(entry.queued()));
         boolean first = !entry.attempted();
         for (NotificationChannel channel : channels) {
-            if (routes(n, channel) && !entry.deliveredTo(channel.name())
-                    && entry.failures(channel.name()) < maxAttempts) {
-                switch (throttle.decide(n, channel.name(), clock.instant())) {
-                    case Throttle.Send send -> {
-                        DeliveryReport.Attempt attempt = attempt(channel, send.message(), n, entry, outcomes);
-                        attempts.add(attempt);
-                        if (attempt.delivered()) {
-                            throttle.sent(n, channel.name(), send, clock.instant());
-                        }
+            String name = channel.name();
+            Instant now = clock.instant();
+            if (!routes(n, channel) || entry.deliveredTo(name) || !backoff.open(name, now)
+                    || heldBehindMoreSevere(n, round.limited.get(name))) {
+                continue;
+            }
+            if (!last && n.id().equals(backoff.lastFailed(name)) && round.owed.getOrDefault(name, 0) > 1) {
+                deferred = true;
+                continue;
+            }
+            switch (throttle.decide(n, name, now)) {
+                case Throttle.Send send -> {
+                    DeliveryReport.Attempt attempt = attempt(channel, send.message(), n, entry, outcomes);
+                    attempts.add(attempt);
+                    if (attempt.delivered()) {
+                        backoff.succeeded(name);
+                        throttle.sent(n, name, send, clock.instant());
+                    } else {
+                        backoff.failed(name, n.id(), clock.instant());
                     }
-                    case Throttle.Hold hold -> {
-                        // stays in the outbox for this channel; settle() sees it pending
+                }
+                case Throttle.Hold hold -> {
+                    // stays in the outbox for this channel; settle() sees it pending
+                    if (hold.reason() == Throttle.Hold.Reason.LIMIT && n.channels() == null) {
+                        round.limited.merge(name, n.severity(), (a, b) -> a.atLeast(b) ? a : b);
                     }
-                    case Throttle.Carried carried -> {
-                        NotificationGrouped grouped = new NotificationGrouped(n.id(), n.accountId(), channel.name(),
-                                carried.leaderId(), clock.instant());
-                        outcomes.add(grouped);
-                        entry.apply(grouped);
-                    }
+                }
+                case Throttle.Carried carried -> {
+                    NotificationGrouped grouped = new NotificationGrouped(n.id(), n.accountId(), name,
+                            carried.leaderId(), clock.instant());
+                    outcomes.add(grouped);
+                    entry.apply(grouped);
                 }
             }
         }
-        settle(n, entry, settled, undelivered, pending, outcomes);
+        settle(n, entry, settled, pending, outcomes);
         if (!outcomes.isEmpty()) {
             List<JournalEvent> append = new ArrayList<>(outcomes);
             if (first && entry.attempted()) {
@@ -237,6 +371,12 @@ public final class Outbox {
             }
             journal.appendAll(append);
         }
+        return deferred;
+    }
+
+    /** Whether a channel's rate limit held back something more severe than {@code n} this round (pages never wait). */
+    private static boolean heldBehindMoreSevere(Notification n, Severity held) {
+        return held != null && n.channels() == null && !n.severity().atLeast(held);
     }
 
     /**
@@ -251,8 +391,9 @@ public final class Outbox {
             sender.send(channel, message);
         } catch (RuntimeException e) {
             error = describe(e);
-            LOG.warn("notification {} to channel {} failed (attempt {} of {}): {}", n.id(), channel.name(), attempt,
-                    maxAttempts, error);
+            LOG.warn("{}: notification {} to channel {} failed (attempt {}; it stays in the outbox and the channel "
+                    + "is tried again after a wait of at most {}): {}", ErrorCode.NOTIFICATION_FAILED, n.id(),
+                    channel.name(), attempt, retry.max(), error);
         }
         NotificationEvent outcome = error == null
                 ? new NotificationDelivered(n.id(), n.accountId(), channel.name(), clock.instant())
@@ -263,29 +404,17 @@ public final class Outbox {
         return new DeliveryReport.Attempt(n.id(), channel.name(), attempt, error == null, error);
     }
 
-    private void settle(Notification n, OutboxEntry entry, List<String> settled, List<String> undelivered,
-                        List<String> pending, List<NotificationEvent> outcomes) {
-        Set<String> exhausted = new TreeSet<>();
+    /** Settles {@code n} delivered once every channel it is routed to has it; else it stays pending. */
+    private void settle(Notification n, OutboxEntry entry, List<String> settled, List<String> pending,
+                        List<NotificationEvent> outcomes) {
         for (NotificationChannel channel : channels) {
-            if (!routes(n, channel) || entry.deliveredTo(channel.name())) {
-                continue;
-            }
-            if (entry.failures(channel.name()) < maxAttempts) {
+            if (routes(n, channel) && !entry.deliveredTo(channel.name())) {
                 pending.add(n.id());
                 return;
             }
-            exhausted.add(channel.name());
         }
-        boolean delivered = exhausted.isEmpty();
-        outcomes.add(new NotificationSettled(n.id(), n.accountId(), delivered, clock.instant()));
-        if (delivered) {
-            settled.add(n.id());
-        } else {
-            undelivered.add(n.id());
-            LOG.error("{}: notification {} ('{}', account {}, transaction {}) settled undelivered: channel(s) {} "
-                    + "failed {} attempts", ErrorCode.NOTIFICATION_FAILED, n.id(), n.title(), n.accountId(), n.txId(),
-                    exhausted, maxAttempts);
-        }
+        outcomes.add(new NotificationSettled(n.id(), n.accountId(), true, clock.instant()));
+        settled.add(n.id());
     }
 
     /** Whether {@code channel} gets {@code n}: the channels it names, else this outbox's routing. */
@@ -335,7 +464,7 @@ public final class Outbox {
         private final Clock clock;
         private final RandomGenerator random;
         private final List<NotificationChannel> channels = new ArrayList<>();
-        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private RetrySchedule retry = new RetrySchedule(DEFAULT_RETRY_INITIAL, DEFAULT_RETRY_MAX);
         private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
         private Routing routing = Routing.BY_MINIMUM_SEVERITY;
         private FirstSendEvents firstSendEvents = FirstSendEvents.NONE;
@@ -364,12 +493,13 @@ public final class Outbox {
             return this;
         }
 
-        /** Attempts per channel before a notification is settled undelivered; {@value Outbox#DEFAULT_MAX_ATTEMPTS}. */
-        public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
-            }
-            this.maxAttempts = maxAttempts;
+        /**
+         * How long a failing channel rests before it is tried again: {@code initial} after its first failure, doubling
+         * while it keeps failing, never more than {@code max}; {@link Outbox#DEFAULT_RETRY_INITIAL} and {@link
+         * Outbox#DEFAULT_RETRY_MAX} by default. A notification is never given up.
+         */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            this.retry = new RetrySchedule(initial, max);
             return this;
         }
 

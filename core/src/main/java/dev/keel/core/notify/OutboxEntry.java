@@ -20,6 +20,8 @@ final class OutboxEntry {
     /** Channels that carried it in another notification's message: delivered, but not sent on its own. */
     private final Set<String> grouped = new HashSet<>();
     private final Map<String, Integer> failures = new HashMap<>();
+    /** The last failed attempt per channel: when the next one is due, and what the operator is shown. */
+    private final Map<String, NotificationAttemptFailed> lastFailure = new HashMap<>();
     private boolean settled;
 
     static OutboxEntry fold(List<JournalRecord> stream) {
@@ -36,7 +38,10 @@ final class OutboxEntry {
         switch (event) {
             case NotificationQueued q -> queued = q;
             case NotificationDelivered d -> delivered.add(d.channel());
-            case NotificationAttemptFailed f -> failures.merge(f.channel(), 1, Integer::sum);
+            case NotificationAttemptFailed f -> {
+                failures.merge(f.channel(), 1, Integer::sum);
+                lastFailure.put(f.channel(), f);
+            }
             case NotificationSettled s -> settled = true;
             case NotificationGrouped g -> grouped.add(g.channel());
         }
@@ -62,5 +67,10 @@ final class OutboxEntry {
 
     int failures(String channel) {
         return failures.getOrDefault(channel, 0);
+    }
+
+    /** The channel's last failed attempt at this notification, or null when it has not failed. */
+    NotificationAttemptFailed lastFailure(String channel) {
+        return lastFailure.get(channel);
     }
 }

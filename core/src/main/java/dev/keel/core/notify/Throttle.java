@@ -16,6 +16,13 @@ public interface Throttle {
     /** What to do with one notification on one channel now. */
     Decision decide(Notification notification, String channel, Instant now);
 
+    /**
+     * Before a round sends anything: {@code notification} is waiting for {@code channel}, so a message sent this
+     * round may carry it. Lets a backlog go out as one message per error rather than one per window.
+     */
+    default void waiting(Notification notification, String channel, Instant now) {
+    }
+
     /** The channel took {@code decision}'s message: count it against the limits and mark what it carried. */
     default void sent(Notification notification, String channel, Send decision, Instant now) {
     }
@@ -35,8 +42,23 @@ public interface Throttle {
         }
     }
 
-    /** Not now: it stays in the outbox. */
-    record Hold() implements Decision {
+    /**
+     * Not now: it stays in the outbox.
+     *
+     * @param reason why: a {@link Reason#LIMIT} keeps everything less severe on the channel back for the round too
+     */
+    record Hold(Reason reason) implements Decision {
+        /** Why a notification is held. */
+        public enum Reason {
+            /** The channel's count for its severity is spent for the window. */
+            LIMIT,
+            /** The same error went out (or is going out) within the window; the next message of it carries this. */
+            GROUPING
+        }
+
+        public Hold {
+            java.util.Objects.requireNonNull(reason, "reason");
+        }
     }
 
     /** Already told: another notification's message carried it. */

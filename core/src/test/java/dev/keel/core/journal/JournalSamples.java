@@ -145,7 +145,10 @@ public final class JournalSamples {
                 new AlertResolved("n-" + txId, accountId, ErrorCode.ORDER_REJECTED, "ana",
                         "replaced DBC with a tradable ticker", at.plusMillis(32)),
                 new DeadLetterResolved("evt-" + txId, accountId, ErrorCode.EVENT_INVALID, "ana",
-                        "the sender rounds weights to 4 places now", at.plusMillis(33)));
+                        "the sender rounds weights to 4 places now", at.plusMillis(33)),
+                new ChaosStarted("chaos-" + txId, "submit", "timeout", 0.25, 7L, at.plusSeconds(600), "ana",
+                        at.plusMillis(35)),
+                new ChaosEnded("chaos-" + txId, "stopped", at.plusMillis(36)));
     }
 
     /** Every concrete event type that {@link #everyType} has no sample of; empty when complete. */

@@ -158,9 +158,63 @@ class OutboxConcurrencyTest {
                 .filteredOn(NotificationAttemptFailed.class::isInstance).hasSize(1);
 
         gate.release.countDown();
+        clock.advance(Outbox.DEFAULT_RETRY_INITIAL); // the channel rests after its failure
         DeliveryReport second = outbox.dispatch();
 
         assertThat(second.settled()).containsExactly(slow);
         assertThat(second.attempts()).singleElement().satisfies(a -> assertThat(a.attempt()).isEqualTo(2));
+    }
+
+    /** Fails every send while {@code down}; counts the deliveries. */
+    private static final class OutageChannel implements NotificationChannel {
+        final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        volatile boolean down = true;
+
+        @Override
+        public String name() {
+            return "outage";
+        }
+
+        @Override
+        public void send(Notification n) {
+            if (down) {
+                throw new IllegalStateException("outage");
+            }
+            sent.add(n.id());
+        }
+    }
+
+    @Test
+    void twoDispatchesMeetingOnABacklogAfterAnOutageDeliverEachNotificationOnce() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            MemoryJournal roundJournal = new MemoryJournal();
+            OutageChannel channel = new OutageChannel();
+            Outbox outbox = Outbox.builder(roundJournal, clock, new SplittableRandom(round)).channel(channel).build();
+            List<String> ids = new ArrayList<>();
+            Severity[] severities = Severity.values();
+            for (int i = 0; i < 60; i++) {
+                ids.add(outbox.enqueue("acct-" + (i % 4), "tx-" + i, severities[i % severities.length],
+                        "Rebalance partial", "body"));
+            }
+            outbox.dispatch(); // the outage: one attempt fails and the channel rests
+            channel.down = false;
+            clock.advance(Outbox.DEFAULT_RETRY_MAX);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<DeliveryReport>> reports = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                reports.add(threads.submit(() -> {
+                    start.await();
+                    return outbox.dispatch();
+                }));
+            }
+            start.countDown();
+            for (Future<DeliveryReport> r : reports) {
+                assertThat(r).succeedsWithin(Duration.ofSeconds(GUARD_SECONDS));
+            }
+            outbox.dispatch(); // what one dispatch skipped while the other held it
+
+            assertThat(channel.sent).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(outbox.pending()).isEmpty();
+        }
     }
 }

@@ -23,14 +23,13 @@ class OutboxTest {
     private final RecordingChannel console = new RecordingChannel("console");
     private final RecordingChannel file = new RecordingChannel("file");
 
-    private Outbox outbox(int maxAttempts, NotificationChannel... channels) {
-        return Outbox.builder(journal, clock, new SplittableRandom(42)).channels(List.of(channels))
-                .maxAttempts(maxAttempts).build();
+    private Outbox outbox(NotificationChannel... channels) {
+        return Outbox.builder(journal, clock, new SplittableRandom(42)).channels(List.of(channels)).build();
     }
 
     @Test
     void queuedNotificationIsDeliveredToEveryChannelAndSettled() {
-        Outbox outbox = outbox(5, console, file);
+        Outbox outbox = outbox(console, file);
         String id = outbox.enqueue("acct-1", "tx-1", Severity.HIGH, "Rebalance partial", "TLT buy failed");
 
         DeliveryReport report = outbox.dispatch();
@@ -38,7 +37,6 @@ class OutboxTest {
         assertThat(console.received()).containsExactly(id);
         assertThat(file.received()).containsExactly(id);
         assertThat(report.settled()).containsExactly(id);
-        assertThat(report.undelivered()).isEmpty();
         assertThat(report.pending()).isEmpty();
         assertThat(report.deliveries()).isEqualTo(2);
         assertThat(journal.events()).containsExactly(
@@ -52,7 +50,7 @@ class OutboxTest {
 
     @Test
     void enqueueIsIdempotentForTheSameTransactionAndTitle() {
-        Outbox outbox = outbox(5, console);
+        Outbox outbox = outbox(console);
         String first = outbox.enqueue("acct-1", "tx-1", Severity.HIGH, "Rebalance partial", "body");
         String again = outbox.enqueue("acct-1", "tx-1", Severity.HIGH, "Rebalance partial", "body");
         String other = outbox.enqueue("acct-1", "tx-1", Severity.INFO, "Rebalance completed", "body");
@@ -60,15 +58,15 @@ class OutboxTest {
         assertThat(again).isEqualTo(first);
         assertThat(other).isNotEqualTo(first);
         assertThat(journal.events()).hasSize(2);
-        assertThat(outbox(5, console).prepare("acct-1", "tx-1", Severity.HIGH, "Rebalance partial", "x")
+        assertThat(outbox(console).prepare("acct-1", "tx-1", Severity.HIGH, "Rebalance partial", "x")
                 .notificationId()).isEqualTo(first);
     }
 
     @Test
     void idsWithoutTransactionComeFromTheSeededGeneratorAndNeverReuseOneInTheJournal() {
-        String first = outbox(5, console).enqueue("acct-1", null, Severity.INFO, "Hello", "body");
+        String first = outbox(console).enqueue("acct-1", null, Severity.INFO, "Hello", "body");
         // A restarted outbox with the same seed draws the same id first, finds it taken and draws again.
-        String second = outbox(5, console).enqueue("acct-1", null, Severity.INFO, "Hello", "body");
+        String second = outbox(console).enqueue("acct-1", null, Severity.INFO, "Hello", "body");
         ListJournal fresh = new ListJournal();
         String replayed = Outbox.builder(fresh, clock, new SplittableRandom(42)).build()
                 .enqueue("acct-1", null, Severity.INFO, "Hello", "body");
@@ -81,7 +79,7 @@ class OutboxTest {
     @Test
     void failingChannelIsRetriedOnNextDispatchWhileTheOtherIsNotResent() {
         file.failNext(2);
-        Outbox outbox = outbox(5, console, file);
+        Outbox outbox = outbox(console, file);
         String id = outbox.enqueue("acct-1", "tx-1", Severity.HIGH, "Rebalance partial", "body");
 
         DeliveryReport first = outbox.dispatch();
@@ -111,36 +109,117 @@ class OutboxTest {
     }
 
     @Test
-    void channelFailingEveryAttemptSettlesUndeliveredAfterMaxAttempts() {
+    void channelDownForAnHourIsNeverGivenUpAndIsTriedAfterACappedDoublingWait() {
         file.failNext(Integer.MAX_VALUE);
-        Outbox outbox = outbox(3, console, file);
+        Outbox outbox = outbox(console, file);
         String id = outbox.enqueue("acct-1", "tx-1", Severity.CRITICAL, "Needs review", "body");
 
-        DeliveryReport first = outbox.dispatch();
-        DeliveryReport second = outbox.dispatch();
-        DeliveryReport third = outbox.dispatch();
-        DeliveryReport after = outbox.dispatch();
+        List<Instant> tried = new java.util.ArrayList<>();
+        for (int minute = 0; minute < 60; minute++) {
+            for (int tick = 0; tick < 6; tick++) {
+                outbox.dispatch().attempts().stream().filter(a -> a.channel().equals("file"))
+                        .forEach(a -> tried.add(clock.instant()));
+                clock.advance(java.time.Duration.ofSeconds(10));
+            }
+        }
 
-        assertThat(first.pending()).containsExactly(id);
-        assertThat(second.pending()).containsExactly(id);
-        assertThat(third.attempts()).extracting(DeliveryReport.Attempt::attempt).containsExactly(3);
-        assertThat(third.undelivered()).containsExactly(id);
-        assertThat(third.pending()).isEmpty();
-        assertThat(after.attempts()).isEmpty();
+        // waits of 10 s, 20 s, 40 s, 80 s, 160 s, then 300 s each: 16 attempts in the hour, not 360
+        assertThat(tried).hasSize(16);
+        assertThat(tried.subList(0, 7)).containsExactly(T0, T0.plusSeconds(10), T0.plusSeconds(30),
+                T0.plusSeconds(70), T0.plusSeconds(150), T0.plusSeconds(310), T0.plusSeconds(610));
+        assertThat(outbox.pending()).extracting(Notification::id).containsExactly(id);
+        assertThat(journal.events()).noneMatch(NotificationSettled.class::isInstance);
+        assertThat(outbox.backlog()).singleElement().satisfies(b -> assertThat(b.owed()).singleElement()
+                .satisfies(o -> {
+                    assertThat(o.channel()).isEqualTo("file");
+                    assertThat(o.failures()).isEqualTo(16);
+                    assertThat(o.lastError()).isEqualTo("IllegalStateException: file is down");
+                    assertThat(o.nextTry()).isEqualTo(tried.getLast().plus(Outbox.DEFAULT_RETRY_MAX));
+                }));
+
+        file.failNext(0);
+        clock.advance(Outbox.DEFAULT_RETRY_MAX);
+        DeliveryReport back = outbox.dispatch();
+
+        assertThat(back.settled()).containsExactly(id);
         assertThat(console.received()).containsExactly(id);
-        assertThat(journal.events()).last().isEqualTo(new NotificationSettled(id, "acct-1", false, T0));
-        assertThat(journal.events()).filteredOn(NotificationAttemptFailed.class::isInstance).hasSize(3);
-        assertThat(outbox.pending()).isEmpty();
+        assertThat(file.received()).containsExactly(id);
+    }
+
+    @Test
+    void whileEveryChannelRestsADispatchDoesNotReadTheBacklog() {
+        file.failNext(1);
+        int[] reads = {0};
+        dev.keel.core.journal.Journal counting = new dev.keel.core.journal.ForwardingJournal(journal) {
+            @Override
+            public List<dev.keel.core.journal.JournalRecord> stream(String streamId) {
+                reads[0]++;
+                return super.stream(streamId);
+            }
+        };
+        Outbox outbox = Outbox.builder(counting, clock, new SplittableRandom(42)).channel(file).build();
+        String id = outbox.enqueue("acct-1", "tx-1", Severity.HIGH, "Rebalance partial", "body");
+        outbox.dispatch();
+        reads[0] = 0;
+
+        DeliveryReport resting = outbox.dispatch();
+
+        assertThat(resting.attempts()).isEmpty();
+        assertThat(resting.pending()).containsExactly(id);
+        assertThat(reads[0]).isZero();
+        clock.advance(Outbox.DEFAULT_RETRY_INITIAL);
+        assertThat(outbox.dispatch().settled()).containsExactly(id);
+    }
+
+    @Test
+    void aRoundSendsTheMostSevereFirstThenTheOldest() {
+        Outbox outbox = outbox(console);
+        String low = outbox.enqueue("acct-1", "tx-1", Severity.LOW, "low", "body");
+        String high = outbox.enqueue("acct-1", "tx-2", Severity.HIGH, "high", "body");
+        String critical = outbox.enqueue("acct-1", "tx-3", Severity.CRITICAL, "critical", "body");
+        String high2 = outbox.enqueue("acct-1", "tx-4", Severity.HIGH, "high again", "body");
+
+        outbox.dispatch();
+
+        assertThat(console.received()).containsExactly(critical, high, high2, low);
+    }
+
+    @Test
+    void aMessageTheChannelRefusesDoesNotKeepItClosedForTheOthers() {
+        RecordingChannel picky = new RecordingChannel("picky") {
+            @Override
+            public void send(Notification n) {
+                if (n.title().equals("poison")) {
+                    throw new IllegalStateException("refused");
+                }
+                super.send(n);
+            }
+        };
+        Outbox outbox = outbox(picky);
+        String poison = outbox.enqueue("acct-1", "tx-1", Severity.CRITICAL, "poison", "body");
+        String other = outbox.enqueue("acct-1", "tx-2", Severity.HIGH, "fine", "body");
+
+        DeliveryReport first = outbox.dispatch();
+        clock.advance(Outbox.DEFAULT_RETRY_INITIAL);
+        DeliveryReport second = outbox.dispatch();
+
+        // first: the poison fails and the channel rests; second: the others go before the poison is tried again
+        assertThat(first.attempts()).extracting(DeliveryReport.Attempt::notificationId).containsExactly(poison);
+        assertThat(second.attempts()).extracting(DeliveryReport.Attempt::notificationId, DeliveryReport.Attempt::delivered)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(other, true),
+                        org.assertj.core.groups.Tuple.tuple(poison, false));
+        assertThat(second.settled()).containsExactly(other);
+        assertThat(second.pending()).containsExactly(poison);
     }
 
     @Test
     void restartedOutboxRedeliversOnlyToChannelsNotRecordedAsDelivered() {
         // Before the crash: queued and delivered to the console; the process died before the file channel ran.
-        String id = outbox(5, console).enqueue("acct-1", "tx-1", Severity.HIGH, "Rebalance partial", "body");
+        String id = outbox(console).enqueue("acct-1", "tx-1", Severity.HIGH, "Rebalance partial", "body");
         journal.append(new NotificationDelivered(id, "acct-1", "console", T0));
         RecordingChannel consoleAfterRestart = new RecordingChannel("console");
 
-        DeliveryReport report = outbox(5, consoleAfterRestart, file).dispatch();
+        DeliveryReport report = outbox(consoleAfterRestart, file).dispatch();
 
         assertThat(consoleAfterRestart.received()).isEmpty();
         assertThat(file.received()).containsExactly(id);
@@ -150,20 +229,20 @@ class OutboxTest {
     @Test
     void channelAboveTheNotificationsSeverityIsNotSentAndDoesNotHoldItBack() {
         RecordingChannel pager = new RecordingChannel("pager", Severity.HIGH);
-        Outbox outbox = outbox(5, console, pager);
+        Outbox outbox = outbox(console, pager);
         String info = outbox.enqueue("acct-1", "tx-1", Severity.INFO, "Rebalance completed", "body");
         String critical = outbox.enqueue("acct-1", "tx-2", Severity.CRITICAL, "Needs review", "body");
 
         DeliveryReport report = outbox.dispatch();
 
-        assertThat(console.received()).containsExactly(info, critical);
+        assertThat(console.received()).containsExactly(critical, info);
         assertThat(pager.received()).containsExactly(critical);
-        assertThat(report.settled()).containsExactly(info, critical);
+        assertThat(report.settled()).containsExactly(critical, info);
     }
 
     @Test
     void dispatchWithoutChannelsLeavesTheOutboxAsItWas() {
-        Outbox outbox = outbox(5);
+        Outbox outbox = outbox();
         String id = outbox.enqueue("acct-1", "tx-1", Severity.HIGH, "Rebalance partial", "body");
 
         DeliveryReport report = outbox.dispatch();
@@ -175,8 +254,10 @@ class OutboxTest {
 
     @Test
     void builderNamesTheBoundAndTheValue() {
-        assertThatThrownBy(() -> outbox(0)).hasMessage("maxAttempts must be at least 1, but was 0");
-        assertThatThrownBy(() -> outbox(5, console, new RecordingChannel("console")))
+        assertThatThrownBy(() -> Outbox.builder(journal, clock, new SplittableRandom(1))
+                .retryBackoff(java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(10)))
+                .hasMessage("retry max backoff must be at least the initial PT1M, but was PT10S");
+        assertThatThrownBy(() -> outbox(console, new RecordingChannel("console")))
                 .hasMessage("channel names must be unique, but 'console' was given twice");
     }
 }

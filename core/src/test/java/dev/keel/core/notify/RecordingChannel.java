@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A channel that records what it was sent and fails the next {@code failures} sends. */
-final class RecordingChannel extends AbstractChannel {
+class RecordingChannel extends AbstractChannel {
     private final List<String> received = new ArrayList<>();
     private int failures;
 

@@ -20,7 +20,10 @@ import java.util.Objects;
  * {@link Limit#count()} messages of a severity per {@link Limit#window()}; and the same error (code, or title when
  * there is none) on the same account is sent once per window: what comes after is held back, and the next message
  * of that error on that channel carries it as "and N more like this". Nothing is dropped: a held notification stays
- * in the outbox until a message carries it. Escalation pages (notifications that name their channels) and severities
+ * in the outbox until a message carries it. The outbox tells it first of everything waiting in a round ({@link
+ * #waiting}), so after an outage the backlog of an error goes out as one message that counts the rest. A hold for
+ * the count limit says so ({@link Hold.Reason#LIMIT}): the outbox then sends nothing less severe on that channel in
+ * the round, so the most severe go first. Escalation pages (notifications that name their channels) and severities
  * without a limit go out at once.
  *
  * <p>What was sent and held lives in memory: after a restart the limits start empty, and a notification held before
@@ -95,7 +98,7 @@ public final class RateLimits implements Throttle {
                 && now.isBefore(group.inFlightSince.plus(limit.window()));
         if (limited || grouping || waiting) {
             group.held.putIfAbsent(n.id(), n.at());
-            return new Hold();
+            return new Hold(limited ? Hold.Reason.LIMIT : Hold.Reason.GROUPING);
         }
         List<String> carries = new ArrayList<>();
         Instant since = null;
@@ -110,6 +113,15 @@ public final class RateLimits implements Throttle {
             group.inFlightSince = now;
         }
         return new Send(carries.isEmpty() ? n : summarised(n, carries.size(), since, channel), carries);
+    }
+
+    /** Puts {@code n} among its error's held ones, so the next message of that error carries it. */
+    @Override
+    public synchronized void waiting(Notification n, String channel, Instant now) {
+        if (limits.get(n.severity()) == null || n.channels() != null || carried.containsKey(channel + "\n" + n.id())) {
+            return;
+        }
+        groups.computeIfAbsent(GroupKey.of(n, channel), k -> new Group()).held.putIfAbsent(n.id(), n.at());
     }
 
     @Override
