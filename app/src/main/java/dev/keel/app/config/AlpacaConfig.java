@@ -17,11 +17,19 @@ import java.util.Objects;
  * @param keyFile  a file of {@code APCA_API_KEY_ID=...} and {@code APCA_API_SECRET_KEY=...} lines outside the
  *                 repository; null to read the environment
  */
-public record AlpacaConfig(URI endpoint, boolean live, URI dataUrl, String feed, Duration timeout, Path keyFile) {
+public record AlpacaConfig(URI endpoint, boolean live, URI dataUrl, String feed, Duration timeout, Path keyFile,
+                           java.util.Map<String, Path> keyFiles) {
     public AlpacaConfig {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(dataUrl, "dataUrl");
         Objects.requireNonNull(feed, "feed");
         Objects.requireNonNull(timeout, "timeout");
+        keyFiles = keyFiles == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(keyFiles));
+    }
+
+    /** One key pair for the configuration's one account (the file, or the environment when null). */
+    public AlpacaConfig(URI endpoint, boolean live, URI dataUrl, String feed, Duration timeout, Path keyFile) {
+        this(endpoint, live, dataUrl, feed, timeout, keyFile, java.util.Map.of());
     }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Reads {@code broker.alpaca}: endpoint, live, data-url, feed, timeout, key-file. */
+/** Reads {@code broker.alpaca}: endpoint, live, data-url, feed, timeout, key-file or key-files (per account). */
 final class AlpacaReader {
     /** Alpaca's paper trading endpoint. */
     static final URI PAPER = URI.create("https://paper-api.alpaca.markets");
@@ -48,6 +48,26 @@ final class AlpacaReader {
                         + " the environment");
             }
         }
+        // one Alpaca account per key pair: several Keel accounts each name their own key file
+        java.util.Map<String, Path> keyFiles = new java.util.LinkedHashMap<>();
+        Field filesField = s.field("key-files");
+        if (filesField.present()) {
+            for (java.util.Map.Entry<String, Field> e : filesField.section().entries().entrySet()) {
+                Path file = e.getValue().file(null, base);
+                if (file == null) {
+                    continue;
+                }
+                Path repository = workTree(file);
+                if (repository != null) {
+                    e.getValue().problem("'" + file + "' is inside the git working tree " + repository + "; keep"
+                            + " Alpaca keys outside the repository");
+                }
+                keyFiles.put(e.getKey(), file);
+            }
+            if (keyFile != null) {
+                filesField.problem("give either key-file (one account) or key-files (one per account), not both");
+            }
+        }
         if (LIVE.equals(endpoint) && Boolean.FALSE.equals(live)) {
             endpointField.problem("'" + (endpointField.present() ? endpointField.text("") : "") + "' is Alpaca's"
                     + " live endpoint, which trades real money; add broker.alpaca.live: true to mean it");
@@ -56,7 +76,7 @@ final class AlpacaReader {
         if (s.problemCount() > mark) {
             return null;
         }
-        return new AlpacaConfig(endpoint, Boolean.TRUE.equals(live), dataUrl, feed, timeout, keyFile);
+        return new AlpacaConfig(endpoint, Boolean.TRUE.equals(live), dataUrl, feed, timeout, keyFile, keyFiles);
     }
 
     private static URI endpoint(Field field) {

@@ -81,9 +81,9 @@ public final class KeelRuntime implements AutoCloseable {
     private final Journal journal;
     private final JdbcJournal database;
     private final PaperExchange paper;
-    private final AlpacaBroker alpaca;
+    private final AlpacaSetup.Brokers alpaca;
     /** Alpaca's trade_updates, feeding the executors' fill watches; null unless Alpaca on real time. */
-    private final TradeUpdateStream stream;
+    private final List<TradeUpdateStream> streams;
     private final ScheduledExecutorService streamScheduler;
     private final Map<String, Broker> brokers = new LinkedHashMap<>();
     private final Map<String, BrokerGateway> gateways = new LinkedHashMap<>();
@@ -110,9 +110,9 @@ public final class KeelRuntime implements AutoCloseable {
         JdbcJournal database = Journals.open(config.journalUrl(), clock);
         this.database = database;
         this.journal = new MeteredJournal(database, metrics);
-        AlpacaBroker opened = null;
+        AlpacaSetup.Brokers opened = null;
         PaperExchange openedPaper = null;
-        TradeUpdateStream openedStream = null;
+        List<TradeUpdateStream> openedStreams = new ArrayList<>();
         ScheduledExecutorService openedScheduler = null;
         try {
             BrokerConfig broker = config.broker();
@@ -120,20 +120,23 @@ public final class KeelRuntime implements AutoCloseable {
                     ? new PaperExchange(PaperSetup.config(broker.paper()), clock, sleeper) : null;
             this.paper = openedPaper;
             opened = broker.kind() == BrokerConfig.Kind.ALPACA
-                    ? AlpacaSetup.broker(config, clock, sleeper, environment) : null;
+                    ? AlpacaSetup.brokers(config, clock, sleeper, environment) : null;
             this.alpaca = opened;
-            StreamedOrderUpdates pushed = null;
+            Map<String, StreamedOrderUpdates> pushed = new java.util.HashMap<>();
             if (opened != null && pushedUpdates) {
-                pushed = new StreamedOrderUpdates();
                 openedScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "keel-trade-updates");
                     t.setDaemon(true);
                     return t;
                 });
-                openedStream = opened.tradeUpdates(pushed, openedScheduler, random.split());
+                for (Map.Entry<String, AlpacaBroker> e : opened.byAccount().entrySet()) {
+                    StreamedOrderUpdates updates = new StreamedOrderUpdates();
+                    pushed.put(e.getKey(), updates); // one trade_updates stream per Alpaca account (key pair)
+                    openedStreams.add(e.getValue().tradeUpdates(updates, openedScheduler, random.split()));
+                }
             }
             this.streamScheduler = openedScheduler;
-            this.stream = openedStream;
+            this.streams = List.copyOf(openedStreams);
             ExecutionSettings settings = ExecutionSettings.defaults().withRetry(config.retry().policy())
                     .withProtectionGrace(config.operations().protectionGrace());
             PaperEndpoint backup = paper == null ? null : PaperSetup.backup(paper, broker.paper());
@@ -143,17 +146,19 @@ public final class KeelRuntime implements AutoCloseable {
             // Rehearsals running now (keel chaos inject): their faults sit under the gateway and on the channels.
             this.rehearsals = new ChaosSessions(journal, clock).active();
             for (AccountConfig a : config.accounts()) {
-                Broker b = ChaosBroker.wrap(paper != null ? paper.broker(a.id()) : alpaca, rehearsals, a.id(), clock);
+                Broker b = ChaosBroker.wrap(paper != null ? paper.broker(a.id()) : alpaca.byAccount().get(a.id()),
+                        rehearsals, a.id(), clock);
                 BrokerGateway gateway = backup == null ? resilience.gateway(a.id(), b, random.split())
                         : resilience.gateway(a.id(), b, backup.broker(a.id()), random.split());
                 brokers.put(a.id(), b);
                 gateways.put(a.id(), gateway);
+                OrderUpdates updates = pushed.get(a.id());
                 OrderExecutor executor = new OrderExecutor(gateway, settings, clock, sleeper, random.split(),
-                        pushed == null ? OrderUpdates.NONE : pushed);
+                        updates == null ? OrderUpdates.NONE : updates);
                 RebalanceAccount account = a.allocation() == null ? account(a, config)
                         : new RebalanceAccount(a.id(), null, risk(config), allocation(a, clock, sleeper, random));
                 accounts.add(new AccountRuntime(account, executor, PlacementBreaker.of(gateway.breaker()),
-                        marketData(config.marketData(), gateway, clock)));
+                        marketData(config.marketData(), gateway, a.id(), clock)));
             }
             this.outbox = NotifySetup.configure(Outbox.builder(journal, clock, random.split())
                     .channels(NotifySetup.channels(config, console, clock, System.getenv()).stream()
@@ -162,14 +167,11 @@ public final class KeelRuntime implements AutoCloseable {
             this.engine = new Engine(journal, accounts, outbox, clock, txIds(clock, processNonce),
                     Engine.DEFAULT_LOCK_TIMEOUT, database.leases(clock, sleeper), // one writer across processes
                     SideBySide.threads("recovery", RECOVERY_WIDTH));
-            if (stream != null) {
-                stream.start(); // polling stays the fallback while it connects, and whenever it is down
-            }
+            // polling stays the fallback while a stream connects, and whenever it is down
+            streams.forEach(TradeUpdateStream::start);
         } catch (RuntimeException e) {
             allocationClients.forEach(HttpAllocationSource::close);
-            if (openedStream != null) {
-                openedStream.close();
-            }
+            openedStreams.forEach(TradeUpdateStream::close);
             if (openedScheduler != null) {
                 openedScheduler.shutdownNow();
             }
@@ -185,13 +187,13 @@ public final class KeelRuntime implements AutoCloseable {
     }
 
     /** The account's price sources in the configured order, the paper exchange's feed behind the fallbacks. */
-    private QuoteChain marketData(MarketDataSettings settings, BrokerGateway gateway, Clock clock) {
+    private QuoteChain marketData(MarketDataSettings settings, BrokerGateway gateway, String accountId, Clock clock) {
         if (alpaca != null) {
             // Alpaca trades US equities: bars follow their session; delayed and last-close come from its data API.
             QuoteChain.Builder chain = QuoteChain.builder(clock).policy(settings.policy(MarketSession.US_EQUITIES));
             for (MarketDataSettings.Source source : settings.sources()) {
                 chain.source(source.kind() == MarketDataSettings.Kind.LIVE ? new BrokerQuoteSource(gateway)
-                        : AlpacaSetup.source(source, alpaca, clock), source.maxAge());
+                        : AlpacaSetup.source(source, alpaca.byAccount().get(accountId), clock), source.maxAge());
             }
             return chain.build();
         }
@@ -285,9 +287,9 @@ public final class KeelRuntime implements AutoCloseable {
         return outbox;
     }
 
-    /** The Alpaca broker, when the broker is {@code alpaca}; null otherwise. */
+    /** The first account's Alpaca broker, when the broker is {@code alpaca}; null otherwise. */
     public AlpacaBroker alpaca() {
-        return alpaca;
+        return alpaca == null ? null : alpaca.first();
     }
 
     /** The paper exchange, when the broker is {@code paper}. */
@@ -358,9 +360,7 @@ public final class KeelRuntime implements AutoCloseable {
     }
 
     private void stopStream() {
-        if (stream != null) {
-            stream.close();
-        }
+        streams.forEach(TradeUpdateStream::close);
         if (streamScheduler != null) {
             streamScheduler.shutdownNow();
         }
