@@ -41,7 +41,7 @@ class ConfigProblemsTest {
         List<String> problems = problemsOf(ConfigFiles.MINIMAL + "colour: blue\n");
 
         assertThat(problems).containsExactly("keel.yaml:4: colour: unknown key; expected one of journal, broker,"
-                + " accounts, retry, circuit-breaker, resilience, risk, notifications, market-data, operations, events");
+                + " accounts, retry, circuit-breaker, resilience, risk, notifications, market-data, operations, serve, events");
     }
 
     @Test
