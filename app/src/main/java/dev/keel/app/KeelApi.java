@@ -250,7 +250,9 @@ final class KeelApi implements AutoCloseable {
         private final Clock clock;
         private final IdempotencyKeys keys;
         private final byte[] tokenHash;
-        private final ObjectMapper json = Output.jsonMapper();
+        /** The --json shapes and names, written compact: indentation is for people at a terminal. */
+        private final ObjectMapper json = Output.jsonMapper().copy()
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
         Routes(KeelRuntime runtime, PrometheusMeterRegistry prometheus, BooleanSupplier ready, Clock clock,
                IdempotencyKeys keys, byte[] tokenHash) {
