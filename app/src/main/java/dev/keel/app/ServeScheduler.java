@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@code keel serve} does by itself: each account's {@code schedule} (a cron expression in the exchange's time
  * zone; a run happens only while the market is open), the protection watch, reconciliation and the outbox's retries
- * every so often, and the escalation of unacknowledged alerts.
+ * every so often, the escalation of unacknowledged alerts, the error rates against their learned thresholds (every 15
+ * minutes) and the error patterns of the last 7 days (hourly).
  *
  * <p>Time is the injected clock's: {@link #tick()} runs whatever is due at the clock's now, so a test drives it on a
  * {@code ManualClock} and the server calls it every second. A tick is never run by two threads at once.
@@ -45,6 +46,12 @@ final class ServeScheduler {
     /** One thing the scheduler did, for the log and for tests. */
     record Run(Instant at, String job, String account, String result) {
     }
+
+    /** How often error rates are checked against their learned thresholds: every 15 minutes, one window. */
+    static final Duration THRESHOLDS_EVERY = Duration.ofMinutes(15);
+    /** How often the journal's errors are searched for patterns, and over how long: hourly, the last 7 days. */
+    static final Duration PATTERNS_EVERY = Duration.ofHours(1);
+    static final Duration PATTERN_WINDOW = Duration.ofDays(7);
 
     private final KeelRuntime runtime;
     private final ServeSettings settings;
@@ -94,6 +101,8 @@ final class ServeScheduler {
         periodic("reconcile", settings.reconcileEvery(), now);
         periodic("outbox", settings.outboxEvery(), now);
         periodic("escalation", Duration.ofMinutes(1), now);
+        periodic("thresholds", THRESHOLDS_EVERY, now);
+        periodic("patterns", PATTERNS_EVERY, now);
         history.addAll(runs);
         return runs;
     }
@@ -145,6 +154,8 @@ final class ServeScheduler {
             case "watch" -> settings.watchEvery();
             case "reconcile" -> settings.reconcileEvery();
             case "outbox" -> settings.outboxEvery();
+            case "thresholds" -> THRESHOLDS_EVERY;
+            case "patterns" -> PATTERNS_EVERY;
             default -> Duration.ofMinutes(1);
         };
     }
@@ -159,6 +170,18 @@ final class ServeScheduler {
                     runs.add(new Run(now, job, null, report.attempts().size() + " delivery attempt(s), "
                             + report.pending().size() + " still pending"));
                 }
+            }
+            case "thresholds" -> {
+                String broker = runtime.config().broker().kind().wire();
+                var report = new dev.keel.notify.threshold.DynamicThresholds(runtime.journal(),
+                        dev.keel.notify.threshold.ThresholdSettings.DEFAULTS, account -> broker).run(now);
+                runs.add(new Run(now, job, null, report.queued().size() + " threshold alert(s) queued"));
+            }
+            case "patterns" -> {
+                String broker = runtime.config().broker().kind().wire();
+                var report = new dev.keel.notify.pattern.PatternDetector(runtime.journal(),
+                        dev.keel.notify.pattern.PatternSettings.DEFAULTS, account -> broker).run(now, PATTERN_WINDOW);
+                runs.add(new Run(now, job, null, report.queued().size() + " pattern alert(s) queued"));
             }
             case "escalation" -> {
                 var escalated = runtime.alerts().escalate();

@@ -106,9 +106,15 @@ class ServeSchedulerTest {
             clock.advance(Duration.ofMinutes(1));
             assertThat(scheduler.tick()).extracting(ServeScheduler.Run::job).contains("watch")
                     .doesNotContain("reconcile");
-            clock.advance(Duration.ofHours(1));
-            assertThat(scheduler.tick()).filteredOn(r -> r.job().equals("reconcile")).singleElement()
+            clock.advance(Duration.ofMinutes(14));
+            assertThat(scheduler.tick()).extracting(ServeScheduler.Run::job).contains("thresholds")
+                    .doesNotContain("patterns");
+            clock.advance(Duration.ofMinutes(46));
+            List<ServeScheduler.Run> hourly = scheduler.tick();
+            assertThat(hourly).filteredOn(r -> r.job().equals("reconcile")).singleElement()
                     .satisfies(r -> assertThat(r.result()).isEqualTo("agrees"));
+            assertThat(hourly).filteredOn(r -> r.job().equals("patterns")).singleElement()
+                    .satisfies(r -> assertThat(r.result()).isEqualTo("0 pattern alert(s) queued"));
             scheduler.stop();
             clock.advance(Duration.ofHours(2));
             assertThat(scheduler.tick()).isEmpty();
