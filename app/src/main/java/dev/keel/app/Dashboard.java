@@ -397,12 +397,7 @@ final class Dashboard {
         if (note == null || note.isBlank()) {
             throw new KeelException(ErrorCode.USAGE_INVALID, "say what was done: the note is journaled");
         }
-        var dead = deadLetterStore().find(id).orElseThrow(() -> new KeelException(ErrorCode.UNKNOWN_ID,
-                "no dead letter '" + id + "'"));
-        var now = clock.instant();
-        runtime.journal().append(new dev.keel.core.journal.DeadLetterResolved(id, dead.accountId(), dead.code(),
-                "dashboard", note.strip(), now));
-        deadLetterStore().resolve(id, "dashboard", note.strip(), now);
+        DlqCommand.resolve(runtime.journal(), deadLetterStore(), id, "dashboard", note, clock.instant());
         ctx.redirect("/ui/dead-letters");
     }
 

@@ -32,6 +32,19 @@ final class DlqCommand extends CommandGroup {
         }
     }
 
+    /**
+     * Resolves dead letter {@code id} with {@code note}, the note journaled first: it is what outlives the dead letter
+     * (a purge, a Redis flush), and what {@code keel runbook} shows. The CLI, the API and the dashboard share it.
+     */
+    static DeadLetter resolve(dev.keel.core.journal.Journal journal, DeadLetters dead, String id, String who,
+                              String note, Instant now) {
+        DeadLetter letter = dead.find(id).orElseThrow(() -> new KeelException(ErrorCode.UNKNOWN_ID, "no dead letter '"
+                + id + "'; 'keel dlq list' shows them"));
+        journal.append(new DeadLetterResolved(id, letter.accountId(), letter.code(), who, note.strip(), now));
+        return dead.resolve(id, who, note.strip(), now).orElseThrow(() -> new KeelException(ErrorCode.UNKNOWN_ID,
+                "dead letter '" + id + "' was purged or retried meanwhile; the note is journaled"));
+    }
+
     /** The dead letters of the configured source, opened for one command. */
     abstract static class DeadLetterCommand extends ConfiguredCommand {
         final Clock clock = Clock.systemUTC();
@@ -150,14 +163,8 @@ final class DlqCommand extends CommandGroup {
             Output output = output();
             String who = AlertsCommand.actor(by);
             try (Intake.Opened opened = open()) {
-                DeadLetter dead = find(opened.source().deadLetters(), id);
-                Instant now = clock.instant();
-                // journaled first: the note is what outlives the dead letter (a purge, a Redis flush)
-                opened.journal().append(new DeadLetterResolved(id, dead.accountId(), dead.code(), who, note.strip(),
-                        now));
-                DeadLetter resolved = opened.source().deadLetters().resolve(id, who, note.strip(), now)
-                        .orElseThrow(() -> new KeelException(ErrorCode.UNKNOWN_ID, "dead letter '" + id
-                                + "' was purged or retried meanwhile; the note is journaled"));
+                DeadLetter resolved = resolve(opened.journal(), opened.source().deadLetters(), id, who, note,
+                        clock.instant());
                 output.result(DeadLetterDocument.of(resolved, false), d -> output.line("Resolved by " + d.resolvedBy()
                         + ": " + d.eventId() + " (" + d.errorCode() + "): " + d.note()));
                 return ExitCodes.OK;

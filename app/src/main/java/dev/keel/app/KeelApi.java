@@ -617,15 +617,8 @@ final class KeelApi implements AutoCloseable {
             if (note == null || note.isBlank()) {
                 throw new KeelException(ErrorCode.USAGE_INVALID, "the body must be {\"note\": \"what was done\"}");
             }
-            String by = text(body, "by", "api");
-            var dead = findDead(id);
-            Instant now = clock.instant();
-            // journaled first, as 'keel dlq resolve' does: the note outlives the dead letter
-            runtime.journal().append(new dev.keel.core.journal.DeadLetterResolved(id, dead.accountId(), dead.code(),
-                    by, note.strip(), now));
-            var resolved = deadLetterStore().resolve(id, by, note.strip(), now).orElseThrow(() -> new KeelException(
-                    ErrorCode.UNKNOWN_ID, "dead letter '" + id + "' was purged or retried meanwhile; the note is "
-                    + "journaled"));
+            var resolved = DlqCommand.resolve(runtime.journal(), deadLetterStore(), id, text(body, "by", "api"), note,
+                    clock.instant());
             return answer(200, DlqCommand.DeadLetterDocument.of(resolved, false));
         }
 
