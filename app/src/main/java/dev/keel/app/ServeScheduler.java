@@ -232,9 +232,12 @@ final class ServeScheduler {
         }
     }
 
-    /** Whether the journal holds a rebalance of the account started at or after {@code since}, by any process. */
+    /**
+     * Whether the journal holds a rebalance of the account started at or after {@code since}, by any process: the
+     * newest 500 of its transactions are read, newest first, until one started before {@code since}.
+     */
     private boolean rebalancedSince(String accountId, Instant since) {
-        for (TransactionSummary s : runtime.journal().recentTransactions(50, accountId)) {
+        for (TransactionSummary s : runtime.journal().recentTransactions(500, accountId)) {
             if (s.startedAt().isBefore(since)) {
                 return false;
             }
