@@ -17,12 +17,24 @@ final class ChildKeel {
 
     /** Starts {@code keel ARGS} in a child JVM on this test's classpath; its stderr goes to {@code stderr-ARG0.txt}. */
     static Process start(Path workDir, String... args) throws IOException {
+        return builder(workDir, args).start();
+    }
+
+    /**
+     * As {@link #start}, with stdout (where the test classpath's logback writes the log) going to
+     * {@code stdout-ARG0.txt}, for the tests that read what the child logged.
+     */
+    static Process startLogged(Path workDir, String... args) throws IOException {
+        return builder(workDir, args).redirectOutput(workDir.resolve("stdout-" + args[0] + ".txt").toFile()).start();
+    }
+
+    private static ProcessBuilder builder(Path workDir, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "dev.keel.app.Main"));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectError(workDir.resolve("stderr-" + args[0] + ".txt").toFile()).start();
+                .redirectError(workDir.resolve("stderr-" + args[0] + ".txt").toFile());
     }
 
     /**

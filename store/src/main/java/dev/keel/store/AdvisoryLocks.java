@@ -54,8 +54,8 @@ final class AdvisoryLocks implements ProcessLock {
                     e.addSuppressed(suppressed);
                 }
             }
-            throw new KeelException(ErrorCode.JOURNAL_UNAVAILABLE, "could not take account '" + accountId
-                    + "''s lock at " + description + ": " + e.getMessage(), dev.keel.core.error.ErrorContext.NONE, e);
+            throw new KeelException(ErrorCode.JOURNAL_UNAVAILABLE, "could not take the lock of account '"
+                    + accountId + "' at " + description + ": " + e.getMessage(), dev.keel.core.error.ErrorContext.NONE, e);
         }
     }
 

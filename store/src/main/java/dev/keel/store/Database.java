@@ -25,6 +25,8 @@ record Database(Dialect dialect, DataSource writer, DataSource reader, String de
     static final int SQLITE_READERS = 4;
     /** Connections to PostgreSQL, shared by the writer thread and readers. */
     static final int POSTGRES_POOL = 6;
+    /** How long a PostgreSQL connection attempt may take before the journal reports the server gone: 5 s. */
+    static final long POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
     /** Run on every PostgreSQL connection as it opens. */
     static final String POSTGRES_SESSION = "SET synchronous_commit = on";
 
@@ -45,12 +47,18 @@ record Database(Dialect dialect, DataSource writer, DataSource reader, String de
     static Database postgres(String jdbcUrl, String description) {
         PGSimpleDataSource plain = new PGSimpleDataSource();
         plain.setURL(jdbcUrl);
+        if (!jdbcUrl.contains("connectTimeout=")) {
+            plain.setConnectTimeout((int) (POSTGRES_CONNECT_TIMEOUT_MS / 1000)); // the lease connection's, too
+        }
         migrate(Dialect.POSTGRESQL, plain);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setPoolName("keel-journal");
         config.setMaximumPoolSize(POSTGRES_POOL);
         config.setMinimumIdle(1);
+        // A server that is gone is reported in seconds, not after Hikari's default 30 s per attempt: the worker's
+        // loop then stops taking events and backs off until the server answers.
+        config.setConnectionTimeout(POSTGRES_CONNECT_TIMEOUT_MS);
         // A commit is on disk when it returns, whatever the server's or the database's default: with
         // synchronous_commit off PostgreSQL acknowledges commits that a crash can still take back.
         config.setConnectionInitSql(POSTGRES_SESSION);

@@ -80,8 +80,15 @@ public final class EventConsumer {
      */
     public void run() {
         Duration wait = settings.idle();
+        boolean failed = false;
         while (!stopping && !Thread.currentThread().isInterrupted()) {
             try {
+                if (failed) {
+                    // after a failure, the journal must answer before an event is taken: an event taken while it
+                    // is down could only fail, spending one of its deliveries on an outage that is not its fault
+                    engine.journal().lastSequence();
+                    failed = false;
+                }
                 if (step()) {
                     wait = settings.idle();
                     continue;
@@ -91,8 +98,11 @@ public final class EventConsumer {
                 LOG.info("interrupted; the event in hand is left for redelivery and recovery");
                 return;
             } catch (RuntimeException e) {
-                // the source (or the journal under it) failed: take no more work until it answers again
-                LOG.warn("the event source failed; trying again in {}", wait, e);
+                // the source or the journal failed: take no more work until both answer again
+                failed = true;
+                // an outage repeats every backoff: its message says enough, the stack trace goes to debug
+                LOG.warn("the event source or the journal failed; trying again in {}: {}", wait, e.getMessage());
+                LOG.debug("the failure", e);
                 try {
                     sleeper.sleep(wait);
                 } catch (WaitInterrupted interrupted) {
@@ -143,7 +153,12 @@ public final class EventConsumer {
             };
         } catch (KeelException e) {
             if (leftForRecovery(e.code())) {
-                throw e; // this process cannot write: the delivery stays unsettled and is delivered again
+                // this process cannot write: the transaction, if one started, is left for recovery, and the event
+                // is made due again at once (the loop takes nothing until the journal answers), not after its
+                // visibility timeout
+                release(d, "the journal could not be written (" + e.code() + "); its transaction, if it started one,"
+                        + " is left for recovery");
+                throw e;
             }
             Failure failure = new Failure(e.code(), e.getMessage());
             if (e.code().retryable()) {
@@ -153,7 +168,8 @@ public final class EventConsumer {
             }
             return true;
         } catch (WaitInterrupted e) {
-            release(d);
+            release(d, "the worker stopped while running it; its transaction, if it started one, is left for"
+                    + " recovery");
             throw e;
         } catch (RuntimeException e) {
             LOG.error("event {} failed unexpectedly", event.eventId(), e);
@@ -172,15 +188,14 @@ public final class EventConsumer {
     }
 
     /**
-     * A shutdown interrupted the run: the event is made due again at once, so the next worker need not wait out the
-     * visibility timeout; its transaction, left in progress, is recovered under the account's lease before the
+     * A shutdown interrupted the run, or the journal failed under it: the event is made due again at once, so the
+     * next worker (or this one, once the journal answers) need not wait out the visibility timeout; its transaction, left in progress, is recovered under the account's lease before the
      * event runs again, and found there. The interrupt is set aside for the write and put back after.
      */
-    private void release(Delivery d) {
+    private void release(Delivery d, String why) {
         boolean interrupted = Thread.interrupted();
         try {
-            source.retry(d, Duration.ZERO, new Failure(ErrorCode.EVENT_UNSETTLED, "the worker stopped while running"
-                    + " it; its transaction, if it started one, is left for recovery"));
+            source.retry(d, Duration.ZERO, new Failure(ErrorCode.EVENT_UNSETTLED, why));
         } catch (RuntimeException e) {
             LOG.warn("event {} could not be released; it is delivered again after its visibility timeout",
                     d.messageId(), e);
@@ -191,10 +206,13 @@ public final class EventConsumer {
         }
     }
 
-    /** A journal that cannot take this process's writes: nothing can be settled truthfully either. */
+    /**
+     * A journal that cannot be reached or cannot take this process's writes: nothing can be settled truthfully
+     * either, and the failure is the journal's, not the event's.
+     */
     private static boolean leftForRecovery(ErrorCode code) {
         return code == ErrorCode.JOURNAL_WRITE_FAILED || code == ErrorCode.JOURNAL_CORRUPT
-                || code == ErrorCode.LEASE_LOST;
+                || code == ErrorCode.JOURNAL_UNAVAILABLE || code == ErrorCode.LEASE_LOST;
     }
 
     private void retryOrDeadLetter(Delivery d, EventRun run, Failure failure) {

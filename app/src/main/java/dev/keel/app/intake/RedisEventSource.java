@@ -12,7 +12,10 @@ import dev.keel.core.events.Failure;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
@@ -104,6 +107,19 @@ public final class RedisEventSource implements EventSource, DeadLetters {
             return 1
             """;
 
+    /**
+     * While the server is gone, a command fails at once instead of waiting in Lettuce's queue for the reconnection
+     * (its default), and one in flight fails after {@link #COMMAND_TIMEOUT}: the consume loop then sees the outage,
+     * says so, and backs off, taking no work; the connection comes back by itself when the server does.
+     */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    private static final ClientOptions OUTAGE_OPTIONS = ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+            .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
+            .build();
+
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
@@ -135,6 +151,7 @@ public final class RedisEventSource implements EventSource, DeadLetters {
         Objects.requireNonNull(consumer, "consumer");
         Objects.requireNonNull(clock, "clock");
         RedisClient client = RedisClient.create(url);
+        client.setOptions(OUTAGE_OPTIONS);
         try {
             StatefulRedisConnection<String, String> connection = client.connect();
             try {
