@@ -101,6 +101,23 @@ public final class Output {
         return new Progress(err, json, total);
     }
 
+    /**
+     * The naming of every document: snake_case, with the transaction log's own name for a transaction's id: a record's {@code txId} (the code's
+     * short name) is {@code transaction_id} in every document, as {@code keel tx list} prints it, never {@code tx_id}.
+     */
+    private static final class TransactionLogNames extends PropertyNamingStrategies.SnakeCaseStrategy {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String translate(String name) {
+            return switch (name) {
+                case "txId" -> "transaction_id";
+                case "txIds" -> "transaction_ids";
+                default -> super.translate(name);
+            };
+        }
+    }
+
     /** The JSON mapper of {@code --json}, for anyone who must write the same shapes (tests, the server later). */
     public static ObjectMapper jsonMapper() {
         SimpleModule keel = new SimpleModule("keel-output");
@@ -115,7 +132,7 @@ public final class Output {
         });
         return JsonMapper.builder()
                 // Every --json key in the transaction log's snake_case, named or not (explicit names stay as written).
-                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .propertyNamingStrategy(new TransactionLogNames())
                 .addModule(new JavaTimeModule())
                 .addModule(keel)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -29,7 +29,7 @@ class AlertsCommandTest {
         JsonNode alert = JSON.readTree(list.out()).at("/alerts/0");
         List<String> keys = new ArrayList<>();
         alert.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).contains("id", "account_id", "severity", "status", "raised_at", "acknowledged_by", "tx_id");
+        assertThat(keys).contains("id", "account_id", "severity", "status", "raised_at", "acknowledged_by", "transaction_id");
         assertThat(alert.get("severity").asText()).isEqualTo("critical");
         assertThat(alert.get("status").asText()).isEqualTo("OPEN");
         assertThat(alert.get("title").asText()).isEqualTo("Account main HALTED (was ACTIVE)");

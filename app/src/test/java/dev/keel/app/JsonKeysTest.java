@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every {@code --json} document uses snake_case keys: no key of any command's output is camelCase. */
+/**
+ * Every {@code --json} document uses the transaction log's snake_case keys: no key of any command's output is camelCase,
+ * and a transaction's id is {@code transaction_id}.
+ */
 class JsonKeysTest {
     /** A lower-case letter followed by an upper-case one: camelCase. Symbols (VTI) and metric names pass. */
     private static final Pattern CAMEL = Pattern.compile(".*[a-z][A-Z].*");
@@ -32,13 +35,16 @@ class JsonKeysTest {
                 List.of("broker", "orders"), List.of("broker", "positions"), List.of("broker", "account"),
                 List.of("status"), List.of("account", "status"), List.of("ops", "list"), List.of("ops", "stats"),
                 List.of("config", "check"), List.of("journal", "verify"), List.of("recover"), List.of("reconcile"),
-                List.of("order", "close", "--symbol", "GLD"));
+                List.of("order", "close", "--symbol", "GLD"), List.of("alerts", "list"), List.of("alerts", "outbox"),
+                List.of("dlq", "list"));
         for (List<String> command : commands) {
             List<String> args = new ArrayList<>(command);
             args.addAll(List.of("--config", cfg, "--json"));
             Run run = Run.of(args.toArray(String[]::new));
             JsonNode doc = new ObjectMapper().readTree(run.out());
-            assertThat(keys(doc)).as("%s: %s", command, run.out()).noneMatch(k -> CAMEL.matcher(k).matches());
+            assertThat(keys(doc)).as("%s: %s", command, run.out()).noneMatch(k -> CAMEL.matcher(k).matches())
+                    .as("%s names a transaction's id as the transaction log does: %s", command, run.out())
+                    .doesNotContain("tx_id", "tx_ids");
         }
     }
 

@@ -49,7 +49,7 @@ public final class WebhookChannel extends AbstractChannel {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", n.id());
         body.put("account_id", n.accountId());
-        body.put("tx_id", n.txId());
+        body.put("transaction_id", n.txId());
         body.put("severity", n.severity().wire());
         body.put("code", text.code());
         body.put("title", n.title());

@@ -56,7 +56,7 @@ class WebhookChannelTest {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             keys.add(it.next());
         }
-        assertThat(keys).containsExactly("id", "account_id", "tx_id", "severity", "code", "title", "body",
+        assertThat(keys).containsExactly("id", "account_id", "transaction_id", "severity", "code", "title", "body",
                 "what_to_do", "runbook", "dashboard", "at");
         assertThat(body.get("severity").asText()).isEqualTo("critical");
         assertThat(body.get("code").asText()).isEqualTo("RECONCILIATION_MISMATCH");
