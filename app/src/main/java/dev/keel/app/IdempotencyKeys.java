@@ -17,12 +17,19 @@ import java.util.function.Supplier;
  * (REQUEST_REFUSED), and so is a repeat while the first is still running (it would otherwise run twice).
  *
  * <p>Kept in the serving process's memory (at most {@code capacity} keys, the oldest dropped first): a restart
- * forgets them. What a repeat after a restart could do twice, the engine refuses by itself: a rebalance finds
- * nothing to do, a halt finds the account halted.
+ * forgets them. What a repeat after a restart could do twice is kept from it by the journal: a rebalance's key is
+ * the correlation id of its transaction, looked for under the account's lease before anything starts
+ * ({@code Engine.rebalanceOnce}), so the repeat is answered from the journal; the other acts are idempotent in the
+ * engine itself (a halt finds the account halted, an acknowledged alert stays acknowledged, a resolved dead letter or
+ * rolled-back operation is refused).
  */
 final class IdempotencyKeys {
     /** A call's answer: status and JSON body. */
     record Answer(int status, String body, boolean replayed) {
+        /** The same answer, marked as the answer of an earlier call. */
+        Answer asReplay() {
+            return new Answer(status, body, true);
+        }
     }
 
     private record Entry(String fingerprint, Answer answer, Instant at) {
@@ -53,7 +60,7 @@ final class IdempotencyKeys {
                     throw new KeelException(ErrorCode.REQUEST_REFUSED, "a request with the Idempotency-Key '" + key
                             + "' is still running; ask again when it has answered");
                 }
-                return new Answer(seen.answer().status(), seen.answer().body(), true);
+                return seen.answer().asReplay();
             }
             entries.put(key, new Entry(fingerprint, null, clock.instant()));
             while (entries.size() > capacity) {

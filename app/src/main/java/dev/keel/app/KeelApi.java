@@ -19,7 +19,6 @@ import dev.keel.core.metrics.Health;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.rebalance.ProgressListener;
-import dev.keel.core.rebalance.RebalanceOutcome;
 import dev.keel.core.rebalance.RebalancePlan;
 import dev.keel.core.risk.RiskCheck;
 import dev.keel.core.reconcile.AccountCheck;
@@ -62,6 +61,8 @@ import org.slf4j.LoggerFactory;
 final class KeelApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeelApi.class);
     static final String JSON = "application/json";
+    /** The correlation id of a rebalance the API runs: this prefix and the call's Idempotency-Key. */
+    static final String KEY_CORRELATION = "api:";
 
     /** The API's OpenAPI document (written as YAML beside this class), served as JSON. */
     static final String OPENAPI = openApi();
@@ -659,8 +660,16 @@ final class KeelApi implements AutoCloseable {
                 RiskCheck risk = RiskCheck.check(plan, runtime.engine().account(id).account().risk());
                 return answer(200, new RebalanceCommand.DryRun(id, plan, risk.violations())); // as --dry-run --json
             }
-            RebalanceOutcome outcome = runtime.engine().rebalance(id, correlation(ctx), ProgressListener.NONE);
-            return answer(200, RebalanceReport.of(id, outcome, runtime.journal(), runtime.config().journalUrl()));
+            // the call's key is the rebalance's correlation id, looked for in the journal under the account's
+            // lease: a repeat of the key runs nothing even after this server restarted and forgot its answers
+            var once = runtime.engine().rebalanceOnce(id, KEY_CORRELATION + ctx.header("Idempotency-Key"), null,
+                    ProgressListener.NONE);
+            if (once.earlier() != null) {
+                return answer(200, RebalanceReport.of(id, once.earlier(), runtime.journal(),
+                        runtime.config().journalUrl())).asReplay();
+            }
+            return answer(200, RebalanceReport.of(id, once.outcome(), runtime.journal(),
+                    runtime.config().journalUrl()));
         }
 
         IdempotencyKeys.Answer halt(Context ctx) {

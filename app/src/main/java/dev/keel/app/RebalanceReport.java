@@ -33,6 +33,24 @@ record RebalanceReport(
         @JsonProperty("reconciliation") List<ReconciliationRecorded.Line> reconciliation,
         @JsonProperty("journal") String journal) {
 
+    /**
+     * The report of a rebalance that ran before, read back from the journal (an API call repeated with its
+     * Idempotency-Key after the server restarted): what the transaction journaled; the plan, not journaled as such,
+     * is null. A transaction still in progress reports IN_PROGRESS.
+     */
+    static RebalanceReport of(String account, dev.keel.core.journal.TransactionSummary earlier, Journal journal,
+                              String journalUrl) {
+        TransactionView view = TransactionView.fold(journal.stream(earlier.txId()));
+        var ended = view.ended();
+        List<TransactionDocument.ExecutedOrder> orders = view.started() == null ? List.of()
+                : TransactionDocument.of(view).executedOrders();
+        List<String> recovery = view.started() == null ? List.of() : RecoveryStory.lines(view);
+        return new RebalanceReport(account, earlier.txId(), earlier.status(), ExitCodes.of(earlier.status()),
+                ended == null ? null : ended.errorCode(), ended == null ? null : ended.errorMessage(),
+                ended == null ? null : ended.reconciliationNotes(), null, orders, recovery,
+                view.reconciliation() == null ? List.of() : view.reconciliation().lines(), journalUrl);
+    }
+
     static RebalanceReport of(String account, RebalanceOutcome outcome, Journal journal, String journalUrl) {
         List<TransactionDocument.ExecutedOrder> orders = List.of();
         List<String> recovery = List.of();

@@ -176,6 +176,17 @@ class ServeApiTest {
         assertThat(runtime.journal().recentTransactions(10, "main")).hasSize(1);
         assertError(post("/api/accounts/main/halt", "key-1", "{\"reason\":\"drill\"}"), 409, "REQUEST_REFUSED");
 
+        // the server restarts and forgets its answers: the journal still knows the key's rebalance
+        api.close();
+        api = KeelApi.start(runtime, prometheus, runtime.config().serve(), TOKEN, ready::get, clock);
+        HttpResponse<String> afterRestart = post("/api/accounts/main/rebalance", "key-1", null);
+        assertThat(afterRestart.statusCode()).as(afterRestart.body()).isEqualTo(200);
+        assertThat(afterRestart.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(body(afterRestart).get("transaction_id").asText()).isEqualTo(txId);
+        assertThat(body(afterRestart).get("status").asText()).isEqualTo(body(first).get("status").asText());
+        assertThat(body(afterRestart).get("executed_orders")).isEqualTo(body(first).get("executed_orders"));
+        assertThat(runtime.journal().recentTransactions(10, "main")).as("the repeat ran nothing").hasSize(1);
+
         HttpResponse<String> list = get("/api/transactions?account=main", TOKEN);
         assertThat(body(list).get("transactions").get(0).get("transaction_id").asText()).isEqualTo(txId);
         HttpResponse<String> one = get("/api/transactions/" + txId, TOKEN);

@@ -377,15 +377,47 @@ public final class Engine {
      */
     public EventRun rebalanceEvent(String accountId, String eventId, RebalanceAccount account,
                                    ProgressListener progress) {
+        Once once = rebalanceOnce(accountId, eventId, account, progress);
+        if (once.earlier() != null) {
+            return alreadyRan(eventId, once.earlier());
+        }
+        RebalanceOutcome outcome = once.outcome();
+        if (outcome.txId() == null) {
+            return new EventRun(eventId, EventRun.Result.RAN, null, outcome.status(), outcome.errorCode(),
+                    outcome.noAction() ? "nothing to do: every symbol within its drift threshold" : outcome.notes(),
+                    false);
+        }
+        return new EventRun(eventId, EventRun.Result.RAN, outcome.txId(), outcome.status(), outcome.errorCode(),
+                outcome.errorMessage() != null ? outcome.errorMessage() : outcome.notes(),
+                effects.withoutEffect(outcome.txId()));
+    }
+
+    /**
+     * What {@link #rebalanceOnce} did: either the transaction the correlation id started before ({@code earlier}),
+     * and nothing ran, or the outcome of the rebalance it ran now.
+     */
+    public record Once(TransactionSummary earlier, RebalanceOutcome outcome) {
+    }
+
+    /**
+     * A rebalance run at most once in effect per {@code correlationId}, as {@link #rebalanceEvent} runs an event and
+     * the REST API a call's {@code Idempotency-Key}: under the account's lease, after its work in progress is
+     * recovered, the journal is asked for a transaction of that correlation id; when there is one, nothing starts.
+     * A lease another caller holds is thrown (ACCOUNT_LOCKED), not journaled, so the caller may simply ask again.
+     *
+     * @param account the account with the caller's own targets, or null for its configured ones
+     */
+    public Once rebalanceOnce(String accountId, String correlationId, RebalanceAccount account,
+                              ProgressListener progress) {
         AccountRuntime a = account(accountId);
         RebalanceAccount target = account == null ? a.account() : account;
         RebalanceOutcome outcome;
         try (Held held = hold(accountId, progress)) {
-            Optional<TransactionSummary> done = effects.effect(eventId, accountId);
+            Optional<TransactionSummary> done = effects.effect(correlationId, accountId);
             if (done.isPresent()) {
-                return alreadyRan(eventId, done.get());
+                return new Once(done.get(), null);
             }
-            OperationContext ctx = context(accountId, eventId);
+            OperationContext ctx = context(accountId, correlationId);
             try (var mdc = Mdc.of(ctx)) {
                 watchQuietly(held);
                 RebalanceSaga saga = saga(a, held.session(), progress);
@@ -396,14 +428,7 @@ public final class Engine {
             }
         }
         outbox.dispatch();
-        if (outcome.txId() == null) {
-            return new EventRun(eventId, EventRun.Result.RAN, null, outcome.status(), outcome.errorCode(),
-                    outcome.noAction() ? "nothing to do: every symbol within its drift threshold" : outcome.notes(),
-                    false);
-        }
-        return new EventRun(eventId, EventRun.Result.RAN, outcome.txId(), outcome.status(), outcome.errorCode(),
-                outcome.errorMessage() != null ? outcome.errorMessage() : outcome.notes(),
-                effects.withoutEffect(outcome.txId()));
+        return new Once(null, outcome);
     }
 
     /**
