@@ -278,7 +278,8 @@ public final class MemoryJournal implements Journal {
         }
 
         TransactionSummary summary() {
-            return new TransactionSummary(id, accountId, operation, status, openedAt, closedAt, errorMessage);
+            return new TransactionSummary(id, accountId, operation, status, openedAt, closedAt, errorMessage,
+                    lastSequence);
         }
     }
 }

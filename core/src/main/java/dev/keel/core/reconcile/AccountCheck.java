@@ -16,6 +16,7 @@ import dev.keel.core.model.Symbol;
 import java.math.BigDecimal;
 import dev.keel.core.model.TransactionStatus;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
@@ -58,20 +59,21 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
                         + t.state() + " in the journal");
             }
         }
-        differences.addAll(workingButNotOpen(journal, accountId, openOrders));
+        Recent recent = new Recent(journal, accountId);
+        differences.addAll(workingButNotOpen(recent, openOrders));
         AccountStatus status = AccountStatus.of(journal, accountId);
-        List<JournalRecord> baseline = baseline(journal, accountId, status.resumeSequence());
+        List<JournalRecord> baseline = baseline(recent, status.resumeSequence());
         String label = null;
         if (baseline != null) {
             TransactionView view = TransactionView.fold(baseline);
             long started = baseline.stream().filter(r -> r.event() instanceof TransactionStarted).findFirst()
                     .orElseThrow().sequence();
-            differences.addAll(Reconciler.quantityDifferences(expected(journal, accountId,
-                    view.started().before(), started), now));
+            differences.addAll(Reconciler.quantityDifferences(expected(recent, view.started().before(), started),
+                    now));
             label = view.started().txId();
         } else if (status.lastResume() != null) {
-            differences.addAll(Reconciler.quantityDifferences(expected(journal, accountId,
-                    status.lastResume().baseline(), status.resumeSequence()), now));
+            differences.addAll(Reconciler.quantityDifferences(expected(recent, status.lastResume().baseline(),
+                    status.resumeSequence()), now));
             label = "resume at " + status.lastResume().at();
         }
         return new AccountCheck(accountId, label, differences);
@@ -84,10 +86,13 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
      * stop), whose fills a sync journaled into their own, older streams. Each stream is folded up to {@code since}
      * and in full; the difference of each order's filled quantity, signed by its side, is what changed since.
      */
-    static Map<Symbol, BigDecimal> expected(Journal journal, String accountId, AccountSnapshot before, long since) {
+    static Map<Symbol, BigDecimal> expected(Recent recent, AccountSnapshot before, long since) {
         Map<Symbol, BigDecimal> expected = Reconciler.expectedQuantities(before, List.of());
-        for (TransactionSummary s : journal.recentTransactions(FILL_SCAN, accountId)) {
-            List<JournalRecord> records = journal.stream(s.txId());
+        for (TransactionSummary s : recent.summaries()) {
+            if (s.lastSequence() <= since) {
+                continue; // nothing written to it since: its records are not read
+            }
+            List<JournalRecord> records = recent.stream(s.txId());
             if (records.isEmpty() || records.get(records.size() - 1).sequence() <= since) {
                 continue;
             }
@@ -113,15 +118,15 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
      * (a protective stop the journal believes is resting) is unknown to the journal. A caller that synced the working
      * orders first ({@code LiveOrders.check}) only finds here what the broker would not tell it.
      */
-    static List<String> workingButNotOpen(Journal journal, String accountId, List<BrokerOrder> openOrders) {
+    static List<String> workingButNotOpen(Recent recent, List<BrokerOrder> openOrders) {
         Set<String> open = new HashSet<>();
         openOrders.forEach(o -> open.add(o.clientOrderId()));
         List<String> differences = new ArrayList<>();
-        for (TransactionSummary s : journal.recentTransactions(FILL_SCAN, accountId)) {
+        for (TransactionSummary s : recent.summaries()) {
             if (s.status() == null || !s.status().isTerminal()) {
                 continue; // its saga (or recovery) drives its orders
             }
-            for (OrderTrack o : TransactionView.fold(journal.stream(s.txId())).orders()) {
+            for (OrderTrack o : TransactionView.fold(recent.stream(s.txId())).orders()) {
                 if (o.state().isLive() && !open.contains(o.clientOrderId())) {
                     differences.add("order " + o.clientOrderId() + " (" + o.spec().describe() + ") is " + o.state()
                             + " in the journal but not open at the broker: it ended there in a way Keel could not"
@@ -143,9 +148,9 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
      * (soak seed 1079474), so it serves only where no checked one is left in the scan, as the account's earliest
      * known state is better than none.
      */
-    private static List<JournalRecord> baseline(Journal journal, String accountId, long after) {
+    private static List<JournalRecord> baseline(Recent recent, long after) {
         List<JournalRecord> unchecked = null;
-        for (TransactionSummary s : journal.recentTransactions(FILL_SCAN, accountId)) {
+        for (TransactionSummary s : recent.summaries()) {
             if (s.status() == TransactionStatus.ABORTED
                     || OperationType.OCO_ENFORCEMENT.operationName().equals(s.operation())) {
                 continue;
@@ -154,7 +159,7 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
             if (!checked && unchecked != null) {
                 continue; // the newest unchecked one is kept already; only a checked one can do better
             }
-            List<JournalRecord> records = journal.stream(s.txId());
+            List<JournalRecord> records = recent.stream(s.txId());
             if (records.isEmpty() || records.get(0).sequence() < after) {
                 return unchecked;
             }
@@ -170,6 +175,30 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
             unchecked = records;
         }
         return unchecked;
+    }
+
+    /**
+     * The account's {@value #FILL_SCAN} most recent transactions, as one check reads them: the list once, and each
+     * transaction's records at most once, however many of the check's parts look at it (the open orders, the
+     * baseline, the fills since).
+     */
+    static final class Recent {
+        private final Journal journal;
+        private final List<TransactionSummary> summaries;
+        private final Map<String, List<JournalRecord>> streams = new HashMap<>();
+
+        Recent(Journal journal, String accountId) {
+            this.journal = journal;
+            this.summaries = journal.recentTransactions(FILL_SCAN, accountId);
+        }
+
+        List<TransactionSummary> summaries() {
+            return summaries;
+        }
+
+        List<JournalRecord> stream(String txId) {
+            return streams.computeIfAbsent(txId, journal::stream);
+        }
     }
 
     /** Whether a transaction of this operation compares the broker with the journal before it journals its start. */

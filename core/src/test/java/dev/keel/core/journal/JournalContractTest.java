@@ -307,14 +307,14 @@ public abstract class JournalContractTest {
     void transactionViewFoldsStartAndEnd() {
         Instant end = T0.plusSeconds(30);
         journal.append(started("tx-1", "acct-1", T0));
-        journal.append(intent("tx-1", "acct-1", "buy-TLT", T0.plusSeconds(1)));
+        long intent = journal.append(intent("tx-1", "acct-1", "buy-TLT", T0.plusSeconds(1))).sequence();
         assertThat(journal.transaction("tx-1")).contains(new TransactionSummary("tx-1", "acct-1", "rebalance",
-                TransactionStatus.IN_PROGRESS, T0, null, null));
+                TransactionStatus.IN_PROGRESS, T0, null, null, intent));
 
-        journal.append(ended("tx-1", "acct-1", TransactionStatus.PARTIAL, end));
+        long last = journal.append(ended("tx-1", "acct-1", TransactionStatus.PARTIAL, end)).sequence();
 
         assertThat(journal.transaction("tx-1")).contains(new TransactionSummary("tx-1", "acct-1", "rebalance",
-                TransactionStatus.PARTIAL, T0, end, "buy-TLT rejected"));
+                TransactionStatus.PARTIAL, T0, end, "buy-TLT rejected", last));
         assertThat(journal.transaction("tx-unknown")).isEmpty();
         assertThat(journal.transaction("notification:n-1")).isEmpty();
     }
