@@ -120,6 +120,11 @@ final class SimCommand implements Callable<Integer> {
         if (!operations.isEmpty()) {
             output.table(operations);
         }
+        Table alerts = new Table("ALERTS", "TIMES");
+        s.alerts().forEach((k, v) -> alerts.row(k, Long.toString(v)));
+        if (!alerts.isEmpty()) {
+            output.table(alerts);
+        }
         if (s.passed()) {
             output.line("Every law held in every scenario.");
             return;

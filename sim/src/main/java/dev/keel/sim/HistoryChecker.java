@@ -150,6 +150,7 @@ final class HistoryChecker {
         c.noDoubleFillUnflattened();
         c.operationsEndByTheTableAndModificationsStayWithinIntent();
         c.tradingStateMovesFromWhereItIsAndOperatorHaltsHold();
+        c.violations.addAll(EscalationCheck.check(h)); // law 8 for alerts: every tier reached, once, with its page
         c.violations.addAll(h.findings());
         return List.copyOf(c.violations);
     }

@@ -49,7 +49,18 @@ public enum PlantedBug {
      * Law 13 across processes (issue 12): a lease holder writes without its fencing token, so a holder that stalled
      * past its lease and woke up after another took the account over still writes the account's work.
      */
-    UNFENCED_SESSION;
+    UNFENCED_SESSION,
+    /** Law 8, escalation: an alert's escalation is journaled without the notification that pages the next tier. */
+    ESCALATION_WITHOUT_NOTIFICATION,
+    /** Law 8, escalation: the escalator stops after an alert's first tier; the later tiers never come. */
+    ESCALATION_STOPS_AFTER_FIRST_TIER,
+    /**
+     * Law 8, escalation: the escalator counts the tiers it made in memory instead of reading the alert's stream, so
+     * after a restart (or in a second escalator) every due tier is escalated again.
+     */
+    ESCALATION_TIER_IN_MEMORY,
+    /** Law 8, escalation: an acknowledged alert goes on escalating. */
+    ESCALATION_IGNORES_ACK;
 
     /** The engine's hooks with {@code bugs} planted at theirs; {@link SimulationHooks#NONE} for none. */
     static SimulationHooks hooks(Set<PlantedBug> bugs) {
@@ -121,6 +132,26 @@ public enum PlantedBug {
             @Override
             public boolean foldBeforeLease() {
                 return planted.contains(STALE_FOLD_BEFORE_LEASE);
+            }
+
+            @Override
+            public boolean escalateWithoutNotification() {
+                return planted.contains(ESCALATION_WITHOUT_NOTIFICATION);
+            }
+
+            @Override
+            public boolean escalateFirstTierOnly() {
+                return planted.contains(ESCALATION_STOPS_AFTER_FIRST_TIER);
+            }
+
+            @Override
+            public boolean escalationTierInMemory() {
+                return planted.contains(ESCALATION_TIER_IN_MEMORY);
+            }
+
+            @Override
+            public boolean escalateAcknowledged() {
+                return planted.contains(ESCALATION_IGNORES_ACK);
             }
 
             @Override

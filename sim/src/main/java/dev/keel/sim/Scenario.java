@@ -20,10 +20,12 @@ import java.util.TreeSet;
  * @param plantedBugs     bugs planted on purpose, to show the checker finds them; empty for real runs
  * @param leaseTimeout    how long an engine waits for an account's lease (simulated time); waits happen only in
  *                        {@link Concurrent} steps
+ * @param alerting        how alerts are raised and escalated, by whom and how often; null for none (a scenario built
+ *                        by hand): then the outbox raises no alert and nothing escalates
  */
 record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step> work, TreeSet<Long> crashSteps,
                 TreeSet<Long> journalFailures, double notifyFailure, Set<PlantedBug> plantedBugs,
-                Duration leaseTimeout) {
+                Duration leaseTimeout, SimAlerting alerting) {
     /** The lease timeout of a scenario that does not choose one: 30 s. */
     static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -31,7 +33,7 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
     Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step> work, TreeSet<Long> crashSteps,
              TreeSet<Long> journalFailures, double notifyFailure, Set<PlantedBug> plantedBugs) {
         this(seed, start, accounts, work, crashSteps, journalFailures, notifyFailure, plantedBugs,
-                DEFAULT_LEASE_TIMEOUT);
+                DEFAULT_LEASE_TIMEOUT, null);
     }
 
     /**
@@ -161,6 +163,6 @@ record Scenario(long seed, Instant start, List<AccountSetup> accounts, List<Step
 
     Scenario withPlantedBugs(Set<PlantedBug> bugs) {
         return new Scenario(seed, start, accounts, work, crashSteps, journalFailures, notifyFailure, bugs,
-                leaseTimeout);
+                leaseTimeout, alerting);
     }
 }

@@ -91,7 +91,7 @@ final class ScenarioGenerator {
         }
         double notifyFailure = r.nextInt(4) == 0 ? r.nextDouble() * 0.5 : 0.0;
         return new Scenario(seed, START, accounts, work, crashes, journalFailures, notifyFailure, Set.of(),
-                leaseTimeout);
+                leaseTimeout, SimAlerting.draw(seed));
     }
 
     /**

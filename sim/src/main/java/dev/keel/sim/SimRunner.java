@@ -79,10 +79,14 @@ public final class SimRunner {
      *                   checks by kind ({@code check:stale}, {@code check:outlier}...)
      * @param operations order operations by {@code TYPE STATE} (their last operation state), and those refused
      *                   before anything was journaled by {@code TYPE refused:CODE}
+     * @param alerts     alerts raised by severity ({@code raised SEVERITY}), escalations by tier ({@code escalated
+     *                   to tier N}), {@code acknowledged}, {@code resolved}, alerts that reached their severity's last
+     *                   tier ({@code last tier reached SEVERITY}), and {@code raced passes}
      */
     public record Result(long seed, int accounts, List<Violation> violations, Map<String, Integer> outcomes,
                          Map<String, Integer> faults, int crashes, int journalFailures, Map<String, Integer> moves,
-                         Map<String, Integer> marketData, Map<String, Integer> operations) {
+                         Map<String, Integer> marketData, Map<String, Integer> operations,
+                         Map<String, Integer> alerts) {
     }
 
     /** Hears each finished scenario, for a progress display. */
@@ -97,11 +101,12 @@ public final class SimRunner {
      * @param moves              trading-state moves by {@code FROM->TO}
      * @param scenariosPerMinute measured on this machine's wall clock
      * @param operations         order operations by {@code TYPE STATE}, and refusals by {@code TYPE refused:CODE}
+     * @param alerts             alerts raised, escalated, acknowledged and resolved ({@link Result#alerts})
      */
     public record Summary(long scenarios, long firstSeed, Map<String, Long> faults, long crashes,
                           long journalFailures, Map<String, Long> outcomes, Map<String, Long> moves,
                           List<Violation> violations, long elapsedMillis, long scenariosPerMinute,
-                          Map<String, Long> marketData, Map<String, Long> operations) {
+                          Map<String, Long> marketData, Map<String, Long> operations, Map<String, Long> alerts) {
         public boolean passed() {
             return violations.isEmpty();
         }
@@ -128,7 +133,7 @@ public final class SimRunner {
             // Simulation.run turns what a scenario throws into a finding; this is for the generator and the counting
             return new Result(seed, 0, List.of(new Violation(seed, HistoryChecker.CALLER_RULE, null, null,
                     "the scenario could not be run: " + e, Simulation.stack(e))), Map.of(), Map.of(), 0, 0, Map.of(),
-                    Map.of(), Map.of());
+                    Map.of(), Map.of(), Map.of());
         }
     }
 
@@ -151,7 +156,42 @@ public final class SimRunner {
             faults.merge(f.kind().wire(), 1, Integer::sum);
         }
         return new Result(seed, scenario.accounts().size(), violations, outcomes, faults, history.crashes(),
-                history.journalFailures(), moves, marketData(history), operations(history));
+                history.journalFailures(), moves, marketData(history), operations(history), alerts(history));
+    }
+
+    /** What the alerts went through: raised, escalated by tier, acknowledged, resolved, last tiers reached. */
+    private static Map<String, Integer> alerts(History history) {
+        Map<String, Integer> counts = new TreeMap<>();
+        if (history.scenario().alerting() == null) {
+            return counts;
+        }
+        var policy = history.scenario().alerting().policy();
+        Map<String, dev.keel.core.error.Severity> severities = new java.util.HashMap<>();
+        for (JournalRecord r : history.journal()) {
+            switch (r.event()) {
+                case dev.keel.core.journal.AlertRaised a -> {
+                    if (severities.putIfAbsent(a.alertId(), a.severity()) == null) {
+                        counts.merge("raised " + a.severity(), 1, Integer::sum);
+                    }
+                }
+                case dev.keel.core.journal.AlertEscalated e -> {
+                    counts.merge("escalated to tier " + e.tier(), 1, Integer::sum);
+                    var severity = severities.get(e.alertId());
+                    if (severity != null && e.tier() == policy.tiersOf(severity).size()) {
+                        counts.merge("last tier reached " + severity, 1, Integer::sum);
+                    }
+                }
+                case dev.keel.core.journal.AlertAcknowledged k -> counts.merge("acknowledged", 1, Integer::sum);
+                case dev.keel.core.journal.AlertResolved k -> counts.merge("resolved", 1, Integer::sum);
+                default -> {
+                }
+            }
+        }
+        long raced = history.alertPasses().stream().filter(SimEscalator.Pass::raced).count();
+        if (raced > 0) {
+            counts.put("raced passes", (int) raced);
+        }
+        return counts;
     }
 
     /** Order operations by type and the state each ended in (its last move), and the refused requests. */
@@ -239,6 +279,7 @@ public final class SimRunner {
         Map<String, Long> moves = new TreeMap<>();
         Map<String, Long> marketData = new TreeMap<>();
         Map<String, Long> operations = new TreeMap<>();
+        Map<String, Long> alerts = new TreeMap<>();
         List<Violation> violations = new ArrayList<>();
         long crashes = 0;
         long journalFailures = 0;
@@ -248,6 +289,7 @@ public final class SimRunner {
             r.moves().forEach((k, v) -> moves.merge(k, (long) v, Long::sum));
             r.marketData().forEach((k, v) -> marketData.merge(k, (long) v, Long::sum));
             r.operations().forEach((k, v) -> operations.merge(k, (long) v, Long::sum));
+            r.alerts().forEach((k, v) -> alerts.merge(k, (long) v, Long::sum));
             violations.addAll(r.violations());
             crashes += r.crashes();
             journalFailures += r.journalFailures();
@@ -255,7 +297,7 @@ public final class SimRunner {
         violations.sort(Comparator.comparingLong(Violation::seed).thenComparingInt(Violation::law));
         long perMinute = elapsedMillis == 0 ? 0 : results.size() * 60_000L / elapsedMillis;
         return new Summary(results.size(), options.from(), faults, crashes, journalFailures, outcomes, moves,
-                List.copyOf(violations), elapsedMillis, perMinute, marketData, operations);
+                List.copyOf(violations), elapsedMillis, perMinute, marketData, operations, alerts);
     }
 
     /** The readable story of one seed: the scenario, the run's notable moments, the journal, the wire, the verdict. */

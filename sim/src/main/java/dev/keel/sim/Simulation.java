@@ -98,6 +98,10 @@ final class Simulation {
     /** What the run itself saw break (an exception that reached a caller, an outcome the journal never heard of). */
     private final List<Violation> findings = new ArrayList<>();
     private final Map<String, AccountSnapshot> initial = new LinkedHashMap<>();
+    /** Raises and escalates alerts as keel serve would; null for a scenario without alerting. */
+    private final SimEscalator escalator;
+    /** Each engine's outbox, for the escalator of the engine that runs the scenario. */
+    private final Map<Engine, Outbox> outboxes = new java.util.IdentityHashMap<>();
 
     private Simulation(Scenario scenario) {
         this.scenario = scenario;
@@ -109,6 +113,8 @@ final class Simulation {
         for (Scenario.AccountSetup a : scenario.accounts()) {
             exchanges.put(a.id(), new PaperExchange(paper(a), clock, clock));
         }
+        this.escalator = scenario.alerting() == null ? null : new SimEscalator(scenario.alerting(), scenario.seed(),
+                store, clock, PlantedBug.hooks(scenario.plantedBugs()), trace);
     }
 
     /**
@@ -129,7 +135,7 @@ final class Simulation {
         trace.add(clock.instant() + " the scenario threw " + e);
         findings.add(new Violation(scenario.seed(), HistoryChecker.CALLER_RULE, null, null, "the scenario threw "
                 + e, stack(e)));
-        return history(false);
+        return history(false, exchangeState());
     }
 
     private History run() {
@@ -173,6 +179,9 @@ final class Simulation {
                     work.addFirst(new Scenario.Watch(o.accountId()));
                 }
             }
+            if (escalator != null) {
+                escalator.tick(); // keel serve's escalation pass, when its minute has come
+            }
         }
         crashes.disarm();
         engine = start();
@@ -181,10 +190,21 @@ final class Simulation {
             reconcile(engine, a.id());
         }
         finalWatch(engine); // reconcile may have let time pass, and resting protective orders fill as it passes
-        return history(true);
+        // The exchanges as the work left them: the escalation tail lets hours pass, in which resting orders would
+        // fill with no engine watching; the checker judges the trading at the end of the work.
+        ExchangeState exchangesAtEnd = exchangeState();
+        if (escalator != null) {
+            escalator.tail();
+        }
+        return history(true, exchangesAtEnd);
     }
 
-    private History history(boolean ranToEnd) {
+    /** What the exchanges hold at one moment: accounts, order logs, faults fired. */
+    private record ExchangeState(Map<String, AccountSnapshot> last, Map<String, List<ExchangeOrderLogEntry>> orders,
+                                 List<FaultRecord> faults) {
+    }
+
+    private ExchangeState exchangeState() {
         Map<String, AccountSnapshot> last = new LinkedHashMap<>();
         exchanges.forEach((id, x) -> last.put(id, x.accountSnapshot(id)));
         Map<String, List<ExchangeOrderLogEntry>> orders = new LinkedHashMap<>();
@@ -193,8 +213,13 @@ final class Simulation {
             orders.put(id, x.orderLog());
             faults.addAll(x.faultsFired());
         });
-        return new History(scenario, store.all(), orders, wire, initial, last, faults, crashes.crashes(),
-                journalFailures, SETTINGS.visibilityGrace(), trace, refused, findings, ranToEnd);
+        return new ExchangeState(last, orders, faults);
+    }
+
+    private History history(boolean ranToEnd, ExchangeState x) {
+        return new History(scenario, store.all(), x.orders(), wire, initial, x.last(), x.faults(), crashes.crashes(),
+                journalFailures, SETTINGS.visibilityGrace(), trace, refused, findings, ranToEnd,
+                escalator == null ? List.of() : escalator.passes());
     }
 
     /**
@@ -482,6 +507,9 @@ final class Simulation {
             Engine engine = newEngine();
             try {
                 engine.recover();
+                if (escalator != null) {
+                    escalator.started(processes.get(engine), outboxes.get(engine));
+                }
                 return engine;
             } catch (SimCrash crash) {
                 trace.add(clock.instant() + " " + crash.getMessage() + " during recovery");
@@ -521,14 +549,18 @@ final class Simulation {
                     PlacementBreaker.of(gateway.breaker()), marketData(a, gateway)));
         }
         // Sends on the scenario's own thread, unbounded: a real-time bound would make a run depend on the machine.
-        Outbox outbox = Outbox.builder(journal, clock, random.split())
-                .channel(new FlakyChannel(random.split(), scenario.notifyFailure())).sendTimeout(Duration.ZERO)
-                .build();
+        Outbox.Builder outboxBuilder = Outbox.builder(journal, clock, random.split())
+                .channel(new FlakyChannel(random.split(), scenario.notifyFailure())).sendTimeout(Duration.ZERO);
+        if (escalator != null) {
+            outboxBuilder.firstSendEvents(escalator.raising()); // the outbox raises alerts, as keel serve's does
+        }
+        Outbox outbox = outboxBuilder.build();
         int e = epoch;
         int[] counter = {0};
         Engine engine = new Engine(journal, accounts, outbox, clock, () -> "tx" + e + "-" + (++counter[0]),
                 scenario.leaseTimeout(), leases.of(process), new SimSideBySide(scheduler, process));
         processes.put(engine, process);
+        outboxes.put(engine, outbox);
         return engine;
     }
 

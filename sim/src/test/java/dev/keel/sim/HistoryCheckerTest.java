@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.Severity;
+import dev.keel.core.journal.AlertAcknowledged;
+import dev.keel.core.journal.AlertEscalated;
+import dev.keel.core.journal.AlertRaised;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.LastRebalanceMoved;
 import dev.keel.core.journal.MemoryJournal;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import dev.keel.notify.alert.EscalationPolicy;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,16 +41,21 @@ class HistoryCheckerTest {
             new BigDecimal("1000.00"), List.of(), AT);
 
     private static List<Violation> check(JournalEvent... events) {
+        return check(null, List.of(events).stream().map(List::of).toList());
+    }
+
+    /** A history of {@code appends} (each one append of its events), judged with {@code alerting}. */
+    private static List<Violation> check(SimAlerting alerting, List<List<JournalEvent>> appends) {
         MemoryJournal journal = new MemoryJournal();
-        for (JournalEvent e : events) {
-            journal.append(e);
+        for (List<JournalEvent> append : appends) {
+            journal.appendAll(append);
         }
         Symbol vti = Symbol.of("VTI");
         Scenario.AccountSetup account = new Scenario.AccountSetup(ACCOUNT, 1, new BigDecimal("1000.00"), Map.of(),
                 Map.of(vti, new BigDecimal("100.00")), Map.of(vti, BigDecimal.ONE), new BigDecimal("0.05"),
                 new BigDecimal("10.00"), new BigDecimal("0.01"), List.of(), Duration.ZERO, null, 2, true, true);
         Scenario scenario = new Scenario(9, AT, List.of(account), List.of(), new TreeSet<>(), new TreeSet<>(), 0.0,
-                Set.of());
+                Set.of(), Scenario.DEFAULT_LEASE_TIMEOUT, alerting);
         History history = new History(scenario, journal.all(), Map.of(ACCOUNT, List.of()), List.of(),
                 Map.of(ACCOUNT, EMPTY), Map.of(ACCOUNT, EMPTY), List.of(), 0, 0, Duration.ofSeconds(2), List.of(),
                 Map.of(), List.of(), true);
@@ -120,6 +129,64 @@ class HistoryCheckerTest {
 
         assertThat(violations).extracting(Violation::law).containsExactly(9);
         assertThat(violations.get(0).message()).contains("while the account was HALTED (a move from a stale read)");
+    }
+
+    /** CRITICAL escalates after 5 and then 20 minutes, to the simulation's channel. */
+    private static final SimAlerting TWO_TIERS = new SimAlerting(new EscalationPolicy(Severity.MEDIUM,
+            Map.of(Severity.CRITICAL, List.of(new EscalationPolicy.Tier(Duration.ofMinutes(5), SimAlerting.CHANNEL),
+                    new EscalationPolicy.Tier(Duration.ofMinutes(20), SimAlerting.CHANNEL)))),
+            SimAlerting.PASS_INTERVAL, 0, 1);
+
+    private static List<JournalEvent> raised() {
+        NotificationQueued page = new NotificationQueued("n1", ACCOUNT, "tx1-1", Severity.CRITICAL,
+                "Transaction tx1-1 needs review", "why", AT);
+        return List.of(page, new AlertRaised("n1", ACCOUNT, "n1", "tx1-1", null, Severity.CRITICAL, page.title(), AT,
+                AT));
+    }
+
+    private static List<JournalEvent> escalated(int tier, boolean withPage) {
+        Instant at = AT.plus(Duration.ofMinutes(tier == 1 ? 5 : 20));
+        AlertEscalated e = new AlertEscalated("n1", ACCOUNT, tier, SimAlerting.CHANNEL, "p" + tier, at);
+        return withPage ? List.of(e, new NotificationQueued("p" + tier, ACCOUNT, "tx1-1", Severity.CRITICAL,
+                "ESCALATED (tier " + tier + ")", "why", at, null, SimAlerting.CHANNEL)) : List.of(e);
+    }
+
+    @Test
+    void anUnacknowledgedCriticalThatReachedItsLastTierOnceEachBreaksNoLaw() {
+        assertThat(check(TWO_TIERS, List.of(raised(), escalated(1, true), escalated(2, true)))).isEmpty();
+    }
+
+    @Test
+    void anUnacknowledgedCriticalShortOfItsLastTierIsLeftInTheDark() {
+        assertThat(check(TWO_TIERS, List.of(raised(), escalated(1, true)))).extracting(Violation::law,
+                Violation::message).containsExactly(org.assertj.core.groups.Tuple.tuple(8, "CRITICAL alert (2 tier(s))"
+                + " reached tier 1 of 2 and nobody acknowledged it: left in the dark"));
+    }
+
+    @Test
+    void anAcknowledgedAlertNeedNotReachItsLastTierButMustNotEscalateAfterTheAck() {
+        List<JournalEvent> ack = List.of(new AlertAcknowledged("n1", ACCOUNT, "ops", null, AT.plusSeconds(400)));
+
+        assertThat(check(TWO_TIERS, List.of(raised(), escalated(1, true), ack))).isEmpty();
+        assertThat(check(TWO_TIERS, List.of(raised(), escalated(1, true), ack, escalated(2, true))))
+                .extracting(Violation::message).containsExactly("CRITICAL alert (2 tier(s)): escalated to tier 2 after "
+                        + "it was acknowledged");
+    }
+
+    @Test
+    void aTierEscalatedTwiceOrWithoutItsPageInTheSameAppendBreaksLawEight() {
+        assertThat(check(TWO_TIERS, List.of(raised(), escalated(1, true), escalated(1, true), escalated(2, true))))
+                .filteredOn(v -> v.law() == 8).extracting(Violation::message).containsExactly("CRITICAL alert (2 tier(s)): tier 1 escalated again");
+        assertThat(check(TWO_TIERS, List.of(raised(), escalated(1, false), escalated(2, true))))
+                .extracting(Violation::message).containsExactly("CRITICAL alert (2 tier(s)): escalated to tier 1 "
+                        + "without the notification that pages [sim] in the same append");
+    }
+
+    @Test
+    void aNotificationThatShouldRaiseAnAlertAndDidNotBreaksLawEight() {
+        assertThat(check(TWO_TIERS, List.of(List.of(raised().getFirst())))).extracting(Violation::message)
+                .containsExactly("a CRITICAL notification never raised its alert, so nothing escalates it: "
+                        + "Transaction tx1-1 needs review");
     }
 
     @Test

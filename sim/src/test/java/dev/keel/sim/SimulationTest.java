@@ -69,6 +69,11 @@ class SimulationTest {
                 "BRACKET_ORDER COMPLETED", "BRACKET_ORDER ROLLED_BACK", "BRACKET_ORDER NEEDS_REVIEW",
                 "OCO_PAIR COMPLETED", "ORDER_MODIFICATION COMPLETED", "ORDER_MODIFICATION FAILED",
                 "POSITION_CLOSE COMPLETED", "BULK_CANCEL COMPLETED", "OCO_ENFORCEMENT COMPLETED");
+        System.out.println("alerts over " + CI_SEEDS + " seeds: " + summary.alerts());
+        assertThat(summary.alerts()).as("alerts raised, escalated to every tier, acknowledged, resolved, raced")
+                .containsKeys("raised CRITICAL", "raised HIGH", "raised MEDIUM", "escalated to tier 1",
+                        "escalated to tier 2", "escalated to tier 3", "last tier reached CRITICAL", "acknowledged",
+                        "resolved", "raced passes");
     }
 
     /**
@@ -228,6 +233,30 @@ class SimulationTest {
 
         assertThat(summary.violations()).as(bugs + " must be caught").isNotEmpty();
         assertThat(summary.violations()).extracting(Violation::law).containsAnyElementsOf(laws);
+    }
+
+    /**
+     * The escalator's bugs, each caught by law 8's escalation check: an escalation without its page, an escalator that
+     * stops after the first tier, one that counts tiers in memory (so a restarted or second escalator escalates every
+     * due tier again), and one that escalates acknowledged alerts.
+     */
+    @ParameterizedTest
+    @MethodSource("plantedEscalationBugs")
+    void plantedEscalationBugIsCaught(PlantedBug bug, String finding) {
+        SimRunner.Summary summary = SimRunner.run(new SimRunner.Options(1, 300, 20, null,
+                Runtime.getRuntime().availableProcessors(), Set.of(bug), true), (r, done) -> { });
+
+        assertThat(summary.violations()).as(bug + " must be caught").isNotEmpty();
+        assertThat(summary.violations()).filteredOn(v -> v.law() == EscalationCheck.LAW)
+                .extracting(Violation::message).anyMatch(m -> m.contains(finding));
+    }
+
+    static List<Arguments> plantedEscalationBugs() {
+        return List.of(
+                Arguments.of(PlantedBug.ESCALATION_WITHOUT_NOTIFICATION, "without the notification that pages"),
+                Arguments.of(PlantedBug.ESCALATION_STOPS_AFTER_FIRST_TIER, "left it unescalated"),
+                Arguments.of(PlantedBug.ESCALATION_TIER_IN_MEMORY, "escalated again"),
+                Arguments.of(PlantedBug.ESCALATION_IGNORES_ACK, "after it was acknowledged"));
     }
 
     static List<Arguments> plantedSessionBugs() {

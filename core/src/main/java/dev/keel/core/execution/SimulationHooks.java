@@ -51,6 +51,29 @@ public interface SimulationHooks {
         return false;
     }
 
+    /** Law 8, escalation: an alert's escalation is journaled without the notification that carries it. */
+    default boolean escalateWithoutNotification() {
+        return false;
+    }
+
+    /** Law 8, escalation: the escalator takes an alert to its first tier and no further. */
+    default boolean escalateFirstTierOnly() {
+        return false;
+    }
+
+    /**
+     * Law 8, escalation: the escalator counts the tiers it made itself, in memory, instead of reading them from the
+     * alert's stream, so a new process (a restart, a second escalator) escalates every due tier again.
+     */
+    default boolean escalationTierInMemory() {
+        return false;
+    }
+
+    /** Law 8, escalation: an acknowledged alert is escalated as if nobody had acknowledged it. */
+    default boolean escalateAcknowledged() {
+        return false;
+    }
+
     /** Law 9: a HALTED or REDUCING account trades as if ACTIVE (the states are still journaled). */
     default boolean ignoreTradingState() {
         return false;

@@ -3,6 +3,7 @@ package dev.keel.notify.alert;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.ErrorContext;
 import dev.keel.core.error.KeelException;
+import dev.keel.core.execution.SimulationHooks;
 import dev.keel.core.journal.AlertAcknowledged;
 import dev.keel.core.journal.AlertEscalated;
 import dev.keel.core.journal.AlertRaised;
@@ -45,12 +46,21 @@ public final class AlertDesk {
     private final Outbox outbox;
     private final Clock clock;
     private final EscalationPolicy policy;
+    private final SimulationHooks hooks;
+    /** The tiers this desk escalated, by alert: read only when the simulation plants its in-memory count. */
+    private final Map<String, Integer> escalatedHere = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AlertDesk(Journal journal, Outbox outbox, Clock clock, EscalationPolicy policy) {
+        this(journal, outbox, clock, policy, SimulationHooks.NONE);
+    }
+
+    /** @param hooks where the simulation plants its bugs; {@link SimulationHooks#NONE} in production */
+    public AlertDesk(Journal journal, Outbox outbox, Clock clock, EscalationPolicy policy, SimulationHooks hooks) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
     }
 
     /**
@@ -141,25 +151,31 @@ public final class AlertDesk {
         for (String stream : journal.openStreams(JournalEvent.ALERT)) {
             List<JournalRecord> records = journal.stream(stream);
             Alert alert = Alert.fold(records);
-            if (alert == null || alert.status() != Alert.Status.OPEN) {
+            if (alert == null || alert.status() == Alert.Status.RESOLVED
+                    || alert.status() == Alert.Status.ACKNOWLEDGED && !hooks.escalateAcknowledged()) {
                 continue;
             }
             List<EscalationPolicy.Tier> tiers = policy.tiersOf(alert.severity());
-            if (alert.tier() >= tiers.size()) {
+            int reached = hooks.escalationTierInMemory() ? escalatedHere.getOrDefault(alert.id(), 0) : alert.tier();
+            if (reached >= (hooks.escalateFirstTierOnly() ? Math.min(1, tiers.size()) : tiers.size())) {
                 continue;
             }
-            EscalationPolicy.Tier next = tiers.get(alert.tier());
+            EscalationPolicy.Tier next = tiers.get(reached);
             if (now.isBefore(alert.raisedAt().plus(next.after()))) {
                 continue;
             }
-            int tier = alert.tier() + 1;
+            int tier = reached + 1;
             NotificationQueued page = outbox.prepare(alert.accountId(), alert.txId(), alert.severity(), alert.code(),
                     "ESCALATED (tier " + tier + ", unacknowledged " + minutes(Duration.between(alert.raisedAt(),
                             now)) + "): " + alert.title(), body(alert), next.channels());
             AlertEscalated escalated = new AlertEscalated(alert.id(), alert.accountId(), tier, next.channels(),
                     page.notificationId(), now);
             try {
-                journal.appendAll(List.of(escalated, page), List.of(StreamPosition.of(stream, records)));
+                journal.appendAll(hooks.escalateWithoutNotification() ? List.of(escalated) : List.of(escalated, page),
+                        List.of(StreamPosition.of(stream, records)));
+                if (hooks.escalationTierInMemory()) {
+                    escalatedHere.put(alert.id(), tier); // kept only for the planted bug: a serve process runs long
+                }
                 made.add(new Escalation(alert.id(), tier, next.channels(), page.notificationId()));
             } catch (StreamMovedException e) {
                 // Another escalator, an ack or a resolution got there first: the next call decides again.
