@@ -59,8 +59,7 @@ final class EventsCommand extends CommandGroup {
             Output output = output();
             KeelConfig config = loadConfig();
             List<String> bodies = bodies(read());
-            EventParser parser = new EventParser(new LinkedHashSet<>(config.accounts().stream()
-                    .map(a -> a.id()).toList()), config.events().maxPayload());
+            EventParser parser = EventParser.of(config, config.accounts().stream().map(a -> a.id()).toList());
             List<String> problems = new ArrayList<>();
             List<String[]> events = new ArrayList<>(); // id, account, type, body
             for (int i = 0; i < bodies.size(); i++) {

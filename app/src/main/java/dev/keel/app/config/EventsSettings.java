@@ -17,10 +17,13 @@ import java.util.Objects;
  * @param backoff           the wait before the second delivery of a failed event, doubled for each further one
  * @param maxBackoff        the longest wait between deliveries
  * @param idle              how long a worker waits when no event is due before it asks again
+ * @param allocationHosts   the hosts (lower case) an event's {@code allocation_url} may name, besides the host of
+ *                          the account's own configured allocation service; an event naming another host is
+ *                          dead-lettered, so that whoever can push an event cannot make a worker fetch any URL
  */
 public record EventsSettings(Kind kind, String redisUrl, String stream, String group, int maxDeliveries,
                              int maxPayload, Duration visibilityTimeout, Duration backoff, Duration maxBackoff,
-                             Duration idle) {
+                             Duration idle, java.util.List<String> allocationHosts) {
     /** The default deliveries before dead-lettering: 5. */
     public static final int DEFAULT_MAX_DELIVERIES = 5;
     /** The default largest event body: 64 KiB. */
@@ -28,7 +31,14 @@ public record EventsSettings(Kind kind, String redisUrl, String stream, String g
     /** The defaults: the embedded inbox, 5 deliveries, 64 KiB, 5 min visibility, backoff 1 s doubling to 5 min. */
     public static final EventsSettings DEFAULTS = new EventsSettings(Kind.EMBEDDED, null, "keel:events", "keel",
             DEFAULT_MAX_DELIVERIES, DEFAULT_MAX_PAYLOAD, Duration.ofMinutes(5), Duration.ofSeconds(1),
-            Duration.ofMinutes(5), Duration.ofMillis(500));
+            Duration.ofMinutes(5), Duration.ofMillis(500), java.util.List.of());
+
+    /** Settings without allocation hosts of their own. */
+    public EventsSettings(Kind kind, String redisUrl, String stream, String group, int maxDeliveries, int maxPayload,
+                          Duration visibilityTimeout, Duration backoff, Duration maxBackoff, Duration idle) {
+        this(kind, redisUrl, stream, group, maxDeliveries, maxPayload, visibilityTimeout, backoff, maxBackoff, idle,
+                java.util.List.of());
+    }
 
     /** Where events come from. */
     public enum Kind implements WireName {
@@ -54,6 +64,7 @@ public record EventsSettings(Kind kind, String redisUrl, String stream, String g
         Objects.requireNonNull(backoff, "backoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         Objects.requireNonNull(idle, "idle");
+        allocationHosts = java.util.List.copyOf(allocationHosts);
         if (kind == Kind.REDIS && redisUrl == null) {
             throw new IllegalArgumentException("redisUrl is required for kind redis, but was null");
         }

@@ -2,6 +2,8 @@ package dev.keel.app.config;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Reads the policy sections: retry, circuit-breaker, risk and notifications. */
 final class SettingsReader {
@@ -86,8 +88,18 @@ final class SettingsReader {
         Duration backoff = s.field("backoff").duration(d.backoff(), true);
         Duration maxBackoff = s.field("max-backoff").duration(d.maxBackoff(), true);
         Duration idle = s.field("idle").duration(d.idle(), true);
+        List<String> hosts = new ArrayList<>();
+        for (Field item : s.field("allocation-hosts").items()) {
+            String host = item.text(null);
+            if (host != null && !host.matches("[A-Za-z0-9.-]+")) {
+                item.problem("expected a host name such as alloc.example.com (no scheme, port or path), but was '"
+                        + host + "'");
+            } else if (host != null) {
+                hosts.add(host.toLowerCase(java.util.Locale.ROOT));
+            }
+        }
         s.finish();
         return s.problemCount() > mark ? null : new EventsSettings(kind, url, stream, group, maxDeliveries,
-                maxPayload, visibility, backoff, maxBackoff, idle);
+                maxPayload, visibility, backoff, maxBackoff, idle, hosts);
     }
 }

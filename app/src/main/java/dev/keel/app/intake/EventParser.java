@@ -34,14 +34,38 @@ public final class EventParser {
 
     private final Set<String> accounts;
     private final int maxPayload;
+    private final Map<String, Set<String>> allocationHosts;
+
+    /** A parser that accepts no allocation URL. */
+    public EventParser(Set<String> accounts, int maxPayload) {
+        this(accounts, maxPayload, Map.of());
+    }
 
     /**
-     * @param accounts   the accounts this worker runs; an event for another is rejected
-     * @param maxPayload the largest body accepted, in bytes (UTF-8)
+     * @param accounts        the accounts this worker runs; an event for another is rejected
+     * @param maxPayload      the largest body accepted, in bytes (UTF-8)
+     * @param allocationHosts per account, the hosts its events' {@code allocation_url} may name (lower case); an
+     *                        account without an entry accepts none
      */
-    public EventParser(Set<String> accounts, int maxPayload) {
+    public EventParser(Set<String> accounts, int maxPayload, Map<String, Set<String>> allocationHosts) {
         this.accounts = Set.copyOf(accounts);
         this.maxPayload = maxPayload;
+        this.allocationHosts = Map.copyOf(allocationHosts);
+    }
+
+    /**
+     * The parser for the configured {@code accounts}: an event's allocation URL may name the host of the account's
+     * own allocation service or one of {@code events.allocation-hosts}.
+     */
+    public static EventParser of(dev.keel.app.config.KeelConfig config, java.util.Collection<String> accounts) {
+        Map<String, Set<String>> hosts = new java.util.HashMap<>();
+        for (String id : accounts) {
+            Set<String> allowed = new java.util.TreeSet<>(config.events().allocationHosts());
+            config.account(id).map(a -> a.allocation()).map(a -> a.url().getHost())
+                    .ifPresent(h -> allowed.add(h.toLowerCase(java.util.Locale.ROOT)));
+            hosts.put(id, allowed);
+        }
+        return new EventParser(new java.util.LinkedHashSet<>(accounts), config.events().maxPayload(), hosts);
     }
 
     /** The event in {@code body}, or why it cannot run. */
@@ -93,7 +117,8 @@ public final class EventParser {
             throw new EventRejected("payload has both targets and allocation_url; give one");
         }
         if (payload.has("allocation_url")) {
-            return new Event(eventId, accountId, type, null, allocationUrl(payload.get("allocation_url")), createdAt);
+            return new Event(eventId, accountId, type, null, allowed(accountId, allocationUrl(payload.get(
+                    "allocation_url"))), createdAt);
         }
         return new Event(eventId, accountId, type, targets(payload.get("targets")), null, createdAt);
     }
@@ -148,6 +173,21 @@ public final class EventParser {
                     + TargetAllocation.WEIGHT_TOLERANCE.toPlainString() + "), but sum to " + sum.toPlainString());
         }
         return weights;
+    }
+
+    /**
+     * The URL, when its host is one the account's events may name: a worker fetches it, so an event must not be able
+     * to point it anywhere (a cloud metadata address, a service inside the network).
+     */
+    private URI allowed(String accountId, URI url) throws EventRejected {
+        Set<String> hosts = allocationHosts.getOrDefault(accountId, Set.of());
+        if (hosts.contains(url.getHost().toLowerCase(java.util.Locale.ROOT))) {
+            return url;
+        }
+        throw new EventRejected("payload.allocation_url names host '" + url.getHost() + "', which account '"
+                + accountId + "' does not allow; " + (hosts.isEmpty() ? "it allows none"
+                : "allowed: " + String.join(", ", new java.util.TreeSet<>(hosts)))
+                + " (the host of the account's allocation service, and events.allocation-hosts)");
     }
 
     private static URI allocationUrl(JsonNode node) throws EventRejected {

@@ -67,7 +67,7 @@ public final class Intake {
                                          EventConsumer.Listener listener) {
         var config = runtime.config();
         return new EventConsumer(runtime.engine(), source,
-                new EventParser(new LinkedHashSet<>(runtime.engine().accountIds()), config.events().maxPayload()),
+                EventParser.of(config, runtime.engine().accountIds()),
                 new EventTargets(config, KeelRuntime.risk(config)), config.events(), runtime.sleeper(), listener);
     }
 }

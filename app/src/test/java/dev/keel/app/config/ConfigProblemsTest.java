@@ -54,14 +54,26 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void anAllocationHostIsAHostNameNotAUrl() {
+        List<String> problems = problemsOf(ConfigFiles.MINIMAL
+                + "events: { allocation-hosts: [ 'https://alloc.example.com/x' ] }\n");
+
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0)).startsWith("keel.yaml:4: events.allocation-hosts[0]: expected a host name such as"
+                + " alloc.example.com (no scheme, port or path), but was 'https://alloc.example.com/x'");
+    }
+
+    @Test
     void eventsDefaultToTheEmbeddedInboxAndReadEveryKey() {
         KeelConfig config = ConfigLoader.parse(ConfigFiles.MINIMAL + """
                 events: { kind: redis, url: 'redis://127.0.0.1:6379', stream: 's', group: 'g', max-deliveries: 3,
-                          max-payload: 1024, visibility-timeout: 1m, backoff: 2s, max-backoff: 1m, idle: 1s }
+                          max-payload: 1024, visibility-timeout: 1m, backoff: 2s, max-backoff: 1m, idle: 1s,
+                          allocation-hosts: [ Alloc.Example.com, weights.internal ] }
                 """, Path.of("keel.yaml"), dir);
         assertThat(config.events()).isEqualTo(new EventsSettings(EventsSettings.Kind.REDIS,
                 "redis://127.0.0.1:6379", "s", "g", 3, 1024, java.time.Duration.ofMinutes(1),
-                java.time.Duration.ofSeconds(2), java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(1)));
+                java.time.Duration.ofSeconds(2), java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(1),
+                List.of("alloc.example.com", "weights.internal")));
         assertThat(config.events().backoffAfter(1)).isEqualTo(java.time.Duration.ofSeconds(2));
         assertThat(config.events().backoffAfter(3)).isEqualTo(java.time.Duration.ofSeconds(8));
         assertThat(config.events().backoffAfter(10)).isEqualTo(java.time.Duration.ofMinutes(1));
