@@ -198,6 +198,50 @@ class BracketScenariosTest {
         }
     }
 
+    /**
+     * Found by the simulation (seed 3008532): the protective pair's submit timed out before the broker took it, so both
+     * legs were UNKNOWN, and the lookups that must resolve them (law 3) kept failing. The grace bounded only a second
+     * submit, not the lookups: the bracket asked again and again, each round waiting out the lookup retries (in the
+     * seed an open lookup breaker's 30 s), and gave up a minute after the grace while the position stood bare. The
+     * bracket must give up on protection when the grace runs out even while a leg's fate is still being asked, and
+     * roll back: the rollback's cancels resolve the legs by lookup before the position is closed.
+     */
+    @Test
+    void protectionStillUnknownWhenTheGraceRunsOutRollsBackAtTheGrace() {
+        try (Harness h = new Harness(dir, List.of(onSubmit(FaultRule.timeoutBeforeAccept(), 2),
+                FaultRule.serverError().withOp(BrokerCall.LOOKUP).withTimes(3)))) {
+            java.time.Duration grace = java.time.Duration.ofSeconds(2);
+            h.settingsTweak = s -> s.withProtectionGrace(grace);
+
+            OperationOutcome outcome = operate(h, bracket("10"));
+            String tx = outcome.txId();
+
+            java.time.Instant seen = h.events(tx).stream().filter(dev.keel.core.journal.OrderUpdated.class::isInstance)
+                    .map(dev.keel.core.journal.OrderUpdated.class::cast)
+                    .filter(u -> u.clientOrderId().equals(tx + ":entry") && u.filledQuantity().signum() > 0)
+                    .findFirst().orElseThrow().at();
+            OperationStateChanged rollingBack = h.events(tx).stream().filter(OperationStateChanged.class::isInstance)
+                    .map(OperationStateChanged.class::cast).filter(c -> c.to() == OperationState.ROLLING_BACK)
+                    .findFirst().orElseThrow();
+            assertThat(rollingBack.at()).as("gave up on protection when the grace ran out").isBeforeOrEqualTo(
+                    seen.plus(grace));
+            assertThat(outcome.state()).isEqualTo(OperationState.ROLLED_BACK);
+            assertThat(outcome.code()).isEqualTo(ErrorCode.PROTECTION_FAILED);
+            assertThat(states(h, tx)).containsExactly("PENDING", "IN_PROGRESS", "ROLLING_BACK", "ROLLED_BACK");
+            // law 3 for the legs: nothing was sent for them again; each was resolved by a lookup, found absent
+            assertThat(h.orderEvents(tx, "protect-1")).startsWith("intent SELL IEF",
+                    "attempt 1 failed BROKER_TIMEOUT AMBIGUOUS").endsWith("lookup NOT_FOUND after grace",
+                    "failed CANCELLED ORDER_NOT_FILLED");
+            assertThat(h.orderEvents(tx, "protect-1:sl")).endsWith("lookup NOT_FOUND after grace",
+                    "failed CANCELLED ORDER_NOT_FILLED");
+            assertThat(orderLog(h)).containsExactly(
+                    tx + ":entry BUY MARKET 10 FILLED SIMPLE",
+                    tx + ":emergency-close SELL MARKET 10 FILLED SIMPLE");
+            assertOneOrderPerClientId(h);
+            assertThat(held(h, IEF)).isZero();
+        }
+    }
+
     @Test
     void aFractionalQuantityWithProtectionRestingUntilCancelledIsRefusedBeforeAnythingIsSent() {
         try (Harness h = new Harness(dir, List.of())) {

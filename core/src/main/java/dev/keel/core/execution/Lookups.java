@@ -42,9 +42,23 @@ final class Lookups {
      * answered DUPLICATE for the id and then does not find it: it holds the order, so it is not absent.
      */
     boolean resolve(TransactionLedger ledger, String cid) {
+        return resolve(ledger, cid, null);
+    }
+
+    /**
+     * {@link #resolve(TransactionLedger, String)} that stops asking at {@code deadline} (a protective order's
+     * protection grace): no wait goes past it, and once it has come the order is left UNKNOWN (false) for the caller
+     * to give up on it, which it does by cancelling, whose own lookups resolve the order (law 3). Null for the retry
+     * policy alone.
+     */
+    boolean resolve(TransactionLedger ledger, String cid, Instant deadline) {
         OperationContext ctx = ledger.context();
         int failures = 0;
         while (true) {
+            if (deadline != null && !clock.instant().isBefore(deadline)) {
+                LOG.warn("order {} stays UNKNOWN: its deadline {} has come", cid, deadline);
+                return false;
+            }
             OrderTrack t = ledger.view().order(cid);
             Instant graceEnds = t.lastAttemptAt() == null ? clock.instant()
                     : t.lastAttemptAt().plus(settings.visibilityGrace());
@@ -69,7 +83,7 @@ final class Lookups {
                     }
                     return true;
                 }
-                sleeper.sleep(Duration.between(clock.instant(), graceEnds));
+                Waits.sleep(sleeper, clock, Duration.between(clock.instant(), graceEnds), deadline);
             } catch (BrokerException e) {
                 if (settings.hooks().failedLookupAsNotFound() && afterGrace) {
                     ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid,
@@ -84,7 +98,7 @@ final class Lookups {
                     LOG.warn("order {} stays UNKNOWN: {} lookups failed, last {}", cid, failures, e.code());
                     return false;
                 }
-                sleeper.sleep(retry.delay(failures, e.retryAfter(), random));
+                Waits.sleep(sleeper, clock, retry.delay(failures, e.retryAfter(), random), deadline);
             }
         }
     }

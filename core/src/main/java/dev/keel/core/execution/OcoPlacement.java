@@ -52,7 +52,8 @@ final class OcoPlacement {
      * Places (or resumes placing) the pair and returns once both legs are resolved, or left UNKNOWN (or the stop leg
      * INTENDED) when the broker could not be asked.
      *
-     * @param giveUpAt when a failed submit of the pair is no longer repeated; null for the retry policy alone
+     * @param giveUpAt when a failed submit of the pair is no longer repeated, and UNKNOWN legs no longer looked up
+     *                 (left UNKNOWN for the caller to give up on); no wait goes past it; null for the retry policy alone
      */
     OcoTracks place(TransactionLedger ledger, String leg, OrderSpec takeProfit, OrderSpec stopLoss,
                     Instant giveUpAt) {
@@ -66,10 +67,10 @@ final class OcoPlacement {
             OrderTrack sl = ledger.view().order(slCid);
             if (tp.state() == OrderState.UNKNOWN || sl.state() == OrderState.UNKNOWN) {
                 boolean pairUnknown = tp.state() == OrderState.UNKNOWN && sl.state() == OrderState.UNKNOWN;
-                boolean tpResolved = tp.state() != OrderState.UNKNOWN || lookups.resolve(ledger, tpCid);
-                boolean slResolved = sl.state() != OrderState.UNKNOWN || lookups.resolve(ledger, slCid);
+                boolean tpResolved = tp.state() != OrderState.UNKNOWN || lookups.resolve(ledger, tpCid, giveUpAt);
+                boolean slResolved = sl.state() != OrderState.UNKNOWN || lookups.resolve(ledger, slCid, giveUpAt);
                 if (!tpResolved || !slResolved) {
-                    break; // law 3: left UNKNOWN for review, never guessed
+                    break; // law 3: left UNKNOWN, never guessed; for review, or past giveUpAt given up by the caller
                 }
                 tp = ledger.view().order(tpCid);
                 sl = ledger.view().order(slCid);
@@ -151,7 +152,7 @@ final class OcoPlacement {
             OrderState end = e.delivery() == Delivery.REFUSED ? OrderState.REJECTED : OrderState.FAILED;
             boolean retryable = end == OrderState.FAILED && e.code().retryable() && attempt < retry.maxAttempts();
             if (retryable && gateway.tryRetry(Endpoint.SUBMIT)) {
-                sleeper.sleep(retry.delay(attempt, e.retryAfter(), random));
+                Waits.sleep(sleeper, clock, retry.delay(attempt, e.retryAfter(), random), giveUpAt);
                 return;
             }
             if (end == OrderState.FAILED && attempt >= retry.maxAttempts()) {

@@ -119,7 +119,8 @@ public final class OrderExecutor {
      *
      * @param giveUpAt when a submit that has failed is no longer repeated (the protection grace ran out): the order
      *                 fails so the caller can close the position instead; null for the retry policy alone. The first
-     *                 submit is always made, and an UNKNOWN outcome is still resolved (law 3).
+     *                 submit is always made; an UNKNOWN outcome is looked up until then and, still unknown, left
+     *                 UNKNOWN (never guessed, law 3) for the caller to give up on by cancelling. No wait goes past it.
      */
     public OrderTrack placeReducing(TransactionLedger ledger, String leg, OrderSpec spec, Instant giveUpAt) {
         return place(ledger, leg, spec, true, giveUpAt);

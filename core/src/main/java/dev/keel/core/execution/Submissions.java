@@ -50,7 +50,8 @@ final class Submissions {
      * working (and, with {@code waitForFill}, filled or cancelled at the fill timeout), ended, or left UNKNOWN.
      *
      * @param reducing the order only reduces a held position: it leaves Keel on a frozen account too (law 9)
-     * @param giveUpAt when a failed submit is no longer repeated; null for the retry policy alone
+     * @param giveUpAt when a failed submit is no longer repeated, and an UNKNOWN order no longer looked up (it is
+     *                 left UNKNOWN for the caller to give up on); no wait goes past it; null for the retry policy alone
      */
     void drive(TransactionLedger ledger, String cid, boolean waitForFill, boolean reducing, Instant giveUpAt) {
         while (true) {
@@ -66,8 +67,9 @@ final class Submissions {
                     }
                 }
                 case UNKNOWN -> {
-                    if (!lookups.resolve(ledger, cid)) {
-                        return; // still UNKNOWN: the transaction must go to review, never guess (law 3)
+                    if (!lookups.resolve(ledger, cid, giveUpAt)) {
+                        // still UNKNOWN: never guessed (law 3); the caller reviews it, or past giveUpAt gives up on it
+                        return;
                     }
                     budgetResubmit(ledger, cid);
                 }
@@ -176,7 +178,8 @@ final class Submissions {
                             attempt - 1, clock.instant()));
                     return;
                 }
-                sleeper.sleep(retry.delay(attempt, e.retryAfter(), random));
+                // not past giveUpAt: the next pass gives the order up then instead of sending it late
+                Waits.sleep(sleeper, clock, retry.delay(attempt, e.retryAfter(), random), giveUpAt);
             }
         }
     }

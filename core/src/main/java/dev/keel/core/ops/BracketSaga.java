@@ -36,7 +36,9 @@ import java.util.List;
  * <p>If a protective leg cannot be placed (refused, or given up after the executor's retries), the position is not
  * left unprotected: what was placed is cancelled and the position the bracket bought is sold at market (the emergency
  * close), ending ROLLED_BACK; if even the close fails, the operation ends NEEDS_REVIEW and the account only reduces
- * risk until an operator looks. An order whose outcome stays unknown ends it NEEDS_REVIEW (law 3).
+ * risk until an operator looks. An order whose outcome stays unknown ends it NEEDS_REVIEW (law 3); a protective leg
+ * still UNKNOWN when the protection grace runs out (its lookups stop there) is given up like a failed one: the
+ * rollback's cancel resolves it by lookup before the position is closed, or the operation ends NEEDS_REVIEW.
  *
  * <p>Every step reads the operation's state from the journal first, so a restarted engine resumes it where it stood.
  */
@@ -128,12 +130,23 @@ final class BracketSaga implements OperationSaga {
             }
             OrdersLinked pair = Protection.current(support.view(ledger));
             if (pair != null) {
-                protection.ensure(ledger, pair, giveUpAt(ledger, entryCid));
+                Instant giveUpAt = giveUpAt(ledger, entryCid);
+                protection.ensure(ledger, pair, giveUpAt);
                 OperationView view = support.view(ledger);
                 for (OrderTrack leg : Protection.legs(view, pair)) {
                     if (Protection.failed(leg)) {
                         return rollBack(ledger, "protective order " + leg.clientOrderId() + " " + leg.state() + " ("
                                 + leg.lastError() + "): " + leg.lastMessage());
+                    }
+                }
+                for (OrderTrack leg : Protection.legs(view, pair)) {
+                    if (leg.state() == OrderState.UNKNOWN && giveUpAt != null
+                            && !support.clock().instant().isBefore(giveUpAt)) {
+                        // the lookups stopped at the grace: give up on protection like a leg that failed; the
+                        // rollback's cancel asks the broker about the leg (law 3) before the position is closed
+                        return rollBack(ledger, "protective order " + leg.clientOrderId() + " UNKNOWN ("
+                                + leg.lastError() + "): " + leg.lastMessage() + "; no lookup answered before the"
+                                + " protection grace ran out at " + giveUpAt);
                     }
                 }
                 for (OrderTrack leg : Protection.legs(view, pair)) {
