@@ -5,6 +5,8 @@ import dev.keel.alpaca.AlpacaKeys;
 import dev.keel.app.config.ConfigLoader;
 import dev.keel.app.intake.Intake;
 import dev.keel.store.Journals;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -286,6 +288,21 @@ public final class ScaleOutRig implements AutoCloseable {
         }
         if (database != null) {
             dropQuietly(database);
+            deleteStreamQuietly("keel:scale:" + database);
+        }
+    }
+
+    /** Deletes the run's stream and the keys beside it ({@code STREAM:ids}, {@code STREAM:dlq}...). */
+    private static void deleteStreamQuietly(String stream) {
+        RedisClient client = RedisClient.create(REDIS);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            List<String> keys = new ArrayList<>(c.sync().keys(stream + ":*"));
+            keys.add(stream);
+            c.sync().del(keys.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            System.err.println("could not delete the scratch stream " + stream + ": " + e.getMessage());
+        } finally {
+            client.shutdown();
         }
     }
 
