@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one transaction, and each is terminal; the exchange holds one order per client order id, every one journaled; every
  * transaction ended once; the dead letters are exactly the poison events; the survivors stop on SIGTERM with exit 0.
  *
- * <p>The setup is {@link ScaleOutRig}'s, shared with {@code keel bench workers}. Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379: skipped with a notice without them, a failure
+ * <p>The setup is {@link ScaleOutRig}'s, shared with {@code keel bench workers}. Needs PostgreSQL on 127.0.0.1:5432
+ * and Redis on 127.0.0.1:6379: skipped with a notice without them, a failure
  * under {@code KEEL_REQUIRE_SERVICES=1}.
  */
 class ScaleOutTest {

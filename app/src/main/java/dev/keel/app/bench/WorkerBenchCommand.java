@@ -97,7 +97,8 @@ final class WorkerBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Output output = Output.of(spec, json);
-        if (events < 1 || accounts < 1 || accounts > 999 || workers.isEmpty() || workers.stream().anyMatch(w -> w < 1)) {
+        if (events < 1 || accounts < 1 || accounts > 999 || workers.isEmpty()
+                || workers.stream().anyMatch(w -> w < 1)) {
             throw new ParameterException(spec.commandLine(), "--events and --workers must be at least 1, --accounts "
                     + "between 1 and 999");
         }

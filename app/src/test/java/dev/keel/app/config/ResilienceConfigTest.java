@@ -84,7 +84,8 @@ class ResilienceConfigTest {
 
     @Test
     void aRateLimitCanBeCountedPerAccountForABrokerThatCountsPerKey() {
-        ResiliencePolicies p = load(ConfigFiles.MINIMAL + "resilience: { rate-limit: { calls: 10, per: 1s, scope: account } }\n");
+        ResiliencePolicies p = load(ConfigFiles.MINIMAL
+                + "resilience: { rate-limit: { calls: 10, per: 1s, scope: account } }\n");
 
         assertThat(p.rateLimit().scope()).isEqualTo(RateLimitPolicy.Scope.ACCOUNT);
     }

@@ -24,7 +24,7 @@ public final class RateLimitPolicy {
     public enum Scope {
         /** Every account of the broker shares one budget (one key for all of them): the default. */
         BROKER,
-        /** Each account has a budget of its own, as a broker counting per API key gives accounts with their own keys. */
+        /** Each account has a budget of its own: a broker counting per API key, each account its own key. */
         ACCOUNT
     }
 
