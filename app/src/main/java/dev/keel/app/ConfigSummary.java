@@ -8,6 +8,7 @@ import dev.keel.app.config.KeelConfig;
 import dev.keel.app.config.MarketDataSettings;
 import dev.keel.app.config.PaperSettings;
 import dev.keel.app.config.RetrySettings;
+import dev.keel.core.execution.RateLimitPolicy;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +80,8 @@ final class ConfigSummary {
         String budget = p.budget() == null ? "no retry budget" : "retry budget " + p.budget().ratio() + " of calls per "
                 + format(p.budget().window()) + " (min " + p.budget().minimumRetries() + ")";
         String limit = p.rateLimit() == null ? "no rate limit" : "rate limit " + p.rateLimit().calls() + " per "
-                + format(p.rateLimit().per());
+                + format(p.rateLimit().per()) + (p.rateLimit().scope() == RateLimitPolicy.Scope.ACCOUNT
+                ? " per account" : "");
         PaperSettings paper = config.broker().paper();
         String backup = paper != null && paper.backupFaults() != null ? ", backup endpoint" : "";
         return budget + ", " + limit + ", bulkhead " + p.bulkhead().maxConcurrent() + backup;

@@ -9,6 +9,7 @@ import dev.keel.core.execution.Endpoint;
 import dev.keel.core.execution.ResiliencePolicies;
 import dev.keel.core.execution.RetryPolicy;
 import java.io.IOException;
+import java.util.Locale;
 
 /** The {@code --json} shape of the resilience policies: the effective policy of every endpoint, in YAML's names. */
 final class ResilienceJson extends JsonSerializer<ResiliencePolicies> {
@@ -39,6 +40,7 @@ final class ResilienceJson extends JsonSerializer<ResiliencePolicies> {
             gen.writeNumberField("calls", p.rateLimit().calls());
             gen.writeStringField("per", DurationFormat.format(p.rateLimit().per()));
             gen.writeStringField("max-wait", DurationFormat.format(p.rateLimit().maxWait()));
+            gen.writeStringField("scope", p.rateLimit().scope().name().toLowerCase(Locale.ROOT));
             gen.writeEndObject();
         }
         gen.writeObjectFieldStart("bulkhead");

@@ -86,7 +86,7 @@ public final class ConfigLoader {
         ResiliencePolicies resilience = ResilienceReader.resilience(top.field("resilience"),
                 (breaker == null ? BreakerSettings.DEFAULTS : breaker).policy(),
                 (retry == null ? RetrySettings.DEFAULTS : retry).policy(),
-                // Alpaca publishes 200 requests a minute per key: the shared limiter's default for it.
+                // Alpaca publishes 200 requests a minute per key, and each account has its own key: a budget per account.
                 broker != null && broker.kind() == BrokerConfig.Kind.ALPACA ? RateLimitPolicy.ALPACA : null);
         RiskSettings risk = SettingsReader.risk(top.field("risk"));
         ChannelReader.Read notifications = ChannelReader.read(top.field("notifications"), base);

@@ -10,6 +10,7 @@ import dev.keel.core.execution.RetryBudgetPolicy;
 import dev.keel.core.execution.RetryPolicy;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Reads the {@code resilience} section: the broker's circuit breaker and retry (refining the top-level
@@ -41,7 +42,8 @@ final class ResilienceReader {
         RetryPolicy defaultRetry = retry(s.field("retry"), retry);
         RetryBudgetPolicy budget = budget(s.field("retry-budget"));
         Field rateLimitField = s.field("rate-limit");
-        RateLimitPolicy rateLimit = rateLimitField.present() ? rateLimit(rateLimitField) : defaultRateLimit;
+        RateLimitPolicy rateLimit = rateLimitField.present() ? rateLimit(rateLimitField, defaultRateLimit == null
+                ? RateLimitPolicy.Scope.BROKER : defaultRateLimit.scope()) : defaultRateLimit;
         BulkheadPolicy bulkhead = bulkhead(s.field("bulkhead"));
         ResiliencePolicies.Builder b = ResiliencePolicies.builder();
         Section endpoints = s.field("endpoints").section();
@@ -155,8 +157,8 @@ final class ResilienceReader {
         return RetryBudgetPolicy.builder().ratio(ratio.doubleValue()).window(window).minimumRetries(minimum).build();
     }
 
-    /** Absent: no limit. */
-    private static RateLimitPolicy rateLimit(Field field) {
+    /** Absent: no limit. {@code scope} (broker | account) defaults to the broker's published limit's. */
+    private static RateLimitPolicy rateLimit(Field field, RateLimitPolicy.Scope defaultScope) {
         if (!field.present()) {
             return null;
         }
@@ -166,11 +168,13 @@ final class ResilienceReader {
                 Bound.between("1", true, "100000", true));
         Duration per = s.field("per").require(DurationFormat.EXPECTED).duration(null, true);
         Duration maxWait = s.field("max-wait").duration(RateLimitPolicy.DEFAULT_MAX_WAIT, false);
+        RateLimitPolicy.Scope scope = s.field("scope").choice(RateLimitPolicy.Scope.values(),
+                v -> v.name().toLowerCase(Locale.ROOT), defaultScope);
         s.finish();
         if (s.problemCount() > mark) {
             return null;
         }
-        return RateLimitPolicy.builder().calls(calls).per(per).maxWait(maxWait).build();
+        return RateLimitPolicy.builder().calls(calls).per(per).maxWait(maxWait).scope(scope).build();
     }
 
     private static BulkheadPolicy bulkhead(Field field) {

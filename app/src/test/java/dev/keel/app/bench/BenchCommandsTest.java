@@ -8,6 +8,8 @@ import dev.keel.app.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +82,60 @@ class BenchCommandsTest {
         }
         assertThat(requests).isEqualTo(100);
         report.get("pages").forEach(p -> assertThat(p.get("errors").asInt()).as(p.toString()).isZero());
+    }
+
+    @Test
+    void workersBenchmarkOnTheInboxEndsEveryEventOnceAndMeasuresTheLease() throws Exception {
+        Result r = keel("bench", "workers", "--workers", "1,2", "--events", "6", "--accounts", "3", "--source",
+                "inbox", "--dir", dir.resolve("scratch").toString(), "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        assertThat(report.get("journal").asText()).isEqualTo("sqlite");
+        assertThat(report.get("rows")).hasSize(2);
+        assertWorkerRows(report, 6);
+        assertThat(dir.resolve("scratch")).doesNotExist();
+    }
+
+    @Test
+    void workersBenchmarkOnPostgresqlAndRedisCountsTheDatabaseTransactionsPerEvent() throws Exception {
+        List<String> missing = ScaleOutRig.missingServices();
+        if (!missing.isEmpty()) {
+            String notice = "the workers benchmark over PostgreSQL and Redis needs them; not answering: " + missing;
+            if ("1".equals(System.getenv("KEEL_REQUIRE_SERVICES"))
+                    || "true".equalsIgnoreCase(System.getenv("KEEL_REQUIRE_SERVICES"))) {
+                throw new IllegalStateException(notice + ", and KEEL_REQUIRE_SERVICES forbids skipping");
+            }
+            System.err.println("*** SKIPPED *** " + notice);
+            Assumptions.abort(notice);
+        }
+        Result r = keel("bench", "workers", "--workers", "2", "--events", "4", "--accounts", "2", "--source", "redis",
+                "--dir", dir.resolve("scratch").toString(), "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        assertThat(report.get("journal").asText()).isEqualTo("postgresql");
+        assertWorkerRows(report, 4);
+        assertThat(report.get("rows").get(0).get("db_transactions_per_event").asDouble()).isPositive();
+    }
+
+    @Test
+    void workersBenchmarkRefusesAnUnknownSource() {
+        Result r = keel("bench", "workers", "--source", "kafka", "--events", "1");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--source").contains("'kafka'").contains("redis or inbox");
+    }
+
+    private static void assertWorkerRows(JsonNode report, int events) {
+        report.get("rows").forEach(row -> {
+            assertThat(row.get("ended").asInt()).as(row.toString()).isEqualTo(events);
+            assertThat(row.get("statuses").get("COMPLETED").asInt()).isEqualTo(events);
+            assertThat(row.get("latency_p99_ms").asDouble()).isGreaterThanOrEqualTo(row.get("latency_p50_ms")
+                    .asDouble());
+            assertThat(row.get("records_per_event").asDouble()).isPositive();
+            assertThat(row.get("lease_p50_ms").asDouble()).isPositive();
+        });
     }
 
     @Test

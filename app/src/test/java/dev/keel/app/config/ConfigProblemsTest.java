@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.keel.core.error.ErrorCode;
+import dev.keel.core.execution.RateLimitPolicy;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -223,6 +224,8 @@ class ConfigProblemsTest {
         assertThat(config.broker().alpaca().endpoint()).hasToString("https://api.alpaca.markets");
         assertThat(config.broker().alpaca().live()).isTrue();
         assertThat(config.resilience().rateLimit().calls()).as("Alpaca's published limit is the default").isEqualTo(200);
+        assertThat(config.resilience().rateLimit().scope()).as("Alpaca counts per key, one key per account")
+                .isEqualTo(RateLimitPolicy.Scope.ACCOUNT);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.keel.core.execution.Backoff;
 import dev.keel.core.execution.BreakerPolicy;
 import dev.keel.core.execution.Endpoint;
+import dev.keel.core.execution.RateLimitPolicy;
 import dev.keel.core.execution.ResiliencePolicies;
 import dev.keel.core.execution.RetryBudgetPolicy;
 import java.nio.file.Path;
@@ -76,7 +77,17 @@ class ResilienceConfigTest {
         assertThat(p.budget().window()).isEqualTo(Duration.ofSeconds(30));
         assertThat(p.rateLimit().calls()).isEqualTo(200);
         assertThat(p.rateLimit().maxWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(p.rateLimit().scope()).as("counted per broker unless the broker counts per key")
+                .isEqualTo(RateLimitPolicy.Scope.BROKER);
         assertThat(p.bulkhead().perAccount()).isEqualTo(2);
+    }
+
+    @Test
+    void aRateLimitCanBeCountedPerAccountForABrokerThatCountsPerKey() {
+        ResiliencePolicies p = load(ConfigFiles.MINIMAL
+                + "resilience: { rate-limit: { calls: 10, per: 1s, scope: account } }\n");
+
+        assertThat(p.rateLimit().scope()).isEqualTo(RateLimitPolicy.Scope.ACCOUNT);
     }
 
     @Test

@@ -134,7 +134,7 @@ class AlpacaRuntimeTest {
         try (KeelRuntime runtime = KeelRuntime.open(config(), clock, clock, new PrintStream(console, true,
                 StandardCharsets.UTF_8), 7L, ENV)) {
             assertThat(runtime.gateway("main").broker().name()).isEqualTo("alpaca");
-            assertThat(runtime.resilience().rateLimiter().policy().calls()).isEqualTo(200);
+            assertThat(runtime.resilience().rateLimiter("main").policy().calls()).isEqualTo(200);
             outcome = runtime.engine().rebalance("main", null, ProgressListener.NONE);
         }
 

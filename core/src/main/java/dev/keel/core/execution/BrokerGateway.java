@@ -324,7 +324,7 @@ public final class BrokerGateway {
         EndpointBreaker breaker = primaryBreakers[endpoint.ordinal()];
         CircuitBreaker.State state = breaker.state();
         if (state == CircuitBreaker.State.HALF_OPEN && breaker.tryAcquire()) {
-            if (!resilience.admitProbe()) {
+            if (!resilience.admitProbe(accountId)) {
                 breaker.release();
                 return;
             }

@@ -7,10 +7,12 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The request limit of one broker, shared by every account on it: a sliding log of the last {@code calls} permits,
- * so no window of length {@code per} ever holds more than {@code calls} of them. A permit not free now is reserved
- * at the first instant it frees, and the caller waits for it through the injected sleeper; one further than
- * {@code maxWait} away is refused. A 429 with Retry-After pauses the whole broker until then. Thread-safe.
+ * One request budget of a broker: the whole broker's, shared by every account on it, or one account's when the
+ * policy's scope is {@link RateLimitPolicy.Scope#ACCOUNT} (a broker counting per API key): a sliding log of the
+ * last {@code calls} permits, so no window of length {@code per} ever holds more than {@code calls} of them. A
+ * permit not free now is reserved at the first instant it frees, and the caller waits for it through the injected
+ * sleeper; one further than {@code maxWait} away is refused. A 429 with Retry-After pauses the budget's calls until
+ * then. Thread-safe.
  *
  * <p>Keel keeps its own limiter: resilience4j's {@code AtomicRateLimiter} reads {@code System.nanoTime()} and parks
  * the thread, which simulated time cannot drive (law 11); and a token bucket refilled at {@code calls/per} lets up

@@ -13,7 +13,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,7 +30,10 @@ public final class BrokerResilience {
     private final Sleeper sleeper;
     private final ResilienceEvents events;
     private final RetryBudget budget;
+    /** The broker's one limiter when its rate limit is counted per broker; null otherwise. */
     private final BrokerRateLimiter limiter;
+    /** Each account's own limiter when the rate limit is counted per account (one key pair each). */
+    private final Map<String, BrokerRateLimiter> accountLimiters = new ConcurrentHashMap<>();
     private final Bulkhead bulkhead;
     /** True for a single handed-in breaker: no budget, limiter, bulkhead or 429 pause. */
     private final boolean bare;
@@ -50,7 +55,8 @@ public final class BrokerResilience {
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.events = new ResilienceEvents(name, journal, meters, clock, policies.summaryInterval());
         this.budget = policies.budget() == null ? null : policies.budget().create(clock);
-        this.limiter = policies.rateLimit() == null ? null : policies.rateLimit().create(clock);
+        this.limiter = policies.rateLimit() == null || policies.rateLimit().scope() != RateLimitPolicy.Scope.BROKER
+                ? null : policies.rateLimit().create(clock);
         this.bulkhead = policies.bulkhead().create(name, policies.bulkhead().maxConcurrent());
         this.bare = false;
     }
@@ -98,9 +104,17 @@ public final class BrokerResilience {
         return budget;
     }
 
-    /** The shared rate limiter, or null when the broker has no limit. */
-    public BrokerRateLimiter rateLimiter() {
-        return limiter;
+    /**
+     * The rate limiter that counts {@code accountId}'s calls: the broker's shared one, or the account's own when the
+     * limit is counted per account; null when the broker has no limit.
+     */
+    public BrokerRateLimiter rateLimiter(String accountId) {
+        RateLimitPolicy policy = policies.rateLimit();
+        if (bare || policy == null) {
+            return null;
+        }
+        return policy.scope() == RateLimitPolicy.Scope.BROKER ? limiter
+                : accountLimiters.computeIfAbsent(accountId, a -> policy.create(clock));
     }
 
     /** Journals the refusal and delay counts not yet journaled (at shutdown, or before a status report). */
@@ -131,12 +145,15 @@ public final class BrokerResilience {
      * as sent; otherwise refuses it, counted, with an exception whose delivery is NOT_PROCESSED.
      */
     void admit(String accountId, Endpoint endpoint, Bulkhead account) {
+        BrokerRateLimiter limiter = rateLimiter(accountId);
         if (limiter != null) {
             Duration wait = limiter.reserve();
             if (wait == null) {
                 events.refused(accountId, endpoint, CallsRefused.Reason.RATE_LIMIT);
                 throw refusal(ErrorCode.RATE_LIMITED, accountId, "rate limit of broker '" + name + "' ("
                         + limiter.policy().calls() + " calls per " + limiter.policy().per()
+                        + (limiter.policy().scope() == RateLimitPolicy.Scope.ACCOUNT ? " for account " + accountId
+                        : "")
                         + ") has no permit within " + limiter.policy().maxWait() + "; the call was not sent",
                         limiter.untilFree());
             }
@@ -195,7 +212,8 @@ public final class BrokerResilience {
     }
 
     /** Whether a health probe may be sent now: a rate-limit permit free at once. Probes wait for nothing. */
-    boolean admitProbe() {
+    boolean admitProbe(String accountId) {
+        BrokerRateLimiter limiter = rateLimiter(accountId);
         return limiter == null || limiter.tryNow();
     }
 
@@ -209,12 +227,16 @@ public final class BrokerResilience {
         return true;
     }
 
-    /** The broker answered 429: with a Retry-After, every account's calls wait until it has passed. */
+    /**
+     * The broker answered 429: with a Retry-After, the calls its limiter counts (every account's, or this account's
+     * when the limit is per account) wait until it has passed.
+     */
     void rateLimited(String accountId, BrokerException e) {
         if (bare || e.retryAfter() == null || e.retryAfter().isZero() || e.retryAfter().isNegative()) {
             return;
         }
         Instant until;
+        BrokerRateLimiter limiter = rateLimiter(accountId);
         if (limiter != null) {
             until = limiter.pause(e.retryAfter());
         } else {

@@ -2,26 +2,42 @@ package dev.keel.core.execution;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
- * A broker's published request limit: at most {@code calls} in any {@code per}; a call waits at most
- * {@code maxWait} for a permit, else it is refused locally (RATE_LIMITED, not sent). Alpaca publishes 200 requests
- * per minute per account key: {@link #ALPACA}. Immutable; build with {@link #builder()}.
+ * A broker's published request limit: at most {@code calls} in any {@code per}, counted over what {@link Scope} says
+ * (the whole broker, or each account on its own); a call waits at most {@code maxWait} for a permit, else it is
+ * refused locally (RATE_LIMITED, not sent). Alpaca publishes 200 requests per minute per account key:
+ * {@link #ALPACA}. Immutable; build with {@link #builder()}.
  */
 public final class RateLimitPolicy {
     /** The default longest wait for a permit: 10 s. */
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(10);
-    /** Alpaca Trading API: 200 requests per minute. */
-    public static final RateLimitPolicy ALPACA = builder().calls(200).per(Duration.ofMinutes(1)).build();
+    /**
+     * Alpaca Trading API: 200 requests per minute per key. Every Keel account on Alpaca trades with its own key pair,
+     * so each account has its own budget.
+     */
+    public static final RateLimitPolicy ALPACA = builder().calls(200).per(Duration.ofMinutes(1)).scope(Scope.ACCOUNT)
+            .build();
+
+    /** Whose calls one budget counts. */
+    public enum Scope {
+        /** Every account of the broker shares one budget (one key for all of them): the default. */
+        BROKER,
+        /** Each account has a budget of its own: a broker counting per API key, each account its own key. */
+        ACCOUNT
+    }
 
     private final int calls;
     private final Duration per;
     private final Duration maxWait;
+    private final Scope scope;
 
     private RateLimitPolicy(Builder b) {
         this.calls = b.calls;
         this.per = b.per;
         this.maxWait = b.maxWait;
+        this.scope = b.scope;
     }
 
     public static Builder builder() {
@@ -30,7 +46,7 @@ public final class RateLimitPolicy {
 
     /** A builder holding this policy's values, to refine some of them. */
     public Builder toBuilder() {
-        return new Builder().calls(calls).per(per).maxWait(maxWait);
+        return new Builder().calls(calls).per(per).maxWait(maxWait).scope(scope);
     }
 
     public int calls() {
@@ -45,14 +61,18 @@ public final class RateLimitPolicy {
         return maxWait;
     }
 
-    /** A fresh limiter on {@code clock}, shared by every account of one broker. */
+    public Scope scope() {
+        return scope;
+    }
+
+    /** A fresh limiter on {@code clock}: one budget, of the broker or of one account as {@link #scope} says. */
     public BrokerRateLimiter create(Clock clock) {
         return new BrokerRateLimiter(this, clock);
     }
 
     @Override
     public String toString() {
-        return "RateLimitPolicy[calls=" + calls + ", per=" + per + ", maxWait=" + maxWait + "]";
+        return "RateLimitPolicy[calls=" + calls + ", per=" + per + ", maxWait=" + maxWait + ", scope=" + scope + "]";
     }
 
     /** Builds a {@link RateLimitPolicy}; every check names the bound and the value. */
@@ -60,6 +80,7 @@ public final class RateLimitPolicy {
         private int calls = 200;
         private Duration per = Duration.ofMinutes(1);
         private Duration maxWait = DEFAULT_MAX_WAIT;
+        private Scope scope = Scope.BROKER;
 
         private Builder() {
         }
@@ -85,6 +106,11 @@ public final class RateLimitPolicy {
                 throw new IllegalArgumentException("maxWait must not be negative, but was " + value);
             }
             this.maxWait = value;
+            return this;
+        }
+
+        public Builder scope(Scope value) {
+            this.scope = Objects.requireNonNull(value, "scope");
             return this;
         }
 

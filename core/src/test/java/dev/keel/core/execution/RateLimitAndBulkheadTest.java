@@ -53,6 +53,45 @@ class RateLimitAndBulkheadTest {
     }
 
     @Test
+    void perAccountLimitsLetEachAccountSpendItsOwnBudgetWithoutWaitingForTheOthers() {
+        // Alpaca counts per key and each account has its own: a limit per account, or 10 accounts share 200 a minute
+        Rig rig = new Rig(ResiliencePolicies.builder().rateLimit(FIVE_PER_SECOND.toBuilder()
+                .scope(RateLimitPolicy.Scope.ACCOUNT).build()).budget(null).build());
+        ScriptedBroker a = new ScriptedBroker(rig.clock);
+        ScriptedBroker b = new ScriptedBroker(rig.clock);
+        BrokerGateway ga = rig.gateway("a", a);
+        BrokerGateway gb = rig.gateway("b", b);
+
+        for (int i = 0; i < 5; i++) {
+            ga.read(a::positions);
+            gb.read(b::positions);
+        }
+        ga.read(a::positions); // a's sixth call in the second waits for a's own window, b's calls do not count
+
+        assertThat(b.calls).hasSize(5).allMatch(c -> at(c).equals(Rig.T0));
+        assertThat(a.calls.subList(0, 5)).allMatch(c -> at(c).equals(Rig.T0));
+        assertThat(at(a.calls.get(5))).isEqualTo(Rig.T0.plusSeconds(1));
+        assertThat(rig.resilience.rateLimiter("a")).isNotSameAs(rig.resilience.rateLimiter("b"));
+    }
+
+    @Test
+    void aBroker429UnderPerAccountLimitsPausesOnlyThatAccount() {
+        Rig rig = new Rig(ResiliencePolicies.builder().rateLimit(FIVE_PER_SECOND.toBuilder()
+                .scope(RateLimitPolicy.Scope.ACCOUNT).build()).budget(null).build());
+        ScriptedBroker a = new ScriptedBroker(rig.clock).then(fail(rateLimited(Duration.ofMillis(1500))));
+        ScriptedBroker b = new ScriptedBroker(rig.clock);
+        BrokerGateway ga = rig.gateway("a", a);
+        BrokerGateway gb = rig.gateway("b", b);
+
+        assertThatThrownBy(() -> ga.submit("c-1", null)).isInstanceOf(BrokerException.class);
+        gb.read(b::positions);
+        ga.read(a::positions);
+
+        assertThat(at(b.calls.getFirst())).isEqualTo(Rig.T0);
+        assertThat(at(a.calls.get(1))).isEqualTo(Rig.T0.plusMillis(1500));
+    }
+
+    @Test
     void aPermitFurtherThanTheAllowedWaitIsRefusedLocallyAndNotSent() {
         Rig rig = new Rig(ResiliencePolicies.builder().rateLimit(FIVE_PER_SECOND.toBuilder().maxWait(Duration.ZERO)
                 .build()).budget(null).build());
