@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +55,7 @@ class ScaleOutTest {
 
     @Test
     void threeWorkersOneKilledEveryGoodEventOnceEveryOrderJournaledThePoisonDeadLettered() throws Exception {
-        servicesOrSkip();
+        ServerOutageTest.postgresAndRedisOrSkip("ScaleOutTest");
         try (ScaleOutRig rig = ScaleOutRig.open(dir, ACCOUNTS, ScaleOutRig.Source.REDIS)) {
             Path config = rig.config();
             List<String> good = new ArrayList<>();
@@ -169,18 +168,5 @@ class ScaleOutTest {
                 Clock.systemUTC(), Sleeper.system())) {
             return broker.orders(new OrderQuery(OrderQuery.Status.ALL, null, OrderQuery.MAX_LIMIT));
         }
-    }
-
-    private static void servicesOrSkip() {
-        List<String> missing = ScaleOutRig.missingServices();
-        if (missing.isEmpty()) {
-            return;
-        }
-        String notice = "ScaleOutTest needs PostgreSQL and Redis; not answering: " + missing;
-        if (DashboardBrowserTest.servicesRequired()) {
-            throw new IllegalStateException(notice + ", and KEEL_REQUIRE_SERVICES forbids skipping");
-        }
-        System.err.println("*** SKIPPED *** " + notice);
-        Assumptions.abort(notice);
     }
 }

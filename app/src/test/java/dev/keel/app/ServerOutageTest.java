@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.keel.app.config.ConfigLoader;
 import dev.keel.app.intake.Intake;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,7 +42,7 @@ class ServerOutageTest {
 
     @Test
     void aWorkerStopsTakingWorkWhileRedisOrPostgresqlIsGoneLosesNothingAndResumesWhenItIsBack() throws Exception {
-        servicesOrSkip();
+        postgresAndRedisOrSkip("ServerOutageTest");
         String database = "keel_outage_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = DriverManager.getConnection(ADMIN)) {
             admin.createStatement().execute("CREATE DATABASE " + database);
@@ -196,19 +194,16 @@ class ServerOutageTest {
         return perEvent;
     }
 
-    private static void servicesOrSkip() {
-        List<String> missing = new ArrayList<>();
-        for (var s : List.of(new InetSocketAddress("127.0.0.1", 5432), new InetSocketAddress("127.0.0.1", 6379))) {
-            try (Socket socket = new Socket()) {
-                socket.connect(s, 2000);
-            } catch (IOException e) {
-                missing.add(s.toString());
-            }
-        }
+    /**
+     * Returns when PostgreSQL and Redis answer on their usual ports; otherwise skips {@code test} with a loud
+     * notice, or fails it under {@code KEEL_REQUIRE_SERVICES=1}.
+     */
+    static void postgresAndRedisOrSkip(String test) {
+        List<String> missing = dev.keel.app.bench.ScaleOutRig.missingServices();
         if (missing.isEmpty()) {
             return;
         }
-        String notice = "ServerOutageTest needs PostgreSQL and Redis; not answering: " + missing;
+        String notice = test + " needs PostgreSQL and Redis; not answering: " + missing;
         if (DashboardBrowserTest.servicesRequired()) {
             throw new IllegalStateException(notice + ", and KEEL_REQUIRE_SERVICES forbids skipping");
         }
