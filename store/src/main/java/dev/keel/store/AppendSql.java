@@ -11,7 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The SQL of one append batch, inside the caller's transaction: takes the sequences from {@code journal_head}
@@ -36,6 +38,11 @@ final class AppendSql {
             + " closed_at = CASE WHEN ? = 1 THEN ? ELSE closed_at END"
             + " WHERE stream_id = ?";
 
+    /** The fold of events that neither start, end nor close their stream: no indexed column is written. */
+    private static final String MOVE_STREAM_END = "UPDATE streams SET last_seq = ? WHERE stream_id = ?";
+    private static final String SET_STREAM_ACCOUNT = "UPDATE streams SET account_id = ?"
+            + " WHERE stream_id = ? AND account_id IS NULL";
+
     private static final String LOCK_HEAD = "UPDATE journal_head SET last_seq = last_seq WHERE id = 1";
     private static final String STREAM_END = "SELECT last_seq FROM streams WHERE stream_id = ?";
     private static final String LEASE_EPOCH = "SELECT epoch FROM account_leases WHERE account_id = ?";
@@ -53,29 +60,36 @@ final class AppendSql {
      */
     static void lockHead(Connection c) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement(LOCK_HEAD)) {
-            if (lock.executeUpdate() != 1) {
-                throw new SQLException("journal_head has no row: the schema is damaged");
-            }
+            lockHead(lock);
+        }
+    }
+
+    /** {@link #lockHead(Connection)} with the writer's prepared statements. */
+    static void lockHead(Statements st) throws SQLException {
+        lockHead(st.get(LOCK_HEAD));
+    }
+
+    private static void lockHead(PreparedStatement lock) throws SQLException {
+        if (lock.executeUpdate() != 1) {
+            throw new SQLException("journal_head has no row: the schema is damaged");
         }
     }
 
     /** The sequence of the stream's last record, 0 when it has none (or was archived). */
-    static long lastSequence(Connection c, String streamId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(STREAM_END)) {
-            ps.setString(1, streamId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
+    static long lastSequence(Statements st, String streamId) throws SQLException {
+        PreparedStatement ps = st.get(STREAM_END);
+        ps.setString(1, streamId);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 
     /** The account's lease epoch, 0 when its lease was never taken. */
-    static long leaseEpoch(Connection c, String accountId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(LEASE_EPOCH)) {
-            ps.setString(1, accountId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
+    static long leaseEpoch(Statements st, String accountId) throws SQLException {
+        PreparedStatement ps = st.get(LEASE_EPOCH);
+        ps.setString(1, accountId);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 
@@ -83,94 +97,170 @@ final class AppendSql {
      * Moves the account's lease to its next epoch and returns it, under the journal head's row lock: in order with
      * every append, so none admitted after this sees the old epoch as current. The caller commits.
      */
-    static long takeLease(Connection c, String accountId, String takenAt) throws SQLException {
-        lockHead(c);
-        try (PreparedStatement ps = c.prepareStatement(LEASE_MOVE)) {
-            ps.setString(1, takenAt);
-            ps.setString(2, accountId);
-            if (ps.executeUpdate() == 0) {
-                try (PreparedStatement first = c.prepareStatement(LEASE_FIRST)) {
-                    first.setString(1, accountId);
-                    first.setString(2, takenAt);
-                    first.executeUpdate();
-                }
-            }
+    static long takeLease(Statements st, String accountId, String takenAt) throws SQLException {
+        lockHead(st);
+        PreparedStatement ps = st.get(LEASE_MOVE);
+        ps.setString(1, takenAt);
+        ps.setString(2, accountId);
+        if (ps.executeUpdate() == 0) {
+            PreparedStatement first = st.get(LEASE_FIRST);
+            first.setString(1, accountId);
+            first.setString(2, takenAt);
+            first.executeUpdate();
         }
-        return leaseEpoch(c, accountId);
+        return leaseEpoch(st, accountId);
     }
 
-    /** Writes the events with consecutive sequences after the journal head; the caller commits. */
-    static List<JournalRecord> write(Connection c, List<EventCodec.Encoded> events) throws SQLException {
-        long first = takeSequences(c, events.size());
+    /**
+     * Writes the events with consecutive sequences after the journal head; the caller commits. Each stream the batch
+     * touches is opened and folded once, with what its events in the batch say together (as folding them one by one
+     * would leave it); a stream whose events neither start, end nor close it only has its last sequence moved, a
+     * write that touches none of the {@code streams} indexes.
+     */
+    static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events) throws SQLException {
+        long first = takeSequences(st, events.size());
         List<JournalRecord> records = new ArrayList<>(events.size());
-        try (PreparedStatement insert = c.prepareStatement(INSERT_EVENT);
-             PreparedStatement open = c.prepareStatement(OPEN_STREAM);
-             PreparedStatement fold = c.prepareStatement(FOLD_STREAM)) {
-            long seq = first;
-            for (EventCodec.Encoded encoded : events) {
-                JournalEvent event = encoded.event();
-                String at = Timestamps.format(event.at());
-                insert.setLong(1, seq);
-                insert.setString(2, event.streamId());
-                insert.setString(3, event.streamKind());
-                insert.setString(4, event.accountId());
-                insert.setString(5, encoded.type());
-                insert.setString(6, at);
-                insert.setString(7, encoded.payload());
-                insert.setLong(8, Checksums.of(seq, event.streamId(), encoded.type(), encoded.payload()));
-                insert.addBatch();
-
-                boolean transaction = JournalEvent.TRANSACTION.equals(event.streamKind());
-                open.setString(1, event.streamId());
-                open.setString(2, event.streamKind());
-                open.setString(3, event.accountId());
-                text(open, 4, transaction ? TransactionStatus.IN_PROGRESS.name() : null);
-                open.setString(5, at);
-                open.setLong(6, seq);
-                open.setLong(7, seq);
-                open.addBatch();
-
-                fold(fold, event, seq);
-                fold.addBatch();
-                records.add(new JournalRecord(seq, event));
-                seq++;
+        Map<String, StreamFold> folds = new LinkedHashMap<>();
+        PreparedStatement insert = st.get(INSERT_EVENT);
+        long seq = first;
+        for (EventCodec.Encoded encoded : events) {
+            JournalEvent event = encoded.event();
+            String at = Timestamps.format(event.at());
+            insert.setLong(1, seq);
+            insert.setString(2, event.streamId());
+            insert.setString(3, event.streamKind());
+            insert.setString(4, event.accountId());
+            insert.setString(5, encoded.type());
+            insert.setString(6, at);
+            insert.setString(7, encoded.payload());
+            insert.setLong(8, Checksums.of(seq, event.streamId(), encoded.type(), encoded.payload()));
+            insert.addBatch();
+            StreamFold fold = folds.get(event.streamId());
+            if (fold == null) {
+                fold = new StreamFold(event, seq, at);
+                folds.put(event.streamId(), fold);
             }
-            // Inserts of a stream already open are no-ops, so running all inserts before all folds is the same
-            // as interleaving them: the first event of a stream in the batch sets first_seq.
-            insert.executeBatch();
-            open.executeBatch();
-            fold.executeBatch();
+            fold.add(event, seq, at);
+            records.add(new JournalRecord(seq, event));
+            seq++;
         }
+        insert.executeBatch();
+        foldStreams(st, folds.values());
         return records;
     }
 
-    private static long takeSequences(Connection c, int count) throws SQLException {
-        try (PreparedStatement take = c.prepareStatement(TAKE_SEQUENCES)) {
-            take.setLong(1, count);
-            try (ResultSet rs = take.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SQLException("journal_head has no row: the schema is damaged");
+    /** Opens each stream the batch touches (a no-op for one already open) and folds its events into it. */
+    private static void foldStreams(Statements st, Iterable<StreamFold> folds) throws SQLException {
+        PreparedStatement open = st.get(OPEN_STREAM);
+        PreparedStatement fold = st.get(FOLD_STREAM);
+        PreparedStatement move = st.get(MOVE_STREAM_END);
+        PreparedStatement account = st.get(SET_STREAM_ACCOUNT);
+        boolean folded = false;
+        boolean moved = false;
+        boolean accounts = false;
+        for (StreamFold f : folds) {
+            boolean transaction = JournalEvent.TRANSACTION.equals(f.kind);
+            open.setString(1, f.streamId);
+            open.setString(2, f.kind);
+            open.setString(3, f.firstAccountId);
+            text(open, 4, transaction ? TransactionStatus.IN_PROGRESS.name() : null);
+            open.setString(5, f.firstAt);
+            open.setLong(6, f.firstSeq);
+            open.setLong(7, f.lastSeq);
+            open.addBatch();
+            if (f.started != null || f.ended != null || f.closedAt != null) {
+                fold(fold, f);
+                fold.addBatch();
+                folded = true;
+            } else {
+                move.setLong(1, f.lastSeq);
+                move.setString(2, f.streamId);
+                move.addBatch();
+                moved = true;
+                if (f.accountId != null) {
+                    // A stream opened without an account takes the first one an event names (COALESCE).
+                    account.setString(1, f.accountId);
+                    account.setString(2, f.streamId);
+                    account.addBatch();
+                    accounts = true;
                 }
-                return rs.getLong(1) - count + 1;
+            }
+        }
+        // A stream already open makes its insert a no-op, so the folds below apply to it as to a new one.
+        open.executeBatch();
+        if (folded) {
+            fold.executeBatch();
+        }
+        if (moved) {
+            move.executeBatch();
+        }
+        if (accounts) {
+            account.executeBatch();
+        }
+    }
+
+    /** What one batch's events of one stream say about it, folded in their order. */
+    private static final class StreamFold {
+        final String streamId;
+        final String kind;
+        final String firstAccountId;
+        final String firstAt;
+        final long firstSeq;
+        long lastSeq;
+        String accountId;
+        TransactionStarted started;
+        TransactionEnded ended;
+        String closedAt;
+
+        StreamFold(JournalEvent first, long seq, String at) {
+            this.streamId = first.streamId();
+            this.kind = first.streamKind();
+            this.firstAccountId = first.accountId();
+            this.firstAt = at;
+            this.firstSeq = seq;
+        }
+
+        void add(JournalEvent event, long seq, String at) {
+            lastSeq = seq;
+            if (accountId == null) {
+                accountId = event.accountId();
+            }
+            if (event instanceof TransactionStarted s) {
+                started = s;
+            }
+            if (event instanceof TransactionEnded e) {
+                ended = e;
+            }
+            if (event.closesStream()) {
+                closedAt = at;
             }
         }
     }
 
-    private static void fold(PreparedStatement fold, JournalEvent event, long seq) throws SQLException {
-        TransactionStarted started = event instanceof TransactionStarted s ? s : null;
-        TransactionEnded ended = event instanceof TransactionEnded e ? e : null;
-        fold.setLong(1, seq);
-        fold.setString(2, event.accountId());
-        text(fold, 3, started == null ? null : started.operation());
-        text(fold, 4, started == null ? null : started.correlationId());
-        text(fold, 5, started == null ? null : Timestamps.format(started.at()));
-        text(fold, 6, ended == null ? null : ended.status().name());
-        fold.setInt(7, ended == null ? 0 : 1);
-        text(fold, 8, ended == null ? null : ended.errorMessage());
-        fold.setInt(9, event.closesStream() ? 1 : 0);
-        fold.setInt(10, event.closesStream() ? 1 : 0);
-        text(fold, 11, event.closesStream() ? Timestamps.format(event.at()) : null);
-        fold.setString(12, event.streamId());
+    private static long takeSequences(Statements st, int count) throws SQLException {
+        PreparedStatement take = st.get(TAKE_SEQUENCES);
+        take.setLong(1, count);
+        try (ResultSet rs = take.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("journal_head has no row: the schema is damaged");
+            }
+            return rs.getLong(1) - count + 1;
+        }
+    }
+
+    private static void fold(PreparedStatement fold, StreamFold f) throws SQLException {
+        fold.setLong(1, f.lastSeq);
+        fold.setString(2, f.accountId);
+        text(fold, 3, f.started == null ? null : f.started.operation());
+        text(fold, 4, f.started == null ? null : f.started.correlationId());
+        text(fold, 5, f.started == null ? null : Timestamps.format(f.started.at()));
+        text(fold, 6, f.ended == null ? null : f.ended.status().name());
+        fold.setInt(7, f.ended == null ? 0 : 1);
+        text(fold, 8, f.ended == null ? null : f.ended.errorMessage());
+        fold.setInt(9, f.closedAt != null ? 1 : 0);
+        fold.setInt(10, f.closedAt != null ? 1 : 0);
+        text(fold, 11, f.closedAt);
+        fold.setString(12, f.streamId);
     }
 
     /** A text parameter that may be null; typed, so PostgreSQL infers {@code COALESCE(?, col)} without guessing. */

@@ -22,7 +22,7 @@ record Database(Dialect dialect, DataSource writer, DataSource reader, String de
     /** SQLite waits this long for a lock another process holds before failing a statement. */
     static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
     /** Readers on one SQLite file; WAL lets them run beside the writer. */
-    static final int SQLITE_READERS = 4;
+    static final int SQLITE_READERS = 16;
     /** Connections to PostgreSQL, shared by the writer thread and readers. */
     static final int POSTGRES_POOL = 6;
     /** How long a PostgreSQL connection attempt may take before the journal reports the server gone: 5 s. */

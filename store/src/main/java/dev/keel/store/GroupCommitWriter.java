@@ -40,6 +40,18 @@ final class GroupCommitWriter implements AutoCloseable {
         T run(Connection connection) throws Exception;
     }
 
+    /** Work on the writer's connection with its kept prepared statements. */
+    @FunctionalInterface
+    interface StatementWork<T> {
+        T run(Statements statements) throws Exception;
+    }
+
+    /**
+     * A kept connection idle this long goes back to the pool and the next batch takes one the pool has checked:
+     * a connection the server dropped meanwhile must not fail a batch.
+     */
+    private static final long KEEP_IDLE_NANOS = 1_000_000_000L;
+
     private sealed interface Task permits Append, Exclusive, Stop {
     }
 
@@ -47,7 +59,7 @@ final class GroupCommitWriter implements AutoCloseable {
                           CompletableFuture<List<JournalRecord>> done) implements Task {
     }
 
-    private record Exclusive<T>(SqlWork<T> work, CompletableFuture<T> done) implements Task {
+    private record Exclusive<T>(StatementWork<T> work, CompletableFuture<T> done) implements Task {
     }
 
     private record Stop(CompletableFuture<Void> done) implements Task {
@@ -59,6 +71,9 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Thread thread;
     private final Object lifecycle = new Object();
     private boolean closed;
+    /** The writer thread's connection and its prepared statements, kept between batches; null when none is held. */
+    private Statements held;
+    private long heldLastUsed;
 
     GroupCommitWriter(DataSource source, String description) {
         this.source = source;
@@ -79,6 +94,11 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Runs {@code work} alone in one transaction on the writer's connection, between batches of appends. */
     <T> T exclusive(SqlWork<T> work, String what) {
+        return exclusiveOnStatements(st -> work.run(st.connection()), what);
+    }
+
+    /** {@link #exclusive} with the writer's kept prepared statements, for work it runs often (a lease). */
+    <T> T exclusiveOnStatements(StatementWork<T> work, String what) {
         CompletableFuture<T> done = new CompletableFuture<>();
         submit(new Exclusive<>(work, done));
         return await(done, what);
@@ -128,6 +148,7 @@ final class GroupCommitWriter implements AutoCloseable {
             pending = null;
             switch (task) {
                 case Stop stop -> {
+                    release(null);
                     stop.done().complete(null);
                     return;
                 }
@@ -168,13 +189,13 @@ final class GroupCommitWriter implements AutoCloseable {
         Map<Append, KeelException> refused = new IdentityHashMap<>();
         List<JournalRecord> written;
         try {
-            written = inTransaction(c -> {
+            written = inTransaction(st -> {
                 admitted.clear();
                 refused.clear();
-                admit(c, batch, admitted, refused);
+                admit(st, batch, admitted, refused);
                 List<EventCodec.Encoded> all = new ArrayList<>();
                 admitted.forEach(a -> all.addAll(a.events()));
-                return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(c, all);
+                return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(st, all);
             });
         } catch (Throwable e) {
             if (batch.size() == 1 || e instanceof CommitFailed) {
@@ -202,7 +223,7 @@ final class GroupCommitWriter implements AutoCloseable {
      * the streams it writes for the appends after it) or when its fence is no longer the account's lease epoch
      * ({@link LeaseLostException}). Unconditional batches skip the reads.
      */
-    private static void admit(Connection c, List<Append> batch, List<Append> admitted,
+    private static void admit(Statements c, List<Append> batch, List<Append> admitted,
                               Map<Append, KeelException> refused) throws SQLException {
         if (batch.stream().allMatch(a -> a.expected().isEmpty() && a.fence() == null)) {
             admitted.addAll(batch);
@@ -254,12 +275,15 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private <T> T inTransaction(SqlWork<T> work) throws Exception {
-        try (Connection c = source.getConnection()) {
+    private <T> T inTransaction(StatementWork<T> work) throws Exception {
+        Statements st = statements();
+        Connection c = st.connection();
+        boolean kept = false;
+        try {
             c.setAutoCommit(false);
             T result;
             try {
-                result = work.run(c);
+                result = work.run(st);
             } catch (Exception | Error e) {
                 rollback(c, e);
                 throw e;
@@ -270,7 +294,34 @@ final class GroupCommitWriter implements AutoCloseable {
                 rollback(c, e);
                 throw new CommitFailed(e);
             }
+            c.setAutoCommit(true);
+            kept = true;
             return result;
+        } finally {
+            if (kept) {
+                heldLastUsed = System.nanoTime();
+            } else {
+                release(null); // after a failure the next batch starts on a connection the pool has checked
+            }
+        }
+    }
+
+    /** The kept connection, or a fresh one from the pool when none is kept or it sat idle too long. */
+    private Statements statements() throws SQLException {
+        if (held != null && System.nanoTime() - heldLastUsed > KEEP_IDLE_NANOS) {
+            release(null);
+        }
+        if (held == null) {
+            held = new Statements(source.getConnection());
+            heldLastUsed = System.nanoTime();
+        }
+        return held;
+    }
+
+    private void release(Throwable failure) {
+        if (held != null) {
+            held.close(failure);
+            held = null;
         }
     }
 

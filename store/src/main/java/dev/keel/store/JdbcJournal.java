@@ -100,7 +100,7 @@ public final class JdbcJournal implements Journal {
     public long takeLease(String accountId) {
         Objects.requireNonNull(accountId, "accountId");
         String takenAt = Timestamps.format(clock.instant());
-        return writer.exclusive(c -> AppendSql.takeLease(c, accountId, takenAt), "lease");
+        return writer.exclusiveOnStatements(st -> AppendSql.takeLease(st, accountId, takenAt), "lease");
     }
 
     @Override

@@ -45,6 +45,9 @@ final class RebalanceBenchCommand implements Callable<Integer> {
                     + " ways are skipped).")
     String broker;
 
+    @Option(names = "--keep", description = "Keep each run's journal and exchange files under --dir, to inspect.")
+    boolean keep;
+
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "keel-data/bench",
             description = "Scratch folder, emptied first (default: ${DEFAULT-VALUE}).")
     Path dir;
@@ -100,7 +103,9 @@ final class RebalanceBenchCommand implements Callable<Integer> {
                 rows.add(row(way, n, atN.stream().filter(x -> x.way().equals(way)).toList()));
             }
         }
-        Folders.delete(dir);
+        if (!keep) {
+            Folders.delete(dir);
+        }
         output.result(new Report(Machine.describe(), concurrency, all, rows), r -> print(output, r));
         return 0;
     }
@@ -115,7 +120,9 @@ final class RebalanceBenchCommand implements Callable<Integer> {
         try (Rebalancer rebalancer = Way.open(way, fresh, ids, 42)) {
             return RunHarness.run(way, rebalancer, ids, concurrency);
         } finally {
-            Folders.delete(fresh);
+            if (!keep) {
+                Folders.delete(fresh);
+            }
         }
     }
 

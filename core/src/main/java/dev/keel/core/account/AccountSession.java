@@ -163,7 +163,8 @@ public final class AccountSession {
         List<JournalEvent> events = new ArrayList<>(ending.events());
         if (ending.notice() != null && !hooks.skipNotification()) {
             Notice n = ending.notice();
-            events.add(outbox.prepare(accountId, txId, n.severity(), n.title(), n.body()));
+            // The ending's code rides on the notification, so the outbox need not read the transaction for it.
+            events.add(outbox.prepare(accountId, txId, n.severity(), ended.errorCode(), n.title(), n.body(), null));
         }
         if (openedWith != null) {
             // planted: the move decided on the status read when the session opened, written whatever landed since
@@ -182,6 +183,7 @@ public final class AccountSession {
             try {
                 states.writeWithMove(accountId, events, hooks.endTwice() ? List.of() : List.of(ledger.position()),
                         status -> move(status, txId, ending.rule()), ledger::recordAll);
+                outbox.ended(ended);
                 return ended;
             } catch (StreamMovedException e) {
                 if (!e.expected().streamId().equals(txId) || attempt == MAX_ENDING_ATTEMPTS) {

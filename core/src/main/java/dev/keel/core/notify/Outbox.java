@@ -17,11 +17,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +60,8 @@ public final class Outbox {
     /** The default bound on one channel send: 10 s. */
     public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_ERROR_LENGTH = 500;
+    /** How many transactions' ending codes the outbox keeps in memory. */
+    private static final int MAX_REMEMBERED_ENDINGS = 10_000;
     /** The stream id of notification X is this prefix and X, as {@link NotificationEvent#streamId()} makes it. */
     private static final String NOTIFICATION_STREAM_PREFIX = "notification:";
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -75,6 +80,12 @@ public final class Outbox {
     private final AtomicLong idCounter = new AtomicLong();
     /** The notification streams a dispatch is sending now; another dispatch skips them. */
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+    /**
+     * The ending codes of transactions found ended, by transaction id: a transaction ends once and its ending never
+     * changes, so each transaction's stream is read for it once, not by every dispatch of every
+     * notification about it. Bounded; the oldest are dropped and read again if asked.
+     */
+    private final Map<String, Optional<ErrorCode>> endings = Collections.synchronizedMap(new Endings());
 
     private Outbox(Builder b) {
         this.journal = b.journal;
@@ -268,6 +279,16 @@ public final class Outbox {
                 .toList());
     }
 
+    /** Transactions' ending codes, the most recently learnt kept (see {@link #endings}). */
+    private static final class Endings extends LinkedHashMap<String, Optional<ErrorCode>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Optional<ErrorCode>> eldest) {
+            return size() > MAX_REMEMBERED_ENDINGS;
+        }
+    }
+
     /** What one dispatch round has learnt so far, shared by its notifications. */
     private static final class Round {
         /** Per channel, how many notifications the round owes it: a last-failed one goes last only among others. */
@@ -423,6 +444,14 @@ public final class Outbox {
     }
 
     /**
+     * Tells the outbox of a transaction ending the caller has just journaled, so a notification about it is sent
+     * with its code without reading the transaction back. Call it only once the append holding the ending returned.
+     */
+    public void ended(TransactionEnded ended) {
+        endings.put(ended.txId(), Optional.ofNullable(ended.errorCode()));
+    }
+
+    /**
      * The error code of the transaction a notification reports on, when the notification names none: the engine
      * queues a notification in the same append as the transaction's ending, whose code tells which runbook applies.
      */
@@ -430,13 +459,18 @@ public final class Outbox {
         if (queued.code() != null || queued.txId() == null) {
             return null;
         }
+        Optional<ErrorCode> known = endings.get(queued.txId());
+        if (known != null) {
+            return known.orElse(null);
+        }
         List<JournalRecord> tx = journal.stream(queued.txId());
         for (int i = tx.size() - 1; i >= 0; i--) {
             if (tx.get(i).event() instanceof TransactionEnded ended) {
+                endings.put(queued.txId(), Optional.ofNullable(ended.errorCode()));
                 return ended.errorCode();
             }
         }
-        return null;
+        return null; // not ended yet: asked again next time
     }
 
     private static String describe(RuntimeException e) {

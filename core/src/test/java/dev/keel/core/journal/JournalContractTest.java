@@ -320,6 +320,28 @@ public abstract class JournalContractTest {
     }
 
     @Test
+    void streamsWrittenTogetherInOneAppendFoldAsIfWrittenOneByOne() {
+        Instant end = T0.plusSeconds(30);
+        List<JournalRecord> written = journal.appendAll(List.of(
+                started("tx-1", "acct-1", T0),
+                started("tx-2", "acct-2", T0.plusSeconds(1)),
+                intent("tx-1", "acct-1", "buy-TLT", T0.plusSeconds(2)),
+                intent("tx-2", "acct-2", "buy-IEF", T0.plusSeconds(3)),
+                ended("tx-1", "acct-1", TransactionStatus.PARTIAL, end)));
+
+        assertThat(journal.transaction("tx-1")).contains(new TransactionSummary("tx-1", "acct-1", "rebalance",
+                TransactionStatus.PARTIAL, T0, end, "buy-TLT rejected", written.get(4).sequence()));
+        assertThat(journal.transaction("tx-2")).contains(new TransactionSummary("tx-2", "acct-2", "rebalance",
+                TransactionStatus.IN_PROGRESS, T0.plusSeconds(1), null, null, written.get(3).sequence()));
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION)).containsExactly("tx-2");
+
+        long next = journal.append(intent("tx-2", "acct-2", "buy-GLD", T0.plusSeconds(4))).sequence();
+        assertThat(journal.transaction("tx-2")).map(TransactionSummary::lastSequence).contains(next);
+        assertThat(journal.stream("tx-2")).extracting(JournalRecord::sequence)
+                .containsExactly(written.get(1).sequence(), written.get(3).sequence(), next);
+    }
+
+    @Test
     void recentTransactionsAreNewestFirstFilteredByAccountAndLimited() {
         for (int i = 1; i <= 5; i++) {
             journal.append(started("tx-" + i, i % 2 == 0 ? "acct-even" : "acct-odd", T0.plusSeconds(i)));
