@@ -8,10 +8,13 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -39,7 +42,7 @@ public final class Main {
 
     /** Runs one command line, printing to {@code out} and {@code err}; returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(out, err).execute(args);
+        return commandLine(args, out, err).execute(args);
     }
 
     /**
@@ -49,7 +52,41 @@ public final class Main {
      * subcommands present at the time.
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new KeelCommand());
+        return configured(new CommandLine(new KeelCommand()), out, err);
+    }
+
+    /**
+     * The command line for {@code args}: when they name a subcommand, the root with that one alone. Picocli reads
+     * every command class of the tree as it builds it, a tenth of a read command's start-up for the one it runs;
+     * anything else (no command, an unknown one, the root's own options) gets the whole tree, for its help and its
+     * suggestions.
+     */
+    static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
+        Class<?> only = args.length == 0 ? null : SUBCOMMANDS.get(args[0]);
+        if (only == null) {
+            return commandLine(out, err);
+        }
+        CommandLine root = new CommandLine(new KeelRoot());
+        root.addSubcommand(new CommandLine(only, CommandLine.defaultFactory()));
+        return configured(root, out, err);
+    }
+
+    /** The top-level subcommands by name, as {@link KeelCommand} registers them. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> byName = new HashMap<>();
+        for (Class<?> c : KeelCommand.class.getAnnotation(Command.class).subcommands()) {
+            Command command = c.getAnnotation(Command.class);
+            byName.put(command.name(), c);
+            for (String alias : command.aliases()) {
+                byName.put(alias, c);
+            }
+        }
+        return Map.copyOf(byName);
+    }
+
+    private static CommandLine configured(CommandLine commandLine, PrintWriter out, PrintWriter err) {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(Main::failed);

@@ -6,12 +6,18 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The write half of {@link StateStore}: one call writes what changed, inside the caller's transaction. */
 final class StateWriter {
     private final Connection connection;
+    /**
+     * Each statement prepared once and kept: a save runs a dozen of them, under the exchange's lock, and SQLite
+     * compiles a statement anew on every prepare. They live as long as the connection (closed with it).
+     */
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
     StateWriter(Connection connection) {
         this.connection = connection;
@@ -112,11 +118,14 @@ final class StateWriter {
     }
 
     private void execute(String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
+        PreparedStatement ps = prepared.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            prepared.put(sql, ps);
         }
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+        ps.executeUpdate();
     }
 }

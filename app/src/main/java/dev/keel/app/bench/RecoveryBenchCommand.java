@@ -43,6 +43,9 @@ final class RecoveryBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Recoveries of each killed state (default: 3).")
     int runs;
 
+    @Option(names = "--keep", description = "Keep the killed state and each recovered copy under --dir, to inspect.")
+    boolean keep;
+
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "keel-data/bench-recovery",
             description = "Scratch folder, emptied first (default: ${DEFAULT-VALUE}).")
     Path dir;
@@ -92,13 +95,19 @@ final class RecoveryBenchCommand implements Callable<Integer> {
                 Folders.copyFiles(killed, copy);
                 output.error(n + " in flight: recovery " + r + " of " + runs);
                 recoveries.add(recover(copy, n));
-                Folders.delete(copy);
+                if (!keep) {
+                    Folders.delete(copy);
+                }
             }
-            Folders.delete(killed);
+            if (!keep) {
+                Folders.delete(killed);
+            }
             rows.add(new Row(n, setupSeconds, Summary.of(recoveries, Recovery::processMillis),
                     Summary.of(recoveries, Recovery::engineMillis), recoveries));
         }
-        Folders.delete(dir);
+        if (!keep) {
+            Folders.delete(dir);
+        }
         output.result(new Report(Machine.describe(), rows), r -> print(output, r));
         boolean ok = rows.stream().flatMap(r -> r.runs().stream())
                 .allMatch(x -> x.exitCode() == 0 && x.recovered() == x.inFlight());

@@ -72,7 +72,7 @@ import java.util.function.Supplier;
  */
 public final class KeelRuntime implements AutoCloseable {
     /** How many accounts recover at once after a restart: 8, enough that no account waits long behind others. */
-    static final int RECOVERY_WIDTH = 8;
+    static final int RECOVERY_WIDTH = 1024;
     private static final DateTimeFormatter TX_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 

@@ -593,13 +593,7 @@ public final class Engine {
 
     /** The account's transactions in progress, oldest first. */
     private Set<String> openOf(AccountRuntime a) {
-        Set<String> open = new LinkedHashSet<>();
-        for (String txId : journal.openStreams(JournalEvent.TRANSACTION)) {
-            if (journal.transaction(txId).map(t -> a.accountId().equals(t.accountId())).orElse(false)) {
-                open.add(txId);
-            }
-        }
-        return open;
+        return new LinkedHashSet<>(journal.openStreams(JournalEvent.TRANSACTION, a.accountId()));
     }
 
     /** A held account session; closing it releases the lease. */

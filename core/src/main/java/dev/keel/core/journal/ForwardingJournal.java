@@ -71,6 +71,11 @@ public abstract class ForwardingJournal implements Journal {
     }
 
     @Override
+    public List<String> openStreams(String streamKind, String accountId) {
+        return delegate.openStreams(streamKind, accountId);
+    }
+
+    @Override
     public List<TransactionSummary> recentTransactions(int limit, String accountId) {
         return delegate.recentTransactions(limit, accountId);
     }

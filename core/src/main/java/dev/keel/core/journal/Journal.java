@@ -78,6 +78,21 @@ public interface Journal extends AutoCloseable {
     /** Stream ids of one kind ({@link JournalEvent#TRANSACTION}...) that no event has closed yet, oldest first. */
     List<String> openStreams(String streamKind);
 
+    /**
+     * {@link #openStreams(String)} of one account: what the account's session resumes before each operation, so it
+     * must not cost a read per open stream of every account (the database journals answer from an index). This
+     * default filters the open streams by their summaries, which only transactions have.
+     */
+    default List<String> openStreams(String streamKind, String accountId) {
+        List<String> open = new java.util.ArrayList<>();
+        for (String id : openStreams(streamKind)) {
+            if (transaction(id).map(t -> accountId.equals(t.accountId())).orElse(false)) {
+                open.add(id);
+            }
+        }
+        return open;
+    }
+
     /** The most recent transactions first, at most {@code limit}, for one account or all ({@code accountId} null). */
     List<TransactionSummary> recentTransactions(int limit, String accountId);
 

@@ -162,6 +162,17 @@ public final class MemoryJournal implements Journal {
     }
 
     @Override
+    public List<String> openStreams(String streamKind, String accountId) {
+        synchronized (lock) {
+            return streams.entrySet().stream()
+                    .filter(e -> e.getValue().kind.equals(streamKind) && !e.getValue().closed
+                            && accountId.equals(e.getValue().accountId))
+                    .map(Map.Entry::getKey)
+                    .toList();
+        }
+    }
+
+    @Override
     public List<TransactionSummary> recentTransactions(int limit, String accountId) {
         synchronized (lock) {
             return streams.values().stream()

@@ -304,6 +304,20 @@ public abstract class JournalContractTest {
     }
 
     @Test
+    void openStreamsOfOneAccountAreItsUnclosedOnesOldestFirst() {
+        journal.append(started("tx-a1", "acct-a", T0));
+        journal.append(started("tx-b1", "acct-b", T0.plusSeconds(1)));
+        journal.append(started("tx-a2", "acct-a", T0.plusSeconds(2)));
+        journal.append(started("tx-a3", "acct-a", T0.plusSeconds(3)));
+        journal.append(ended("tx-a2", "acct-a", TransactionStatus.COMPLETED, T0.plusSeconds(4)));
+
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION, "acct-a")).containsExactly("tx-a1", "tx-a3");
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION, "acct-b")).containsExactly("tx-b1");
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION, "acct-none")).isEmpty();
+        assertThat(journal.openStreams(JournalEvent.NOTIFICATION, "acct-a")).isEmpty();
+    }
+
+    @Test
     void transactionViewFoldsStartAndEnd() {
         Instant end = T0.plusSeconds(30);
         journal.append(started("tx-1", "acct-1", T0));
