@@ -265,7 +265,7 @@ final class OpsCommand extends CommandGroup {
                     spec.commandLine(), "--older-than: expected a duration like 30d or 12h, but was '"
                     + olderThan + "'"));
             Output output = output();
-            try (JdbcJournal journal = openJournalToWrite()) {
+            try (JdbcJournal journal = openJournal()) {
                 Instant cutoff = Clock.systemUTC().instant().minus(age);
                 List<String> kinds = Arrays.stream(OperationType.values()).map(OperationType::operationName).toList();
                 Journal.ArchiveResult r = journal.archive(cutoff, dir, kinds);

@@ -50,11 +50,6 @@ public final class JdbcJournal implements Journal {
     enum OpenCheck {
         /** Nothing: {@code keel journal verify} reports damage instead of refusing, and a backup copies it. */
         NONE,
-        /**
-         * The newest records' checksums and the view of their streams, for a command that only reads (its reads
-         * verify each record they decode): the whole-file checks scale with the journal, not with what is read.
-         */
-        NEWEST,
         /** The newest records and their view, and the database's own pages and indexes: before Keel writes. */
         FULL
     }
@@ -74,8 +69,7 @@ public final class JdbcJournal implements Journal {
             long head = read(JournalReads::head);
             long from = Math.max(0, head - OPEN_VERIFY_TAIL);
             scan(from, null, null);
-            List<String> findings = check == OpenCheck.FULL ? structure(from, fullCheckAtOpen())
-                    : read(c -> IntegrityCheck.views(c, from));
+            List<String> findings = structure(from, fullCheckAtOpen());
             if (!findings.isEmpty()) {
                 throw JournalFailure.corrupt(db.description(), String.join("; ", findings), null);
             }

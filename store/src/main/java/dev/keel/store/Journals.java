@@ -48,16 +48,6 @@ public final class Journals {
         return new JdbcJournal(database(url), clock, JdbcJournal.OpenCheck.NONE);
     }
 
-    /**
-     * Opens the journal at {@code url} for a command that only reads it ({@code keel tx list}): the newest records
-     * and their streams are checked as {@link #open} checks them, and every record read is checked as it is decoded;
-     * SQLite's pass over the whole file, whose time grows with the journal, is left to {@link #open} (before Keel
-     * writes) and to {@code keel journal verify}.
-     */
-    public static JdbcJournal openForReading(String url, Clock clock) {
-        return new JdbcJournal(database(url), clock, JdbcJournal.OpenCheck.NEWEST);
-    }
-
     private static Database database(String url) {
         if (url == null || url.isBlank()) {
             throw new KeelException(ErrorCode.CONFIG_INVALID, "journal url must be set, but was '" + url + "'");

@@ -146,7 +146,7 @@ final class Submissions {
                     throw new NotSent(blocking);
                 }
             });
-            ledger.record(lookups.updated(ctx, order));
+            ledger.recordSoon(lookups.updated(ctx, order)); // the next intent's commit carries it
         } catch (NotSent n) {
             refuse(ledger, t, n.status);
         } catch (BrokerException e) {

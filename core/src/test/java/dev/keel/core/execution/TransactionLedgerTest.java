@@ -3,9 +3,17 @@ package dev.keel.core.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keel.core.error.ErrorCode;
+import dev.keel.core.error.KeelException;
+import dev.keel.core.journal.Fence;
+import dev.keel.core.journal.ForwardingJournal;
+import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.MemoryJournal;
 import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderUpdated;
+import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.IllegalStateTransitionException;
@@ -42,5 +50,85 @@ class TransactionLedgerTest {
         assertThat(TransactionView.fold(journal.stream("tx-1")).order("tx-1:sell-VTI").state())
                 .isEqualTo(OrderState.FILLED);
         assertThat(ledger.position().lastSequence()).isEqualTo(before);
+    }
+
+    /** Refuses every append while {@code refuse} is set. */
+    private static final class RefusingJournal extends ForwardingJournal {
+        boolean refuse;
+
+        RefusingJournal(Journal delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected,
+                                             Fence fence) {
+            if (refuse) {
+                throw new KeelException(ErrorCode.JOURNAL_WRITE_FAILED, "disk full");
+            }
+            return super.appendAll(events, expected, fence);
+        }
+    }
+
+    private TransactionLedger started(Journal into) {
+        TransactionLedger ledger = new TransactionLedger(into, ctx, new TransactionView());
+        ledger.recordAll(List.of(new TransactionStarted("tx-1", "main", "rebalance", "tx-1", List.of(),
+                new AccountSnapshot("main", BigDecimal.ZERO, BigDecimal.ZERO, List.of(), T0), BigDecimal.ZERO, T0),
+                new OrderIntentRecorded("tx-1", "main", "sell-VTI", "tx-1:sell-VTI",
+                        OrderSpec.marketQty(Symbol.of("VTI"), Side.SELL, BigDecimal.ONE), T0)));
+        return ledger;
+    }
+
+    private static OrderUpdated filled() {
+        return new OrderUpdated("tx-1", "main", "tx-1:sell-VTI", "b-1", OrderState.FILLED, BigDecimal.ONE,
+                BigDecimal.TEN, T0);
+    }
+
+    private static OrderIntentRecorded buyIntent() {
+        return new OrderIntentRecorded("tx-1", "main", "buy-TLT", "tx-1:buy-TLT",
+                OrderSpec.marketQty(Symbol.of("TLT"), Side.BUY, BigDecimal.ONE), T0);
+    }
+
+    /** Issue 15: a broker's answer recorded soon is in the view at once and journaled with the next append. */
+    @Test
+    void anAnswerRecordedSoonIsSeenAtOnceAndWrittenWithTheNextAppend() {
+        TransactionLedger ledger = started(journal);
+        long before = journal.lastSequence();
+
+        ledger.recordSoon(filled());
+        assertThat(ledger.view().order("tx-1:sell-VTI").state()).isEqualTo(OrderState.FILLED);
+        assertThat(journal.lastSequence()).as("not written yet").isEqualTo(before);
+
+        ledger.record(buyIntent());
+        assertThat(journal.stream("tx-1")).extracting(r -> r.event().getClass().getSimpleName())
+                .endsWith("OrderUpdated", "OrderIntentRecorded");
+        assertThat(ledger.position().lastSequence()).isEqualTo(before + 2);
+    }
+
+    /** Issue 15: the position writes an answer still waiting, so an ending conditioned on it holds. */
+    @Test
+    void thePositionWritesAnAnswerStillWaiting() {
+        TransactionLedger ledger = started(journal);
+        ledger.recordSoon(filled());
+
+        assertThat(ledger.position().lastSequence()).isEqualTo(journal.lastSequence());
+        assertThat(TransactionView.fold(journal.stream("tx-1")).order("tx-1:sell-VTI").state())
+                .isEqualTo(OrderState.FILLED);
+    }
+
+    /** Issue 15: an append that fails takes the answer waiting with it, and the view is the journal's again. */
+    @Test
+    void aFailedAppendTakesTheWaitingAnswerWithItAndTheViewFollowsTheJournal() {
+        RefusingJournal refusing = new RefusingJournal(journal);
+        TransactionLedger ledger = started(refusing);
+        ledger.recordSoon(filled());
+        refusing.refuse = true;
+
+        assertThatThrownBy(() -> ledger.record(buyIntent())).isInstanceOf(KeelException.class);
+
+        assertThat(ledger.view().order("tx-1:sell-VTI").state()).isEqualTo(OrderState.INTENDED);
+        assertThat(ledger.view().order("tx-1:buy-TLT")).isNull();
+        refusing.refuse = false;
+        assertThat(ledger.position().lastSequence()).isEqualTo(journal.lastSequence());
     }
 }
