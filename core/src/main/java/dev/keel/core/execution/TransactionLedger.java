@@ -12,7 +12,9 @@ import java.util.Objects;
 /**
  * Writes a transaction's events: checked against its {@link TransactionView} first (an illegal move of an order's
  * lifecycle fails the writer, not every later fold), durable in the journal next, then folded into the view. The
- * view therefore never holds a fact the journal could lose. One per transaction being driven.
+ * view therefore never holds a fact the journal could lose, with one exception: a broker's answer given to
+ * {@link #recordSoon}, which waits in the view for the next append and is written with it (a crash loses it as it
+ * would lose an answer not yet recorded; a lookup learns it again). One per transaction being driven.
  */
 public final class TransactionLedger {
     private final Journal journal;
