@@ -109,18 +109,18 @@ class SimulationTest {
      * Found by the soak (seed 3008532, outside CI's range): a bracket's protective pair timed out before the broker took
      * it, and the lookups that had to resolve its legs failed and then waited on an open lookup breaker. The protection
      * grace bounded a second submit but not the lookups, so the bracket rolled back a minute after the grace: rule 13.
-     * An engine bug (the hand-built case is {@code BracketScenariosTest.protectionStillUnknownWhenTheGraceRunsOut...});
-     * this replays the seed as found, and now a crash lands right after the move to ROLLING_BACK, which recovery resumes.
+     * An engine bug, pinned by the hand-built case {@code BracketScenariosTest.protectionStillUnknownWhenTheGraceRuns
+     * Out...}. The seed no longer builds that bracket: since a submit's answer is journaled with the next append
+     * (issue 15), the seeded crashes land on other appends and its history took another path, on which every law
+     * must still hold.
      */
     @Test
-    void seed3008532RollsABracketWithUnknownProtectionBackWhenTheGraceRunsOut() {
+    void seed3008532KeepsEveryLaw() {
         History history = Simulation.run(ScenarioGenerator.generate(3008532, 20));
 
         assertThat(HistoryChecker.check(history)).isEmpty();
-        assertThat(history.journal()).map(JournalRecord::event)
-                .filteredOn(TransactionEnded.class::isInstance).map(TransactionEnded.class::cast)
-                .filteredOn(e -> e.txId().equals("tx2-12")).singleElement()
-                .satisfies(e -> assertThat(e.status()).isEqualTo(TransactionStatus.ROLLED_BACK));
+        assertThat(history.journal()).map(JournalRecord::event).filteredOn(TransactionEnded.class::isInstance)
+                .as("the seed still runs its operations to an end").hasSizeGreaterThan(20);
     }
 
     @Test
