@@ -63,7 +63,7 @@ final class Submissions {
                     } else if (late(t, giveUpAt)) {
                         giveUpLate(ledger, t, giveUpAt);
                     } else {
-                        submitOnce(ledger, t, giveUpAt, reducing); // checks the trading state last thing (law 9)
+                        submitOnce(ledger, t, giveUpAt, reducing, waitForFill); // checks the trading state last (law 9)
                     }
                 }
                 case UNKNOWN -> {
@@ -132,7 +132,13 @@ final class Submissions {
         return false;
     }
 
-    private void submitOnce(TransactionLedger ledger, OrderTrack t, Instant giveUpAt, boolean reducing) {
+    /**
+     * @param soon whether the answer may wait for the transaction's next append ({@link TransactionLedger#recordSoon}):
+     *             for an order the caller waits on until it fills (a rebalance's), whose next append follows soon; a
+     *             resting order (protection, an entry left working) and an exit are journaled at once
+     */
+    private void submitOnce(TransactionLedger ledger, OrderTrack t, Instant giveUpAt, boolean reducing,
+                            boolean soon) {
         OperationContext ctx = ledger.context();
         RetryPolicy retry = gateway.retryPolicy(Endpoint.SUBMIT);
         int attempt = t.failedAttempts() + 1;
@@ -146,7 +152,11 @@ final class Submissions {
                     throw new NotSent(blocking);
                 }
             });
-            ledger.recordSoon(lookups.updated(ctx, order)); // the next intent's commit carries it
+            if (soon && !reducing) {
+                ledger.recordSoon(lookups.updated(ctx, order)); // the next intent's commit carries it
+            } else {
+                ledger.record(lookups.updated(ctx, order));
+            }
         } catch (NotSent n) {
             refuse(ledger, t, n.status);
         } catch (BrokerException e) {
