@@ -120,28 +120,25 @@ final class GroupCommitWriter implements AutoCloseable {
             // Not interruptible on purpose: once queued the write happens, and the caller must learn its outcome.
             return done.join();
         } catch (CompletionException e) {
-            throw failure(e.getCause() == null ? e : e.getCause(), what);
+            Throwable cause = e.getCause();
+            if (cause instanceof StreamMovedException moved) {
+                throw new StreamMovedException(moved.expected(), moved.actual());
+            }
+            if (cause instanceof LeaseLostException lost) {
+                throw new LeaseLostException(lost.fence(), lost.current());
+            }
+            if (cause instanceof KeelException keel && keel.code() != ErrorCode.JOURNAL_WRITE_FAILED) {
+                throw keel;
+            }
+            KeelException classified = cause == null || cause instanceof KeelException ? null
+                    : JournalFailure.of(what, description, cause);
+            if (classified != null && classified.code() != ErrorCode.JOURNAL_WRITE_FAILED) {
+                throw new KeelException(classified.code(), classified.getMessage(), classified.context(), cause);
+            }
+            // A fresh exception per caller: the shared one carries the writer thread's stack.
+            throw new KeelException(ErrorCode.JOURNAL_WRITE_FAILED, "journal " + what + " failed at " + description
+                    + ": " + (cause == null ? e : cause).getMessage(), ErrorContext.NONE, cause);
         }
-    }
-
-    /** What a caller is told of a write that failed on the writer thread: a fresh exception of its own. */
-    private RuntimeException failure(Throwable cause, String what) {
-        if (cause instanceof StreamMovedException moved) {
-            return new StreamMovedException(moved.expected(), moved.actual());
-        }
-        if (cause instanceof LeaseLostException lost) {
-            return new LeaseLostException(lost.fence(), lost.current());
-        }
-        if (cause instanceof KeelException keel && keel.code() != ErrorCode.JOURNAL_WRITE_FAILED) {
-            return keel;
-        }
-        KeelException classified = cause instanceof KeelException ? null : JournalFailure.of(what, description, cause);
-        if (classified != null && classified.code() != ErrorCode.JOURNAL_WRITE_FAILED) {
-            return new KeelException(classified.code(), classified.getMessage(), classified.context(), cause);
-        }
-        // A fresh exception per caller: the shared one carries the writer thread's stack.
-        return new KeelException(ErrorCode.JOURNAL_WRITE_FAILED, "journal " + what + " failed at " + description
-                + ": " + cause.getMessage(), ErrorContext.NONE, cause);
     }
 
     private void run() {
