@@ -120,7 +120,7 @@ class AccountSessionScenariosTest {
 
             assertThat(refused.status()).isEqualTo(TransactionStatus.ABORTED);
             assertThat(refused.errorCode()).isEqualTo(ErrorCode.ACCOUNT_LOCKED);
-            assertThat(h.eventKinds(refused.txId())).containsExactly("TransactionStarted", "TransactionEnded");
+            assertThat(h.eventKinds(refused.txId())).containsExactly("TransactionStarted", "TransactionEnded", "OrdersWorking");
             assertThat(notices(h, refused.txId())).isEqualTo(1);
             assertThat(notices(h, refusedOperation.txId())).isEqualTo(1);
             assertThat(refusedOperation.state()).isEqualTo(OperationState.FAILED);
@@ -232,7 +232,7 @@ class AccountSessionScenariosTest {
             assertThat(outcome.status()).isEqualTo(TransactionStatus.ABORTED);
             assertThat(outcome.errorCode()).isEqualTo(ErrorCode.INTERNAL_ERROR);
             assertThat(h.journal.transaction(outcome.txId())).isPresent();
-            assertThat(h.eventKinds(outcome.txId())).containsExactly("TransactionStarted", "TransactionEnded");
+            assertThat(h.eventKinds(outcome.txId())).containsExactly("TransactionStarted", "TransactionEnded", "OrdersWorking");
             assertThat(notices(h, outcome.txId())).isEqualTo(1);
             assertThat(h.notified).extracting(n -> n.title()).containsExactly("Rebalance ABORTED for account main");
             assertThat(h.exchange.orderLog()).isEmpty();
@@ -324,7 +324,7 @@ class AccountSessionScenariosTest {
             assertThat(first.status()).isEqualTo(TransactionStatus.COMPLETED);
             assertThat(check.status()).isEqualTo(TransactionStatus.COMPLETED);
             assertThat(check.txId()).isNotNull().isNotEqualTo(first.txId());
-            assertThat(h.eventKinds(check.txId())).containsExactly("TransactionStarted", "TransactionEnded");
+            assertThat(h.eventKinds(check.txId())).containsExactly("TransactionStarted", "TransactionEnded", "OrdersWorking");
             assertThat(h.ended(check.txId()).reconciliationNotes()).contains("nothing sent");
             assertThat(h.notified).hasSize(notifications);
         }

@@ -114,7 +114,7 @@ class BracketScenariosTest {
                     "OrderIntentRecorded", "OrderUpdated", "OperationStateChanged",
                     "OrderIntentRecorded", "OrderIntentRecorded", "OrdersLinked",
                     "OrderUpdated", "OrderLookedUp", "OrderUpdated",
-                    "OperationStateChanged", "TransactionEnded");
+                    "OperationStateChanged", "TransactionEnded", "OrdersWorking");
             assertThat(states(h, tx)).containsExactly("PENDING", "IN_PROGRESS", "COMPLETED");
             assertThat(orderLog(h)).containsExactly(
                     tx + ":entry BUY MARKET 10 FILLED SIMPLE",
@@ -286,7 +286,7 @@ class BracketScenariosTest {
                     // pair 2 for all 10
                     "OrderIntentRecorded", "OrderIntentRecorded", "OrdersLinked",
                     "OrderUpdated", "OrderLookedUp", "OrderUpdated",
-                    "OperationStateChanged", "TransactionEnded");
+                    "OperationStateChanged", "TransactionEnded", "OrdersWorking");
             assertProtectedOrFlat(h);
         }
     }
@@ -322,7 +322,7 @@ class BracketScenariosTest {
                     "OrderIntentRecorded", "OrderUpdated", "OperationStateChanged",
                     "OrderIntentRecorded", "OrderIntentRecorded", "OrdersLinked",
                     "OrderUpdated", "OrderUpdated",
-                    "OperationStateChanged", "TransactionEnded");
+                    "OperationStateChanged", "TransactionEnded", "OrdersWorking");
             assertThat(orderLog(h)).containsExactly(
                     tx + ":entry BUY MARKET 10 FILLED SIMPLE",
                     tx + ":protect-1-tp SELL LIMIT 10 ACCEPTED SIMPLE",

@@ -84,13 +84,13 @@ class CloseAndCancelScenariosTest {
                     "outcome rb-x:leg CANCELLED filled 0",
                     "outcome rb-y:leg ALREADY_FILLED filled 3",
                     "state IN_PROGRESS->COMPLETED",
-                    "ended COMPLETED");
+                    "ended COMPLETED", "working 0 orders 0 links");
             // the journal-known order's own events went to its own transaction
             assertThat(OperationLines.of(h.journal, "rest-1")).containsExactly(
                     "started test_orders",
                     "intent rest-1:buy-tlt BUY 5 TLT @ 80",
                     "broker rest-1:buy-tlt ACCEPTED 0",
-                    "ended COMPLETED",
+                    "ended COMPLETED", "working 1 orders 0 links",
                     "cancel rest-1:buy-tlt #1",
                     "broker rest-1:buy-tlt CANCELLED 0");
             assertThat(openAtExchange(h)).isEmpty();
@@ -111,7 +111,7 @@ class CloseAndCancelScenariosTest {
             assertThat(none.message()).isNull();
             assertThat(OperationLines.of(h.journal, none.txId())).containsExactly("started bulk_cancel",
                     "requested BULK_CANCEL", "state null->PENDING", "state PENDING->IN_PROGRESS",
-                    "state IN_PROGRESS->COMPLETED", "ended COMPLETED");
+                    "state IN_PROGRESS->COMPLETED", "ended COMPLETED", "working 0 orders 0 links");
             assertThat(h.journal.stream(none.txId()).stream().map(r -> r.event().toString())
                     .filter(s -> s.contains("nothing to cancel")).count()).isEqualTo(1);
             assertThat(openAtExchange(h)).containsExactly("rb-x:leg");
@@ -165,7 +165,7 @@ class CloseAndCancelScenariosTest {
                     "outcome rest-1:buy-tlt FAILED filled 0 BROKER_SERVER_ERROR",
                     "outcome rb-x:leg CANCELLED filled 0",
                     "state IN_PROGRESS->PARTIALLY_COMPLETED",
-                    "ended PARTIAL BROKER_SERVER_ERROR");
+                    "ended PARTIAL BROKER_SERVER_ERROR", "working 0 orders 0 links");
             assertThat(OperationLines.of(h.journal, "rest-1").stream().filter(l -> l.startsWith("cancel failed")))
                     .containsExactly("cancel failed rest-1:buy-tlt #1 BROKER_SERVER_ERROR",
                             "cancel failed rest-1:buy-tlt #2 BROKER_SERVER_ERROR",
@@ -197,7 +197,7 @@ class CloseAndCancelScenariosTest {
                     "broker tx-1:close FILLED 50",
                     "outcome tx-1:close CLOSED filled 50",
                     "state IN_PROGRESS->COMPLETED",
-                    "ended COMPLETED");
+                    "ended COMPLETED", "working 0 orders 0 links");
             assertThat(h.exchange.accountSnapshot(MAIN).quantity(VTI)).isZero();
         }
     }
@@ -222,7 +222,7 @@ class CloseAndCancelScenariosTest {
                     "broker tx-1:close CANCELLED 20",
                     "outcome tx-1:close CLOSED filled 20",
                     "state IN_PROGRESS->PARTIALLY_COMPLETED",
-                    "ended PARTIAL ORDER_NOT_FILLED");
+                    "ended PARTIAL ORDER_NOT_FILLED", "working 0 orders 0 links");
             assertThat(out.message()).startsWith("sold 20 of 50 VTI");
             assertThat(h.exchange.accountSnapshot(MAIN).quantity(VTI)).isEqualByComparingTo("30");
         }

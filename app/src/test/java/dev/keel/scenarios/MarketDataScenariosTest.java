@@ -152,7 +152,7 @@ class MarketDataScenariosTest {
 
             assertThat(outcome.status()).isEqualTo(TransactionStatus.ABORTED);
             assertThat(outcome.errorCode()).isEqualTo(ErrorCode.ALLOCATION_UNAVAILABLE);
-            assertThat(h.eventKinds(outcome.txId())).containsExactly("TransactionStarted", "TransactionEnded");
+            assertThat(h.eventKinds(outcome.txId())).containsExactly("TransactionStarted", "TransactionEnded", "OrdersWorking");
             assertThat(h.exchange.orderLog()).isEmpty();
             assertThat(h.notified).singleElement().satisfies(n -> {
                 assertThat(n.severity()).isEqualTo(Severity.MEDIUM);

@@ -74,7 +74,7 @@ class ModifyScenariosTest {
                     "broker tx-1:replace ACCEPTED 0",
                     "outcome rest-1:buy-tlt REPLACED filled 0",
                     "state IN_PROGRESS->COMPLETED",
-                    "ended COMPLETED");
+                    "ended COMPLETED", "working 1 orders 0 links");
             assertThat(atExchange(h, OLD).state()).isEqualTo(OrderState.CANCELLED);
             assertThat(atExchange(h, "tx-1:replace").spec())
                     .isEqualTo(OrderSpec.limit(TLT, Side.BUY, n("8"), n("82"), TimeInForce.GTC));
@@ -104,7 +104,7 @@ class ModifyScenariosTest {
                     "broker tx-1:replace ACCEPTED 0",
                     "outcome rest-1:buy-tlt REPLACED filled 4",
                     "state IN_PROGRESS->COMPLETED",
-                    "ended COMPLETED");
+                    "ended COMPLETED", "working 1 orders 0 links");
             assertThat(OperationLines.of(h.journal, "rest-1")).endsWith("cancel rest-1:buy-tlt #1",
                     "broker rest-1:buy-tlt CANCELLED 4");
         }
@@ -129,7 +129,7 @@ class ModifyScenariosTest {
                     "referenced rest-1:buy-tlt owner rest-1 role replace",
                     "outcome rest-1:buy-tlt ALREADY_FILLED filled 10",
                     "state IN_PROGRESS->FAILED",
-                    "ended FAILED");
+                    "ended FAILED", "working 0 orders 0 links");
             assertThat(h.exchangeOrdersFor("tx-1:replace")).isZero();
         }
     }
@@ -153,7 +153,7 @@ class ModifyScenariosTest {
                     "referenced rest-1:buy-tlt owner rest-1 role replace",
                     "outcome rest-1:buy-tlt FAILED filled 0 BROKER_SERVER_ERROR",
                     "state IN_PROGRESS->FAILED",
-                    "ended FAILED BROKER_SERVER_ERROR");
+                    "ended FAILED BROKER_SERVER_ERROR", "working 0 orders 0 links");
             assertThat(h.exchangeOrdersFor("tx-1:replace")).isZero();
             assertThat(atExchange(h, OLD).state()).isEqualTo(OrderState.ACCEPTED);
             assertThat(h.notified).hasSize(1);
@@ -185,7 +185,7 @@ class ModifyScenariosTest {
                     "failed tx-1:replace REJECTED INSUFFICIENT_BUYING_POWER",
                     "outcome rest-1:buy-tlt CANCELLED filled 0 INSUFFICIENT_BUYING_POWER",
                     "state IN_PROGRESS->FAILED",
-                    "ended FAILED INSUFFICIENT_BUYING_POWER");
+                    "ended FAILED INSUFFICIENT_BUYING_POWER", "working 0 orders 0 links");
             assertThat(h.notified).hasSize(1);
             assertThat(h.notified.get(0).body()).contains("no longer working");
         }
@@ -281,14 +281,15 @@ class ModifyScenariosTest {
         return OperationView.of(TransactionView.fold(h.journal.stream(txId))).liveLinks();
     }
 
-    /** What was journaled in a transaction's stream after it ended, as lines. */
+    /** What was journaled in a transaction's stream after its ending (and what the ending said is working). */
     private static List<String> afterEnd(Harness h, String txId) {
         List<String> lines = OperationLines.of(h.journal, txId);
         int end = 0;
         while (!lines.get(end).startsWith("ended")) {
             end++;
         }
-        return lines.subList(end + 1, lines.size());
+        assertThat(lines.get(end + 1)).as("the ending says what it leaves working").startsWith("working ");
+        return lines.subList(end + 2, lines.size());
     }
 
     /** The exchange's live orders: client id, spec, state. */
@@ -327,7 +328,7 @@ class ModifyScenariosTest {
                     "outcome tx-1:protect-1 REPLACED filled 0",
                     "outcome tx-1:protect-1:sl REPLACED filled 0",
                     "state IN_PROGRESS->COMPLETED",
-                    "ended COMPLETED");
+                    "ended COMPLETED", "working 2 orders 1 links");
             assertThat(afterEnd(h, "tx-1")).containsExactly(
                     "cancel tx-1:protect-1 #1",
                     "broker tx-1:protect-1 CANCELLED 0",
@@ -371,7 +372,7 @@ class ModifyScenariosTest {
                     "outcome tx-1:protect-1-tp REPLACED filled 0",
                     "outcome tx-1:protect-1-sl REPLACED filled 0",
                     "state IN_PROGRESS->COMPLETED",
-                    "ended COMPLETED");
+                    "ended COMPLETED", "working 2 orders 1 links");
             assertThat(afterEnd(h, "tx-1")).containsExactly(
                     "cancel tx-1:protect-1-tp #1",
                     "broker tx-1:protect-1-tp CANCELLED 0",
@@ -438,7 +439,7 @@ class ModifyScenariosTest {
                     "broker " + fresh.get(1) + " ACCEPTED 0",
                     "outcome " + old.get(0) + " REPLACED filled 4",
                     "state IN_PROGRESS->COMPLETED",
-                    "ended COMPLETED"));
+                    "ended COMPLETED", "working 2 orders 1 links"));
             assertThat(OperationLines.of(h.journal, mod)).containsExactlyElementsOf(lines);
             assertThat(afterEnd(h, tx)).endsWith(
                     "cancel " + old.get(0) + " #1",
@@ -476,7 +477,7 @@ class ModifyScenariosTest {
                     "outcome tx-1:protect-1 ALREADY_FILLED filled 10",
                     "outcome tx-1:protect-1:sl CANCELLED filled 0",
                     "state IN_PROGRESS->FAILED",
-                    "ended FAILED");
+                    "ended FAILED", "working 0 orders 0 links");
             assertThat(afterEnd(h, "tx-1")).last()
                     .isEqualTo("unlinked protect-1: replaced by modification tx-2: both legs ended");
             assertThat(liveLinks(h, "tx-1")).isEmpty();
@@ -571,7 +572,8 @@ class ModifyScenariosTest {
                     "cancel tx-2:protect-1-sl #1",
                     "broker tx-2:protect-1-sl CANCELLED 0",
                     "unlinked protect-1: both legs ended: take-profit FILLED 10/10, stop-loss CANCELLED 0/10 "
-                            + "(enforced by tx-3)");
+                            + "(enforced by tx-3)",
+                    "working 0 orders 0 links");
             assertThat(OperationLines.of(h.journal, "tx-3")).contains(
                     "referenced tx-2:protect-1-tp owner tx-2 role take-profit",
                     "outcome tx-2:protect-1-sl CANCELLED filled 0");
@@ -614,7 +616,7 @@ class ModifyScenariosTest {
                     "outcome tx-2:protect-1-sl ALREADY_DONE filled 0",
                     "unlinked protect-1: the new pair was refused: tx-2:protect-1-sl REJECTED",
                     "state IN_PROGRESS->NEEDS_REVIEW",
-                    "ended NEEDS_REVIEW INSUFFICIENT_BUYING_POWER");
+                    "ended NEEDS_REVIEW INSUFFICIENT_BUYING_POWER", "working 0 orders 0 links");
             assertThat(h.engine().status(MAIN).state()).isEqualTo(dev.keel.core.model.TradingState.REDUCING);
             assertThat(liveLinks(h, "tx-1")).isEmpty();
             assertThat(liveLinks(h, "tx-2")).isEmpty();

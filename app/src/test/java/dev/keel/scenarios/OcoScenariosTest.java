@@ -50,7 +50,7 @@ class OcoScenariosTest {
                     "TransactionStarted", "OperationRequested", "OperationStateChanged", "OperationStateChanged",
                     "OrderIntentRecorded", "OrderIntentRecorded", "OrdersLinked",
                     "OrderUpdated", "OrderLookedUp", "OrderUpdated",
-                    "OperationStateChanged", "TransactionEnded");
+                    "OperationStateChanged", "TransactionEnded", "OrdersWorking");
             assertThat(BracketScenariosTest.orderLog(h)).containsExactly(
                     tx + ":protect-1 SELL LIMIT 50 ACCEPTED OCO",
                     tx + ":protect-1:sl SELL STOP 50 ACCEPTED OCO");
@@ -95,7 +95,7 @@ class OcoScenariosTest {
                     "OperationStateChanged",
                     "OrderCancelRequested", "OrderUpdated", "OrderOutcomeRecorded", "OrderOutcomeRecorded",
                     "OrdersUnlinked",
-                    "OperationStateChanged", "TransactionEnded");
+                    "OperationStateChanged", "TransactionEnded", "OrdersWorking");
             assertThat(h.notified).singleElement().satisfies(n -> assertThat(n.severity())
                     .isEqualTo(dev.keel.core.error.Severity.HIGH));
         }

@@ -14,6 +14,7 @@ import dev.keel.core.journal.OrderReferenced;
 import dev.keel.core.journal.OrderUpdated;
 import dev.keel.core.journal.OrdersLinked;
 import dev.keel.core.journal.OrdersUnlinked;
+import dev.keel.core.journal.OrdersWorking;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionResumed;
 import dev.keel.core.journal.TransactionStarted;
@@ -53,6 +54,7 @@ final class OperationLines {
             case OrdersLinked l -> "linked " + l.link() + " " + l.takeProfitOrderId() + " " + l.stopLossOrderId()
                     + (l.heldByBroker() ? " held" : " emulated");
             case OrdersUnlinked u -> "unlinked " + u.link() + ": " + u.reason();
+            case OrdersWorking w -> "working " + w.orders() + " orders " + w.links() + " links";
             default -> event.getClass().getSimpleName();
         };
     }

@@ -64,12 +64,13 @@ class ProtectionWatchTest {
             assertThat(report.ordersChanged()).isEqualTo(1);
             assertThat(report.enforcements()).extracting(OperationOutcome::state)
                     .containsExactly(OperationState.COMPLETED);
-            assertThat(after(h, "oco-1", "TransactionEnded")).containsExactly(
+            assertThat(afterEnd(h, "oco-1")).containsExactly(
                     "OrderUpdated oco-1:protect-1-tp FILLED 50",
                     "OrderCancelRequested oco-1:protect-1-sl",
                     "OrderUpdated oco-1:protect-1-sl CANCELLED 0",
                     "OrdersUnlinked protect-1: both legs ended: take-profit FILLED 50/50, stop-loss CANCELLED 0/50 "
-                            + "(enforced by tx-1)");
+                            + "(enforced by tx-1)",
+                    "OrdersWorking 0 orders 0 links");
             assertThat(lines(h, "tx-1")).containsExactly(
                     "TransactionStarted oco_enforcement",
                     "OperationRequested OCO_ENFORCEMENT oco-1 oco-1:protect-1-tp",
@@ -79,7 +80,7 @@ class ProtectionWatchTest {
                     "OrderReferenced stop-loss oco-1:protect-1-sl",
                     "OrderOutcomeRecorded oco-1:protect-1-sl CANCELLED",
                     "OperationStateChanged IN_PROGRESS->COMPLETED",
-                    "TransactionEnded COMPLETED");
+                    "TransactionEnded COMPLETED", "OrdersWorking 0 orders 0 links");
             assertThat(h.exchange.accountSnapshot(MAIN).quantity(VTI)).isZero();
             assertThat(h.exchange.broker(MAIN).openOrders()).isEmpty();
             assertThat(h.notified).isEmpty();
@@ -113,12 +114,13 @@ class ProtectionWatchTest {
                     "OrderUpdated tx-1:flatten-1 FILLED 50",
                     "OrderOutcomeRecorded tx-1:flatten-1 CLOSED",
                     "OperationStateChanged IN_PROGRESS->COMPLETED",
-                    "TransactionEnded COMPLETED");
-            assertThat(after(h, "oco-1", "TransactionEnded")).containsExactly(
+                    "TransactionEnded COMPLETED", "OrdersWorking 0 orders 0 links");
+            assertThat(afterEnd(h, "oco-1")).containsExactly(
                     "OrderUpdated oco-1:protect-1-tp FILLED 50",
                     "OrderUpdated oco-1:protect-1-sl FILLED 50",
                     "OrdersUnlinked protect-1: both legs ended: take-profit FILLED 50/50, stop-loss FILLED 50/50 "
-                            + "(enforced by tx-1)");
+                            + "(enforced by tx-1)",
+                    "OrdersWorking 0 orders 0 links");
             assertThat(h.exchange.accountSnapshot(MAIN).quantity(VTI)).isZero();
             assertThat(h.notified).singleElement().satisfies(n -> {
                 assertThat(n.severity()).isEqualTo(Severity.HIGH);
@@ -141,13 +143,14 @@ class ProtectionWatchTest {
             assertThat(report.ordersChanged()).isZero();
             assertThat(report.enforcements()).extracting(OperationOutcome::state)
                     .containsExactly(OperationState.COMPLETED);
-            assertThat(after(h, "oco-1", "TransactionEnded")).containsExactly(
+            assertThat(afterEnd(h, "oco-1")).containsExactly(
                     "OrderCancelRequested oco-1:protect-1-tp",
                     "OrderUpdated oco-1:protect-1-tp CANCELLED 0",
                     "OrderCancelRequested oco-1:protect-1-sl",
                     "OrderUpdated oco-1:protect-1-sl CANCELLED 0",
                     "OrdersUnlinked protect-1: both legs ended: take-profit CANCELLED 0/50, stop-loss CANCELLED 0/50 "
-                            + "(enforced by tx-1)");
+                            + "(enforced by tx-1)",
+                    "OrdersWorking 0 orders 0 links");
             assertThat(lines(h, "tx-1")).contains(
                     "OrderOutcomeRecorded oco-1:protect-1-tp CANCELLED",
                     "OrderOutcomeRecorded oco-1:protect-1-sl CANCELLED");
@@ -193,10 +196,11 @@ class ProtectionWatchTest {
 
             assertThat(check.differences()).isEmpty();
             assertThat(check.baseline()).isEqualTo("oco-2");
-            assertThat(after(h, "oco-1", "TransactionEnded")).containsExactly(
+            assertThat(afterEnd(h, "oco-1")).containsExactly(
                     "OrderUpdated oco-1:protect-1 CANCELLED 0",
                     "OrderUpdated oco-1:protect-1:sl FILLED 50",
-                    "OrdersUnlinked protect-1: both legs ended: take-profit CANCELLED 0/50, stop-loss FILLED 50/50");
+                    "OrdersUnlinked protect-1: both legs ended: take-profit CANCELLED 0/50, stop-loss FILLED 50/50",
+                    "OrdersWorking 0 orders 0 links");
             assertThat(h.journal.recentTransactions(10, MAIN)).extracting(t -> t.txId())
                     .containsExactly("oco-2", "oco-1"); // no enforcement: the broker held the pair
             assertThat(h.engine().status(MAIN).state()).isEqualTo(dev.keel.core.model.TradingState.ACTIVE);
@@ -235,7 +239,7 @@ class ProtectionWatchTest {
             assertThat(reads[0]).as("the check read the account again after its second sync").isEqualTo(fillAt[0] + 1);
             assertThat(check.differences()).isEmpty();
             assertThat(h.engine().status(MAIN).state()).isEqualTo(dev.keel.core.model.TradingState.ACTIVE);
-            assertThat(after(h, "oco-1", "TransactionEnded")).contains("OrderUpdated oco-1:protect-1:sl FILLED 50");
+            assertThat(afterEnd(h, "oco-1")).contains("OrderUpdated oco-1:protect-1:sl FILLED 50");
         }
     }
 
@@ -300,6 +304,71 @@ class ProtectionWatchTest {
         throw new AssertionError("the watch never got through without a crash");
     }
 
+    /**
+     * The index of working orders: the pair's transaction ended saying two legs and a link are working, so the watch
+     * reads it; once the pair has ended and the watch said so, a pass and an account check read no transaction's
+     * records at all. A journal from before the index (every transaction unsaid) is read once and then said.
+     */
+    @Test
+    void anAccountWithNothingLiveIsWatchedFromTheIndexAlone() throws Exception {
+        try (Harness h = emulating(dir)) {
+            ProtectivePairs.emulated(h, "oco-1", VTI, "50", "260", "240");
+            assertThat(h.journal.transaction("oco-1").orElseThrow().working()).as("two legs and their link")
+                    .isEqualTo(3);
+            Journal real = h.journal;
+            TransactionReads reads = new TransactionReads(real);
+            h.journal = reads;
+
+            assertThat(h.engine().watch(MAIN).liveLinks()).isEqualTo(1);
+            assertThat(reads.of("oco-1")).as("a live pair is read").isPositive();
+
+            h.exchange.setPrice(VTI, new BigDecimal("261")); // the target fills; the watch cancels the stop
+            assertThat(h.engine().watch(MAIN).enforcements()).hasSize(1);
+            assertThat(real.recentTransactions(10, MAIN)).as("every transaction said to hold nothing")
+                    .allSatisfy(t -> assertThat(t.settled()).as(t.txId()).isTrue());
+
+            reads.count.clear();
+            assertThat(h.engine().watch(MAIN).quiet()).isTrue();
+            assertThat(reads.count).as("nothing live: no transaction's records read").isEmpty();
+            assertThat(h.engine().reconcile(MAIN).agrees()).isTrue();
+
+            h.journal = real;
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+                    + dir.resolve("journal.db"))) {
+                c.createStatement().executeUpdate("UPDATE streams SET working = NULL"); // as migrated from before
+            }
+            h.reopenJournal();
+            reads = new TransactionReads(h.journal);
+            h.journal = reads;
+            assertThat(h.engine().watch(MAIN).quiet()).isTrue();
+            assertThat(reads.of("oco-1")).as("unsaid: read once").isPositive();
+            reads.count.clear();
+            assertThat(h.engine().watch(MAIN).quiet()).isTrue();
+            assertThat(reads.count).as("then said").isEmpty();
+        }
+    }
+
+    /** Counts reads of transactions' records, by transaction. */
+    private static final class TransactionReads extends ForwardingJournal {
+        final Map<String, Integer> count = new java.util.TreeMap<>();
+
+        TransactionReads(Journal delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<JournalRecord> stream(String streamId) {
+            if (transaction(streamId).isPresent()) {
+                count.merge(streamId, 1, Integer::sum);
+            }
+            return super.stream(streamId);
+        }
+
+        int of(String txId) {
+            return count.getOrDefault(txId, 0);
+        }
+    }
+
     /** Dies (an Error) at the n-th append, before or after writing it. */
     private static final class DyingJournal extends ForwardingJournal {
         private final int dieAt;
@@ -351,14 +420,16 @@ class ProtectionWatchTest {
                 .toList();
     }
 
-    /** The transaction's events after the first of kind {@code kind}, as compact lines. */
-    private static List<String> after(Harness h, String txId, String kind) {
+    /** The transaction's events after its ending (and what the ending said is working), as compact lines. */
+    private static List<String> afterEnd(Harness h, String txId) {
         List<JournalEvent> events = h.journal.stream(txId).stream().map(JournalRecord::event).toList();
         int from = 0;
-        while (!events.get(from).getClass().getSimpleName().equals(kind)) {
+        while (!(events.get(from) instanceof TransactionEnded)) {
             from++;
         }
-        return events.subList(from + 1, events.size()).stream().map(ProtectionWatchTest::line).toList();
+        assertThat(events.get(from + 1)).as("the ending says what it leaves working")
+                .isInstanceOf(dev.keel.core.journal.OrdersWorking.class);
+        return events.subList(from + 2, events.size()).stream().map(ProtectionWatchTest::line).toList();
     }
 
     private static List<String> lines(Harness h, String txId) {
@@ -381,6 +452,8 @@ class ProtectionWatchTest {
                     + d.excess().stripTrailingZeros().toPlainString() + " " + d.flattenOrderId();
             case OrdersUnlinked u -> "OrdersUnlinked " + u.link() + ": " + u.reason();
             case TransactionEnded t -> "TransactionEnded " + t.status();
+            case dev.keel.core.journal.OrdersWorking w -> "OrdersWorking " + w.orders() + " orders " + w.links()
+                    + " links";
             case TransactionEvent t -> t.getClass().getSimpleName();
             default -> e.getClass().getSimpleName();
         };

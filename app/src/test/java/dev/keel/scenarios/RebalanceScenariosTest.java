@@ -62,7 +62,7 @@ class RebalanceScenariosTest {
                     "OrderIntentRecorded", "OrderUpdated",
                     "OrderIntentRecorded", "OrderUpdated",
                     "ReconciliationRecorded",
-                    "TransactionEnded");
+                    "TransactionEnded", "OrdersWorking");
             assertThat(outcome.reconciliation().withinTolerance()).isTrue();
             assertThat(outcome.reconciliation().brokerAgrees()).isTrue();
             assertThat(lastRebalanceMoved(h)).isTrue();
@@ -173,7 +173,7 @@ class RebalanceScenariosTest {
             assertThat(outcome.status()).isEqualTo(TransactionStatus.ABORTED);
             assertThat(outcome.errorCode()).isEqualTo(ErrorCode.RISK_LIMIT_EXCEEDED);
             assertThat(h.exchange.callCounts().getOrDefault("submit", 0)).isZero();
-            assertThat(h.eventKinds("tx-risk")).containsExactly("TransactionStarted", "TransactionEnded");
+            assertThat(h.eventKinds("tx-risk")).containsExactly("TransactionStarted", "TransactionEnded", "OrdersWorking");
             assertThat(h.notified).singleElement().satisfies(n -> assertThat(n.title()).contains("ABORTED"));
         }
     }

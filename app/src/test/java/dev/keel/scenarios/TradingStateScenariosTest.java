@@ -83,7 +83,7 @@ class TradingStateScenariosTest {
             assertThat(outcome.errorCode()).isEqualTo(ErrorCode.ACCOUNT_HALTED);
             assertThat(outcome.errorMessage()).contains("HALTED since", "broker maintenance tonight");
             assertThat(h.exchange.callCounts()).as("not even a read").isEmpty();
-            assertThat(h.eventKinds(outcome.txId())).containsExactly("TransactionStarted", "TransactionEnded");
+            assertThat(h.eventKinds(outcome.txId())).containsExactly("TransactionStarted", "TransactionEnded", "OrdersWorking");
             assertThat(accountStream(h)).containsExactly("ACTIVE->HALTED OPERATOR null null");
             assertThat(titles(h)).containsExactly("Account main HALTED (was ACTIVE)",
                     "Rebalance ABORTED for account main");
@@ -137,7 +137,7 @@ class TradingStateScenariosTest {
                     Map.entry("buy-TLT", "SKIPPED ACCOUNT_REDUCING"),
                     Map.entry("sell-VTI", "SUCCESS"));
             assertThat(h.eventKinds(outcome.txId())).containsExactly("TransactionStarted", "PlanInputsRecorded",
-                    "OrderIntentRecorded", "OrderUpdated", "ReconciliationRecorded", "TransactionEnded");
+                    "OrderIntentRecorded", "OrderUpdated", "ReconciliationRecorded", "TransactionEnded", "OrdersWorking");
             assertThat(h.exchange.orderLog()).singleElement()
                     .satisfies(o -> assertThat(o.spec().side()).isEqualTo(Side.SELL));
             assertThat(accountStream(h)).as("the breaker is closed and the broker answered: ACTIVE again")

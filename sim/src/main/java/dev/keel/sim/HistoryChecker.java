@@ -7,6 +7,7 @@ import dev.keel.core.journal.DoubleFillDetected;
 import dev.keel.core.journal.OperationRequested;
 import dev.keel.core.journal.OperationStateChanged;
 import dev.keel.core.journal.OrdersLinked;
+import dev.keel.core.journal.OrdersWorking;
 import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.journal.TransactionResumed;
 import dev.keel.core.model.OperationParams;
@@ -76,6 +77,11 @@ final class HistoryChecker {
      * scenario throws, no scheduler hangs. Judged by the run itself ({@link History#findings}) and by the runner.
      */
     static final int CALLER_RULE = 17;
+    /**
+     * "The index of working orders never hides what may be at the broker": every note of what a transaction leaves
+     * working ({@link OrdersWorking}) says what the fold of its records before it has working.
+     */
+    static final int WORKING_INDEX_RULE = 18;
     /**
      * How long a bracket's filled entry may stand at the exchange, from when the engine saw the fill, before protective
      * orders cover it or the bracket is rolling back to close it: the engine's configured protection grace.
@@ -147,6 +153,7 @@ final class HistoryChecker {
         c.noOrderSizedOnUntrustedData();
         c.filledBracketEntriesAreProtectedWithinGrace();
         c.noProtectiveOrderOutlivesItsPosition();
+        c.theIndexOfWorkingOrdersSaysWhatTheFoldHas();
         c.noDoubleFillUnflattened();
         c.operationsEndByTheTableAndModificationsStayWithinIntent();
         c.tradingStateMovesFromWhereItIsAndOperatorHaltsHold();
@@ -858,6 +865,33 @@ final class HistoryChecker {
                         + plain(held), pairs.get(account + " " + symbol));
             }
         }));
+    }
+
+    /**
+     * Rule 18: the index of working orders never hides what may be at the broker. The protection watch and the account
+     * check skip a transaction whose last record says nothing of it is working; so every {@link OrdersWorking} says
+     * what the fold of the transaction's records before it has working (orders ACCEPTED, PARTIALLY_FILLED or
+     * UNKNOWN, links not ended). A note made from a view that missed a record breaks it, even when a later pass
+     * writes a true one.
+     */
+    private void theIndexOfWorkingOrdersSaysWhatTheFoldHas() {
+        byTx.forEach((txId, events) -> {
+            TransactionView view = new TransactionView();
+            for (TransactionEvent e : events) {
+                if (e instanceof OrdersWorking note) {
+                    int working = view.workingOrders() + view.liveLinks();
+                    if (note.working() != working) {
+                        violation(WORKING_INDEX_RULE, note.accountId(), operations.containsKey(txId)
+                                ? operations.get(txId).name() : null, txId + " noted " + note.orders()
+                                + " orders and " + note.links() + " links working at " + note.at()
+                                + ", but its records before the note have " + working,
+                                events.stream().map(Object::toString).toList());
+                        return;
+                    }
+                }
+                view.apply(e);
+            }
+        });
     }
 
     /**

@@ -32,6 +32,11 @@ public enum PlantedBug {
      */
     DOUBLE_FILL_NOT_FLATTENED,
     /**
+     * The simulation's rule 18: the protection watch notes what each transaction leaves working from its first scan,
+     * read before its enforcements wrote, and without the condition that the stream still ends where it read it.
+     */
+    STALE_WORKING_NOTE,
+    /**
      * Law 13 (issue 10, finding 1): recovery lists and folds an account's open transactions before it takes the
      * account's lease, and resumes those folds; a caller that waited behind another resumes what that one ended.
      */
@@ -157,6 +162,11 @@ public enum PlantedBug {
             @Override
             public boolean doubleFillNotFlattened() {
                 return planted.contains(DOUBLE_FILL_NOT_FLATTENED);
+            }
+
+            @Override
+            public boolean staleWorkingNote() {
+                return planted.contains(STALE_WORKING_NOTE);
             }
         };
     }

@@ -296,6 +296,7 @@ class SimulationTest {
                 Arguments.of(PlantedBug.SKIP_NOTIFICATION, Set.of(8)),
                 Arguments.of(PlantedBug.IGNORE_TRADING_STATE, Set.of(9)),
                 Arguments.of(PlantedBug.TRUST_EVERY_QUOTE, Set.of(HistoryChecker.UNTRUSTED_DATA_LAW)),
-                Arguments.of(PlantedBug.DOUBLE_FILL_NOT_FLATTENED, Set.of(HistoryChecker.DOUBLE_FILL_RULE)));
+                Arguments.of(PlantedBug.DOUBLE_FILL_NOT_FLATTENED, Set.of(HistoryChecker.DOUBLE_FILL_RULE)),
+                Arguments.of(PlantedBug.STALE_WORKING_NOTE, Set.of(HistoryChecker.WORKING_INDEX_RULE)));
     }
 }

@@ -2,6 +2,7 @@ package dev.keel.store;
 
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.OrdersWorking;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.model.TransactionStatus;
@@ -35,11 +36,12 @@ final class AppendSql {
             + " status = COALESCE(?, status),"
             + " error_message = CASE WHEN ? = 1 THEN ? ELSE error_message END,"
             + " closed = CASE WHEN ? = 1 THEN 1 ELSE closed END,"
-            + " closed_at = CASE WHEN ? = 1 THEN ? ELSE closed_at END"
+            + " closed_at = CASE WHEN ? = 1 THEN ? ELSE closed_at END,"
+            + " working = ?"
             + " WHERE stream_id = ?";
 
     /** The fold of events that neither start, end nor close their stream: no indexed column is written. */
-    private static final String MOVE_STREAM_END = "UPDATE streams SET last_seq = ? WHERE stream_id = ?";
+    private static final String MOVE_STREAM_END = "UPDATE streams SET last_seq = ?, working = ? WHERE stream_id = ?";
     private static final String SET_STREAM_ACCOUNT = "UPDATE streams SET account_id = ?"
             + " WHERE stream_id = ? AND account_id IS NULL";
 
@@ -115,7 +117,8 @@ final class AppendSql {
      * Writes the events with consecutive sequences after the journal head; the caller commits. Each stream the batch
      * touches is opened and folded once, with what its events in the batch say together (as folding them one by one
      * would leave it); a stream whose events neither start, end nor close it only has its last sequence moved, a
-     * write that touches none of the {@code streams} indexes.
+     * write that touches none of the {@code streams} indexes. Every fold sets {@code working}: what the stream's last
+     * event says is working when it is an {@link OrdersWorking}, else null (unsaid).
      */
     static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events) throws SQLException {
         long first = takeSequences(st, events.size());
@@ -174,7 +177,8 @@ final class AppendSql {
                 folded = true;
             } else {
                 move.setLong(1, f.lastSeq);
-                move.setString(2, f.streamId);
+                working(move, 2, f.working);
+                move.setString(3, f.streamId);
                 move.addBatch();
                 moved = true;
                 if (f.accountId != null) {
@@ -211,6 +215,8 @@ final class AppendSql {
         TransactionStarted started;
         TransactionEnded ended;
         String closedAt;
+        /** What the last event said is working when it is an {@link OrdersWorking}; else null. */
+        Integer working;
 
         StreamFold(JournalEvent first, long seq, String at) {
             this.streamId = first.streamId();
@@ -222,6 +228,7 @@ final class AppendSql {
 
         void add(JournalEvent event, long seq, String at) {
             lastSeq = seq;
+            working = event instanceof OrdersWorking w ? Integer.valueOf(w.working()) : null;
             if (accountId == null) {
                 accountId = event.accountId();
             }
@@ -260,7 +267,16 @@ final class AppendSql {
         fold.setInt(9, f.closedAt != null ? 1 : 0);
         fold.setInt(10, f.closedAt != null ? 1 : 0);
         text(fold, 11, f.closedAt);
-        fold.setString(12, f.streamId);
+        working(fold, 12, f.working);
+        fold.setString(13, f.streamId);
+    }
+
+    private static void working(PreparedStatement ps, int index, Integer working) throws SQLException {
+        if (working == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, working);
+        }
     }
 
     /** A text parameter that may be null; typed, so PostgreSQL infers {@code COALESCE(?, col)} without guessing. */

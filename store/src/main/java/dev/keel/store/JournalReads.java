@@ -18,7 +18,8 @@ final class JournalReads {
     static final String OPEN_STREAMS_OF_ACCOUNT = "SELECT stream_id FROM streams WHERE account_id = ? AND kind = ?"
             + " AND closed = 0 ORDER BY first_seq";
     static final String SUMMARY_COLUMNS =
-            "SELECT stream_id, account_id, operation, status, opened_at, closed_at, error_message, last_seq FROM streams";
+            "SELECT stream_id, account_id, operation, status, opened_at, closed_at, error_message, last_seq, working"
+                    + " FROM streams";
     static final String TRANSACTION = SUMMARY_COLUMNS + " WHERE stream_id = ? AND kind = 'transaction'";
     static final String CORRELATED = SUMMARY_COLUMNS
             + " WHERE correlation_id = ? AND kind = 'transaction' ORDER BY first_seq";
@@ -37,7 +38,12 @@ final class JournalReads {
         String status = rs.getString(4);
         return new TransactionSummary(rs.getString(1), rs.getString(2), rs.getString(3),
                 status == null ? null : TransactionStatus.valueOf(status), Timestamps.parse(rs.getString(5)),
-                Timestamps.parse(rs.getString(6)), rs.getString(7), rs.getLong(8));
+                Timestamps.parse(rs.getString(6)), rs.getString(7), rs.getLong(8), working(rs, 9));
+    }
+
+    private static Integer working(ResultSet rs, int column) throws SQLException {
+        int working = rs.getInt(column);
+        return rs.wasNull() ? null : working;
     }
 
     /** The last sequence handed out, archived or live. */

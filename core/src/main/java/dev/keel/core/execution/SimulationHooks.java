@@ -115,4 +115,12 @@ public interface SimulationHooks {
     default boolean doubleFillNotFlattened() {
         return false;
     }
+
+    /**
+     * The simulation's rule 18: the protection watch notes what each transaction leaves working from the scan it read
+     * first, before its enforcements wrote, and writes the note whatever was written to the stream since.
+     */
+    default boolean staleWorkingNote() {
+        return false;
+    }
 }

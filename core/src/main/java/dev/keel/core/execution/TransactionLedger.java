@@ -3,8 +3,12 @@ package dev.keel.core.execution;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.OrdersWorking;
+import dev.keel.core.journal.StreamMovedException;
 import dev.keel.core.journal.StreamPosition;
+import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionEvent;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -52,6 +56,11 @@ public final class TransactionLedger {
         }
         List<JournalEvent> all = new ArrayList<>(unwritten);
         all.addAll(events);
+        OrdersWorking working = workingAtEnd(own);
+        if (working != null) {
+            own.add(working);
+            all.add(working);
+        }
         List<JournalRecord> written;
         try {
             written = journal.appendAll(all, expected);
@@ -65,6 +74,38 @@ public final class TransactionLedger {
             if (r.event().streamId().equals(context.txId())) {
                 view.at(r.sequence());
             }
+        }
+    }
+
+    /**
+     * What of the transaction is left working when {@code own} ends it (its last record then, so the journal's index
+     * says whether the protection watch and the account check need to read it); null when {@code own} does not end it.
+     */
+    private OrdersWorking workingAtEnd(List<TransactionEvent> own) {
+        TransactionEnded ended = null;
+        for (TransactionEvent e : own) {
+            if (e instanceof TransactionEnded te) {
+                ended = te;
+            }
+        }
+        if (ended == null) {
+            return null;
+        }
+        TransactionView after = view.with(own);
+        return new OrdersWorking(context.txId(), context.accountId(), after.workingOrders(), after.liveLinks(),
+                ended.at());
+    }
+
+    /**
+     * Records what of this ended transaction is left working: the protection watch's note after it synced the
+     * transaction's orders, when the journal's index did not say so already, so the index follows what it found.
+     * Written on condition that the stream still ends where this ledger saw it ({@link StreamMovedException}
+     * otherwise): a note made from a view that missed a record could hide a live order.
+     */
+    public void recordWorking(Instant at) {
+        if (view.isTerminal()) {
+            recordAll(List.of(new OrdersWorking(context.txId(), context.accountId(), view.workingOrders(),
+                    view.liveLinks(), at)), List.of(position()));
         }
     }
 

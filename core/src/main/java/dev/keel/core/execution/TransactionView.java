@@ -10,17 +10,23 @@ import dev.keel.core.journal.OrderFailed;
 import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderLookedUp;
 import dev.keel.core.journal.OrderUpdated;
+import dev.keel.core.journal.OrdersLinked;
+import dev.keel.core.journal.OrdersUnlinked;
+import dev.keel.core.journal.OrdersWorking;
 import dev.keel.core.journal.PlanInputsRecorded;
 import dev.keel.core.journal.ReconciliationRecorded;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionEvent;
 import dev.keel.core.journal.TransactionResumed;
 import dev.keel.core.journal.TransactionStarted;
+import dev.keel.core.model.OrderState;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A transaction's state: the fold of its events. A restarted engine rebuilds it from the journal alone and resumes
@@ -36,6 +42,10 @@ public final class TransactionView {
     private int resumes;
     private long lastSequence;
     private final List<TransactionEvent> events = new ArrayList<>();
+    /** Links not ended, by name: what {@link OrdersWorking} counts (the link rules read them from the events). */
+    private final Set<String> liveLinks = new LinkedHashSet<>();
+    /** What the last event said is working when it was an {@link OrdersWorking}; null after any other. */
+    private Integer saidWorking;
 
     public static TransactionView fold(List<JournalRecord> records) {
         TransactionView view = new TransactionView();
@@ -77,6 +87,12 @@ public final class TransactionView {
 
     public void apply(TransactionEvent event) {
         events.add(event);
+        saidWorking = null;
+        if (event instanceof OrdersLinked l) {
+            liveLinks.add(l.link());
+        } else if (event instanceof OrdersUnlinked u) {
+            liveLinks.remove(u.link());
+        }
         switch (event) {
             case TransactionStarted e -> started = e;
             case OrderIntentRecorded e -> orders.put(e.clientOrderId(), OrderTrack.of(e));
@@ -97,7 +113,38 @@ public final class TransactionView {
             case OperationEvent e -> {
                 // folded by dev.keel.core.ops.OperationView from events()
             }
+            case OrdersWorking e -> saidWorking = e.working();
         }
+    }
+
+    /** Orders the journal has ACCEPTED, PARTIALLY_FILLED or UNKNOWN: ones the broker may hold. */
+    public int workingOrders() {
+        int n = 0;
+        for (OrderTrack t : orders.values()) {
+            if (t.state().isLive() || t.state() == OrderState.UNKNOWN) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Protective links not ended by {@link OrdersUnlinked}. */
+    public int liveLinks() {
+        return liveLinks.size();
+    }
+
+    /** Whether an {@link OrdersWorking} written now would say what its last record already says. */
+    public boolean saysWorking() {
+        return saidWorking != null && saidWorking == workingOrders() + liveLinks();
+    }
+
+    /** A view folded from this one's events and then {@code more}, this one unchanged: what they would leave. */
+    public TransactionView with(List<? extends TransactionEvent> more) {
+        TransactionView copy = new TransactionView();
+        events.forEach(copy::apply);
+        more.forEach(copy::apply);
+        copy.lastSequence = lastSequence;
+        return copy;
     }
 
     private static OrderTrack next(OrderTrack track, TransactionEvent event) {

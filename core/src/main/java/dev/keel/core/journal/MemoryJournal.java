@@ -242,6 +242,7 @@ public final class MemoryJournal implements Journal {
         Instant closedAt;
         boolean closed;
         String errorMessage;
+        Integer working;
 
         StreamRow(String id, JournalEvent first, long firstSequence) {
             this.id = id;
@@ -263,6 +264,7 @@ public final class MemoryJournal implements Journal {
             closedAt = other.closedAt;
             closed = other.closed;
             errorMessage = other.errorMessage;
+            working = other.working;
         }
 
         StreamRow copy() {
@@ -271,6 +273,7 @@ public final class MemoryJournal implements Journal {
 
         void apply(JournalEvent event, long sequence) {
             lastSequence = sequence;
+            working = event instanceof OrdersWorking w ? Integer.valueOf(w.working()) : null;
             if (accountId == null) {
                 accountId = event.accountId();
             }
@@ -290,7 +293,7 @@ public final class MemoryJournal implements Journal {
 
         TransactionSummary summary() {
             return new TransactionSummary(id, accountId, operation, status, openedAt, closedAt, errorMessage,
-                    lastSequence);
+                    lastSequence, working);
         }
     }
 }

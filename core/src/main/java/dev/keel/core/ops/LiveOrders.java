@@ -6,12 +6,16 @@ import dev.keel.core.execution.OrderTrack;
 import dev.keel.core.execution.TransactionLedger;
 import dev.keel.core.execution.TransactionView;
 import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.OrdersWorking;
 import dev.keel.core.journal.TransactionSummary;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.OrderState;
 import dev.keel.core.reconcile.AccountCheck;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -37,27 +41,61 @@ public final class LiveOrders {
 
     private final String accountId;
     private final List<TransactionLedger> transactions;
+    /** The journal's summaries of {@link #transactions} as the scan read them, by transaction. */
+    private final Map<String, TransactionSummary> summaries;
 
-    private LiveOrders(String accountId, List<TransactionLedger> transactions) {
+    private LiveOrders(String accountId, List<TransactionLedger> transactions,
+                       Map<String, TransactionSummary> summaries) {
         this.accountId = accountId;
         this.transactions = transactions;
+        this.summaries = summaries;
     }
 
     /** Reads the account's most recent {@code limit} transactions, oldest first. */
     public static LiveOrders scan(Journal journal, String accountId, int limit) {
+        return read(journal, accountId, recent(journal, accountId, limit));
+    }
+
+    /**
+     * {@link #scan}, but reading no transaction's records when the journal's index of its transactions says none of
+     * the ended ones may hold anything at the broker (each one's last record an {@link OrdersWorking} of nothing):
+     * then nothing is live, and the scan is empty. An account with nothing live costs one indexed query.
+     */
+    public static LiveOrders scanWorking(Journal journal, String accountId, int limit) {
+        List<TransactionSummary> recent = recent(journal, accountId, limit);
+        return mayHoldWorking(recent) ? read(journal, accountId, recent)
+                : new LiveOrders(accountId, List.of(), Map.of());
+    }
+
+    /** Whether any ended transaction among {@code recent} is not known to hold nothing at the broker. */
+    static boolean mayHoldWorking(List<TransactionSummary> recent) {
+        for (TransactionSummary s : recent) {
+            if (s.status() != null && s.status().isTerminal() && !s.settled()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<TransactionSummary> recent(Journal journal, String accountId, int limit) {
         Objects.requireNonNull(accountId, "accountId");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
         }
-        List<TransactionSummary> recent = journal.recentTransactions(limit, accountId);
+        return journal.recentTransactions(limit, accountId);
+    }
+
+    private static LiveOrders read(Journal journal, String accountId, List<TransactionSummary> recent) {
         List<TransactionLedger> ledgers = new ArrayList<>();
+        Map<String, TransactionSummary> summaries = new HashMap<>();
         for (int i = recent.size() - 1; i >= 0; i--) {
             String txId = recent.get(i).txId();
+            summaries.put(txId, recent.get(i));
             TransactionView view = TransactionView.fold(journal.stream(txId));
             String correlation = view.started() == null ? txId : view.started().correlationId();
             ledgers.add(new TransactionLedger(journal, new OperationContext(txId, accountId, correlation), view));
         }
-        return new LiveOrders(accountId, ledgers);
+        return new LiveOrders(accountId, ledgers, summaries);
     }
 
     public String accountId() {
@@ -114,9 +152,36 @@ public final class LiveOrders {
         return changed;
     }
 
+    /**
+     * Records, in each scanned ended transaction whose last record does not say so already, what of it is left
+     * working ({@link OrdersWorking}), on condition that its stream still ends where this scan read it: after a sync,
+     * so the journal's index follows what the broker said, and {@link #scanWorking} reads none of them next time when
+     * none holds anything.
+     */
+    public void declare(Instant at) {
+        for (TransactionLedger l : transactions) {
+            TransactionSummary indexed = summaries.get(l.context().txId());
+            boolean said = l.view().saysWorking() && indexed != null && indexed.working() != null
+                    && indexed.lastSequence() == l.view().lastSequence();
+            if (l.view().isTerminal() && !said) {
+                l.recordWorking(at);
+            }
+        }
+    }
+
+    /** The planted bug {@code staleWorkingNote}: a note from this scan's views, whatever was written since. */
+    void declareBlindly(Instant at) {
+        for (TransactionLedger l : transactions) {
+            if (l.view().isTerminal()) {
+                l.record(new OrdersWorking(l.context().txId(), accountId, l.view().workingOrders(),
+                        l.view().liveLinks(), at));
+            }
+        }
+    }
+
     /** Scans the account's recent transactions and syncs their live orders: what a pre-flight does first. */
     public static List<LiveOrder> sync(Journal journal, OrderExecutor executor, String accountId) {
-        return scan(journal, accountId, DEFAULT_SCAN).sync(executor);
+        return scanWorking(journal, accountId, DEFAULT_SCAN).sync(executor);
     }
 
     /**

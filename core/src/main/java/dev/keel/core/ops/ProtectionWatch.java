@@ -55,7 +55,25 @@ public final class ProtectionWatch {
      *                path for every operation, so recovery resumes it)
      */
     public WatchReport pass(String accountId, Function<OperationParams, OperationOutcome> enforce) {
-        LiveOrders scan = LiveOrders.scan(support.journal(), accountId, scanLimit);
+        LiveOrders[] scans = new LiveOrders[2];
+        WatchReport report = pass(accountId, enforce, scans);
+        if (support.executor().settings().hooks().staleWorkingNote()) {
+            scans[0].declareBlindly(support.clock().instant());
+        } else {
+            scans[1].declare(support.clock().instant());
+        }
+        return report;
+    }
+
+    /**
+     * The pass; {@code scans} holds its first scan and its latest, whose views follow what the pass journaled (an
+     * enforcement writes through ledgers of its own, so the pass reads the account again after each).
+     */
+    private WatchReport pass(String accountId, Function<OperationParams, OperationOutcome> enforce,
+                             LiveOrders[] scans) {
+        LiveOrders scan = LiveOrders.scanWorking(support.journal(), accountId, scanLimit);
+        scans[0] = scan;
+        scans[1] = scan;
         int changed = scan.sync(support.executor()).size();
         List<LinkRules.LinkState> links = LinkRules.liveLinks(scan);
         int live = links.size();
@@ -98,6 +116,7 @@ public final class ProtectionWatch {
             enforcements.add(enforce.apply(OperationParams.enforce(next.link().ownerTxId(),
                     next.link().link().takeProfitOrderId())));
             scan = LiveOrders.scan(support.journal(), accountId, scanLimit);
+            scans[1] = scan;
             links = LinkRules.liveLinks(scan);
             account = null;
         }

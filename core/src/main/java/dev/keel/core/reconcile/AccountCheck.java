@@ -126,6 +126,9 @@ public record AccountCheck(String accountId, String baseline, List<String> diffe
             if (s.status() == null || !s.status().isTerminal()) {
                 continue; // its saga (or recovery) drives its orders
             }
+            if (s.settled()) {
+                continue; // its last record says nothing of it is working: its records are not read
+            }
             for (OrderTrack o : TransactionView.fold(recent.stream(s.txId())).orders()) {
                 if (o.state().isLive() && !open.contains(o.clientOrderId())) {
                     differences.add("order " + o.clientOrderId() + " (" + o.spec().describe() + ") is " + o.state()

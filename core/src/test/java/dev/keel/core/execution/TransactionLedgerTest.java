@@ -13,7 +13,10 @@ import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.MemoryJournal;
 import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderUpdated;
+import dev.keel.core.journal.OrdersWorking;
+import dev.keel.core.journal.StreamMovedException;
 import dev.keel.core.journal.StreamPosition;
+import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.model.AccountSnapshot;
 import dev.keel.core.model.IllegalStateTransitionException;
@@ -21,6 +24,7 @@ import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.OrderState;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.Symbol;
+import dev.keel.core.model.TransactionStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -50,6 +54,58 @@ class TransactionLedgerTest {
         assertThat(TransactionView.fold(journal.stream("tx-1")).order("tx-1:sell-VTI").state())
                 .isEqualTo(OrderState.FILLED);
         assertThat(ledger.position().lastSequence()).isEqualTo(before);
+    }
+
+    /**
+     * The index of working orders: the batch that ends a transaction carries what it leaves working, after
+     * everything else of it; an order resting at the broker keeps the transaction watched.
+     */
+    @Test
+    void theEndingSaysWhatItLeavesWorking() {
+        TransactionLedger ledger = started(journal);
+        ledger.recordSoon(new OrderUpdated("tx-1", "main", "tx-1:sell-VTI", "b-1", OrderState.ACCEPTED,
+                BigDecimal.ZERO, null, T0));
+
+        ledger.recordAll(List.of(new TransactionEnded("tx-1", "main", TransactionStatus.PARTIAL, null, null, null,
+                T0.plusSeconds(1))));
+
+        List<JournalEvent> written = journal.stream("tx-1").stream().map(JournalRecord::event).toList();
+        assertThat(written.getLast()).isEqualTo(new OrdersWorking("tx-1", "main", 1, 0, T0.plusSeconds(1)));
+        assertThat(written.get(written.size() - 2)).isInstanceOf(TransactionEnded.class);
+        assertThat(journal.transaction("tx-1").orElseThrow().working()).isEqualTo(1);
+        assertThat(ledger.view().saysWorking()).isTrue();
+
+        ledger.record(new OrderUpdated("tx-1", "main", "tx-1:sell-VTI", "b-1", OrderState.FILLED, BigDecimal.ONE,
+                BigDecimal.TEN, T0.plusSeconds(2)));
+        assertThat(journal.transaction("tx-1").orElseThrow().working()).as("unsaid after a later record").isNull();
+        ledger.recordWorking(T0.plusSeconds(3));
+        assertThat(journal.transaction("tx-1").orElseThrow().settled()).isTrue();
+        assertThat(ledger.view().saysWorking()).isTrue();
+    }
+
+    /**
+     * Two writers meet on one ended transaction: the watch's note of what is working is made from its view, so it
+     * is refused when another writer's record landed after that view was read (its order may be live again).
+     */
+    @Test
+    void aNoteOfWhatIsWorkingFromAViewThatMissedARecordIsRefused() {
+        TransactionLedger writer = started(journal);
+        writer.record(new OrderUpdated("tx-1", "main", "tx-1:sell-VTI", "b-1", OrderState.ACCEPTED,
+                BigDecimal.ZERO, null, T0));
+        writer.recordAll(List.of(new TransactionEnded("tx-1", "main", TransactionStatus.PARTIAL, null, null, null,
+                T0.plusSeconds(1))));
+        writer.record(new OrderUpdated("tx-1", "main", "tx-1:sell-VTI", "b-1", OrderState.PARTIALLY_FILLED,
+                new BigDecimal("0.5"), BigDecimal.TEN, T0.plusSeconds(2)));
+        TransactionLedger stale = new TransactionLedger(journal, ctx, TransactionView.fold(journal.stream("tx-1")));
+        writer.record(new OrderUpdated("tx-1", "main", "tx-1:sell-VTI", "b-1", OrderState.FILLED, BigDecimal.ONE,
+                BigDecimal.TEN, T0.plusSeconds(3)));
+        assertThat(stale.view().workingOrders()).as("the stale view still has the order working").isEqualTo(1);
+
+        assertThatThrownBy(() -> stale.recordWorking(T0.plusSeconds(4))).isInstanceOf(StreamMovedException.class);
+
+        assertThat(journal.transaction("tx-1").orElseThrow().working()).isNull();
+        writer.recordWorking(T0.plusSeconds(5));
+        assertThat(journal.transaction("tx-1").orElseThrow().settled()).isTrue();
     }
 
     /** Refuses every append while {@code refuse} is set. */

@@ -6,11 +6,13 @@ import static dev.keel.core.journal.JournalSamples.intent;
 import static dev.keel.core.journal.JournalSamples.started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.time.ManualClock;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -331,6 +333,34 @@ public abstract class JournalContractTest {
                 TransactionStatus.PARTIAL, T0, end, "buy-TLT rejected", last));
         assertThat(journal.transaction("tx-unknown")).isEmpty();
         assertThat(journal.transaction("notification:n-1")).isEmpty();
+    }
+
+    /**
+     * The index of working orders: a transaction's summary says what is working only while its last record is an
+     * {@link OrdersWorking}, in the batch that ends it or later; any later record of it makes it unsaid again.
+     */
+    @Test
+    void aTransactionsSummarySaysWhatIsWorkingWhileItsLastRecordDoes() {
+        Instant end = T0.plusSeconds(30);
+        journal.append(started("tx-1", "acct-1", T0));
+        journal.append(intent("tx-1", "acct-1", "buy-TLT", T0.plusSeconds(1)));
+        assertThat(journal.transaction("tx-1").orElseThrow().working()).as("in progress, unsaid").isNull();
+
+        journal.appendAll(List.of(ended("tx-1", "acct-1", TransactionStatus.COMPLETED, end),
+                new OrdersWorking("tx-1", "acct-1", 1, 1, end)));
+        TransactionSummary working = journal.transaction("tx-1").orElseThrow();
+        assertThat(working.working()).isEqualTo(2);
+        assertThat(working.settled()).isFalse();
+
+        journal.append(new OrderUpdated("tx-1", "acct-1", "buy-TLT", "b-1", dev.keel.core.model.OrderState.FILLED,
+                BigDecimal.ONE, BigDecimal.TEN, end.plusSeconds(1)));
+        assertThat(journal.transaction("tx-1").orElseThrow().working()).as("a record after it").isNull();
+
+        journal.appendAll(List.of(new OrdersWorking("tx-1", "acct-1", 0, 0, end.plusSeconds(2)),
+                started("tx-2", "acct-1", end.plusSeconds(2))));
+        assertThat(journal.recentTransactions(10, "acct-1")).extracting(TransactionSummary::txId,
+                TransactionSummary::working, TransactionSummary::settled)
+                .containsExactly(tuple("tx-2", null, false), tuple("tx-1", 0, true));
     }
 
     @Test

@@ -127,6 +127,7 @@ public final class JournalSamples {
                 new OrdersLinked(txId, accountId, "protect-1", txId + ":protect-1", txId + ":protect-1:sl", true,
                         at.plusMillis(22)),
                 new OrdersUnlinked(txId, accountId, "protect-1", "take-profit filled", at.plusMillis(23)),
+                new OrdersWorking(txId, accountId, 1, 0, at.plusMillis(23)),
                 new OrderReferenced(txId, accountId, "rb-1:sell-VTI", "b-9", "rb-1",
                         OrderSpec.limit(Symbol.of("VTI"), Side.SELL, new BigDecimal("3"), new BigDecimal("250.10"),
                                 TimeInForce.GTC), "cancel", at.plusMillis(24)),
