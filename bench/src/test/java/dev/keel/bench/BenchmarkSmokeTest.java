@@ -28,7 +28,7 @@ class BenchmarkSmokeTest {
             "JournalAppendBench.groupCommit", "ReplayBench.replayAndFold", "ReconcileBench.reconcile",
             "AlpacaHttpBench.submitInProcess", "AlpacaHttpBench.submitOverHttp", "AlpacaHttpBench.lookupInProcess",
             "AlpacaHttpBench.lookupOverHttp", "InboxBench.pushTakeAck", "InboxBench.pushTakeAckContended",
-            "AlertLatencyBench.criticalToSmtp");
+            "AlertLatencyBench.criticalToSmtp", "WatchScanBench.scanWorking");
 
     @Test
     void everyBenchmarkRunsWithTinyParameters() throws RunnerException {
