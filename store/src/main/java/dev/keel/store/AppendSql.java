@@ -37,11 +37,12 @@ final class AppendSql {
             + " error_message = CASE WHEN ? = 1 THEN ? ELSE error_message END,"
             + " closed = CASE WHEN ? = 1 THEN 1 ELSE closed END,"
             + " closed_at = CASE WHEN ? = 1 THEN ? ELSE closed_at END,"
-            + " working = ?"
+            + " working = ?, working_seq = ?"
             + " WHERE stream_id = ?";
 
     /** The fold of events that neither start, end nor close their stream: no indexed column is written. */
-    private static final String MOVE_STREAM_END = "UPDATE streams SET last_seq = ?, working = ? WHERE stream_id = ?";
+    private static final String MOVE_STREAM_END = "UPDATE streams SET last_seq = ?, working = ?,"
+            + " working_seq = ? WHERE stream_id = ?";
     private static final String SET_STREAM_ACCOUNT = "UPDATE streams SET account_id = ?"
             + " WHERE stream_id = ? AND account_id IS NULL";
 
@@ -117,8 +118,10 @@ final class AppendSql {
      * Writes the events with consecutive sequences after the journal head; the caller commits. Each stream the batch
      * touches is opened and folded once, with what its events in the batch say together (as folding them one by one
      * would leave it); a stream whose events neither start, end nor close it only has its last sequence moved, a
-     * write that touches none of the {@code streams} indexes. Every fold sets {@code working}: what the stream's last
-     * event says is working when it is an {@link OrdersWorking}, else null (unsaid).
+     * write that touches none of the {@code streams} indexes. Every fold sets {@code working} and {@code working_seq}:
+     * what the stream's last event says is working when it is an {@link OrdersWorking}, and its sequence, else nulls
+     * (unsaid). A reader takes the count only while {@code working_seq} is {@code last_seq} (a writer from before the
+     * column moves the one and not the other).
      */
     static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events) throws SQLException {
         long first = takeSequences(st, events.size());
@@ -177,8 +180,8 @@ final class AppendSql {
                 folded = true;
             } else {
                 move.setLong(1, f.lastSeq);
-                working(move, 2, f.working);
-                move.setString(3, f.streamId);
+                working(move, 2, f);
+                move.setString(4, f.streamId);
                 move.addBatch();
                 moved = true;
                 if (f.accountId != null) {
@@ -267,15 +270,18 @@ final class AppendSql {
         fold.setInt(9, f.closedAt != null ? 1 : 0);
         fold.setInt(10, f.closedAt != null ? 1 : 0);
         text(fold, 11, f.closedAt);
-        working(fold, 12, f.working);
-        fold.setString(13, f.streamId);
+        working(fold, 12, f);
+        fold.setString(14, f.streamId);
     }
 
-    private static void working(PreparedStatement ps, int index, Integer working) throws SQLException {
-        if (working == null) {
+    /** {@code working} and {@code working_seq} at {@code index} and the next: the note and its sequence, or nulls. */
+    private static void working(PreparedStatement ps, int index, StreamFold f) throws SQLException {
+        if (f.working == null) {
             ps.setNull(index, Types.INTEGER);
+            ps.setNull(index + 1, Types.BIGINT);
         } else {
-            ps.setInt(index, working);
+            ps.setInt(index, f.working);
+            ps.setLong(index + 1, f.lastSeq);
         }
     }
 

@@ -18,8 +18,8 @@ final class JournalReads {
     static final String OPEN_STREAMS_OF_ACCOUNT = "SELECT stream_id FROM streams WHERE account_id = ? AND kind = ?"
             + " AND closed = 0 ORDER BY first_seq";
     static final String SUMMARY_COLUMNS =
-            "SELECT stream_id, account_id, operation, status, opened_at, closed_at, error_message, last_seq, working"
-                    + " FROM streams";
+            "SELECT stream_id, account_id, operation, status, opened_at, closed_at, error_message, last_seq,"
+                    + " CASE WHEN working_seq = last_seq THEN working END FROM streams";
     static final String TRANSACTION = SUMMARY_COLUMNS + " WHERE stream_id = ? AND kind = 'transaction'";
     static final String CORRELATED = SUMMARY_COLUMNS
             + " WHERE correlation_id = ? AND kind = 'transaction' ORDER BY first_seq";
