@@ -57,6 +57,7 @@ public final class TradeUpdateStream implements AutoCloseable {
     private final Duration maxBackoff;
     private final Duration heartbeat;
     private final HttpClient client;
+    private final Duration connectTimeout;
 
     private State state = State.DOWN;
     private WebSocket socket;
@@ -87,6 +88,7 @@ public final class TradeUpdateStream implements AutoCloseable {
         }
         this.heartbeat = heartbeat;
         this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        this.connectTimeout = connectTimeout;
     }
 
     /** Connects; from here on the stream keeps itself connected until {@link #close()}. */
@@ -129,11 +131,14 @@ public final class TradeUpdateStream implements AutoCloseable {
             }
             state = State.CONNECTING;
         }
-        client.newWebSocketBuilder().buildAsync(url, new Frames()).whenComplete((ws, failure) -> {
-            if (failure != null) {
-                down("connect failed: " + failure.getClass().getSimpleName());
-            }
-        });
+        // The timeout covers the opening handshake too: the client's own covers the TCP connect alone, and a server
+        // that accepts and never answers the upgrade left the stream CONNECTING for good, with no heartbeat to notice.
+        client.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(url, new Frames())
+                .whenComplete((ws, failure) -> {
+                    if (failure != null) {
+                        down("connect failed: " + failure.getClass().getSimpleName());
+                    }
+                });
     }
 
     private void down(String why) {

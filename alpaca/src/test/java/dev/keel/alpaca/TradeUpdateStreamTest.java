@@ -216,6 +216,49 @@ class TradeUpdateStreamTest {
         }
     }
 
+    /**
+     * A server that accepts the connection and never answers the WebSocket upgrade: the stream gives up after its
+     * connect timeout and tries again, instead of waiting in CONNECTING for good (no heartbeat runs before the
+     * handshake, so nothing else would notice). Seen as a demo whose stream never came back after a drop.
+     */
+    @Test
+    void anUpgradeThatIsNeverAnsweredTimesOutAndIsTriedAgain() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.net.Socket> held = new CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // kept open, never answered
+                        accepted.incrementAndGet();
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }, "silent-acceptor");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            AlpacaSettings settings = AlpacaSettings.builder(rest.url()).dataUrl(rest.url())
+                    .streamUrl(URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/stream"))
+                    .timeout(Duration.ofMillis(300)).build();
+            try (AlpacaBroker toSilence = new AlpacaBroker("acct-1", settings, AlpacaBrokerTest.KEYS, clock, clock)) {
+                stream.close();
+                stream = toSilence.tradeUpdates(updates::add, scheduler, new SplittableRandom(42),
+                        Duration.ofMillis(20), Duration.ofMillis(200));
+                stream.start();
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> accepted.get() >= 2);
+                assertThat(stream.state()).isIn(TradeUpdateStream.State.CONNECTING, TradeUpdateStream.State.DOWN);
+                assertThat(stream.connections()).isZero();
+            }
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void binaryFramesAreReadAsAlpacasPaperEndpointSendsThem() {
         binary = true;
