@@ -879,7 +879,7 @@ final class HistoryChecker {
             TransactionView view = new TransactionView();
             for (TransactionEvent e : events) {
                 if (e instanceof OrdersWorking note) {
-                    int working = view.workingOrders() + view.liveLinks();
+                    int working = view.working();
                     if (note.working() != working) {
                         violation(WORKING_INDEX_RULE, note.accountId(), operations.containsKey(txId)
                                 ? operations.get(txId).name() : null, txId + " noted " + note.orders()

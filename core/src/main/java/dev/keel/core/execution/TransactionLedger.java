@@ -91,9 +91,16 @@ public final class TransactionLedger {
         if (ended == null) {
             return null;
         }
-        TransactionView after = view.with(own);
-        return new OrdersWorking(context.txId(), context.accountId(), after.workingOrders(), after.liveLinks(),
-                ended.at());
+        return note(view.with(own), ended.at());
+    }
+
+    /** What this ledger's view has working now, as the note that would say so. */
+    public OrdersWorking workingNote(Instant at) {
+        return note(view, at);
+    }
+
+    private OrdersWorking note(TransactionView v, Instant at) {
+        return new OrdersWorking(context.txId(), context.accountId(), v.workingOrders(), v.liveLinks(), at);
     }
 
     /**
@@ -104,8 +111,7 @@ public final class TransactionLedger {
      */
     public void recordWorking(Instant at) {
         if (view.isTerminal()) {
-            recordAll(List.of(new OrdersWorking(context.txId(), context.accountId(), view.workingOrders(),
-                    view.liveLinks(), at)), List.of(position()));
+            recordAll(List.of(workingNote(at)), List.of(position()));
         }
     }
 

@@ -133,9 +133,14 @@ public final class TransactionView {
         return liveLinks.size();
     }
 
+    /** What an {@link OrdersWorking} written now would count: {@link #workingOrders} and {@link #liveLinks}. */
+    public int working() {
+        return workingOrders() + liveLinks();
+    }
+
     /** Whether an {@link OrdersWorking} written now would say what its last record already says. */
     public boolean saysWorking() {
-        return saidWorking != null && saidWorking == workingOrders() + liveLinks();
+        return saidWorking != null && saidWorking == working();
     }
 
     /** A view folded from this one's events and then {@code more}, this one unchanged: what they would leave. */

@@ -173,8 +173,7 @@ public final class LiveOrders {
     void declareBlindly(Instant at) {
         for (TransactionLedger l : transactions) {
             if (l.view().isTerminal()) {
-                l.record(new OrdersWorking(l.context().txId(), accountId, l.view().workingOrders(),
-                        l.view().liveLinks(), at));
+                l.record(l.workingNote(at));
             }
         }
     }
