@@ -37,7 +37,13 @@ import org.slf4j.LoggerFactory;
  * <p>A connection cut without a close handshake (a proxy's idle timeout, a dropped network, the paper server's
  * {@code stream-drop} fault) is noticed by the JDK's client only when it next writes; a stream that only listens
  * would never notice it and miss every update from then on. So the stream pings every {@code heartbeat}, and a ping
- * that fails, or that is still unanswered at the next beat, ends the connection: reconnect and backfill follow.
+ * that fails, or that is still unanswered at the next beat, ends the connection: reconnect and backfill follow. A
+ * connection that answers pings but has not said it is listening by its second beat is ended the same way: an open
+ * socket that never listens would otherwise look alive for good and deliver nothing.
+ *
+ * <p>The JDK's WebSocket allows one send at a time and fails a second one while the first is outstanding, with a
+ * future nobody would look at. So each connection's sends (auth, listen, pings, close) wait for the one before, and
+ * a send that fails ends the connection.
  */
 public final class TradeUpdateStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TradeUpdateStream.class);
@@ -166,7 +172,7 @@ public final class TradeUpdateStream implements AutoCloseable {
         return Duration.ofNanos(capped - jitter);
     }
 
-    private void onMessage(WebSocket ws, String text) {
+    private void onMessage(Frames frames, WebSocket ws, String text) {
         JsonNode message;
         try {
             message = AlpacaJson.tree(text);
@@ -185,14 +191,14 @@ public final class TradeUpdateStream implements AutoCloseable {
                     }
                     ObjectNode listen = AlpacaJson.MAPPER.createObjectNode().put("action", "listen");
                     listen.putObject("data").putArray("streams").add("trade_updates");
-                    ws.sendText(listen.toString(), true);
+                    frames.send(ws, "listen", w -> w.sendText(listen.toString(), true));
                 } else {
                     synchronized (this) {
                         state = State.UNAUTHORIZED;
                     }
                     LOG.error("alpaca trade_updates refused the keys (status {}); polling goes on",
                             data.path("status").asText());
-                    ws.sendClose(WebSocket.NORMAL_CLOSURE, "unauthorized");
+                    frames.send(ws, "close", w -> w.sendClose(WebSocket.NORMAL_CLOSURE, "unauthorized"));
                 }
             }
             case "listening" -> {
@@ -302,7 +308,30 @@ public final class TradeUpdateStream implements AutoCloseable {
         private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         private boolean ended;
         private boolean pingUnanswered;
+        private int beats;
         private java.util.concurrent.ScheduledFuture<?> beat;
+        /** This connection's last send; the next one starts when it is done. Guarded by this. */
+        private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
+
+        /** Sends once every earlier send of this connection is done; a failed send ends the connection. */
+        void send(WebSocket ws, String what, java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> op) {
+            CompletableFuture<WebSocket> next;
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                next = sending.thenCompose(previous -> op.apply(ws));
+                sending = next;
+            }
+            next.whenComplete((done, failure) -> {
+                if (failure != null) {
+                    ws.abort();
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause()
+                            != null ? failure.getCause() : failure;
+                    end(what + " failed: " + cause.getClass().getSimpleName());
+                }
+            });
+        }
 
         /** Reports this connection down, once: an abort after a failed heartbeat may also call onError. */
         private void end(String why) {
@@ -318,26 +347,33 @@ public final class TradeUpdateStream implements AutoCloseable {
             down(why);
         }
 
-        /** One heartbeat: a ping, unless the last one is still unanswered, which means the connection is gone. */
+        /**
+         * One heartbeat: a ping, unless the last one is still unanswered, which means the connection is gone, or the
+         * connection has not reached listening by its second beat.
+         */
         private void beat(WebSocket ws) {
+            State now = state();
+            String gone;
             synchronized (this) {
                 if (ended) {
                     return;
                 }
+                beats++;
                 if (pingUnanswered) {
-                    ws.abort();
-                    // not end() under this lock: down() takes the stream's
+                    gone = "no answer to a heartbeat within " + heartbeat;
+                } else if (beats >= 2 && now == State.AUTHENTICATING) {
+                    gone = "not listening " + beats + " heartbeats after connecting";
                 } else {
                     pingUnanswered = true;
-                    ws.sendPing(ByteBuffer.allocate(0)).exceptionally(e -> {
-                        ws.abort();
-                        end("heartbeat failed: " + e.getClass().getSimpleName());
-                        return null;
-                    });
-                    return;
+                    gone = null;
                 }
             }
-            end("no answer to a heartbeat within " + heartbeat);
+            if (gone == null) {
+                send(ws, "heartbeat", w -> w.sendPing(ByteBuffer.allocate(0)));
+                return;
+            }
+            ws.abort();
+            end(gone); // not under this lock: down() takes the stream's
         }
 
         @Override
@@ -361,7 +397,7 @@ public final class TradeUpdateStream implements AutoCloseable {
             }
             ObjectNode auth = AlpacaJson.MAPPER.createObjectNode().put("action", "auth").put("key", keys.keyId())
                     .put("secret", keys.secret());
-            ws.sendText(auth.toString(), true);
+            send(ws, "auth", w -> w.sendText(auth.toString(), true));
             ws.request(1);
         }
 
@@ -371,7 +407,7 @@ public final class TradeUpdateStream implements AutoCloseable {
             if (last) {
                 String message = text.toString();
                 text.setLength(0);
-                onMessage(ws, message);
+                onMessage(this, ws, message);
             }
             ws.request(1);
             return CompletableFuture.completedFuture(null);
@@ -385,7 +421,7 @@ public final class TradeUpdateStream implements AutoCloseable {
             if (last) {
                 String message = bytes.toString(StandardCharsets.UTF_8);
                 bytes.reset();
-                onMessage(ws, message);
+                onMessage(this, ws, message);
             }
             ws.request(1);
             return CompletableFuture.completedFuture(null);

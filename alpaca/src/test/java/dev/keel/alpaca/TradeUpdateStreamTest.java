@@ -39,6 +39,8 @@ class TradeUpdateStreamTest {
     private final java.util.concurrent.atomic.AtomicInteger connection = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean binary;
     private volatile boolean refuseKeys;
+    /** Connections (1-based) whose listen the server reads and never answers. */
+    private final java.util.Set<Integer> unansweredListens = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Javalin server;
     private AlpacaStub rest;
     private AlpacaBroker broker;
@@ -88,6 +90,9 @@ class TradeUpdateStreamTest {
             case "auth" -> send(ctx, "{\"stream\":\"authorization\",\"data\":{\"status\":\""
                     + (refuseKeys ? "unauthorized" : "authorized") + "\",\"action\":\"authenticate\"}}");
             case "listen" -> {
+                if (unansweredListens.contains(connection.get())) {
+                    return; // the socket stays open and answers pings: only the listen goes unanswered
+                }
                 send(ctx, "{\"stream\":\"listening\",\"data\":{\"streams\":[\"trade_updates\"]}}");
                 int n = connection.get();
                 if (n - 1 < afterListen.size()) {
@@ -257,6 +262,26 @@ class TradeUpdateStreamTest {
                 s.close();
             }
         }
+    }
+
+    /**
+     * A connection that authenticates and answers pings but never says it is listening is given up by its second
+     * heartbeat and a new one made, instead of looking alive for good while no update arrives. Seen as the Alpaca
+     * demo's stream that never came back after a drop: the JDK fails a send made while another is outstanding, and
+     * the listen was such a send, failed with nobody looking.
+     */
+    @Test
+    void aConnectionThatNeverSaysListeningIsGivenUpAndMadeAgain() {
+        unansweredListens.add(1);
+        stream.close();
+        stream = broker.tradeUpdates(updates::add, scheduler, new SplittableRandom(42), Duration.ofMillis(20),
+                Duration.ofMillis(200), Duration.ofMillis(200));
+        stream.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.state() == TradeUpdateStream.State.LISTENING);
+        assertThat(connection.get()).as("the first connection given up, a second made").isGreaterThanOrEqualTo(2);
+        assertThat(stream.connections()).as("times it reached listening").isEqualTo(1);
+        assertThat(received).filteredOn(m -> m.contains("\"listen\"")).hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test
