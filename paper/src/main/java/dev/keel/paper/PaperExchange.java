@@ -266,7 +266,8 @@ public final class PaperExchange implements AutoCloseable {
 
     /**
      * One broker call: latency, then the fault plan decides (counted and saved), slow faults sleep outside the
-     * lock, then the call fails as its fault says or is carried out; the state is saved before any answer.
+     * lock, then the call fails as its fault says or is carried out; the state is saved before any answer. The state
+     * is written under the lock and committed outside it, one commit for every call that wrote meanwhile.
      *
      * @param via the endpoint the call came through, whose fault plan decides; null for the exchange's own
      */
@@ -274,16 +275,36 @@ public final class PaperExchange implements AutoCloseable {
                        Action<T> action) {
         sleeper.sleep(config.latency());
         FaultPlan.Decision decision;
+        Done<T> done;
+        long decided = 0;
         synchronized (lock) {
             decision = decide(via, op, accountId, symbol);
-            if (decision.slowness().isZero()) {
-                return carryOut(op, accountId, decision, action);
+            done = decision.slowness().isZero() ? carryOut(op, accountId, decision, action) : null;
+            if (done == null) {
+                decided = write(); // the call is counted and its faults recorded before the wait
             }
-            save();
         }
-        sleeper.sleep(decision.slowness());
-        synchronized (lock) {
-            return carryOut(op, accountId, decision, action);
+        if (done == null) {
+            durable(decided);
+            sleeper.sleep(decision.slowness());
+            synchronized (lock) {
+                done = carryOut(op, accountId, decision, action);
+            }
+        }
+        durable(done.written());
+        return done.answer();
+    }
+
+    /**
+     * A call carried out: its answer, or the broker's refusal, and the state write that must be durable before
+     * either is given.
+     */
+    private record Done<T>(T value, RuntimeException refusal, long written) {
+        T answer() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return value;
         }
     }
 
@@ -315,25 +336,32 @@ public final class PaperExchange implements AutoCloseable {
         }
     }
 
-    private <T> T carryOut(BrokerCall op, String accountId, FaultPlan.Decision decision, Action<T> action) {
+    private <T> Done<T> carryOut(BrokerCall op, String accountId, FaultPlan.Decision decision, Action<T> action) {
+        T value = null;
+        RuntimeException refusal = null;
         try {
-            Instant now = clock.instant();
-            matcher.advanceTo(now);
-            FaultRule fault = decision.outcome().orElse(null);
-            if (fault == null || !fault.kind().fails()) {
-                return action.run(fault, now);
-            }
-            if (fault.kind() == FaultKind.TIMEOUT_AFTER_ACCEPT) {
-                try {
-                    action.run(null, now);
-                } catch (BrokerException lost) {
-                    // the broker's answer, refusal or not, never reaches the client: it sees only the timeout
-                }
-            }
-            throw Refusals.fault(fault, op, accountId);
-        } finally {
-            save();
+            value = carryOutNow(op, accountId, decision, action);
+        } catch (RuntimeException e) {
+            refusal = e;
         }
+        return new Done<>(value, refusal, write());
+    }
+
+    private <T> T carryOutNow(BrokerCall op, String accountId, FaultPlan.Decision decision, Action<T> action) {
+        Instant now = clock.instant();
+        matcher.advanceTo(now);
+        FaultRule fault = decision.outcome().orElse(null);
+        if (fault == null || !fault.kind().fails()) {
+            return action.run(fault, now);
+        }
+        if (fault.kind() == FaultKind.TIMEOUT_AFTER_ACCEPT) {
+            try {
+                action.run(null, now);
+            } catch (BrokerException lost) {
+                // the broker's answer, refusal or not, never reaches the client: it sees only the timeout
+            }
+        }
+        throw Refusals.fault(fault, op, accountId);
     }
 
     /** A market-data read of the state at the clock's now, under the lock, after doing what is due. */
@@ -356,6 +384,25 @@ public final class PaperExchange implements AutoCloseable {
     private void save() {
         if (store != null) {
             store.save(state);
+        }
+    }
+
+    /** Writes what changed, uncommitted, under the lock; {@link #durable} then waits for its commit outside it. */
+    private long write() {
+        return store == null ? 0 : store.write(state);
+    }
+
+    /**
+     * Returns once the state write {@code written} is committed, sharing one commit with the calls that wrote
+     * meanwhile (group commit): the exchange's lock is not held through every call's fsync. Called without the lock.
+     */
+    private void durable(long written) {
+        if (store != null) {
+            store.durable(written, commit -> {
+                synchronized (lock) {
+                    commit.run();
+                }
+            });
         }
     }
 }

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Saves the exchange's whole state to a SQLite file (WAL, synchronous=FULL), one transaction per save, so a killed
@@ -61,6 +62,14 @@ final class StateStore implements AutoCloseable {
     private final Connection connection;
     private final StateWriter writer;
     private int savedFaults;
+    /** Writes made by {@link #write} and the last of them committed; both move under the exchange's lock only. */
+    private long written;
+    private volatile long committed;
+    /** The writes a failed write or commit rolled back, or null; set under the exchange's lock only. */
+    private volatile Lost lost;
+    private ExchangeState lastWritten;
+    /** Held by the one caller committing; the others wait on it and then find their write committed. */
+    private final Object commits = new Object();
 
     private final StateLock lock;
 
@@ -259,27 +268,106 @@ final class StateStore implements AutoCloseable {
         return text == null ? null : new BigDecimal(text);
     }
 
-    /** Writes what changed since the last save in one transaction. */
+    /** Writes what changed since the last save and commits it; the caller holds the exchange's lock. */
     void save(ExchangeState state) {
+        long number = write(state);
+        commitWritten();
+        throwIfFailed(number);
+    }
+
+    /**
+     * Writes what changed since the last write into the open transaction, without committing it, and returns the
+     * write's number for {@link #durable}. The caller holds the exchange's lock, so writes are in call order.
+     */
+    long write(ExchangeState state) {
         try {
             writer.write(state, savedFaults);
-            connection.commit();
-            savedFaults = state.faultsFired().size();
-            state.orders().forEach(PaperOrder::saved);
-            state.accounts().forEach(PaperAccount::saved);
         } catch (SQLException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new IllegalStateException("paper exchange cannot save its state to " + file, e);
+            rollBack(state, e);
+            throw failure(e);
         }
+        savedFaults = state.faultsFired().size();
+        state.orders().forEach(PaperOrder::saved);
+        state.accounts().forEach(PaperAccount::saved);
+        lastWritten = state;
+        return ++written;
+    }
+
+    /**
+     * Returns once write {@code number} is committed: group commit, one commit makes every write before it durable,
+     * so the callers that wrote while another committed share the next commit instead of taking one each. Called
+     * without the exchange's lock; {@code exchangeLock} runs the commit under it, so no write lands inside one.
+     *
+     * @param exchangeLock runs its argument under the exchange's lock
+     * @throws IllegalStateException when the commit that held this write failed
+     */
+    void durable(long number, Consumer<Runnable> exchangeLock) {
+        if (committed >= number) {
+            return;
+        }
+        synchronized (commits) {
+            if (committed < number && !failedFor(number)) {
+                exchangeLock.accept(this::commitWritten);
+            }
+        }
+        throwIfFailed(number);
+    }
+
+    /** Commits every write made so far; under the exchange's lock. */
+    private void commitWritten() {
+        long upTo = written;
+        if (committed >= upTo) {
+            return;
+        }
+        try {
+            connection.commit();
+            committed = upTo;
+        } catch (SQLException e) {
+            rollBack(lastWritten, e);
+        }
+    }
+
+    /**
+     * Undoes the open transaction after a failed write or commit: every write not committed yet fails, and what it
+     * held is written again by the next write. Under the exchange's lock.
+     */
+    private void rollBack(ExchangeState state, SQLException e) {
+        try {
+            connection.rollback();
+        } catch (SQLException suppressed) {
+            e.addSuppressed(suppressed);
+        }
+        savedFaults = 0;
+        if (state != null) {
+            state.orders().forEach(PaperOrder::markNew);
+            state.accounts().forEach(PaperAccount::markDirty);
+        }
+        lost = new Lost(written, e);
+    }
+
+    private boolean failedFor(long number) {
+        Lost l = lost;
+        return l != null && number > committed && number <= l.upTo();
+    }
+
+    private void throwIfFailed(long number) {
+        if (failedFor(number)) {
+            throw failure(lost.cause());
+        }
+    }
+
+    private IllegalStateException failure(SQLException cause) {
+        return new IllegalStateException("paper exchange cannot save its state to " + file, cause);
+    }
+
+    /** Writes up to {@code upTo} were rolled back, for {@code cause}. */
+    private record Lost(long upTo, SQLException cause) {
     }
 
     @Override
     public void close() {
         try (lock) {
+            commitWritten(); // writes whose callers are still on their way to the commit
             connection.close();
         } catch (SQLException e) {
             throw new IllegalStateException("paper exchange cannot close its state file " + file, e);
