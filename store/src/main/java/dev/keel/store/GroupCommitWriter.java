@@ -29,6 +29,10 @@ import javax.sql.DataSource;
  * whose transaction fails is rolled back and its appends are written again one by one, each in its own transaction:
  * only the caller whose events the database refuses fails ({@code JOURNAL_WRITE_FAILED}); the others, of other
  * accounts too, are not made to fail for it. All or none of one caller's events are written.
+ *
+ * <p>Account lease takes ride in the same batches, in queue order with the appends: an append queued before a take
+ * is checked against the epoch it moves from, one queued after it against the new one. A recovery of many accounts
+ * takes as many leases at once, and one commit for each of them was its slowest part.
  */
 final class GroupCommitWriter implements AutoCloseable {
     /** The most events one transaction takes; more wait for the next commit. */
@@ -52,11 +56,20 @@ final class GroupCommitWriter implements AutoCloseable {
      */
     private static final long KEEP_IDLE_NANOS = 1_000_000_000L;
 
-    private sealed interface Task permits Append, Exclusive, Stop {
+    private sealed interface Task permits Batched, Exclusive, Stop {
+    }
+
+    /** A task written in a batch with others, in one transaction. */
+    private sealed interface Batched extends Task permits Append, Lease {
+        CompletableFuture<?> done();
     }
 
     private record Append(List<EventCodec.Encoded> events, List<StreamPosition> expected, Fence fence,
-                          CompletableFuture<List<JournalRecord>> done) implements Task {
+                          CompletableFuture<List<JournalRecord>> done) implements Batched {
+    }
+
+    /** Moves an account's lease to its next epoch (answered with it), where it stands in the queue. */
+    private record Lease(String accountId, String takenAt, CompletableFuture<Long> done) implements Batched {
     }
 
     private record Exclusive<T>(StatementWork<T> work, CompletableFuture<T> done) implements Task {
@@ -92,15 +105,20 @@ final class GroupCommitWriter implements AutoCloseable {
         return await(done, "append");
     }
 
-    /** Runs {@code work} alone in one transaction on the writer's connection, between batches of appends. */
-    <T> T exclusive(SqlWork<T> work, String what) {
-        return exclusiveOnStatements(st -> work.run(st.connection()), what);
+    /**
+     * Moves the account's lease to its next epoch and returns it, once committed: in order with the appends queued
+     * before and after it, and in one commit with them.
+     */
+    long takeLease(String accountId, String takenAt) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        submit(new Lease(accountId, takenAt, done));
+        return await(done, "lease");
     }
 
-    /** {@link #exclusive} with the writer's kept prepared statements, for work it runs often (a lease). */
-    <T> T exclusiveOnStatements(StatementWork<T> work, String what) {
+    /** Runs {@code work} alone in one transaction on the writer's connection, between batches of appends. */
+    <T> T exclusive(SqlWork<T> work, String what) {
         CompletableFuture<T> done = new CompletableFuture<>();
-        submit(new Exclusive<>(work, done));
+        submit(new Exclusive<>(st -> work.run(st.connection()), done));
         return await(done, what);
     }
 
@@ -153,15 +171,15 @@ final class GroupCommitWriter implements AutoCloseable {
                     return;
                 }
                 case Exclusive<?> exclusive -> runExclusive(exclusive);
-                case Append first -> {
-                    List<Append> batch = new ArrayList<>();
+                case Batched first -> {
+                    List<Batched> batch = new ArrayList<>();
                     batch.add(first);
-                    int events = first.events().size();
+                    int events = size(first);
                     Task next;
                     while (events < MAX_BATCH_EVENTS && (next = queue.poll()) != null) {
-                        if (next instanceof Append more) {
+                        if (next instanceof Batched more) {
                             batch.add(more);
-                            events += more.events().size();
+                            events += size(more);
                         } else {
                             pending = next;
                             break;
@@ -171,6 +189,11 @@ final class GroupCommitWriter implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** What a batched task counts toward {@link #MAX_BATCH_EVENTS}: its events, or 1 for a lease take. */
+    private static int size(Batched task) {
+        return task instanceof Append append ? append.events().size() : 1;
     }
 
     private Task take() {
@@ -184,15 +207,17 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private void writeBatch(List<Append> batch) {
+    private void writeBatch(List<Batched> batch) {
         List<Append> admitted = new ArrayList<>();
         Map<Append, KeelException> refused = new IdentityHashMap<>();
+        Map<Lease, Long> taken = new IdentityHashMap<>();
         List<JournalRecord> written;
         try {
             written = inTransaction(st -> {
                 admitted.clear();
                 refused.clear();
-                admit(st, batch, admitted, refused);
+                taken.clear();
+                admit(st, batch, admitted, refused, taken);
                 List<EventCodec.Encoded> all = new ArrayList<>();
                 admitted.forEach(a -> all.addAll(a.events()));
                 return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(st, all);
@@ -209,6 +234,7 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         refused.forEach((append, moved) -> append.done().completeExceptionally(moved));
+        taken.forEach((lease, epoch) -> lease.done().complete(epoch));
         int from = 0;
         for (Append append : admitted) {
             int to = from + append.events().size();
@@ -218,21 +244,29 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Splits a batch into the appends whose conditions hold and those refused, in queue order: an append is refused
-     * when a stream it expects has moved ({@link StreamMovedException}; an append admitted earlier in the batch moves
-     * the streams it writes for the appends after it) or when its fence is no longer the account's lease epoch
-     * ({@link LeaseLostException}). Unconditional batches skip the reads.
+     * Splits a batch into the appends whose conditions hold and those refused, in queue order, and takes its leases
+     * in that order: an append is refused when a stream it expects has moved ({@link StreamMovedException}; an append
+     * admitted earlier in the batch moves the streams it writes for the appends after it) or when its fence is no
+     * longer the account's lease epoch ({@link LeaseLostException}; a lease taken earlier in the batch moves it for
+     * the appends after it). Batches of unconditional appends alone skip the reads.
      */
-    private static void admit(Statements c, List<Append> batch, List<Append> admitted,
-                              Map<Append, KeelException> refused) throws SQLException {
-        if (batch.stream().allMatch(a -> a.expected().isEmpty() && a.fence() == null)) {
-            admitted.addAll(batch);
+    private static void admit(Statements c, List<Batched> batch, List<Append> admitted,
+                              Map<Append, KeelException> refused, Map<Lease, Long> taken) throws SQLException {
+        if (batch.stream().allMatch(t -> t instanceof Append a && a.expected().isEmpty() && a.fence() == null)) {
+            batch.forEach(t -> admitted.add((Append) t));
             return;
         }
         AppendSql.lockHead(c);
         Set<String> movedInBatch = new HashSet<>();
-        Map<String, Long> epochs = new HashMap<>(); // one read per account and batch: nothing moves them meanwhile
-        for (Append append : batch) {
+        Map<String, Long> epochs = new HashMap<>(); // one read per account and batch; only the batch's takes move them
+        for (Batched task : batch) {
+            if (task instanceof Lease lease) {
+                long epoch = AppendSql.takeLease(c, lease.accountId(), lease.takenAt());
+                epochs.put(lease.accountId(), epoch);
+                taken.put(lease, epoch);
+                continue;
+            }
+            Append append = (Append) task;
             KeelException refusal = null;
             if (append.fence() != null) {
                 Long current = epochs.get(append.fence().accountId());

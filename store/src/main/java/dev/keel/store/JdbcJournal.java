@@ -107,7 +107,7 @@ public final class JdbcJournal implements Journal {
     public long takeLease(String accountId) {
         Objects.requireNonNull(accountId, "accountId");
         String takenAt = Timestamps.format(clock.instant());
-        return writer.exclusiveOnStatements(st -> AppendSql.takeLease(st, accountId, takenAt), "lease");
+        return writer.takeLease(accountId, takenAt);
     }
 
     @Override

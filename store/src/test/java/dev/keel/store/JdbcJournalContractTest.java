@@ -9,12 +9,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
+import dev.keel.core.journal.Fence;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalContractTest;
 import dev.keel.core.journal.JournalCorruptException;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.JournalSamples;
+import dev.keel.core.journal.LeaseLostException;
 import dev.keel.core.model.TransactionStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -227,6 +229,59 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         assertThat(journal.transaction("tx-refused")).isEmpty();
         reopen();
         assertThat(replayAll()).extracting(JournalRecord::sequence).containsExactly(1L, 2L, 3L);
+    }
+
+    /**
+     * Lease takes ride in the writer's batches in queue order: of two appends fenced with the account's old epoch,
+     * the one queued before a take of the account is written and the one queued after it is refused; a take of
+     * another account in the same batch moves that account's epoch only.
+     */
+    @Test
+    void aLeaseTakenInABatchMovesTheEpochForTheAppendsQueuedAfterItOnly() throws Exception {
+        long old = journal.takeLease("acct-1");
+        long otherOld = journal.takeLease("acct-2");
+        journal.append(started("tx-1", "acct-1", T0));
+        journal.append(started("tx-2", "acct-2", T0));
+        GroupCommitWriter writer = ((JdbcJournal) journal).writer();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            Future<Object> hold = pool.submit(() -> writer.exclusive(c -> {
+                holding.countDown();
+                release.await();
+                return null;
+            }, "hold"));
+            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<List<JournalRecord>> before = pool.submit(() -> journal.appendAll(
+                    List.of(intent("tx-1", "acct-1", "a", T0)), List.of(), new Fence("acct-1", old)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == 1);
+            Future<Long> taken = pool.submit(() -> journal.takeLease("acct-1"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == 2);
+            Future<Long> otherTaken = pool.submit(() -> journal.takeLease("acct-2"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == 3);
+            Future<List<JournalRecord>> after = pool.submit(() -> journal.appendAll(
+                    List.of(intent("tx-1", "acct-1", "b", T0)), List.of(), new Fence("acct-1", old)));
+            Future<List<JournalRecord>> otherAfter = pool.submit(() -> journal.appendAll(
+                    List.of(intent("tx-2", "acct-2", "c", T0)), List.of(), new Fence("acct-2", otherOld)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == 5);
+            release.countDown();
+            hold.get();
+
+            assertThat(before.get()).hasSize(1);
+            assertThat(taken.get()).isGreaterThan(old);
+            assertThat(otherTaken.get()).isGreaterThan(otherOld);
+            assertThatThrownBy(after::get).hasCauseInstanceOf(LeaseLostException.class);
+            assertThatThrownBy(otherAfter::get).hasCauseInstanceOf(LeaseLostException.class);
+            assertThat(journal.appendAll(List.of(intent("tx-1", "acct-1", "d", T0)), List.of(),
+                    new Fence("acct-1", taken.get()))).hasSize(1);
+        } finally {
+            release.countDown();
+            pool.shutdown();
+        }
+        assertThat(journal.stream("tx-1")).extracting(r -> r.event().getClass().getSimpleName())
+                .containsExactly("TransactionStarted", "OrderIntentRecorded", "OrderIntentRecorded");
+        assertThat(journal.stream("tx-2")).hasSize(1);
     }
 
     @Test
