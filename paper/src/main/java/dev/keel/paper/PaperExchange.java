@@ -55,9 +55,11 @@ public final class PaperExchange implements AutoCloseable {
         this.state = loaded != null ? loaded : ExchangeState.fresh(config, clock.instant());
         this.matcher = new Matcher(state);
         this.desk = new OrderDesk(state, matcher);
+        long written;
         synchronized (lock) {
-            save();
+            written = write();
         }
+        durable(written);
     }
 
     /** The saved state; a file that cannot be read is closed again, so its lock does not outlive the failure. */
@@ -152,9 +154,17 @@ public final class PaperExchange implements AutoCloseable {
     @Override
     public void close() {
         if (store != null) {
-            synchronized (lock) {
-                store.close();
-            }
+            store.close(state, this::underLock);
+        }
+    }
+
+    /**
+     * For tests: stops as a killed process would, committing nothing more (bookkeeping a read left for the next
+     * commit is lost, every answered change is already durable) and releasing the state file's lock.
+     */
+    void killed() {
+        if (store != null) {
+            store.close();
         }
     }
 
@@ -233,14 +243,18 @@ public final class PaperExchange implements AutoCloseable {
      */
     public boolean dropsStreamEvent(String accountId) {
         Objects.requireNonNull(accountId, "accountId");
+        boolean drops;
+        long written;
         synchronized (lock) {
             try {
                 FaultPlan.Decision decision = decide(null, BrokerCall.STREAM, accountId, () -> null);
-                return decision.outcome().map(r -> r.kind() == FaultKind.STREAM_DROP).orElse(false);
+                drops = decision.outcome().map(r -> r.kind() == FaultKind.STREAM_DROP).orElse(false);
             } finally {
-                save();
+                written = write();
             }
         }
+        durable(written);
+        return drops;
     }
 
     private List<Position> holdings(String accountId) {
@@ -267,7 +281,7 @@ public final class PaperExchange implements AutoCloseable {
     /**
      * One broker call: latency, then the fault plan decides (counted and saved), slow faults sleep outside the
      * lock, then the call fails as its fault says or is carried out; the state is saved before any answer. The state
-     * is written under the lock and committed outside it, one commit for every call that wrote meanwhile.
+     * is collected under the lock and written and committed outside it, one commit for every call that wrote meanwhile.
      *
      * @param via the endpoint the call came through, whose fault plan decides; null for the exchange's own
      */
@@ -371,23 +385,21 @@ public final class PaperExchange implements AutoCloseable {
 
     /** Runs a test hook under the lock, after doing what is due, and saves what it changed. */
     private <T> T observe(Supplier<T> read) {
+        T value;
+        long written;
         synchronized (lock) {
             try {
                 matcher.advanceTo(clock.instant());
-                return read.get();
+                value = read.get();
             } finally {
-                save();
+                written = write();
             }
         }
+        durable(written);
+        return value;
     }
 
-    private void save() {
-        if (store != null) {
-            store.save(state);
-        }
-    }
-
-    /** Writes what changed, uncommitted, under the lock; {@link #durable} then waits for its commit outside it. */
+    /** Queues what changed to be written, under the lock; {@link #durable} then waits for its commit outside it. */
     private long write() {
         return store == null ? 0 : store.write(state);
     }
@@ -398,11 +410,13 @@ public final class PaperExchange implements AutoCloseable {
      */
     private void durable(long written) {
         if (store != null) {
-            store.durable(written, commit -> {
-                synchronized (lock) {
-                    commit.run();
-                }
-            });
+            store.durable(written, state, this::underLock);
+        }
+    }
+
+    private void underLock(Runnable work) {
+        synchronized (lock) {
+            work.run();
         }
     }
 }

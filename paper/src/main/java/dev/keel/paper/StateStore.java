@@ -26,8 +26,9 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Saves the exchange's whole state to a SQLite file (WAL, synchronous=FULL), one transaction per save, so a killed
- * process leaves either the state before a call or the state after it. Saves are incremental: orders and accounts
+ * Saves the exchange's whole state to a SQLite file (WAL, synchronous=FULL), each call's changes in one transaction
+ * (shared with the calls that wrote meanwhile), so a killed process leaves either the state before a call or the
+ * state after it. Saves are incremental: orders and accounts
  * that changed, the fills they gained, the faults fired since the last save, and the small tables whole.
  */
 final class StateStore implements AutoCloseable {
@@ -62,14 +63,24 @@ final class StateStore implements AutoCloseable {
     private final Connection connection;
     private final StateWriter writer;
     private int savedFaults;
-    /** Writes made by {@link #write} and the last of them committed; both move under the exchange's lock only. */
+    /**
+     * Writes made by {@link #write}, and the last of them that changed what an answer can show; both under the
+     * exchange's lock.
+     */
     private long written;
+    private long lastRevealing;
     private volatile long committed;
-    /** The writes a failed write or commit rolled back, or null; set under the exchange's lock only. */
+    /** The writes a failed commit rolled back, or null. */
     private volatile Lost lost;
-    private ExchangeState lastWritten;
-    /** Held by the one caller committing; the others wait on it and then find their write committed. */
+    /** Statements of the writes not committed yet, in write order, and the number of the last; guarded by itself. */
+    private final List<StateWriter.Op> pending = new ArrayList<>();
+    /** Where each small-table row's op is in {@link #pending}: a read that only counts adds no op to it. */
+    private final Map<String, Integer> pendingRows = new HashMap<>();
+    private long pendingUpTo;
+    /** Guards {@link #committing}: whether a caller leads a commit now, the one that uses the connection. */
     private final Object commits = new Object();
+    private boolean committing;
+    private boolean closed;
 
     private final StateLock lock;
 
@@ -268,81 +279,143 @@ final class StateStore implements AutoCloseable {
         return text == null ? null : new BigDecimal(text);
     }
 
-    /** Writes what changed since the last save and commits it; the caller holds the exchange's lock. */
-    void save(ExchangeState state) {
-        long number = write(state);
-        commitWritten();
-        throwIfFailed(number);
-    }
-
     /**
-     * Writes what changed since the last write into the open transaction, without committing it, and returns the
-     * write's number for {@link #durable}. The caller holds the exchange's lock, so writes are in call order.
+     * Collects what changed since the last write, without touching the database, and returns the number of the write
+     * the caller's answer must wait for ({@link #durable}): its own, or, when it changed nothing an answer can show
+     * (a read that only moved the counters), the last write before it that did, so that no answer shows a state that
+     * a kill could still undo. The caller holds the exchange's lock, so writes are numbered and queued in call order.
      */
     long write(ExchangeState state) {
-        try {
-            writer.write(state, savedFaults);
-        } catch (SQLException e) {
-            rollBack(state, e);
-            throw failure(e);
-        }
+        StateWriter.Collected collected = writer.collect(state, savedFaults);
         savedFaults = state.faultsFired().size();
         state.orders().forEach(PaperOrder::saved);
         state.accounts().forEach(PaperAccount::saved);
-        lastWritten = state;
-        return ++written;
+        long number = ++written;
+        synchronized (pending) {
+            for (StateWriter.Op op : collected.ops()) {
+                Integer earlier = op.row() == null ? null : pendingRows.putIfAbsent(op.row(), pending.size());
+                if (earlier != null) {
+                    pending.set(earlier, op); // small-table rows stand alone: only the latest value need be written
+                } else {
+                    pending.add(op);
+                }
+            }
+            pendingUpTo = number;
+        }
+        if (collected.reveals()) {
+            lastRevealing = number;
+        }
+        return lastRevealing;
     }
 
     /**
-     * Returns once write {@code number} is committed: group commit, one commit makes every write before it durable,
-     * so the callers that wrote while another committed share the next commit instead of taking one each. Called
-     * without the exchange's lock; {@code exchangeLock} runs the commit under it, so no write lands inside one.
+     * Returns once write {@code number} is committed: group commit, one commit makes every write queued before it
+     * durable, so the callers that wrote while another committed share the next commit instead of taking one each.
+     * Called without the exchange's lock, which the commit does not hold either: calls go on while SQLite syncs.
      *
+     * @param state        the exchange's state, rewritten whole after a failed commit
      * @param exchangeLock runs its argument under the exchange's lock
      * @throws IllegalStateException when the commit that held this write failed
      */
-    void durable(long number, Consumer<Runnable> exchangeLock) {
+    void durable(long number, ExchangeState state, Consumer<Runnable> exchangeLock) {
         if (committed >= number) {
             return;
         }
-        synchronized (commits) {
-            if (committed < number && !failedFor(number)) {
-                exchangeLock.accept(this::commitWritten);
+        if (lead(number)) {
+            try {
+                commitPending(state, exchangeLock);
+            } finally {
+                stepDown();
             }
         }
         throwIfFailed(number);
     }
 
-    /** Commits every write made so far; under the exchange's lock. */
-    private void commitWritten() {
-        long upTo = written;
+    /**
+     * Waits until write {@code number} is committed or failed (false), or until no commit runs, and then leads the
+     * next (true). Waiters are woken together when a commit ends: none waits through a commit it did not need, as
+     * a queue of callers on a monitor held through the commit would, each entering it in turn.
+     */
+    private boolean lead(long number) {
+        boolean interrupted = false;
+        try {
+            synchronized (commits) {
+                while (committed < number && !failedFor(number)) {
+                    if (!committing) {
+                        committing = true;
+                        return true;
+                    }
+                    try {
+                        commits.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the write is queued: its caller must learn whether it is durable
+                    }
+                }
+                return false;
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void stepDown() {
+        synchronized (commits) {
+            committing = false;
+            commits.notifyAll();
+        }
+    }
+
+    /** Runs and commits every write queued so far; only the caller leading the commit ({@link #lead}) gets here. */
+    private void commitPending(ExchangeState state, Consumer<Runnable> exchangeLock) {
+        List<StateWriter.Op> ops;
+        long upTo;
+        synchronized (pending) {
+            ops = new ArrayList<>(pending);
+            pending.clear();
+            pendingRows.clear();
+            upTo = pendingUpTo;
+        }
         if (committed >= upTo) {
             return;
         }
+        if (closed) {
+            lost = new Lost(upTo, new SQLException("the state file is closed"));
+            return;
+        }
         try {
+            writer.apply(ops);
             connection.commit();
             committed = upTo;
         } catch (SQLException e) {
-            rollBack(lastWritten, e);
+            rollBack(state, exchangeLock, upTo, e);
         }
     }
 
     /**
-     * Undoes the open transaction after a failed write or commit: every write not committed yet fails, and what it
-     * held is written again by the next write. Under the exchange's lock.
+     * Undoes a failed write or commit: the writes it held fail, and the whole state is queued to be written again
+     * (under the exchange's lock, so it replaces every write queued meanwhile and the next commit holds them all).
      */
-    private void rollBack(ExchangeState state, SQLException e) {
+    private void rollBack(ExchangeState state, Consumer<Runnable> exchangeLock, long upTo, SQLException e) {
         try {
             connection.rollback();
         } catch (SQLException suppressed) {
             e.addSuppressed(suppressed);
         }
-        savedFaults = 0;
-        if (state != null) {
+        lost = new Lost(upTo, e);
+        exchangeLock.accept(() -> {
+            savedFaults = 0;
+            writer.forget();
             state.orders().forEach(PaperOrder::markNew);
             state.accounts().forEach(PaperAccount::markDirty);
-        }
-        lost = new Lost(written, e);
+            synchronized (pending) {
+                pending.clear();
+                pendingRows.clear();
+            }
+            write(state);
+            lastRevealing = written; // the whole state: what every later answer waits for
+        });
     }
 
     private boolean failedFor(long number) {
@@ -364,13 +437,34 @@ final class StateStore implements AutoCloseable {
     private record Lost(long upTo, SQLException cause) {
     }
 
+    /** Commits the writes whose callers are still on their way to the commit, and closes the file. */
+    void close(ExchangeState state, Consumer<Runnable> exchangeLock) {
+        if (lead(Long.MAX_VALUE)) {
+            try {
+                if (!closed) {
+                    commitPending(state, exchangeLock);
+                }
+            } finally {
+                stepDown();
+            }
+        }
+        close();
+    }
+
     @Override
     public void close() {
+        if (!lead(Long.MAX_VALUE)) {
+            return;
+        }
         try (lock) {
-            commitWritten(); // writes whose callers are still on their way to the commit
-            connection.close();
+            if (!closed) {
+                closed = true;
+                connection.close();
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("paper exchange cannot close its state file " + file, e);
+        } finally {
+            stepDown();
         }
     }
 }

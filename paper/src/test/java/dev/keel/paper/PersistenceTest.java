@@ -146,9 +146,9 @@ class PersistenceTest {
         var log = exchange.orderLog();
         var account = exchange.accountSnapshot("acct");
         var counts = exchange.callCounts();
-        // as if the process were killed here: close() writes nothing (every call saved its own transaction), it only
-        // releases the state lock, as the OS does for a killed owner; a second owner would be refused
-        exchange.close();
+        // as if the process were killed here: nothing more is written, and the state lock is released, as the OS
+        // does for a killed owner (a second owner would be refused)
+        exchange.killed();
         PaperExchange reopened = Fixtures.exchange(config, clock);
 
         assertThat(reopened.orderLog()).isEqualTo(log);
@@ -179,9 +179,9 @@ class PersistenceTest {
                 dec("270"), dec("230"), dec("229"));
         broker.submitBracket("open", buy(VTI, "4"), dec("270"), dec("240"), null);
         var log = exchange.orderLog();
-        // as if the process were killed here: close() writes nothing (every call saved its own transaction), it only
-        // releases the state lock, as the OS does for a killed owner; a second owner would be refused
-        exchange.close();
+        // as if the process were killed here: nothing more is written, and the state lock is released, as the OS
+        // does for a killed owner (a second owner would be refused)
+        exchange.killed();
         PaperExchange reopened = Fixtures.exchange(config, clock);
 
         assertThat(reopened.orderLog()).isEqualTo(log);
