@@ -221,11 +221,13 @@ public final class Outbox {
      * when its rest is over, the notification that failed on it last is tried after the others (unless it is the
      * only one), so one message the channel refuses cannot keep it closed for everything else.
      *
-     * <p>Each notification is claimed, re-read from the journal, sent, and its outcomes (and settlement) journaled in
-     * one append before it is released: a dispatch that claims it next sees every delivery already made, so
-     * concurrent dispatches never send one notification to one channel twice. A notification claimed by another
-     * dispatch is left to it. A crash or a failed write before the append makes a later round send that
-     * notification again (at least once, never lost).
+     * <p>Each notification is claimed, re-read from the journal, sent, and its outcomes (and settlement) journaled
+     * before it is released: a dispatch that claims it next sees every delivery already made, so concurrent
+     * dispatches never send one notification to one channel twice. A notification claimed by another dispatch is
+     * left to it. The outcomes of up to {@value #JOURNAL_BATCH} notifications go in one append (one commit; a
+     * backlog of 1,000 after a recovery took a commit each), made before the round moves on to a pass that reads
+     * them again. A crash or a failed write before the append makes a later round send those notifications again
+     * (at least once, never lost).
      */
     public DeliveryReport dispatch() {
         List<DeliveryReport.Attempt> attempts = new ArrayList<>();
@@ -243,6 +245,16 @@ public final class Outbox {
             }
             return new DeliveryReport(attempts, settled, pending);
         }
+        Unjournaled outcomes = new Unjournaled();
+        try {
+            return dispatchRound(attempts, settled, pending, now, outcomes);
+        } finally {
+            outcomes.release();
+        }
+    }
+
+    private DeliveryReport dispatchRound(List<DeliveryReport.Attempt> attempts, List<String> settled,
+                                         List<String> pending, Instant now, Unjournaled outcomes) {
         List<Queued> queue = queue();
         Round round = new Round();
         for (Queued q : queue) {
@@ -256,23 +268,26 @@ public final class Outbox {
         }
         List<Queued> retried = new ArrayList<>();
         for (Queued q : queue) {
-            if (dispatchClaimed(q, round, false, attempts, settled, pending)) {
+            if (dispatchClaimed(q, round, false, attempts, settled, pending, outcomes)) {
                 retried.add(q);
             }
         }
+        outcomes.journal(); // the passes below read these notifications again
         int sentBefore = attempts.size();
         for (Queued q : retried) {
-            dispatchClaimed(q, round, true, attempts, settled, pending);
+            dispatchClaimed(q, round, true, attempts, settled, pending, outcomes);
         }
+        outcomes.journal();
         if (attempts.size() > sentBefore) {
             // What the second pass sent may carry notifications held earlier in the round: let them know now.
             Set<String> done = Set.copyOf(settled);
             Set<String> waiting = new java.util.HashSet<>(pending);
             for (Queued q : queue) {
                 if (waiting.contains(q.notification().id()) && !done.contains(q.notification().id())) {
-                    dispatchClaimed(q, round, true, attempts, settled, pending);
+                    dispatchClaimed(q, round, true, attempts, settled, pending, outcomes);
                 }
             }
+            outcomes.journal();
         }
         Set<String> done = Set.copyOf(settled);
         return new DeliveryReport(attempts, settled, pending.stream().distinct().filter(id -> !done.contains(id))
@@ -299,17 +314,62 @@ public final class Outbox {
 
     /**
      * Claims {@code q} and sends it, unless another dispatch holds it. Returns whether it was left for the end of the
-     * round because it failed last on a channel ({@code last} is that second pass, which tries it).
+     * round because it failed last on a channel ({@code last} is that second pass, which tries it). The claim is
+     * kept while its outcomes wait in {@code outcomes} to be journaled.
      */
     private boolean dispatchClaimed(Queued q, Round round, boolean last, List<DeliveryReport.Attempt> attempts,
-                                    List<String> settled, List<String> pending) {
+                                    List<String> settled, List<String> pending, Unjournaled outcomes) {
         if (!claimed.add(q.stream())) {
             return false; // another dispatch is sending it now
         }
         try {
-            return dispatchOne(q.stream(), round, last, attempts, settled, pending);
+            return dispatchOne(q.stream(), round, last, attempts, settled, pending, outcomes);
         } finally {
-            claimed.remove(q.stream());
+            if (!outcomes.holds(q.stream())) {
+                claimed.remove(q.stream());
+            }
+        }
+    }
+
+    /** The most notifications whose outcomes one append journals. */
+    static final int JOURNAL_BATCH = 64;
+
+    /**
+     * Outcomes of notifications sent in this round and not journaled yet, each notification still claimed: journaled
+     * together in one append, after which the claims are released.
+     */
+    private final class Unjournaled {
+        private final List<JournalEvent> events = new ArrayList<>();
+        private final Set<String> streams = new java.util.LinkedHashSet<>();
+
+        void add(String stream, List<JournalEvent> outcomes) {
+            events.addAll(outcomes);
+            streams.add(stream);
+            if (streams.size() >= JOURNAL_BATCH) {
+                journal();
+            }
+        }
+
+        boolean holds(String stream) {
+            return streams.contains(stream);
+        }
+
+        /** Journals what is held, then releases its claims; a failed append releases them too, and throws. */
+        void journal() {
+            try {
+                if (!events.isEmpty()) {
+                    journal.appendAll(events);
+                }
+            } finally {
+                release();
+            }
+        }
+
+        /** Releases the claims held, journaled or not (a round that failed: a later one sends those again). */
+        void release() {
+            streams.forEach(claimed::remove);
+            streams.clear();
+            events.clear();
         }
     }
 
@@ -334,11 +394,12 @@ public final class Outbox {
     }
 
     /**
-     * Sends one claimed notification and journals what happened; the caller holds its claim. Returns whether a
-     * channel was skipped because this notification failed on it last (tried again at the end of the round).
+     * Sends one claimed notification and hands what happened to {@code unjournaled}; the caller holds its claim.
+     * Returns whether a channel was skipped because this notification failed on it last (tried again at the end of
+     * the round).
      */
     private boolean dispatchOne(String stream, Round round, boolean last, List<DeliveryReport.Attempt> attempts,
-                                List<String> settled, List<String> pending) {
+                                List<String> settled, List<String> pending, Unjournaled unjournaled) {
         // Read under the claim: the last holder journaled its outcomes before releasing it.
         OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
         if (entry.queued() == null || entry.settled()) {
@@ -390,7 +451,7 @@ public final class Outbox {
             if (first && entry.attempted()) {
                 append.addAll(firstSendEvents.events(n));
             }
-            journal.appendAll(append);
+            unjournaled.add(stream, append);
         }
         return deferred;
     }

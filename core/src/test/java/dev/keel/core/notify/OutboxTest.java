@@ -171,6 +171,68 @@ class OutboxTest {
         assertThat(outbox.dispatch().settled()).containsExactly(id);
     }
 
+    /**
+     * A backlog (1,000 notifications after a recovery) took one commit per notification; a round journals the
+     * outcomes of up to {@link Outbox#JOURNAL_BATCH} notifications in one append, each still claimed until then.
+     */
+    @Test
+    void aBacklogIsJournaledInAppendsOfManyNotifications() {
+        int[] appends = {0};
+        dev.keel.core.journal.Journal counting = new dev.keel.core.journal.ForwardingJournal(journal) {
+            @Override
+            public List<dev.keel.core.journal.JournalRecord> appendAll(
+                    List<? extends dev.keel.core.journal.JournalEvent> events,
+                    List<dev.keel.core.journal.StreamPosition> expected, dev.keel.core.journal.Fence fence) {
+                appends[0]++;
+                return super.appendAll(events, expected, fence);
+            }
+        };
+        Outbox outbox = Outbox.builder(counting, clock, new SplittableRandom(42)).channel(file).build();
+        int backlog = Outbox.JOURNAL_BATCH * 2 + 3;
+        for (int i = 0; i < backlog; i++) {
+            outbox.enqueue("acct-" + i, "tx-" + i, Severity.INFO, "Rebalance completed", "body");
+        }
+        appends[0] = 0;
+
+        DeliveryReport report = outbox.dispatch();
+
+        assertThat(report.settled()).hasSize(backlog);
+        assertThat(file.received()).hasSize(backlog).doesNotHaveDuplicates();
+        assertThat(appends[0]).isEqualTo(3);
+        assertThat(journal.openStreams(JournalEvent.NOTIFICATION)).isEmpty();
+        assertThat(journal.events()).filteredOn(NotificationDelivered.class::isInstance).hasSize(backlog);
+    }
+
+    /** An append of a batch that fails loses no notification: each is sent again by a later round (at least once). */
+    @Test
+    void aBatchWhoseAppendFailsIsSentAgainByALaterRound() {
+        boolean[] failing = {true};
+        dev.keel.core.journal.Journal flaky = new dev.keel.core.journal.ForwardingJournal(journal) {
+            @Override
+            public List<dev.keel.core.journal.JournalRecord> appendAll(
+                    List<? extends dev.keel.core.journal.JournalEvent> events,
+                    List<dev.keel.core.journal.StreamPosition> expected, dev.keel.core.journal.Fence fence) {
+                if (failing[0] && events.stream().anyMatch(NotificationDelivered.class::isInstance)) {
+                    throw new dev.keel.core.error.KeelException(dev.keel.core.error.ErrorCode.JOURNAL_WRITE_FAILED,
+                            "disk full");
+                }
+                return super.appendAll(events, expected, fence);
+            }
+        };
+        Outbox outbox = Outbox.builder(flaky, clock, new SplittableRandom(42)).channel(file).build();
+        String first = outbox.enqueue("acct-1", "tx-1", Severity.INFO, "Rebalance completed", "body");
+        String second = outbox.enqueue("acct-2", "tx-2", Severity.INFO, "Rebalance completed", "body");
+
+        assertThatThrownBy(outbox::dispatch).isInstanceOf(dev.keel.core.error.KeelException.class);
+        assertThat(file.received()).containsExactlyInAnyOrder(first, second);
+        assertThat(journal.openStreams(JournalEvent.NOTIFICATION)).hasSize(2);
+
+        failing[0] = false;
+        assertThat(outbox.dispatch().settled()).containsExactlyInAnyOrder(first, second);
+        assertThat(file.received()).hasSize(4);
+        assertThat(journal.openStreams(JournalEvent.NOTIFICATION)).isEmpty();
+    }
+
     @Test
     void aRoundSendsTheMostSevereFirstThenTheOldest() {
         Outbox outbox = outbox(console);
