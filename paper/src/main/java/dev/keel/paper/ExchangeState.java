@@ -22,6 +22,9 @@ final class ExchangeState {
     private final List<PaperOrder> orders = new ArrayList<>();
     /** Live orders in creation order: the matcher's work list. */
     private final SequencedSet<PaperOrder> live = new LinkedHashSet<>();
+    /** Accounts and orders changed since the state was last written (a write no longer scans them all). */
+    private final SequencedSet<PaperAccount> changedAccounts = new LinkedHashSet<>();
+    private final SequencedSet<PaperOrder> changedOrders = new LinkedHashSet<>();
     private final EnumMap<BrokerCall, Integer> callCounts = new EnumMap<>(BrokerCall.class);
     private final List<FaultRecord> faultsFired = new ArrayList<>();
     private long callNumber;
@@ -60,6 +63,7 @@ final class ExchangeState {
     PaperAccount account(String accountId) {
         return accounts.computeIfAbsent(accountId, id -> {
             PaperAccount fresh = new PaperAccount(id, config.startingCash(), config.startingPositions(), 0);
+            track(fresh);
             fresh.markDirty();
             return fresh;
         });
@@ -68,6 +72,37 @@ final class ExchangeState {
     /** Adds a restored account (from the state file). */
     void restore(PaperAccount account) {
         accounts.put(account.id, account);
+        track(account);
+    }
+
+    /** Tracks the account's changes when there is a state file to write them to (none: nothing to keep). */
+    private void track(PaperAccount account) {
+        if (config.stateFile() != null) {
+            account.trackIn(changedAccounts);
+        }
+    }
+
+    private void track(PaperOrder order) {
+        if (config.stateFile() != null) {
+            order.trackIn(changedOrders);
+        }
+    }
+
+    /** The accounts and orders changed since the last write, in the order they changed; a write saves them. */
+    Collection<PaperAccount> changedAccounts() {
+        return changedAccounts;
+    }
+
+    Collection<PaperOrder> changedOrders() {
+        return changedOrders;
+    }
+
+    /** Marks every changed account and order saved, after a write took them. */
+    void savedChanges() {
+        changedAccounts.forEach(PaperAccount::saved);
+        changedAccounts.clear();
+        changedOrders.forEach(PaperOrder::saved);
+        changedOrders.clear();
     }
 
     Collection<PaperAccount> accounts() {
@@ -77,6 +112,7 @@ final class ExchangeState {
     /** Adds an order (new or restored) to the log, its account and, if live, the work list. */
     void register(PaperOrder order) {
         orders.add(order);
+        track(order);
         PaperAccount account = account(order.accountId);
         account.add(order);
         if (order.parentId != null) {

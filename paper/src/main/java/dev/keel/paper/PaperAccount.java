@@ -19,6 +19,7 @@ final class PaperAccount {
     private final Map<String, PaperOrder> byClientId = new LinkedHashMap<>();
     private final Map<String, PaperOrder> byId = new LinkedHashMap<>();
     private boolean dirty;
+    private java.util.Set<PaperAccount> tracker;
 
     PaperAccount(String id, BigDecimal cash, Map<Symbol, BigDecimal> holdings, long ordersCreated) {
         this.id = id;
@@ -46,7 +47,7 @@ final class PaperAccount {
     /** The next order's id: {@code paper-<account>-<n>}. */
     String nextOrderId() {
         ordersCreated++;
-        dirty = true;
+        markChanged();
         return "paper-" + id + "-" + ordersCreated;
     }
 
@@ -126,7 +127,22 @@ final class PaperAccount {
         } else {
             holdings.put(symbol, after);
         }
+        markChanged();
+    }
+
+    /** Joins the exchange's set of changed accounts, which a write reads instead of every account. */
+    void trackIn(java.util.Set<PaperAccount> changes) {
+        tracker = changes;
+        if (dirty) {
+            changes.add(this);
+        }
+    }
+
+    private void markChanged() {
         dirty = true;
+        if (tracker != null) {
+            tracker.add(this);
+        }
     }
 
     boolean dirty() {
@@ -134,7 +150,7 @@ final class PaperAccount {
     }
 
     void markDirty() {
-        dirty = true;
+        markChanged();
     }
 
     void saved() {

@@ -37,6 +37,7 @@ final class PaperOrder {
     private final List<Fill> fills;
     private Instant updatedAt;
     private boolean dirty;
+    private java.util.Set<PaperOrder> tracker;
     final OrderClass orderClass;
     /** The order this one is a leg of (OCO take-profit, bracket entry), or null. */
     final String parentId;
@@ -77,7 +78,7 @@ final class PaperOrder {
 
     void pairWith(String otherId) {
         twinId = otherId;
-        dirty = true;
+        markChanged();
     }
 
     List<String> legIds() {
@@ -162,7 +163,22 @@ final class PaperOrder {
 
     private void touch(Instant at) {
         updatedAt = at;
+        markChanged();
+    }
+
+    /** Joins the exchange's set of changed orders, which a write reads instead of every order. */
+    void trackIn(java.util.Set<PaperOrder> changes) {
+        tracker = changes;
+        if (dirty) {
+            changes.add(this);
+        }
+    }
+
+    private void markChanged() {
         dirty = true;
+        if (tracker != null) {
+            tracker.add(this);
+        }
     }
 
     /** Whether it changed since {@link #saved()}; a new order starts changed. */
@@ -175,7 +191,7 @@ final class PaperOrder {
     }
 
     void markNew() {
-        dirty = true;
+        markChanged();
     }
 
     BigDecimal filledQuantity() {

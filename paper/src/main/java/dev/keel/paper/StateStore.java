@@ -288,8 +288,7 @@ final class StateStore implements AutoCloseable {
     long write(ExchangeState state) {
         StateWriter.Collected collected = writer.collect(state, savedFaults);
         savedFaults = state.faultsFired().size();
-        state.orders().forEach(PaperOrder::saved);
-        state.accounts().forEach(PaperAccount::saved);
+        state.savedChanges();
         long number = ++written;
         synchronized (pending) {
             for (StateWriter.Op op : collected.ops()) {

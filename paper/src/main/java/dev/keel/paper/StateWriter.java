@@ -57,17 +57,13 @@ final class StateWriter {
         ops = new ArrayList<>();
         reveals = false;
         writeMeta(state);
-        for (PaperAccount account : state.accounts()) {
-            if (account.dirty()) {
-                reveals = true;
-                writeAccount(account);
-            }
+        for (PaperAccount account : state.changedAccounts()) {
+            reveals = true;
+            writeAccount(account);
         }
-        for (PaperOrder order : state.orders()) {
-            if (order.dirty()) {
-                reveals = true;
-                writeOrder(order);
-            }
+        for (PaperOrder order : state.changedOrders()) {
+            reveals = true;
+            writeOrder(order);
         }
         for (Map.Entry<Symbol, BigDecimal> e : state.market.mids().entrySet()) {
             reveals |= changed("price:" + e.getKey().value(), "INSERT OR REPLACE INTO prices (symbol, mid) VALUES (?, ?)",
