@@ -253,6 +253,13 @@ public final class JdbcJournal implements Journal {
         return query(JournalReads.OPEN_STREAMS, List.of(streamKind), rs -> rs.getString(1));
     }
 
+    /** {@inheritDoc} One query. */
+    @Override
+    public List<StreamPosition> openStreamEnds(String streamKind) {
+        return query(JournalReads.OPEN_STREAM_ENDS, List.of(streamKind),
+                rs -> new StreamPosition(rs.getString(1), rs.getLong(2)));
+    }
+
     /** {@inheritDoc} One query on the {@code streams_by_account} index. */
     @Override
     public List<String> openStreams(String streamKind, String accountId) {

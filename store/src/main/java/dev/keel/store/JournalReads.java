@@ -15,6 +15,8 @@ final class JournalReads {
     static final String EVENTS_AFTER = "SELECT " + ROW_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq";
     static final String STREAM = "SELECT " + ROW_COLUMNS + " FROM events WHERE stream_id = ? ORDER BY seq";
     static final String OPEN_STREAMS = "SELECT stream_id FROM streams WHERE kind = ? AND closed = 0 ORDER BY first_seq";
+    static final String OPEN_STREAM_ENDS = "SELECT stream_id, last_seq FROM streams WHERE kind = ? AND closed = 0"
+            + " ORDER BY first_seq";
     static final String OPEN_STREAMS_OF_ACCOUNT = "SELECT stream_id FROM streams WHERE account_id = ? AND kind = ?"
             + " AND closed = 0 ORDER BY first_seq";
     static final String SUMMARY_COLUMNS =

@@ -164,7 +164,7 @@ public final class AccountSession {
         if (ending.notice() != null && !hooks.skipNotification()) {
             Notice n = ending.notice();
             // The ending's code rides on the notification, so the outbox need not read the transaction for it.
-            events.add(outbox.prepare(accountId, txId, n.severity(), ended.errorCode(), n.title(), n.body(), null));
+            events.add(outbox.prepareEnding(accountId, txId, n.severity(), ended.errorCode(), n.title(), n.body()));
         }
         if (openedWith != null) {
             // planted: the move decided on the status read when the session opened, written whatever landed since

@@ -76,6 +76,11 @@ public abstract class ForwardingJournal implements Journal {
     }
 
     @Override
+    public List<StreamPosition> openStreamEnds(String streamKind) {
+        return delegate.openStreamEnds(streamKind);
+    }
+
+    @Override
     public List<TransactionSummary> recentTransactions(int limit, String accountId) {
         return delegate.recentTransactions(limit, accountId);
     }

@@ -79,6 +79,19 @@ public interface Journal extends AutoCloseable {
     List<String> openStreams(String streamKind);
 
     /**
+     * {@link #openStreams(String)}, each with where it ends now: a reader that keeps what it folded of a stream reads
+     * it again only when it has moved (streams only grow). The database journals answer in one query; this default
+     * reads every stream.
+     */
+    default List<StreamPosition> openStreamEnds(String streamKind) {
+        List<StreamPosition> ends = new java.util.ArrayList<>();
+        for (String id : openStreams(streamKind)) {
+            ends.add(StreamPosition.of(id, stream(id)));
+        }
+        return ends;
+    }
+
+    /**
      * {@link #openStreams(String)} of one account: what the account's session resumes before each operation, so it
      * must not cost a read per open stream of every account (the database journals answer from an index). This
      * default filters the open streams by their summaries, which only transactions have.

@@ -162,6 +162,16 @@ public final class MemoryJournal implements Journal {
     }
 
     @Override
+    public List<StreamPosition> openStreamEnds(String streamKind) {
+        synchronized (lock) {
+            return streams.entrySet().stream()
+                    .filter(e -> e.getValue().kind.equals(streamKind) && !e.getValue().closed)
+                    .map(e -> new StreamPosition(e.getKey(), e.getValue().lastSequence))
+                    .toList();
+        }
+    }
+
+    @Override
     public List<String> openStreams(String streamKind, String accountId) {
         synchronized (lock) {
             return streams.entrySet().stream()

@@ -11,6 +11,7 @@ import dev.keel.core.journal.NotificationEvent;
 import dev.keel.core.journal.NotificationGrouped;
 import dev.keel.core.journal.NotificationQueued;
 import dev.keel.core.journal.NotificationSettled;
+import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.TransactionEnded;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -86,6 +87,10 @@ public final class Outbox {
      * notification about it. Bounded; the oldest are dropped and read again if asked.
      */
     private final Map<String, Optional<ErrorCode>> endings = Collections.synchronizedMap(new Endings());
+    /** Notifications prepared with their transaction's ending and no code ({@link #prepareEnding}), by id. */
+    private final Map<String, Boolean> endingNotices = Collections.synchronizedMap(new Remembered<>());
+    /** What {@link #queue()} last read of each open notification, by stream. */
+    private final Map<String, Queued> read = new ConcurrentHashMap<>();
 
     private Outbox(Builder b) {
         this.journal = b.journal;
@@ -154,6 +159,21 @@ public final class Outbox {
         Objects.requireNonNull(body, "body");
         return new NotificationQueued(newId(txId, title), accountId, txId, severity, title, body, clock.instant(),
                 code, channels);
+    }
+
+    /**
+     * {@link #prepare(String, String, Severity, ErrorCode, String, String, List)} for the notification of a
+     * transaction's ending, journaled in the same append as the ending: {@code code} is the ending's own, final even
+     * when null, so no round reads the transaction back for it (one that read the queue between the append and
+     * {@link #ended} did, for nearly every rebalance with 32 at once).
+     */
+    public NotificationQueued prepareEnding(String accountId, String txId, Severity severity, ErrorCode code,
+                                            String title, String body) {
+        NotificationQueued queued = prepare(accountId, txId, severity, code, title, body, null);
+        if (code == null && txId != null) {
+            endingNotices.put(queued.notificationId(), Boolean.TRUE);
+        }
+        return queued;
     }
 
     /**
@@ -295,11 +315,16 @@ public final class Outbox {
     }
 
     /** Transactions' ending codes, the most recently learnt kept (see {@link #endings}). */
-    private static final class Endings extends LinkedHashMap<String, Optional<ErrorCode>> {
+    private static final class Endings extends Remembered<Optional<ErrorCode>> {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** The most recently learnt {@value #MAX_REMEMBERED_ENDINGS} entries. */
+    private static class Remembered<V> extends LinkedHashMap<String, V> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Optional<ErrorCode>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
             return size() > MAX_REMEMBERED_ENDINGS;
         }
     }
@@ -373,21 +398,45 @@ public final class Outbox {
         }
     }
 
-    /** A notification in the outbox as last read, for ordering a round. */
-    private record Queued(String stream, OutboxEntry entry, Notification notification) {
+    /**
+     * A notification in the outbox as last read, for ordering a round; read only (a dispatch folds its own).
+     *
+     * @param end the sequence of the stream's last record when it was read
+     */
+    private record Queued(String stream, OutboxEntry entry, Notification notification, long end) {
     }
 
-    /** The open notifications, most severe first, then oldest first (then as the journal lists them). */
+    /**
+     * The open notifications, most severe first, then oldest first (then as the journal lists them). A notification
+     * whose stream has not moved since it was last read here is not read again: the engine dispatches after every
+     * operation, and reading every open notification each time was a third of a rebalance's CPU with 32 at once.
+     */
     private List<Queued> queue() {
         List<Queued> queue = new ArrayList<>();
-        for (String stream : journal.openStreams(JournalEvent.NOTIFICATION)) {
-            OutboxEntry entry = OutboxEntry.fold(journal.stream(stream));
-            if (entry.queued() == null) {
-                LOG.warn("outbox stream {} has no NotificationQueued event; skipped", stream);
-            } else if (!entry.settled()) {
-                queue.add(new Queued(stream, entry, Notification.of(entry.queued(), endingCode(entry.queued()))));
+        List<StreamPosition> open = journal.openStreamEnds(JournalEvent.NOTIFICATION);
+        Set<String> openIds = new java.util.HashSet<>();
+        for (StreamPosition end : open) {
+            String stream = end.streamId();
+            openIds.add(stream);
+            Queued q = read.get(stream);
+            if (q == null || q.end() != end.lastSequence()) {
+                List<JournalRecord> records = journal.stream(stream);
+                OutboxEntry entry = OutboxEntry.fold(records);
+                if (entry.queued() == null) {
+                    LOG.warn("outbox stream {} has no NotificationQueued event; skipped", stream);
+                    continue;
+                }
+                q = new Queued(stream, entry, Notification.of(entry.queued(), endingCode(entry.queued())),
+                        StreamPosition.of(stream, records).lastSequence());
+                if (codeKnown(entry.queued())) {
+                    read.put(stream, q); // else its transaction's ending is looked for again next time
+                }
+            }
+            if (!q.entry().settled()) {
+                queue.add(q);
             }
         }
+        read.keySet().retainAll(openIds);
         queue.sort(Comparator.comparing((Queued q) -> q.notification().severity())
                 .thenComparing(q -> q.notification().at()));
         return queue;
@@ -517,8 +566,8 @@ public final class Outbox {
      * queues a notification in the same append as the transaction's ending, whose code tells which runbook applies.
      */
     private ErrorCode endingCode(NotificationQueued queued) {
-        if (queued.code() != null || queued.txId() == null) {
-            return null;
+        if (queued.code() != null || queued.txId() == null || endingNotices.containsKey(queued.notificationId())) {
+            return queued.code();
         }
         Optional<ErrorCode> known = endings.get(queued.txId());
         if (known != null) {
@@ -532,6 +581,12 @@ public final class Outbox {
             }
         }
         return null; // not ended yet: asked again next time
+    }
+
+    /** Whether {@link #endingCode} has its final answer for {@code queued}: its own code, or its transaction ended. */
+    private boolean codeKnown(NotificationQueued queued) {
+        return queued.code() != null || queued.txId() == null || endingNotices.containsKey(queued.notificationId())
+                || endings.get(queued.txId()) != null;
     }
 
     private static String describe(RuntimeException e) {

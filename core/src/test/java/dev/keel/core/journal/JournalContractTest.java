@@ -158,6 +158,19 @@ public abstract class JournalContractTest {
         assertThat(reopen().takeLease("acct-1")).as("the epoch outlives the process").isEqualTo(3);
     }
 
+    /** The open streams of a kind, oldest first, each with its last sequence; closed ones left out. */
+    @Test
+    void openStreamEndsSayWhereEachOpenStreamEndsNow() {
+        journal.appendAll(List.of(started("tx-1", "acct-1", T0), intent("tx-1", "acct-1", "a", T0)));
+        JournalRecord second = journal.append(started("tx-2", "acct-2", T0));
+        JournalRecord moved = journal.append(intent("tx-1", "acct-1", "b", T0));
+        journal.appendAll(List.of(started("tx-3", "acct-3", T0), ended("tx-3", "acct-3", TransactionStatus.COMPLETED, T0)));
+
+        assertThat(journal.openStreamEnds(JournalEvent.TRANSACTION)).containsExactly(
+                new StreamPosition("tx-1", moved.sequence()), new StreamPosition("tx-2", second.sequence()));
+        assertThat(journal.openStreamEnds(JournalEvent.NOTIFICATION)).isEmpty();
+    }
+
     /**
      * Fencing: a holder that lost the account's lease (it paused; another process took the account over) cannot
      * write, however its append is made; the new holder can, and appends without a fence are not affected.
