@@ -217,10 +217,8 @@ public final class RebalanceSaga {
             try {
                 AccountSnapshot afterSells = executor.gateway().read(executor.gateway().broker()::account);
                 BuySizing sizing = plan.scaleBuys(plan.spendable(afterSells.cash()));
-                // The sizing and the intents of the buys it sized, in one append: one commit, not one per buy.
-                executor.intendAll(ledger, List.of(new BuysSized(ctx.txId(), ctx.accountId(), sizing.cashAvailable(),
-                        sizing.scale(), sizing.buys(), clock.instant())), sizing.buys().stream()
-                        .map(b -> new OrderExecutor.Leg(b.leg(), b.spec())).toList());
+                ledger.record(new BuysSized(ctx.txId(), ctx.accountId(), sizing.cashAvailable(), sizing.scale(),
+                        sizing.buys(), clock.instant()));
                 for (Skipped dropped : sizing.dropped()) {
                     results.add(OrderResult.skipped("buy-" + dropped.symbol(), dropped.symbol(), Side.BUY,
                             dropped.amount(), dropped.reason().code(), dropped.detail()));
