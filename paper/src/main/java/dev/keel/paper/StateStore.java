@@ -27,9 +27,10 @@ import java.util.function.Consumer;
 
 /**
  * Saves the exchange's whole state to a SQLite file (WAL, synchronous=FULL), each call's changes in one transaction
- * (shared with the calls that wrote meanwhile), so a killed process leaves either the state before a call or the
- * state after it. Saves are incremental: orders and accounts
- * that changed, the fills they gained, the faults fired since the last save, and the small tables whole.
+ * (shared with the calls that wrote meanwhile: group commit), so a killed process leaves either the state before a
+ * call or the state after it, and every change an answer showed is durable before that answer. Saves are
+ * incremental: the orders and accounts that changed, the fills they gained, the faults fired since the last save,
+ * and the rows of the small tables whose values changed.
  */
 final class StateStore implements AutoCloseable {
     static final int SCHEMA_VERSION = 1;
