@@ -245,8 +245,8 @@ class SimulationTest {
      */
     @ParameterizedTest
     @MethodSource("plantedSessionBugs")
-    void plantedSessionBugIsCaughtWhenCallersMeet(Set<PlantedBug> bugs, Set<Integer> laws) {
-        SimRunner.Summary summary = SimRunner.run(new SimRunner.Options(1, 600, 20, null,
+    void plantedSessionBugIsCaughtWhenCallersMeet(Set<PlantedBug> bugs, Set<Integer> laws, int seeds) {
+        SimRunner.Summary summary = SimRunner.run(new SimRunner.Options(1, seeds, 20, null,
                 Runtime.getRuntime().availableProcessors(), bugs, true), (r, done) -> { });
 
         assertThat(summary.violations()).as(bugs + " must be caught").isNotEmpty();
@@ -279,11 +279,14 @@ class SimulationTest {
 
     static List<Arguments> plantedSessionBugs() {
         return List.of(
-                Arguments.of(Set.of(PlantedBug.STALE_FOLD_BEFORE_LEASE), Set.of(6)),
-                Arguments.of(Set.of(PlantedBug.STALE_FOLD_BEFORE_LEASE, PlantedBug.SECOND_ENDING), Set.of(6)),
-                Arguments.of(Set.of(PlantedBug.STALE_STATE_MOVE), Set.of(9)),
-                Arguments.of(Set.of(PlantedBug.LOCK_REFUSAL_UNRECORDED), Set.of(8)),
-                Arguments.of(Set.of(PlantedBug.UNFENCED_SESSION), Set.of(13)));
+                Arguments.of(Set.of(PlantedBug.STALE_FOLD_BEFORE_LEASE), Set.of(6), 600),
+                Arguments.of(Set.of(PlantedBug.STALE_FOLD_BEFORE_LEASE, PlantedBug.SECOND_ENDING), Set.of(6), 600),
+                // Needs another caller's state move to land inside a rebalance's session: about 1 seed in 200 (seeds
+                // 625, 980, 1171, 1211, 1224, 1276, 1351... of the first 1,500; it was 12, 980... before a rebalance's
+                // buys were intended in one append: the same rate, a later first seed).
+                Arguments.of(Set.of(PlantedBug.STALE_STATE_MOVE), Set.of(9), 1500),
+                Arguments.of(Set.of(PlantedBug.LOCK_REFUSAL_UNRECORDED), Set.of(8), 600),
+                Arguments.of(Set.of(PlantedBug.UNFENCED_SESSION), Set.of(13), 600));
     }
 
     static List<Arguments> plantedBugs() {

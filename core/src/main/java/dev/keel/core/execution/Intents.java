@@ -1,5 +1,6 @@
 package dev.keel.core.execution;
 
+import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.model.OrderSpec;
 import java.time.Clock;
@@ -34,17 +35,23 @@ final class Intents {
      * intended together, so a crash never leaves half a pair intended.
      */
     void intend(TransactionLedger ledger, List<Intent> intents) {
+        intend(ledger, List.of(), intents);
+    }
+
+    /**
+     * Journals {@code first} and, in the same append after it, the intents the ledger does not know yet: a decision
+     * and the orders it makes (a rebalance's buy sizing and its buys) are durable together, in one commit.
+     */
+    void intend(TransactionLedger ledger, List<? extends JournalEvent> first, List<Intent> intents) {
         OperationContext ctx = ledger.context();
-        List<OrderIntentRecorded> events = new ArrayList<>();
+        List<JournalEvent> events = new ArrayList<>(first);
         for (Intent i : intents) {
             if (ledger.view().order(i.clientOrderId()) == null) {
                 events.add(new OrderIntentRecorded(ctx.txId(), ctx.accountId(), i.leg(), i.clientOrderId(), i.spec(),
                         clock.instant()));
             }
         }
-        if (events.size() == 1) {
-            ledger.record(events.getFirst());
-        } else if (!events.isEmpty()) {
+        if (!events.isEmpty()) {
             ledger.recordAll(events);
         }
     }

@@ -1,5 +1,6 @@
 package dev.keel.core.execution;
 
+import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.model.BrokerOrder;
 import dev.keel.core.model.OrderSpec;
 import dev.keel.core.model.TradingState;
@@ -7,6 +8,8 @@ import dev.keel.core.time.Sleeper;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -86,6 +89,23 @@ public final class OrderExecutor {
         String cid = intents.intend(ledger, leg, spec);
         submissions.drive(ledger, cid, true, false, null);
         return OrderResult.of(ledger.view().order(cid), amountUsd);
+    }
+
+    /** An order of a transaction by its leg: what {@link #intendAll} journals. */
+    public record Leg(String leg, OrderSpec spec) {
+    }
+
+    /**
+     * Journals {@code first} and the intents of {@code legs} the ledger does not know yet, in one append (law 1 holds:
+     * each intent is durable before its submit, which {@link #execute} then makes without journaling it again).
+     * Orders decided together (a rebalance's sized buys) so cost one commit, not one each.
+     */
+    public void intendAll(TransactionLedger ledger, List<? extends JournalEvent> first, List<Leg> legs) {
+        List<Intents.Intent> all = new ArrayList<>();
+        for (Leg l : legs) {
+            all.add(new Intents.Intent(l.leg(), ClientOrderIds.derive(ledger.context().txId(), l.leg()), l.spec()));
+        }
+        intents.intend(ledger, first, all);
     }
 
     /**

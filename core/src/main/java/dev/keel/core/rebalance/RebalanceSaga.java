@@ -217,8 +217,10 @@ public final class RebalanceSaga {
             try {
                 AccountSnapshot afterSells = executor.gateway().read(executor.gateway().broker()::account);
                 BuySizing sizing = plan.scaleBuys(plan.spendable(afterSells.cash()));
-                ledger.record(new BuysSized(ctx.txId(), ctx.accountId(), sizing.cashAvailable(), sizing.scale(),
-                        sizing.buys(), clock.instant()));
+                // The sizing and the intents of the buys it sized, in one append: one commit, not one per buy.
+                executor.intendAll(ledger, List.of(new BuysSized(ctx.txId(), ctx.accountId(), sizing.cashAvailable(),
+                        sizing.scale(), sizing.buys(), clock.instant())), sizing.buys().stream()
+                        .map(b -> new OrderExecutor.Leg(b.leg(), b.spec())).toList());
                 for (Skipped dropped : sizing.dropped()) {
                     results.add(OrderResult.skipped("buy-" + dropped.symbol(), dropped.symbol(), Side.BUY,
                             dropped.amount(), dropped.reason().code(), dropped.detail()));
