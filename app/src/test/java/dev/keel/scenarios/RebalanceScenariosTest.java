@@ -56,11 +56,10 @@ class RebalanceScenariosTest {
             assertThat(h.eventKinds(outcome.txId())).containsExactly(
                     "TransactionStarted", "PlanInputsRecorded",
                     "OrderIntentRecorded", "OrderUpdated",
-                    "BuysSized",
-                    "OrderIntentRecorded", "OrderUpdated",
-                    "OrderIntentRecorded", "OrderUpdated",
-                    "OrderIntentRecorded", "OrderUpdated",
-                    "OrderIntentRecorded", "OrderUpdated",
+                    // the sizing and every buy's intent in one append, then the buys sent one by one
+                    "BuysSized", "OrderIntentRecorded", "OrderIntentRecorded", "OrderIntentRecorded",
+                    "OrderIntentRecorded",
+                    "OrderUpdated", "OrderUpdated", "OrderUpdated", "OrderUpdated",
                     "ReconciliationRecorded",
                     "TransactionEnded", "OrdersWorking");
             assertThat(outcome.reconciliation().withinTolerance()).isTrue();
