@@ -198,17 +198,11 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         journal.append(started("tx-first", "acct-1", T0));
         refuseStream("tx-refused");
         GroupCommitWriter writer = ((JdbcJournal) journal).writer();
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             // The writer thread is held by an exclusive task, so both appends queue up and form one batch.
-            Future<Object> hold = pool.submit(() -> writer.exclusive(c -> {
-                holding.countDown();
-                release.await();
-                return null;
-            }, "hold"));
-            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<Object> hold = holdWriter(pool, writer, release);
             Future<List<JournalRecord>> good = pool.submit(() -> journal.appendAll(List.of(
                     intent("tx-first", "acct-1", "a", T0), intent("tx-first", "acct-1", "b", T0))));
             Future<List<JournalRecord>> bad = pool.submit(() -> journal.appendAll(List.of(
@@ -231,6 +225,19 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         assertThat(replayAll()).extracting(JournalRecord::sequence).containsExactly(1L, 2L, 3L);
     }
 
+    /** Holds the writer thread in an exclusive task until {@code release}: what is queued meanwhile is one batch. */
+    private static Future<Object> holdWriter(ExecutorService pool, GroupCommitWriter writer, CountDownLatch release)
+            throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        Future<Object> hold = pool.submit(() -> writer.exclusive(c -> {
+            holding.countDown();
+            release.await();
+            return null;
+        }, "hold"));
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        return hold;
+    }
+
     /**
      * Lease takes ride in the writer's batches in queue order: of two appends fenced with the account's old epoch,
      * the one queued before a take of the account is written and the one queued after it is refused; a take of
@@ -243,16 +250,10 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         journal.append(started("tx-1", "acct-1", T0));
         journal.append(started("tx-2", "acct-2", T0));
         GroupCommitWriter writer = ((JdbcJournal) journal).writer();
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
-            Future<Object> hold = pool.submit(() -> writer.exclusive(c -> {
-                holding.countDown();
-                release.await();
-                return null;
-            }, "hold"));
-            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<Object> hold = holdWriter(pool, writer, release);
             Future<List<JournalRecord>> before = pool.submit(() -> journal.appendAll(
                     List.of(intent("tx-1", "acct-1", "a", T0)), List.of(), new Fence("acct-1", old)));
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == 1);
