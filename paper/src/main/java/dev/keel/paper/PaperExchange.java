@@ -280,8 +280,9 @@ public final class PaperExchange implements AutoCloseable {
 
     /**
      * One broker call: latency, then the fault plan decides (counted and saved), slow faults sleep outside the
-     * lock, then the call fails as its fault says or is carried out; the state is saved before any answer. The state
-     * is collected under the lock and written and committed outside it, one commit for every call that wrote meanwhile.
+     * lock, then the call fails as its fault says or is carried out. Every change an answer can show is durable before
+     * that answer; a call that only moved counters leaves them to the next commit. The state is collected under the
+     * lock and written and committed outside it, one commit for every call that wrote meanwhile.
      *
      * @param via the endpoint the call came through, whose fault plan decides; null for the exchange's own
      */
