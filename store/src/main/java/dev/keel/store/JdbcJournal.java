@@ -45,6 +45,7 @@ public final class JdbcJournal implements Journal {
     private final Database db;
     private final Clock clock;
     private final GroupCommitWriter writer;
+    private final ReaderStatements readerStatements = new ReaderStatements();
 
     /** What a journal checks as it opens. */
     enum OpenCheck {
@@ -361,6 +362,7 @@ public final class JdbcJournal implements Journal {
                 writer.close();
             }
         } finally {
+            readerStatements.close();
             db.close();
         }
     }
@@ -379,14 +381,13 @@ public final class JdbcJournal implements Journal {
     private <T> List<T> query(String sql, List<Object> parameters, RowMapper<T> mapper) {
         return read(c -> {
             List<T> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < parameters.size(); i++) {
-                    ps.setObject(i + 1, parameters.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(mapper.map(rs));
-                    }
+            PreparedStatement ps = readerStatements.of(c).get(sql);
+            for (int i = 0; i < parameters.size(); i++) {
+                ps.setObject(i + 1, parameters.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
                 }
             }
             return List.copyOf(rows);
@@ -395,7 +396,12 @@ public final class JdbcJournal implements Journal {
 
     private <T> T read(GroupCommitWriter.SqlWork<T> work) {
         try (Connection c = db.reader().getConnection()) {
-            return work.run(c);
+            try {
+                return work.run(c);
+            } catch (Exception | Error e) {
+                readerStatements.forget(c, e);
+                throw e;
+            }
         } catch (KeelException e) {
             throw e;
         } catch (Exception e) {

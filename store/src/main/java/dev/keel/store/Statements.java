@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The journal writer's prepared statements, kept on its one connection across batches: SQLite compiles a statement
  * on every {@code prepareStatement}, which took a tenth of the writer's time when each batch prepared its own.
- * Confined to the writer thread; closed with the connection when that is dropped after a failure.
+ * Confined to the writer thread; closed with the connection when that is dropped after a failure. The reader pool
+ * keeps one per connection too ({@link ReaderStatements}).
  */
 final class Statements implements AutoCloseable {
     private final Connection connection;
@@ -35,6 +36,21 @@ final class Statements implements AutoCloseable {
 
     /** Closes the statements and the connection; failures are added to {@code failure} when there is one. */
     void close(Throwable failure) {
+        closeStatements(failure);
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /**
+     * Closes the statements and leaves the connection open; failures are added to {@code failure} when there is one.
+     * Returns true, for use in a predicate.
+     */
+    boolean closeStatements(Throwable failure) {
         for (PreparedStatement ps : prepared.values()) {
             try {
                 ps.close();
@@ -45,13 +61,7 @@ final class Statements implements AutoCloseable {
             }
         }
         prepared.clear();
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            if (failure != null) {
-                failure.addSuppressed(e);
-            }
-        }
+        return true;
     }
 
     @Override

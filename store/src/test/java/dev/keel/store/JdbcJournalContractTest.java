@@ -76,6 +76,57 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         assertCorruptAt(this::reopen, 3);
     }
 
+    /**
+     * The reader pool keeps its prepared statements across reads (ReaderStatements). A statement left mid-result would
+     * hold its connection's read snapshot, and a later read there would miss what was appended since: every read here
+     * must see every append made before it, from threads that each go back to the connection they used last.
+     */
+    @Test
+    void readsOnKeptStatementsSeeEveryAppendMadeBeforeThem() throws Exception {
+        int threads = 8;
+        int rounds = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String txId = "tx-" + t;
+                done.add(pool.submit(() -> {
+                    journal.append(started(txId, "acct-" + txId, T0));
+                    for (int i = 1; i <= rounds; i++) {
+                        journal.append(intent(txId, "acct-" + txId, "leg-" + i, T0));
+                        assertThat(journal.stream(txId)).hasSize(i + 1);
+                        assertThat(journal.transaction(txId)).get()
+                                .satisfies(summary -> assertThat(summary.lastSequence())
+                                        .isEqualTo(journal.stream(txId).getLast().sequence()));
+                        assertThat(journal.openStreams(JournalEvent.TRANSACTION)).contains(txId);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A read that fails half-way through its rows leaves no statement behind that a later read could trip on. */
+    @Test
+    void aReadThatFailedHalfWayLeavesTheNextReadsWhole() {
+        writeFive();
+        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLT', 'buy-TLU') WHERE seq = 3");
+        for (int i = 0; i < 3; i++) {
+            assertCorruptAt(() -> journal.stream("tx-1"), 3);
+        }
+        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLU', 'buy-TLT') WHERE seq = 3");
+
+        JournalRecord appended = journal.append(intent("tx-1", "acct-1", "after-repair", T0));
+        assertThat(journal.transaction("tx-1")).get()
+                .satisfies(t -> assertThat(t.lastSequence()).isEqualTo(appended.sequence()));
+        assertThat(journal.stream("tx-1")).hasSize(6);
+    }
+
     @Test
     void recordMovedToAnotherSequenceIsReported() {
         writeFive();
