@@ -1,14 +1,8 @@
 package dev.keel.store;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
-import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -105,12 +99,8 @@ final class IsoInstants {
         return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
     }
 
-    /** Jackson's reading and writing of instants in journal payloads, through the fast forms above. */
-    static SimpleModule module() {
-        return new SimpleModule("keel-iso-instants")
-                .addSerializer(Instant.class, new Serializer())
-                .addDeserializer(Instant.class, new Deserializer());
-    }
+    /** Jackson's writing of instants in journal payloads, through {@link #format}. */
+    static final StdScalarSerializer<Instant> SERIALIZER = new Serializer();
 
     private static void put(char[] out, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
@@ -142,26 +132,6 @@ final class IsoInstants {
         @Override
         public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
             gen.writeString(format(value, false));
-        }
-    }
-
-    /** The fast form, else Jackson's own instant reader with everything it accepts (numbers, offsets, blanks). */
-    private static final class Deserializer extends StdScalarDeserializer<Instant> {
-        private static final long serialVersionUID = 1L;
-
-        Deserializer() {
-            super(Instant.class);
-        }
-
-        @Override
-        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (p.currentToken() == JsonToken.VALUE_STRING) {
-                Instant fast = parseFast(p.getText());
-                if (fast != null) {
-                    return fast;
-                }
-            }
-            return InstantDeserializer.INSTANT.deserialize(p, ctxt);
         }
     }
 }
