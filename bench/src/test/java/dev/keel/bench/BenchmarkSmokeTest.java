@@ -28,13 +28,14 @@ class BenchmarkSmokeTest {
             "JournalAppendBench.groupCommit", "ReplayBench.replayAndFold", "ReconcileBench.reconcile",
             "AlpacaHttpBench.submitInProcess", "AlpacaHttpBench.submitOverHttp", "AlpacaHttpBench.lookupInProcess",
             "AlpacaHttpBench.lookupOverHttp", "InboxBench.pushTakeAck", "InboxBench.pushTakeAckContended",
-            "AlertLatencyBench.criticalToSmtp", "WatchScanBench.scanWorking");
+            "AlertLatencyBench.criticalToSmtp", "WatchScanBench.scanWorking",
+            "EventCodecBench.encodeRebalance", "EventCodecBench.decodeRebalance");
 
     @Test
     void everyBenchmarkRunsWithTinyParameters() throws RunnerException {
         String[] stores = postgresAvailable() ? new String[] {"sqlite", "postgresql"} : new String[] {"sqlite"};
         Options options = new OptionsBuilder()
-                .include("dev\\.keel\\.bench\\..*")
+                .include("dev\\.keel\\.(bench|store)\\..*") // EventCodecBench sits in the store's package
                 .forks(0)
                 .threads(2)
                 .warmupIterations(0)

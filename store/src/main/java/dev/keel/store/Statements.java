@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The journal writer's prepared statements, kept on its one connection across batches: SQLite compiles a statement
  * on every {@code prepareStatement}, which took a tenth of the writer's time when each batch prepared its own.
- * Confined to the writer thread; closed with the connection when that is dropped after a failure. The reader pool
- * keeps one per connection too ({@link ReaderStatements}).
+ * Used by one thread at a time: the writer's, or the reader a pooled connection is lent to ({@link ReaderStatements}
+ * keeps one per reader connection). The writer's are closed with its connection when that is dropped after a failure.
  */
 final class Statements implements AutoCloseable {
     private final Connection connection;

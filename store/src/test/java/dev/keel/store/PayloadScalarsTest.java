@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalSamples;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.SplittableRandom;
@@ -97,18 +101,18 @@ class PayloadScalarsTest {
     void decimalsAreReadAsJacksonReadsThem() throws Exception {
         SplittableRandom random = new SplittableRandom(1206);
         for (int i = 0; i < 200_000; i++) {
-            java.math.BigInteger unscaled = java.math.BigInteger.valueOf(random.nextLong())
+            BigInteger unscaled = BigInteger.valueOf(random.nextLong())
                     .shiftRight(random.nextInt(64));
-            java.math.BigDecimal value = new java.math.BigDecimal(unscaled, random.nextInt(-12, 20));
+            BigDecimal value = new BigDecimal(unscaled, random.nextInt(-12, 20));
             String json = "\"" + value + "\"";
-            java.math.BigDecimal read = EventCodec.JSON.readValue(json, java.math.BigDecimal.class);
-            assertThat(read).as(json).isEqualTo(value).isEqualTo(GENERAL.readValue(json, java.math.BigDecimal.class));
+            BigDecimal read = EventCodec.JSON.readValue(json, BigDecimal.class);
+            assertThat(read).as(json).isEqualTo(value).isEqualTo(GENERAL.readValue(json, BigDecimal.class));
             assertThat(read.scale()).isEqualTo(value.scale());
         }
         for (String json : new String[] {"\"\"", "\" 1.5\"", "\"1.5 \"", "\"1e5\"", "\"+1\"", "\"1E+\"", "\"--1\"",
             "\"NaN\"", "\"1\u0663\"", "1.25", "12", "null"}) {
-            assertThat(outcome(EventCodec.JSON, json, java.math.BigDecimal.class)).as(json)
-                    .isEqualTo(outcome(GENERAL, json, java.math.BigDecimal.class));
+            assertThat(outcome(EventCodec.JSON, json, BigDecimal.class)).as(json)
+                    .isEqualTo(outcome(GENERAL, json, BigDecimal.class));
         }
     }
 
@@ -127,9 +131,9 @@ class PayloadScalarsTest {
 
     @Test
     void everyEventTypeIsWrittenAsTheGeneralMapperWritesIt() throws Exception {
-        ObjectMapper general = GENERAL.copy().registerModule(new com.fasterxml.jackson.databind.module.SimpleModule()
-                .addSerializer(java.math.BigDecimal.class,
-                        com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
+        ObjectMapper general = GENERAL.copy().registerModule(new SimpleModule()
+                .addSerializer(BigDecimal.class,
+                        ToStringSerializer.instance));
         for (JournalEvent event : JournalSamples.everyType("tx-1", "acct-1")) {
             assertThat(EventCodec.encode(event).payload()).as(event.getClass().getSimpleName())
                     .isEqualTo(general.writeValueAsString(event));
