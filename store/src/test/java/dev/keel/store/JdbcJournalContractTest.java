@@ -276,6 +276,55 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         assertThat(replayAll()).extracting(JournalRecord::sequence).containsExactly(1L, 2L, 3L);
     }
 
+    /**
+     * The callers of a batch of several are answered off the writer thread: closing the journal returns only after
+     * every caller queued before it has its answer, however late the answers come, and each caller's answer holds its
+     * own records.
+     */
+    @Test
+    void closeReturnsOnlyAfterEveryCallerQueuedBeforeItHasItsAnswer() throws Exception {
+        GroupCommitWriter writer = ((JdbcJournal) journal).writer();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch answers = new CountDownLatch(1);
+        int callers = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(callers + 2);
+        try {
+            Future<Object> hold = holdWriter(pool, writer, release);
+            List<Future<List<JournalRecord>>> appends = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String tx = "tx-" + i;
+                appends.add(pool.submit(() -> journal.appendAll(List.of(started(tx, "acct-" + tx, T0),
+                        intent(tx, "acct-" + tx, "a", T0)))));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == callers);
+            Journal closing = journal;
+            Future<?> closed = pool.submit(closing::close);
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == callers + 1);
+            writer.holdAnswers(answers);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(writer::writerEnded);
+
+            assertThat(closed).as("close waits for the answers still owed").isNotDone();
+            assertThat(appends).noneMatch(Future::isDone);
+            answers.countDown();
+            closed.get(30, TimeUnit.SECONDS);
+            assertThat(appends).allMatch(Future::isDone);
+            hold.get();
+            for (int i = 0; i < callers; i++) {
+                String tx = "tx-" + i;
+                List<JournalRecord> records = appends.get(i).get();
+                assertThat(records).hasSize(2).allMatch(r -> r.event().streamId().equals(tx));
+                assertThat(records.get(1).sequence()).isEqualTo(records.get(0).sequence() + 1);
+            }
+        } finally {
+            release.countDown();
+            answers.countDown();
+            pool.shutdown();
+        }
+        journal = open(clock);
+        assertThat(replayAll()).hasSize(2 * callers);
+    }
+
     /** Holds the writer thread in an exclusive task until {@code release}: what is queued meanwhile is one batch. */
     private static Future<Object> holdWriter(ExecutorService pool, GroupCommitWriter writer, CountDownLatch release)
             throws InterruptedException {
