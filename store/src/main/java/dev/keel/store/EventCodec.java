@@ -119,7 +119,11 @@ final class EventCodec {
 
     /** Verifies the row's checksum and decodes it; a bad row is a {@link JournalCorruptException} at its sequence. */
     static JournalRecord decode(StoredRow row) {
-        row.verified();
+        return decodeVerified(row.verified());
+    }
+
+    /** Decodes a row whose checksum was verified already ({@link SequenceCheck#accept}): once is enough. */
+    static JournalRecord decodeVerified(StoredRow row) {
         Class<? extends JournalEvent> type = TYPES.get(row.type());
         if (type == null) {
             throw new JournalCorruptException(row.sequence(), "unknown event type '" + row.type() + "'");

@@ -27,8 +27,15 @@ final class SequenceCheck {
         this.expected = afterSequence + 1;
     }
 
-    /** Checks the next live record. */
+    /** Checks the next live record: its place and its checksum. */
     StoredRow accept(StoredRow row) {
+        place(row);
+        row.verified();
+        return row;
+    }
+
+    /** Checks the next live record's place in the sequence only (a reader that does not read its payload). */
+    void place(StoredRow row) {
         skipArchived();
         if (row.sequence() > expected) {
             throw new JournalCorruptException(expected, "record missing: the journal goes from " + (expected - 1)
@@ -38,11 +45,9 @@ final class SequenceCheck {
             throw new JournalCorruptException(row.sequence(), "record out of place: it was archived or read already"
                     + " (expected " + expected + ")");
         }
-        row.verified();
         lastSeen = row.sequence();
         expected++;
         checked++;
-        return row;
     }
 
     /** Checks that nothing is missing between the last record read and the journal head. */

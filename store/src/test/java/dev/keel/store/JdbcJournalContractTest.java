@@ -142,7 +142,16 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         execute("DELETE FROM events WHERE seq = 3");
 
         assertCorruptAt(() -> replayAll(), 3);
+        // A replay of other types than the missing record's still finds the hole (issue 15: the health report's).
+        assertCorruptAt(() -> journal.replay(0, java.util.Set.of(anotherTypeThan(3)), r -> { }), 3);
         assertCorruptAt(this::reopen, 3);
+    }
+
+    /** The type of the first record written but not the one at {@code sequence}. */
+    private Class<? extends JournalEvent> anotherTypeThan(long sequence) {
+        List<JournalEvent> five = JournalSamples.everyType("tx-1", "acct-1").subList(0, 5);
+        Class<? extends JournalEvent> missing = five.get((int) sequence - 1).getClass();
+        return five.stream().map(JournalEvent::getClass).filter(t -> !t.equals(missing)).findFirst().orElseThrow();
     }
 
     @Test

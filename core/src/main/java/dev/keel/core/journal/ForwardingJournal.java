@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -53,6 +54,12 @@ public abstract class ForwardingJournal implements Journal {
     @Override
     public void replay(long afterSequence, Consumer<JournalRecord> sink) {
         delegate.replay(afterSequence, sink);
+    }
+
+    @Override
+    public void replay(long afterSequence, Set<Class<? extends JournalEvent>> types,
+                       Consumer<JournalRecord> sink) {
+        delegate.replay(afterSequence, types, sink);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -55,6 +56,20 @@ public interface Journal extends AutoCloseable {
 
     /** Every record with a sequence above {@code afterSequence}, in order; verifies checksums as it reads. */
     void replay(long afterSequence, Consumer<JournalRecord> sink);
+
+    /**
+     * The records of {@code types} with a sequence above {@code afterSequence}, in order: for a reader that needs a
+     * few kinds of record (the health report's metrics), which is not made to decode every other. Every position is
+     * still checked for its place in the sequence (a missing record throws as in a full replay); a record of another
+     * type is not read, so its checksum is not verified here. This default replays everything and filters.
+     */
+    default void replay(long afterSequence, Set<Class<? extends JournalEvent>> types, Consumer<JournalRecord> sink) {
+        replay(afterSequence, r -> {
+            if (types.contains(r.event().getClass())) {
+                sink.accept(r);
+            }
+        });
+    }
 
     /**
      * The sequence of the last record written before {@code at} (0 when none): {@code replay(sequenceBefore(t), ...)}

@@ -80,7 +80,8 @@ public final class Health {
         KeelMetrics metrics = new KeelMetrics(registry, clock);
         int undelivered = 0;
         List<JournalEvent> recent = new ArrayList<>();
-        journal.replay(journal.sequenceBefore(since), r -> {
+        // Only what the metrics and the findings below read: the day's plans, sizings and notices are not decoded.
+        journal.replay(journal.sequenceBefore(since), KeelMetrics.OBSERVED, r -> {
             if (!r.event().at().isBefore(since)) {
                 recent.add(r.event());
             }
