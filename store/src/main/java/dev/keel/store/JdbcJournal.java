@@ -41,11 +41,15 @@ public final class JdbcJournal implements Journal {
     /** SQLite files up to this size get the full {@code integrity_check} on open: 64 MiB, well under a second. */
     public static final long FULL_CHECK_AT_OPEN_BYTES = 64L << 20;
     private static final int FETCH_SIZE = 1_000;
+    /** Records of streams read before kept decoded: 20,000, some 10-20 MB. */
+    static final int CACHED_RECORDS = 20_000;
 
     private final Database db;
     private final Clock clock;
     private final GroupCommitWriter writer;
     private final ReaderStatements readerStatements = new ReaderStatements();
+    /** Streams read before, decoded, up to {@link #CACHED_RECORDS} records. */
+    private final StreamCache streams = new StreamCache(CACHED_RECORDS);
 
     /** What a journal checks as it opens. */
     enum OpenCheck {
@@ -269,9 +273,31 @@ public final class JdbcJournal implements Journal {
         });
     }
 
+    /**
+     * {@inheritDoc} A stream read before is read from its last record on ({@link StreamCache}): one query still, so
+     * whatever another writer appended since is there, but the records read before are not decoded again. A record
+     * changed on disk after it was read is found by {@link #verify}, not by this read.
+     */
     @Override
     public List<JournalRecord> stream(String streamId) {
-        return query(JournalReads.STREAM, List.of(streamId), rs -> EventCodec.decode(JournalReads.row(rs)));
+        StreamCache.Entry known = streams.get(streamId);
+        if (known == null) {
+            List<JournalRecord> all = query(JournalReads.STREAM, List.of(streamId),
+                    rs -> EventCodec.decode(JournalReads.row(rs)));
+            streams.put(streamId, all);
+            return all;
+        }
+        List<JournalRecord> after = query(JournalReads.STREAM_AFTER, List.of(streamId, known.last()),
+                rs -> EventCodec.decode(JournalReads.row(rs)));
+        if (after.isEmpty()) {
+            return known.records();
+        }
+        List<JournalRecord> all = new ArrayList<>(known.records().size() + after.size());
+        all.addAll(known.records());
+        all.addAll(after);
+        List<JournalRecord> read = List.copyOf(all);
+        streams.put(streamId, read);
+        return read;
     }
 
     @Override
@@ -359,7 +385,11 @@ public final class JdbcJournal implements Journal {
     public ArchiveResult archive(Instant cutoff, Path archiveDir) {
         Objects.requireNonNull(cutoff, "cutoff");
         Objects.requireNonNull(archiveDir, "archiveDir");
-        return writer.exclusive(c -> ArchiveSql.run(c, cutoff, archiveDir, clock.instant()), "archive");
+        try {
+            return writer.exclusive(c -> ArchiveSql.run(c, cutoff, archiveDir, clock.instant()), "archive");
+        } finally {
+            streams.clear(); // the streams archived are read again as they now are: gone
+        }
     }
 
     /**
@@ -370,7 +400,11 @@ public final class JdbcJournal implements Journal {
         Objects.requireNonNull(cutoff, "cutoff");
         Objects.requireNonNull(archiveDir, "archiveDir");
         List<String> names = List.copyOf(operations);
-        return writer.exclusive(c -> ArchiveSql.run(c, cutoff, archiveDir, clock.instant(), names), "archive");
+        try {
+            return writer.exclusive(c -> ArchiveSql.run(c, cutoff, archiveDir, clock.instant(), names), "archive");
+        } finally {
+            streams.clear();
+        }
     }
 
     /** The archive files written so far, oldest first, each with what it holds. */

@@ -24,6 +24,8 @@ final class JournalReads {
                 + " WHERE seq > ? ORDER BY seq";
     }
     static final String STREAM = "SELECT " + ROW_COLUMNS + " FROM events WHERE stream_id = ? ORDER BY seq";
+    static final String STREAM_AFTER = "SELECT " + ROW_COLUMNS + " FROM events WHERE stream_id = ? AND seq > ?"
+            + " ORDER BY seq";
     static final String OPEN_STREAMS = "SELECT stream_id FROM streams WHERE kind = ? AND closed = 0 ORDER BY first_seq";
     static final String OPEN_STREAM_ENDS = "SELECT stream_id, last_seq FROM streams WHERE kind = ? AND closed = 0"
             + " ORDER BY first_seq";

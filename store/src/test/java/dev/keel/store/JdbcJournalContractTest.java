@@ -111,6 +111,27 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         }
     }
 
+    /**
+     * A stream read again holds what was appended since, by this journal and by another process's on the same
+     * database, in sequence order (the journal keeps what it read and reads only the rest).
+     */
+    @Test
+    void aStreamReadAgainHoldsEveryRecordAppendedSinceByAnyWriter() {
+        journal.append(started("tx-1", "acct-1", T0));
+        assertThat(journal.stream("tx-1")).hasSize(1);
+        Journal other = open(clock);
+        try {
+            JournalRecord theirs = other.append(intent("tx-1", "acct-1", "theirs", T0));
+            JournalRecord ours = journal.append(intent("tx-1", "acct-1", "ours", T0));
+            assertThat(journal.stream("tx-1")).extracting(JournalRecord::sequence)
+                    .containsExactly(1L, theirs.sequence(), ours.sequence());
+            other.append(intent("tx-1", "acct-1", "later", T0));
+            assertThat(journal.stream("tx-1")).isEqualTo(other.stream("tx-1")).hasSize(4);
+        } finally {
+            other.close();
+        }
+    }
+
     /** A read that fails half-way through its rows leaves no statement behind that a later read could trip on. */
     @Test
     void aReadThatFailedHalfWayLeavesTheNextReadsWhole() {

@@ -534,6 +534,7 @@ public abstract class JournalContractTest {
         old.add(journal.append(ended("tx-old", "acct-1", TransactionStatus.COMPLETED, cutoff.minusNanos(1))));
         JournalRecord recentEnd = journal.append(ended("tx-recent", "acct-1", TransactionStatus.FAILED, cutoff));
         List<JournalRecord> remaining = List.of(keptOpen, recentStart, recentEnd);
+        assertThat(journal.stream("tx-old")).as("read before: a journal that keeps what it read forgets it").isEqualTo(old);
 
         Journal.ArchiveResult result = journal.archive(cutoff, tempDir.resolve("archive"));
 
