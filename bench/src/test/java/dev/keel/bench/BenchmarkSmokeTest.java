@@ -29,7 +29,7 @@ class BenchmarkSmokeTest {
             "AlpacaHttpBench.submitInProcess", "AlpacaHttpBench.submitOverHttp", "AlpacaHttpBench.lookupInProcess",
             "AlpacaHttpBench.lookupOverHttp", "InboxBench.pushTakeAck", "InboxBench.pushTakeAckContended",
             "AlertLatencyBench.criticalToSmtp", "WatchScanBench.scanWorking",
-            "EventCodecBench.encodeRebalance", "EventCodecBench.decodeRebalance");
+            "EventCodecBench.encodeRebalance", "EventCodecBench.decodeRebalance", "AccountStateReadBench.status");
 
     @Test
     void everyBenchmarkRunsWithTinyParameters() throws RunnerException {
