@@ -13,16 +13,6 @@ import java.util.List;
 final class JournalReads {
     static final String ROW_COLUMNS = "seq, stream_id, type, payload, checksum";
     static final String EVENTS_AFTER = "SELECT " + ROW_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq";
-
-    /**
-     * {@link #EVENTS_AFTER} with the payload of the {@code types} named by the first parameters only (null for every
-     * other record), then the sequence.
-     */
-    static String eventsOfTypesAfter(int types) {
-        String in = types == 0 ? "NULL" : String.join(", ", java.util.Collections.nCopies(types, "?"));
-        return "SELECT seq, stream_id, type, CASE WHEN type IN (" + in + ") THEN payload END, checksum FROM events"
-                + " WHERE seq > ? ORDER BY seq";
-    }
     static final String STREAM = "SELECT " + ROW_COLUMNS + " FROM events WHERE stream_id = ? ORDER BY seq";
     static final String STREAM_AFTER = "SELECT " + ROW_COLUMNS + " FROM events WHERE stream_id = ? AND seq > ?"
             + " ORDER BY seq";
@@ -42,6 +32,16 @@ final class JournalReads {
             + " WHERE account_id = ? AND kind = 'transaction' ORDER BY first_seq DESC LIMIT ?";
 
     private JournalReads() {
+    }
+
+    /**
+     * {@link #EVENTS_AFTER} with the payload of the {@code types} named by the first parameters only (null for every
+     * other record), then the sequence.
+     */
+    static String eventsOfTypesAfter(int types) {
+        String in = types == 0 ? "NULL" : String.join(", ", java.util.Collections.nCopies(types, "?"));
+        return "SELECT seq, stream_id, type, CASE WHEN type IN (" + in + ") THEN payload END, checksum FROM events"
+                + " WHERE seq > ? ORDER BY seq";
     }
 
     static StoredRow row(ResultSet rs) throws SQLException {
