@@ -40,9 +40,14 @@ final class AppendSql {
             + " working = ?, working_seq = ?"
             + " WHERE stream_id = ?";
 
-    /** The fold of events that neither start, end nor close their stream: no indexed column is written. */
-    private static final String MOVE_STREAM_END = "UPDATE streams SET last_seq = ?, working = ?,"
-            + " working_seq = ? WHERE stream_id = ?";
+    /**
+     * The fold of events that neither start, end nor close their stream, opening it when it is new: one statement,
+     * where an insert that did nothing and an update were two. An update writes no indexed column.
+     */
+    private static final String OPEN_OR_MOVE_STREAM = "INSERT INTO streams (stream_id, kind, account_id, status,"
+            + " opened_at, closed, first_seq, last_seq, working, working_seq) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)"
+            + " ON CONFLICT (stream_id) DO UPDATE SET last_seq = excluded.last_seq, working = excluded.working,"
+            + " working_seq = excluded.working_seq";
     private static final String SET_STREAM_ACCOUNT = "UPDATE streams SET account_id = ?"
             + " WHERE stream_id = ? AND account_id IS NULL";
 
@@ -159,29 +164,21 @@ final class AppendSql {
     private static void foldStreams(Statements st, Iterable<StreamFold> folds) throws SQLException {
         PreparedStatement open = st.get(OPEN_STREAM);
         PreparedStatement fold = st.get(FOLD_STREAM);
-        PreparedStatement move = st.get(MOVE_STREAM_END);
+        PreparedStatement move = st.get(OPEN_OR_MOVE_STREAM);
         PreparedStatement account = st.get(SET_STREAM_ACCOUNT);
-        boolean folded = false;
+        boolean opened = false;
         boolean moved = false;
         boolean accounts = false;
         for (StreamFold f : folds) {
-            boolean transaction = JournalEvent.TRANSACTION.equals(f.kind);
-            open.setString(1, f.streamId);
-            open.setString(2, f.kind);
-            open.setString(3, f.firstAccountId);
-            text(open, 4, transaction ? TransactionStatus.IN_PROGRESS.name() : null);
-            open.setString(5, f.firstAt);
-            open.setLong(6, f.firstSeq);
-            open.setLong(7, f.lastSeq);
-            open.addBatch();
             if (f.started != null || f.ended != null || f.closedAt != null) {
+                opening(open, f);
+                open.addBatch();
                 fold(fold, f);
                 fold.addBatch();
-                folded = true;
+                opened = true;
             } else {
-                move.setLong(1, f.lastSeq);
-                working(move, 2, f);
-                move.setString(4, f.streamId);
+                opening(move, f);
+                working(move, 8, f);
                 move.addBatch();
                 moved = true;
                 if (f.accountId != null) {
@@ -194,8 +191,8 @@ final class AppendSql {
             }
         }
         // A stream already open makes its insert a no-op, so the folds below apply to it as to a new one.
-        open.executeBatch();
-        if (folded) {
+        if (opened) {
+            open.executeBatch();
             fold.executeBatch();
         }
         if (moved) {
@@ -204,6 +201,17 @@ final class AppendSql {
         if (accounts) {
             account.executeBatch();
         }
+    }
+
+    /** The first seven parameters of a stream's opening: what its first record in the batch says. */
+    private static void opening(PreparedStatement ps, StreamFold f) throws SQLException {
+        ps.setString(1, f.streamId);
+        ps.setString(2, f.kind);
+        ps.setString(3, f.firstAccountId);
+        text(ps, 4, JournalEvent.TRANSACTION.equals(f.kind) ? TransactionStatus.IN_PROGRESS.name() : null);
+        ps.setString(5, f.firstAt);
+        ps.setLong(6, f.firstSeq);
+        ps.setLong(7, f.lastSeq);
     }
 
     /** What one batch's events of one stream say about it, folded in their order. */
