@@ -23,6 +23,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -136,7 +137,7 @@ public final class JdbcJournal implements Journal {
      * (the health report's replay of a day: 30 % of its records, 40 % of its bytes, are of types it does not count).
      */
     @Override
-    public void replay(long afterSequence, java.util.Set<Class<? extends JournalEvent>> types,
+    public void replay(long afterSequence, Set<Class<? extends JournalEvent>> types,
                        Consumer<JournalRecord> sink) {
         List<String> names = types.stream().map(Class::getSimpleName).sorted().toList();
         scan(Math.max(0, afterSequence), names, Objects.requireNonNull(sink, "sink"), null);
@@ -280,20 +281,20 @@ public final class JdbcJournal implements Journal {
      */
     @Override
     public List<JournalRecord> stream(String streamId) {
-        StreamCache.Entry known = streams.get(streamId);
+        List<JournalRecord> known = streams.get(streamId);
         if (known == null) {
             List<JournalRecord> all = query(JournalReads.STREAM, List.of(streamId),
                     rs -> EventCodec.decode(JournalReads.row(rs)));
             streams.put(streamId, all);
             return all;
         }
-        List<JournalRecord> after = query(JournalReads.STREAM_AFTER, List.of(streamId, known.last()),
+        List<JournalRecord> after = query(JournalReads.STREAM_AFTER, List.of(streamId, known.getLast().sequence()),
                 rs -> EventCodec.decode(JournalReads.row(rs)));
         if (after.isEmpty()) {
-            return known.records();
+            return known;
         }
-        List<JournalRecord> all = new ArrayList<>(known.records().size() + after.size());
-        all.addAll(known.records());
+        List<JournalRecord> all = new ArrayList<>(known.size() + after.size());
+        all.addAll(known);
         all.addAll(after);
         List<JournalRecord> read = List.copyOf(all);
         streams.put(streamId, read);

@@ -14,12 +14,9 @@ import java.util.Map;
  * one.
  */
 final class StreamCache {
-    /** A stream's records as last read, and the sequence of its last one. */
-    record Entry(List<JournalRecord> records, long last) {
-    }
-
     private final int maxRecords;
-    private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true);
+    /** Each stream's records as last read, never empty. */
+    private final Map<String, List<JournalRecord>> entries = new LinkedHashMap<>(256, 0.75f, true);
     private int records;
 
     /** @param maxRecords the most records kept over all streams; the least recently read streams go first */
@@ -27,7 +24,8 @@ final class StreamCache {
         this.maxRecords = maxRecords;
     }
 
-    synchronized Entry get(String streamId) {
+    /** The stream's records as last kept, or null when none are. */
+    synchronized List<JournalRecord> get(String streamId) {
         return entries.get(streamId);
     }
 
@@ -39,19 +37,18 @@ final class StreamCache {
         if (read.isEmpty() || read.size() > maxRecords) {
             return;
         }
-        long last = read.getLast().sequence();
-        Entry kept = entries.get(streamId);
+        List<JournalRecord> kept = entries.get(streamId);
         if (kept != null) {
-            if (kept.last() >= last) {
+            if (kept.getLast().sequence() >= read.getLast().sequence()) {
                 return;
             }
-            records -= kept.records().size();
+            records -= kept.size();
         }
-        entries.put(streamId, new Entry(read, last));
+        entries.put(streamId, read);
         records += read.size();
-        var eldest = entries.entrySet().iterator();
+        var eldest = entries.values().iterator();
         while (records > maxRecords && eldest.hasNext()) {
-            records -= eldest.next().getValue().records().size();
+            records -= eldest.next().size();
             eldest.remove();
         }
     }

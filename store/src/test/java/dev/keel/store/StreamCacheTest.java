@@ -24,11 +24,11 @@ class StreamCacheTest {
         StreamCache cache = new StreamCache(100);
         cache.put("tx-1", records("tx-1", 1, 4, 7));
         cache.put("tx-1", records("tx-1", 1, 4)); // a reader that started earlier puts last
-        assertThat(cache.get("tx-1").last()).isEqualTo(7);
-        assertThat(cache.get("tx-1").records()).hasSize(3);
+        assertThat(cache.get("tx-1").getLast().sequence()).isEqualTo(7);
+        assertThat(cache.get("tx-1")).hasSize(3);
         assertThat(cache.size()).isEqualTo(3);
         cache.put("tx-1", records("tx-1", 1, 4, 7, 9));
-        assertThat(cache.get("tx-1").last()).isEqualTo(9);
+        assertThat(cache.get("tx-1").getLast().sequence()).isEqualTo(9);
         assertThat(cache.size()).isEqualTo(4);
     }
 
