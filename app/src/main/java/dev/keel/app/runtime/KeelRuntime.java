@@ -139,6 +139,12 @@ public final class KeelRuntime implements AutoCloseable {
             this.streams = List.copyOf(openedStreams);
             ExecutionSettings settings = ExecutionSettings.defaults().withRetry(config.retry().policy())
                     .withProtectionGrace(config.operations().protectionGrace());
+            if (paper != null) {
+                // Law 4's grace is the broker's lookup lag. The built-in exchange runs in this process and shows an
+                // order to lookups once its configured lag has passed (none by default); a crashed process sends it
+                // nothing afterwards. Waiting Alpaca's 2 s for it would only delay every recovery and retry.
+                settings = settings.withVisibilityGrace(broker.paper().visibilityLag());
+            }
             PaperEndpoint backup = paper == null ? null : PaperSetup.backup(paper, broker.paper());
             this.resilience = new BrokerResilience(broker.kind().wire(), config.resilience(), journal, meters, clock,
                     sleeper);

@@ -61,6 +61,15 @@ public record ExecutionSettings(RetryPolicy retry, Duration visibilityGrace, Dur
                 protectionGrace, hooks);
     }
 
+    /**
+     * These settings with the visibility grace of the broker they drive: the longest a lookup of an order the broker
+     * took may still answer "not found" (law 4's premise).
+     */
+    public ExecutionSettings withVisibilityGrace(Duration grace) {
+        return new ExecutionSettings(retry, grace, fillTimeout, pollInterval, maxPollInterval, protectionGrace,
+                hooks);
+    }
+
     public ExecutionSettings withProtectionGrace(Duration grace) {
         return new ExecutionSettings(retry, visibilityGrace, fillTimeout, pollInterval, maxPollInterval, grace,
                 hooks);
