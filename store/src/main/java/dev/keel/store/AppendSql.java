@@ -129,6 +129,16 @@ final class AppendSql {
      * column moves the one and not the other).
      */
     static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events) throws SQLException {
+        return write(st, events, KnownAccounts.NONE);
+    }
+
+    /**
+     * {@link #write(Statements, List)}, skipping the statement that gives a stream its account where {@code known}
+     * says the stream's row has one already; the streams whose rows have an account once this batch commits go to
+     * {@link KnownAccounts#pending}, for the caller to {@link KnownAccounts#committed} after its commit.
+     */
+    static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events, KnownAccounts known)
+            throws SQLException {
         long first = takeSequences(st, events.size());
         List<JournalRecord> records = new ArrayList<>(events.size());
         Map<String, StreamFold> folds = new LinkedHashMap<>();
@@ -156,12 +166,13 @@ final class AppendSql {
             seq++;
         }
         insert.executeBatch();
-        foldStreams(st, folds.values());
+        foldStreams(st, folds.values(), known);
         return records;
     }
 
     /** Opens each stream the batch touches (a no-op for one already open) and folds its events into it. */
-    private static void foldStreams(Statements st, Iterable<StreamFold> folds) throws SQLException {
+    private static void foldStreams(Statements st, Iterable<StreamFold> folds, KnownAccounts known)
+            throws SQLException {
         PreparedStatement open = st.get(OPEN_STREAM);
         PreparedStatement fold = st.get(FOLD_STREAM);
         PreparedStatement move = st.get(OPEN_OR_MOVE_STREAM);
@@ -170,6 +181,9 @@ final class AppendSql {
         boolean moved = false;
         boolean accounts = false;
         for (StreamFold f : folds) {
+            if (f.accountId != null) {
+                known.pending(f.streamId);
+            }
             if (f.started != null || f.ended != null || f.closedAt != null) {
                 opening(open, f);
                 open.addBatch();
@@ -181,8 +195,10 @@ final class AppendSql {
                 working(move, 8, f);
                 move.addBatch();
                 moved = true;
-                if (f.accountId != null) {
-                    // A stream opened without an account takes the first one an event names (COALESCE).
+                if (f.accountId != null && (f.firstAccountId == null || !known.has(f.streamId))) {
+                    // A stream opened without an account takes the first one an event names (COALESCE). Skipped for a
+                    // stream whose row has one already: the insert above gives a row it recreates (after an archive)
+                    // the batch's first account, and only when that is missing does a later event's count.
                     account.setString(1, f.accountId);
                     account.setString(2, f.streamId);
                     account.addBatch();

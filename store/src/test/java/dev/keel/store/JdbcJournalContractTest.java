@@ -1,6 +1,7 @@
 package dev.keel.store;
 
 import static dev.keel.core.journal.JournalSamples.T0;
+import static dev.keel.core.journal.JournalSamples.ended;
 import static dev.keel.core.journal.JournalSamples.intent;
 import static dev.keel.core.journal.JournalSamples.started;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -130,6 +131,35 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         } finally {
             other.close();
         }
+    }
+
+    /**
+     * A stream opened by a record without an account takes the first account a later record names, and keeps it
+     * while the writer skips the statement that gives it one (issue 15). After another process archived the stream,
+     * records appended to it again open it anew: when the first of them names no account, a later one's still counts.
+     */
+    @Test
+    void aStreamTakesTheFirstAccountARecordNamesAlsoWhenRecreatedAfterAnotherProcessArchivedIt() {
+        journal.append(intent("tx-1", null, "first", T0));
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION, "acct-1")).isEmpty();
+        journal.append(intent("tx-1", "acct-1", "second", T0));
+        journal.append(intent("tx-1", "acct-2", "third", T0));
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION, "acct-1")).containsExactly("tx-1");
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION, "acct-2")).isEmpty();
+
+        journal.append(started("tx-2", "acct-1", T0));
+        journal.append(ended("tx-2", "acct-1", TransactionStatus.COMPLETED, T0.plusSeconds(1)));
+        Journal other = open(clock);
+        try {
+            assertThat(other.archive(T0.plusSeconds(2), tempDir.resolve("archive")).transactions()).isEqualTo(1);
+        } finally {
+            other.close();
+        }
+        journal.appendAll(List.of(intent("tx-2", null, "late", T0.plusSeconds(3)),
+                intent("tx-2", "acct-1", "later", T0.plusSeconds(3))));
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION, "acct-1")).containsExactly("tx-1", "tx-2");
+        reopen();
+        assertThat(journal.openStreams(JournalEvent.TRANSACTION, "acct-1")).containsExactly("tx-1", "tx-2");
     }
 
     /** A read that fails half-way through its rows leaves no statement behind that a later read could trip on. */
