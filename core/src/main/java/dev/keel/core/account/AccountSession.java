@@ -10,6 +10,7 @@ import dev.keel.core.journal.Fence;
 import dev.keel.core.journal.FencedJournal;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.StreamMovedException;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.model.TradingState;
@@ -181,9 +182,12 @@ public final class AccountSession {
                 return standing;
             }
             try {
+                List<JournalRecord> written = new ArrayList<>();
                 states.writeWithMove(accountId, events, hooks.endTwice() ? List.of() : List.of(ledger.position()),
-                        status -> move(status, txId, ending.rule()), ledger::recordAll);
+                        status -> move(status, txId, ending.rule()),
+                        (all, holding) -> written.addAll(ledger.recordAll(all, holding)));
                 outbox.ended(ended);
+                outbox.journaled(written);
                 return ended;
             } catch (StreamMovedException e) {
                 if (!e.expected().streamId().equals(txId) || attempt == MAX_ENDING_ATTEMPTS) {

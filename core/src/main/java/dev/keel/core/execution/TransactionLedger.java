@@ -44,9 +44,10 @@ public final class TransactionLedger {
 
     /**
      * Appends atomically only if every stream in {@code expected} still ends where it was read (see
-     * {@link Journal#appendAll(List, List)}); {@link #position()} is this transaction's.
+     * {@link Journal#appendAll(List, List)}); {@link #position()} is this transaction's. Returns the records written,
+     * the events given and whatever the ledger wrote with them.
      */
-    public void recordAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
+    public List<JournalRecord> recordAll(List<? extends JournalEvent> events, List<StreamPosition> expected) {
         List<TransactionEvent> own = new ArrayList<>();
         for (JournalEvent e : events) {
             if (e instanceof TransactionEvent te && te.txId().equals(context.txId())) {
@@ -75,6 +76,7 @@ public final class TransactionLedger {
                 view.at(r.sequence());
             }
         }
+        return written;
     }
 
     /**

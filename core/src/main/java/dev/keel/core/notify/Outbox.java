@@ -188,7 +188,7 @@ public final class Outbox {
         if (claimed.add(queued.streamId())) {
             try {
                 if (journal.stream(queued.streamId()).isEmpty()) {
-                    journal.append(queued);
+                    journaled(List.of(journal.append(queued)));
                 }
             } finally {
                 claimed.remove(queued.streamId());
@@ -559,6 +559,22 @@ public final class Outbox {
      */
     public void ended(TransactionEnded ended) {
         endings.put(ended.txId(), Optional.ofNullable(ended.errorCode()));
+    }
+
+    /**
+     * Tells the outbox of records the caller has just journaled (an append that returned): each notification queued
+     * among them is known to the next dispatch's listing as it was written, which then does not read its stream back
+     * (issue 15: a read per rebalance, and one per transaction after a recovery). The dispatch that sends it still
+     * reads it under its claim. Call {@link #ended} first for an ending in the same append.
+     */
+    public void journaled(List<JournalRecord> records) {
+        for (JournalRecord record : records) {
+            if (record.event() instanceof NotificationQueued queued && codeKnown(queued)) {
+                OutboxEntry entry = OutboxEntry.fold(List.of(record));
+                read.put(queued.streamId(), new Queued(queued.streamId(), entry,
+                        Notification.of(queued, endingCode(queued)), record.sequence()));
+            }
+        }
     }
 
     /**

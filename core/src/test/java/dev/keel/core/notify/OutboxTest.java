@@ -48,6 +48,35 @@ class OutboxTest {
         assertThat(outbox.dispatch().attempts()).isEmpty();
     }
 
+    /**
+     * The round's listing takes a notification this outbox queued as it was written (issue 15); the send still reads
+     * it once, under its claim. One queued by another process is read in the listing as before.
+     */
+    @Test
+    void aNotificationThisOutboxQueuedIsListedWithoutReadingItsStreamBack() {
+        List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.keel.core.journal.Journal counting = new dev.keel.core.journal.ForwardingJournal(journal) {
+            @Override
+            public List<dev.keel.core.journal.JournalRecord> stream(String streamId) {
+                reads.add(streamId);
+                return super.stream(streamId);
+            }
+        };
+        Outbox outbox = Outbox.builder(counting, clock, new SplittableRandom(42)).channel(console).build();
+        // about no transaction: its code is its own (one about a transaction is listed once its ending is known)
+        String ours = outbox.enqueue("acct-1", null, Severity.HIGH, "Breaker open", "orders refused");
+        String theirs = outbox(console).enqueue("acct-1", "tx-2", Severity.INFO, "Rebalance completed", "done");
+        reads.clear();
+
+        outbox.dispatch();
+
+        assertThat(console.received()).containsExactly(ours, theirs);
+        assertThat(reads).filteredOn(s -> s.startsWith("notification:")).as("ours under its claim only; theirs"
+                + " in the listing too").containsExactly("notification:" + theirs, "notification:" + ours,
+                "notification:" + theirs);
+        assertThat(journal.openStreams(JournalEvent.NOTIFICATION)).isEmpty();
+    }
+
     @Test
     void enqueueIsIdempotentForTheSameTransactionAndTitle() {
         Outbox outbox = outbox(console);
@@ -227,7 +256,9 @@ class OutboxTest {
         assertThat(outbox.backlog()).hasSize(5);
         assertThat(reads).as("nothing moved").isEmpty();
 
-        String sixth = outbox.enqueue("acct-9", null, Severity.INFO, "Heads up 9", "body");
+        // queued by another outbox (another process): this one learns of it by reading it
+        String sixth = Outbox.builder(journal, clock, new SplittableRandom(7)).channel(file).build()
+                .enqueue("acct-9", null, Severity.INFO, "Heads up 9", "body");
         reads.clear();
         assertThat(outbox.backlog()).hasSize(6);
         assertThat(reads).as("only the new one").containsExactly("notification:" + sixth);
