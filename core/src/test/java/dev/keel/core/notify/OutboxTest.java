@@ -27,6 +27,17 @@ class OutboxTest {
         return Outbox.builder(journal, clock, new SplittableRandom(42)).channels(List.of(channels)).build();
     }
 
+    /** The test's journal, noting in {@code reads} every stream read through it. */
+    private dev.keel.core.journal.Journal countingStreamReads(List<String> reads) {
+        return new dev.keel.core.journal.ForwardingJournal(journal) {
+            @Override
+            public List<dev.keel.core.journal.JournalRecord> stream(String streamId) {
+                reads.add(streamId);
+                return super.stream(streamId);
+            }
+        };
+    }
+
     @Test
     void queuedNotificationIsDeliveredToEveryChannelAndSettled() {
         Outbox outbox = outbox(console, file);
@@ -55,14 +66,8 @@ class OutboxTest {
     @Test
     void aNotificationThisOutboxQueuedIsListedWithoutReadingItsStreamBack() {
         List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        dev.keel.core.journal.Journal counting = new dev.keel.core.journal.ForwardingJournal(journal) {
-            @Override
-            public List<dev.keel.core.journal.JournalRecord> stream(String streamId) {
-                reads.add(streamId);
-                return super.stream(streamId);
-            }
-        };
-        Outbox outbox = Outbox.builder(counting, clock, new SplittableRandom(42)).channel(console).build();
+        Outbox outbox = Outbox.builder(countingStreamReads(reads), clock, new SplittableRandom(42)).channel(console)
+                .build();
         // about no transaction: its code is its own (one about a transaction is listed once its ending is known)
         String ours = outbox.enqueue("acct-1", null, Severity.HIGH, "Breaker open", "orders refused");
         String theirs = outbox(console).enqueue("acct-1", "tx-2", Severity.INFO, "Rebalance completed", "done");
@@ -238,15 +243,9 @@ class OutboxTest {
      */
     @Test
     void aRoundReadsAgainOnlyTheNotificationsThatMoved() {
-        java.util.List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        dev.keel.core.journal.Journal counting = new dev.keel.core.journal.ForwardingJournal(journal) {
-            @Override
-            public List<dev.keel.core.journal.JournalRecord> stream(String streamId) {
-                reads.add(streamId);
-                return super.stream(streamId);
-            }
-        };
-        Outbox outbox = Outbox.builder(counting, clock, new SplittableRandom(42)).channel(file).build();
+        List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Outbox outbox = Outbox.builder(countingStreamReads(reads), clock, new SplittableRandom(42)).channel(file)
+                .build();
         for (int i = 0; i < 5; i++) {
             outbox.enqueue("acct-" + i, null, Severity.INFO, "Heads up " + i, "body");
         }
