@@ -126,16 +126,9 @@ final class AppendSql {
      * write that touches none of the {@code streams} indexes. Every fold sets {@code working} and {@code working_seq}:
      * what the stream's last event says is working when it is an {@link OrdersWorking}, and its sequence, else nulls
      * (unsaid). A reader takes the count only while {@code working_seq} is {@code last_seq} (a writer from before the
-     * column moves the one and not the other).
-     */
-    static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events) throws SQLException {
-        return write(st, events, KnownAccounts.NONE);
-    }
-
-    /**
-     * {@link #write(Statements, List)}, skipping the statement that gives a stream its account where {@code known}
-     * says the stream's row has one already; the streams whose rows have an account once this batch commits go to
-     * {@link KnownAccounts#pending}, for the caller to {@link KnownAccounts#committed} after its commit.
+     * column moves the one and not the other). The statement that gives a stream's row its account is skipped where
+     * {@code known} says the row has one; the streams whose rows have an account once this batch commits go to
+     * {@link KnownAccounts#pending}, for the caller to mark {@link KnownAccounts#committed} after its commit.
      */
     static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events, KnownAccounts known)
             throws SQLException {

@@ -17,8 +17,6 @@ import java.util.Map;
 final class KnownAccounts {
     /** At most this many streams are remembered, ~100 bytes each. */
     static final int CAPACITY = 16_384;
-    /** Remembers nothing: every stream's account statement runs. */
-    static final KnownAccounts NONE = new KnownAccounts(0);
 
     private final int capacity;
     private final Map<String, Boolean> known;
@@ -42,14 +40,12 @@ final class KnownAccounts {
 
     /** Whether a committed batch gave {@code streamId}'s row an account. */
     boolean has(String streamId) {
-        return capacity > 0 && known.get(streamId) != null;
+        return known.get(streamId) != null;
     }
 
     /** {@code streamId}'s row has an account once the batch being written commits. */
     void pending(String streamId) {
-        if (capacity > 0) {
-            pending.add(streamId);
-        }
+        pending.add(streamId);
     }
 
     /** The batch committed: its streams are known. */
