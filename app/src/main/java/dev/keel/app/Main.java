@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * the stack trace in the log file. With {@code --json} every error is the standard error response on stdout.
  */
 public final class Main {
-    /** The log file, as logback.xml writes it: {@code keel-data/keel.log} unless {@code -Dkeel.log=...}. */
+    /** The log file, as {@link LogConfigurator} writes it: {@code keel-data/keel.log} unless {@code -Dkeel.log=...}. */
     static final String LOG_FILE = System.getProperty("keel.log", "keel-data/keel.log");
 
     private Main() {
@@ -129,7 +129,7 @@ public final class Main {
                 ? "internal error: " + (e.getMessage() == null ? "no message" : firstLine(e.getMessage()))
                 : e instanceof ConfigException ? e.getMessage() : Messages.clean(firstLine(e.getMessage()));
         if (exit != ExitCodes.USAGE) {
-            // Only to the file (see logback.xml): the terminal gets the summary below, not a stack trace.
+            // Only to the file (see LogConfigurator): the terminal gets the summary below, not a stack trace.
             LoggerFactory.getLogger(Main.class).error("{} failed (correlation id {})",
                     command.getCommandSpec().qualifiedName(), correlationId, e);
         }
