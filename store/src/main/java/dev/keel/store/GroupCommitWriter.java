@@ -239,7 +239,6 @@ final class GroupCommitWriter implements AutoCloseable {
                 admit(st, batch, admitted, refused, taken);
                 List<EventCodec.Encoded> all = new ArrayList<>();
                 admitted.forEach(a -> all.addAll(a.events()));
-                knownAccounts.rolledBack();
                 return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(st, all, knownAccounts);
             });
             knownAccounts.committed();
