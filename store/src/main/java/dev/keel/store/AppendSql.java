@@ -24,8 +24,14 @@ import java.util.Map;
 final class AppendSql {
     private static final String TAKE_SEQUENCES =
             "UPDATE journal_head SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq";
+    /**
+     * An event and its link back to its stream's previous record: given for every event of a batch but a stream's
+     * first in it, whose previous record is the view's last (read before this batch folds the view; null for a new
+     * stream).
+     */
     private static final String INSERT_EVENT = "INSERT INTO events (seq, stream_id, stream_kind, account_id, type, at,"
-            + " payload, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            + " payload, checksum, prev_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+            + " COALESCE(?, (SELECT last_seq FROM streams WHERE stream_id = ?)))";
     private static final String OPEN_STREAM = "INSERT INTO streams (stream_id, kind, account_id, status, opened_at,"
             + " closed, first_seq, last_seq) VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (stream_id) DO NOTHING";
     private static final String FOLD_STREAM = "UPDATE streams SET last_seq = ?,"
@@ -148,12 +154,16 @@ final class AppendSql {
             insert.setString(6, at);
             insert.setString(7, encoded.payload());
             insert.setLong(8, Checksums.of(seq, event.streamId(), encoded.type(), encoded.payload()));
-            insert.addBatch();
             StreamFold fold = folds.get(event.streamId());
             if (fold == null) {
                 fold = new StreamFold(event, seq, at);
                 folds.put(event.streamId(), fold);
+                insert.setNull(9, Types.BIGINT);
+            } else {
+                insert.setLong(9, fold.lastSeq);
             }
+            insert.setString(10, event.streamId());
+            insert.addBatch();
             fold.add(event, seq, at);
             records.add(new JournalRecord(seq, event));
             seq++;

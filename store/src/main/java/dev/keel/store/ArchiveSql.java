@@ -60,7 +60,14 @@ final class ArchiveSql {
         try (PreparedStatement lock = c.prepareStatement(LOCK_HEAD)) {
             lock.executeUpdate();
         }
-        List<StoredRow> rows = rows(c, cut, eligible);
+        long[] span = span(c, cut, eligible);
+        if (span == null) {
+            return new ArchiveResult(null, 0, 0);
+        }
+        // No index by stream (schema 6): the events are found in the sequences the eligible streams span.
+        String theirEvents = "FROM events WHERE seq >= " + span[0] + " AND seq <= " + span[1] + " AND stream_id IN ("
+                + eligible + ")";
+        List<StoredRow> rows = rows(c, cut, theirEvents);
         if (rows.isEmpty()) {
             return new ArchiveResult(null, 0, 0);
         }
@@ -74,7 +81,7 @@ final class ArchiveSql {
         try {
             long archiveId = insertArchive(c, file, cut, now, streams.size(), rows);
             insertRanges(c, archiveId, rows);
-            expect(delete(c, "DELETE FROM events WHERE stream_id IN (" + eligible + ")", cut), rows.size(), "events");
+            expect(delete(c, "DELETE " + theirEvents, cut), rows.size(), "events");
             expect(delete(c, "DELETE FROM streams WHERE stream_id IN (" + eligible + ")", cut), streams.size(),
                     "streams");
             return new ArchiveResult(file, streams.size(), rows.size());
@@ -85,10 +92,25 @@ final class ArchiveSql {
         }
     }
 
-    private static List<StoredRow> rows(Connection c, String cutoff, String eligible) throws SQLException {
+    /** The first and last sequence of the eligible streams, null when there are none. */
+    private static long[] span(Connection c, String cutoff, String eligible) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(eligible.replace("SELECT stream_id FROM",
+                "SELECT MIN(first_seq), MAX(last_seq) FROM"))) {
+            ps.setString(1, cutoff);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long first = rs.getLong(1);
+                return rs.wasNull() ? null : new long[] {first, rs.getLong(2)};
+            }
+        }
+    }
+
+    private static List<StoredRow> rows(Connection c, String cutoff, String theirEvents) throws SQLException {
         List<StoredRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, stream_id, type, payload, checksum FROM events"
-                + " WHERE stream_id IN (" + eligible + ") ORDER BY seq")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + JournalReads.ROW_COLUMNS + " " + theirEvents
+                + " ORDER BY seq")) {
             ps.setString(1, cutoff);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the record checksums cannot see: the database's own structure and the views ({@code streams}) that
@@ -15,18 +17,9 @@ import java.util.List;
 final class IntegrityCheck {
     /** Findings reported at most, so a badly damaged file still gives a short answer. */
     static final int MAX_FINDINGS = 20;
-    /** A stream in the view whose span disagrees with its events, or events no stream in the view accounts for. */
-    // Correlated MIN/MAX per stream walk the (stream_id, seq) index: the cost follows the streams checked, not the
-    // whole history.
-    private static final String STREAM_SPANS = "SELECT stream_id, view_first, view_last, events_first, events_last"
-            + " FROM (SELECT s.stream_id, s.first_seq AS view_first, s.last_seq AS view_last,"
-            + " (SELECT MIN(e.seq) FROM events e WHERE e.stream_id = s.stream_id) AS events_first,"
-            + " (SELECT MAX(e.seq) FROM events e WHERE e.stream_id = s.stream_id) AS events_last"
-            + " FROM streams s WHERE s.last_seq > ?) spans"
-            + " WHERE events_last IS NULL OR events_first <> view_first OR events_last <> view_last";
-    private static final String UNVIEWED_EVENTS = "SELECT e.stream_id, MIN(e.seq) FROM events e"
-            + " WHERE e.seq > ? AND NOT EXISTS (SELECT 1 FROM streams s WHERE s.stream_id = e.stream_id)"
-            + " GROUP BY e.stream_id";
+    private static final String VIEWS_AFTER = "SELECT stream_id, first_seq, last_seq FROM streams WHERE last_seq > ?";
+    private static final String VIEW = "SELECT first_seq, last_seq FROM streams WHERE stream_id = ?";
+    private static final String STREAM_OF = "SELECT stream_id FROM events WHERE seq = ?";
 
     private IntegrityCheck() {
     }
@@ -80,36 +73,82 @@ final class IntegrityCheck {
     }
 
     /**
-     * The view of streams whose last record is after {@code afterSequence} against the events themselves: each
-     * stream's first and last sequence, and every event's stream present in the view.
+     * The view of streams whose last record is after {@code afterSequence} against the records after it, as
+     * {@code spans} gathered them: each stream's first and last sequence, every record's stream present in the view,
+     * and each stream's records linked back in order, the first of them to an earlier record of the same stream.
      */
-    static List<String> views(Connection c, long afterSequence) throws SQLException {
-        List<String> findings = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(STREAM_SPANS)) {
+    static List<String> views(Connection c, long afterSequence, StreamSpans spans) throws SQLException {
+        List<String> findings = new ArrayList<>(spans.findings());
+        Map<String, StreamSpans.Span> unviewed = new HashMap<>(spans.spans());
+        try (PreparedStatement ps = c.prepareStatement(VIEWS_AFTER)) {
             ps.setLong(1, afterSequence);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next() && findings.size() < MAX_FINDINGS) {
                     String stream = rs.getString(1);
-                    long viewFirst = rs.getLong(2);
-                    long viewLast = rs.getLong(3);
-                    long eventsFirst = rs.getLong(4);
-                    long eventsLast = rs.getLong(5);
-                    boolean none = rs.wasNull();
-                    findings.add("view of " + stream + " spans records " + viewFirst + "-" + viewLast
-                            + " but its events " + (none ? "are missing" : "span " + eventsFirst + "-" + eventsLast));
+                    String finding = compare(c, stream, rs.getLong(2), rs.getLong(3), unviewed.remove(stream),
+                            afterSequence);
+                    if (finding != null) {
+                        findings.add(finding);
+                    }
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(UNVIEWED_EVENTS)) {
-            ps.setLong(1, afterSequence);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && findings.size() < MAX_FINDINGS) {
-                    findings.add("events of " + rs.getString(1) + " from record " + rs.getLong(2)
-                            + " have no entry in the view: 'keel tx list' does not show it");
-                }
+        for (Map.Entry<String, StreamSpans.Span> e : unviewed.entrySet()) {
+            if (findings.size() >= MAX_FINDINGS) {
+                break;
             }
+            StreamSpans.Span span = e.getValue();
+            long[] view = view(c, e.getKey());
+            findings.add(view == null
+                    ? "events of " + e.getKey() + " from record " + span.first + " have no entry in the view:"
+                    + " 'keel tx list' does not show it"
+                    : compare(c, e.getKey(), view[0], view[1], span, afterSequence));
         }
         return findings;
+    }
+
+    /** What is wrong with one stream's view against its records after {@code after}, null when nothing is. */
+    private static String compare(Connection c, String stream, long first, long last, StreamSpans.Span span,
+                                  long after) throws SQLException {
+        String view = "view of " + stream + " spans records " + first + "-" + last;
+        if (span == null) {
+            return view + " but its events are missing";
+        }
+        if (span.firstLink == null) {
+            // The stream begins here, or (a record from before schema 6, unlinked) began before the records read.
+            if (span.last != last || (first != span.first && first > after)) {
+                return view + " but its events span " + span.first + "-" + span.last;
+            }
+            return null;
+        }
+        if (span.last != last) {
+            return view + " but its events end at record " + span.last;
+        }
+        String linked = span.firstLink >= span.first || span.firstLink > after ? null : streamOf(c, span.firstLink);
+        if (!stream.equals(linked)) {
+            return "record " + span.first + " of " + stream + " links back to record " + span.firstLink + ", which is "
+                    + (linked == null ? "not an earlier record of the stream" : "of " + linked)
+                    + ": a read of the stream would miss records";
+        }
+        return first <= span.firstLink ? null : view + " but its records reach back to " + span.firstLink;
+    }
+
+    private static long[] view(Connection c, String stream) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(VIEW)) {
+            ps.setString(1, stream);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+            }
+        }
+    }
+
+    private static String streamOf(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(STREAM_OF)) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     private static long count(Connection c, String sql) throws SQLException {

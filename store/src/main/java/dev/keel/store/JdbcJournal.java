@@ -74,8 +74,9 @@ public final class JdbcJournal implements Journal {
         try {
             long head = read(JournalReads::head);
             long from = Math.max(0, head - OPEN_VERIFY_TAIL);
-            scan(from, null, null, null);
-            List<String> findings = structure(from, fullCheckAtOpen());
+            StreamSpans spans = new StreamSpans();
+            scan(from, null, null, null, spans);
+            List<String> findings = structure(from, fullCheckAtOpen(), spans);
             if (!findings.isEmpty()) {
                 throw JournalFailure.corrupt(db.description(), String.join("; ", findings), null);
             }
@@ -129,7 +130,7 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public void replay(long afterSequence, Consumer<JournalRecord> sink) {
-        scan(Math.max(0, afterSequence), null, Objects.requireNonNull(sink, "sink"), null);
+        scan(Math.max(0, afterSequence), null, Objects.requireNonNull(sink, "sink"), null, null);
     }
 
     /**
@@ -140,7 +141,7 @@ public final class JdbcJournal implements Journal {
     public void replay(long afterSequence, Set<Class<? extends JournalEvent>> types,
                        Consumer<JournalRecord> sink) {
         List<String> names = types.stream().map(Class::getSimpleName).sorted().toList();
-        scan(Math.max(0, afterSequence), names, Objects.requireNonNull(sink, "sink"), null);
+        scan(Math.max(0, afterSequence), names, Objects.requireNonNull(sink, "sink"), null, null);
     }
 
     /**
@@ -151,7 +152,7 @@ public final class JdbcJournal implements Journal {
      * @throws JournalCorruptException naming the first bad position
      */
     public long verify() {
-        return scan(0, null, null, null);
+        return scan(0, null, null, null, null);
     }
 
     /**
@@ -167,12 +168,15 @@ public final class JdbcJournal implements Journal {
         long from = full ? 0 : Math.max(0, head - OPEN_VERIFY_TAIL);
         List<String> findings = new ArrayList<>();
         long checked = 0;
+        StreamSpans spans = new StreamSpans();
         try {
-            checked = scan(from, null, null, listener == null ? null : done -> listener.progress(done, head - from));
+            checked = scan(from, null, null, listener == null ? null : done -> listener.progress(done, head - from),
+                    spans);
         } catch (JournalCorruptException e) {
             findings.add(e.getMessage());
+            spans = null; // read part of the way: the views cannot be held against it
         }
-        findings.addAll(structure(from, full || fullCheckAtOpen()));
+        findings.addAll(structure(from, full || fullCheckAtOpen(), spans));
         return new Verification(db.description(), full, checked, head, findings);
     }
 
@@ -211,11 +215,16 @@ public final class JdbcJournal implements Journal {
         });
     }
 
-    /** The database's own check and the views after {@code from} against the events. */
-    private List<String> structure(long from, boolean full) {
+    /**
+     * The database's own check and the views after {@code from} against the events, as {@code spans} (null: not
+     * read to the end) gathered them.
+     */
+    private List<String> structure(long from, boolean full, StreamSpans spans) {
         return read(c -> {
             List<String> findings = new ArrayList<>(IntegrityCheck.database(c, db.dialect(), full));
-            findings.addAll(IntegrityCheck.views(c, from));
+            if (spans != null) {
+                findings.addAll(IntegrityCheck.views(c, from, spans));
+            }
             return findings;
         });
     }
@@ -235,16 +244,17 @@ public final class JdbcJournal implements Journal {
     /**
      * Reads the records after {@code afterSequence} in one snapshot, in order, checking each one's place and checksum;
      * decodes them only for a sink. With {@code types}, only the records of those type names are read, the others'
-     * places checked.
+     * places checked. With {@code spans}, each record's stream and link back are gathered there.
      */
     private long scan(long afterSequence, List<String> types, Consumer<JournalRecord> sink,
-                      java.util.function.LongConsumer progress) {
+                      java.util.function.LongConsumer progress, StreamSpans spans) {
         return read(c -> {
             c.setAutoCommit(false);
             c.setTransactionIsolation(db.dialect().snapshotIsolation());
             long head = JournalReads.head(c);
             SequenceCheck check = new SequenceCheck(afterSequence, JournalReads.archivedRanges(c, afterSequence));
-            String sql = types == null ? JournalReads.EVENTS_AFTER : JournalReads.eventsOfTypesAfter(types.size());
+            String sql = types != null ? JournalReads.eventsOfTypesAfter(types.size())
+                    : spans != null ? JournalReads.LINKED_EVENTS_AFTER : JournalReads.EVENTS_AFTER;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setFetchSize(FETCH_SIZE);
                 int parameter = 1;
@@ -255,6 +265,10 @@ public final class JdbcJournal implements Journal {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         StoredRow row = JournalReads.row(rs);
+                        if (spans != null) {
+                            long link = rs.getLong(6);
+                            spans.accept(row.sequence(), row.streamId(), rs.wasNull() ? null : link);
+                        }
                         if (types != null && row.payload() == null) {
                             check.place(row); // not of the types asked for: not read
                         } else if (sink != null) {
@@ -275,30 +289,34 @@ public final class JdbcJournal implements Journal {
     }
 
     /**
-     * {@inheritDoc} A stream read before is read from its last record on ({@link StreamCache}): one query still, so
-     * whatever another writer appended since is there, but the records read before are not decoded again. A record
-     * changed on disk after it was read is found by {@link #verify}, not by this read.
+     * {@inheritDoc} The records are found by following each one's link back from the stream's last
+     * ({@link StreamChain}). A stream read before is read from its last record on ({@link StreamCache}): one query
+     * still, so whatever another writer appended since is there, but the records read before are not decoded again.
+     * A record changed on disk after it was read is found by {@link #verify}, not by this read.
      */
     @Override
     public List<JournalRecord> stream(String streamId) {
+        Objects.requireNonNull(streamId, "streamId");
         List<JournalRecord> known = streams.get(streamId);
-        if (known == null) {
-            List<JournalRecord> all = query(JournalReads.STREAM, List.of(streamId),
-                    rs -> EventCodec.decode(JournalReads.row(rs)));
-            streams.put(streamId, all);
-            return all;
+        if (known != null) {
+            List<StoredRow> after = read(c -> StreamChain.read(readerStatements.of(c), streamId,
+                    known.getLast().sequence()));
+            if (after != null) {
+                if (after.isEmpty()) {
+                    return known;
+                }
+                List<JournalRecord> all = new ArrayList<>(known.size() + after.size());
+                all.addAll(known);
+                after.forEach(row -> all.add(EventCodec.decode(row)));
+                List<JournalRecord> read = List.copyOf(all);
+                streams.put(streamId, read);
+                return read;
+            }
         }
-        List<JournalRecord> after = query(JournalReads.STREAM_AFTER, List.of(streamId, known.getLast().sequence()),
-                rs -> EventCodec.decode(JournalReads.row(rs)));
-        if (after.isEmpty()) {
-            return known;
-        }
-        List<JournalRecord> all = new ArrayList<>(known.size() + after.size());
-        all.addAll(known);
-        all.addAll(after);
-        List<JournalRecord> read = List.copyOf(all);
-        streams.put(streamId, read);
-        return read;
+        List<JournalRecord> all = read(c -> StreamChain.read(readerStatements.of(c), streamId, 0)).stream()
+                .map(EventCodec::decode).toList();
+        streams.put(streamId, all);
+        return all;
     }
 
     @Override

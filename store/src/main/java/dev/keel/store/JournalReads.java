@@ -13,8 +13,8 @@ import java.util.List;
 final class JournalReads {
     static final String ROW_COLUMNS = "seq, stream_id, type, payload, checksum";
     static final String EVENTS_AFTER = "SELECT " + ROW_COLUMNS + " FROM events WHERE seq > ? ORDER BY seq";
-    static final String STREAM = "SELECT " + ROW_COLUMNS + " FROM events WHERE stream_id = ? ORDER BY seq";
-    static final String STREAM_AFTER = "SELECT " + ROW_COLUMNS + " FROM events WHERE stream_id = ? AND seq > ?"
+    /** {@link #EVENTS_AFTER} with each record's link back to its stream's previous record. */
+    static final String LINKED_EVENTS_AFTER = "SELECT " + ROW_COLUMNS + ", prev_seq FROM events WHERE seq > ?"
             + " ORDER BY seq";
     static final String OPEN_STREAMS = "SELECT stream_id FROM streams WHERE kind = ? AND closed = 0 ORDER BY first_seq";
     static final String OPEN_STREAM_ENDS = "SELECT stream_id, last_seq FROM streams WHERE kind = ? AND closed = 0"

@@ -162,6 +162,118 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         assertThat(journal.openStreams(JournalEvent.TRANSACTION, "acct-1")).containsExactly("tx-1", "tx-2");
     }
 
+    /**
+     * A stream is read by its records' links back (schema 6, issue 15), not by an index. One read before another
+     * process archived the stream and appended to it again is read as it now is, not as what was kept plus the new.
+     */
+    @Test
+    void aStreamReadBeforeAnotherProcessArchivedItAndBeganItAgainIsReadAsItNowIs() {
+        journal.appendAll(List.of(started("tx-1", "acct-1", T0), started("tx-2", "acct-1", T0)));
+        journal.append(intent("tx-1", "acct-1", "a", T0));
+        journal.append(ended("tx-1", "acct-1", TransactionStatus.COMPLETED, T0.plusSeconds(1)));
+        journal.append(intent("tx-2", "acct-1", "b", T0));
+        assertThat(journal.stream("tx-1")).extracting(JournalRecord::sequence).containsExactly(1L, 3L, 4L);
+        Journal other = open(clock);
+        try {
+            assertThat(other.archive(T0.plusSeconds(2), tempDir.resolve("archive")).records()).isEqualTo(3);
+            other.append(intent("tx-1", "acct-1", "late", T0.plusSeconds(3)));
+        } finally {
+            other.close();
+        }
+
+        assertThat(journal.stream("tx-1")).extracting(JournalRecord::sequence).containsExactly(6L);
+        assertThat(journal.stream("tx-2")).extracting(JournalRecord::sequence).containsExactly(2L, 5L);
+    }
+
+    /** A link to a record that is not there, or to another stream's, fails the read and the open that checks it. */
+    @Test
+    void aLinkThatLeadsNowhereOrIntoAnotherStreamIsReportedByTheReadAndOnOpen() {
+        journal.appendAll(List.of(started("tx-1", "acct-1", T0), started("tx-2", "acct-1", T0)));
+        journal.append(intent("tx-1", "acct-1", "a", T0));
+        journal.append(intent("tx-2", "acct-1", "b", T0));
+        journal.append(intent("tx-1", "acct-1", "c", T0));
+        execute("UPDATE events SET prev_seq = 99 WHERE seq = 5");
+        execute("UPDATE events SET prev_seq = 3 WHERE seq = 4");
+
+        assertCorruptAt(() -> journal.stream("tx-1"), 5);
+        assertThatThrownBy(() -> journal.stream("tx-2")).isInstanceOfSatisfying(JournalCorruptException.class,
+                e -> assertThat(e.getMessage()).contains("a link of stream tx-2 leads to this record of stream tx-1"));
+        assertThatThrownBy(this::reopen).isInstanceOfSatisfying(KeelException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT);
+            assertThat(e.getMessage()).contains("record 5 of tx-1 links back to record 99 but the stream's previous"
+                    + " record is 3", "record 4 of tx-2 links back to record 3 but the stream's previous record is 2");
+        });
+    }
+
+    /** A link that skips a record of its own stream escapes a read, so the open's check of the newest finds it. */
+    @Test
+    void aLinkThatSkipsARecordOfItsStreamIsReportedOnOpen() {
+        journal.append(started("tx-1", "acct-1", T0));
+        journal.append(intent("tx-1", "acct-1", "a", T0));
+        journal.append(intent("tx-1", "acct-1", "b", T0));
+        execute("UPDATE events SET prev_seq = 1 WHERE seq = 3");
+
+        assertThatThrownBy(this::reopen).isInstanceOfSatisfying(KeelException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT);
+            assertThat(e.getMessage()).contains("record 3 of tx-1 links back to record 1 but the stream's previous"
+                    + " record is 2");
+        });
+    }
+
+    /**
+     * During a rolling upgrade a Keel from before schema 6 may still append: its record has no link, and the stream
+     * is still read whole (the records before it by range), also by a journal that read it before, and opens clean.
+     */
+    @Test
+    void aRecordAppendedWithoutALinkByAKeelFromBeforeTheLinksLeavesItsStreamWhole() {
+        journal.append(started("tx-1", "acct-1", T0));
+        journal.append(intent("tx-2", "acct-1", "other", T0));
+        journal.append(intent("tx-1", "acct-1", "a", T0));
+        assertThat(journal.stream("tx-1")).extracting(JournalRecord::sequence).containsExactly(1L, 3L);
+
+        appendWithoutLink(intent("tx-1", "acct-1", "from-an-older-keel", T0), 4);
+        journal.append(intent("tx-1", "acct-1", "b", T0));
+
+        assertThat(journal.stream("tx-1")).extracting(JournalRecord::sequence).containsExactly(1L, 3L, 4L, 5L);
+        reopen();
+        assertThat(journal.stream("tx-1")).extracting(JournalRecord::sequence).containsExactly(1L, 3L, 4L, 5L);
+        assertThat(((JdbcJournal) journal).verify(true, null).findings()).isEmpty();
+    }
+
+    /** What a writer of schema 5 does: the record without {@code prev_seq}, the view and the head moved. */
+    private void appendWithoutLink(JournalEvent event, long seq) {
+        EventCodec.Encoded encoded = EventCodec.encode(event);
+        execute("INSERT INTO events (seq, stream_id, stream_kind, account_id, type, at, payload, checksum) VALUES ("
+                + seq + ", '" + event.streamId() + "', '" + event.streamKind() + "', '" + event.accountId() + "', '"
+                + encoded.type() + "', '" + Timestamps.format(event.at()) + "', '"
+                + encoded.payload().replace("'", "''") + "', "
+                + Checksums.of(seq, event.streamId(), encoded.type(), encoded.payload()) + ")");
+        execute("UPDATE streams SET last_seq = " + seq + " WHERE stream_id = '" + event.streamId() + "'");
+        execute("UPDATE journal_head SET last_seq = " + seq);
+    }
+
+    /** A journal of schema 5, read by an index, gets its links from the migration to schema 6 and reads the same. */
+    @Test
+    void aJournalOfTheSchemaBeforeTheLinksIsLinkedWhenItMigrates() {
+        journal.appendAll(List.of(started("tx-1", "acct-1", T0), started("tx-2", "acct-1", T0)));
+        journal.append(intent("tx-1", "acct-1", "a", T0));
+        journal.append(intent("tx-2", "acct-1", "b", T0));
+        journal.appendAll(List.of(intent("tx-1", "acct-1", "c", T0), intent("tx-1", "acct-1", "d", T0)));
+        journal.close();
+        journal = null;
+        execute("CREATE INDEX events_by_stream ON events (stream_id, seq)");
+        execute("ALTER TABLE events DROP COLUMN prev_seq");
+        execute("DELETE FROM flyway_schema_history WHERE version = '6'");
+
+        journal = open(clock);
+
+        assertThat(journal.stream("tx-1")).extracting(JournalRecord::sequence).containsExactly(1L, 3L, 5L, 6L);
+        assertThat(journal.stream("tx-2")).extracting(JournalRecord::sequence).containsExactly(2L, 4L);
+        assertThat(((JdbcJournal) journal).verify(true, null).findings()).isEmpty();
+        journal.append(intent("tx-2", "acct-1", "e", T0));
+        assertThat(journal.stream("tx-2")).extracting(JournalRecord::sequence).containsExactly(2L, 4L, 7L);
+    }
+
     /** A read that fails half-way through its rows leaves no statement behind that a later read could trip on. */
     @Test
     void aReadThatFailedHalfWayLeavesTheNextReadsWhole() {
