@@ -27,11 +27,12 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The {@link Journal} on SQLite or PostgreSQL: checksummed events, the stream view updated in the same transaction,
- * group commit through one writer thread, archives that keep sequence checks exact. Open it with {@link Journals}.
+ * The {@link Journal} on SQLite or PostgreSQL: checksummed events, each linked back to its stream's previous one, the
+ * stream view updated in the same transaction, group commit through one writer thread, archives that keep sequence
+ * checks exact. Open it with {@link Journals}.
  *
  * <p>On open the newest {@link #OPEN_VERIFY_TAIL} records are checked (checksums, no gaps, nothing past the head),
- * the views of the streams they touch against their events, and the database's own structure (SQLite: the full
+ * the views of the streams they touch and their links against their events, and the database's own structure (SQLite: the full
  * {@code integrity_check} up to {@link #FULL_CHECK_AT_OPEN_BYTES}, beyond it {@code quick_check} and a count of every
  * index): that bounds start-up time however long the history, and every read verifies the records it touches
  * anyway; {@link #verify(boolean, Verification.Listener)} with {@code full} checks everything.
@@ -76,7 +77,7 @@ public final class JdbcJournal implements Journal {
             long from = Math.max(0, head - OPEN_VERIFY_TAIL);
             StreamSpans spans = new StreamSpans();
             scan(from, null, null, null, spans);
-            List<String> findings = structure(from, fullCheckAtOpen(), spans);
+            List<String> findings = structure(fullCheckAtOpen(), spans);
             if (!findings.isEmpty()) {
                 throw JournalFailure.corrupt(db.description(), String.join("; ", findings), null);
             }
@@ -176,7 +177,7 @@ public final class JdbcJournal implements Journal {
             findings.add(e.getMessage());
             spans = null; // read part of the way: the views cannot be held against it
         }
-        findings.addAll(structure(from, full || fullCheckAtOpen(), spans));
+        findings.addAll(structure(full || fullCheckAtOpen(), spans));
         return new Verification(db.description(), full, checked, head, findings);
     }
 
@@ -216,17 +217,15 @@ public final class JdbcJournal implements Journal {
     }
 
     /**
-     * The database's own check and the views after {@code from} against the events, as {@code spans} (null: not
-     * read to the end) gathered them.
+     * The database's own check, and what the scan that gathered {@code spans} found of the views and links of the
+     * records it read (null: it did not read to the end).
      */
-    private List<String> structure(long from, boolean full, StreamSpans spans) {
-        return read(c -> {
-            List<String> findings = new ArrayList<>(IntegrityCheck.database(c, db.dialect(), full));
-            if (spans != null) {
-                findings.addAll(IntegrityCheck.views(c, from, spans));
-            }
-            return findings;
-        });
+    private List<String> structure(boolean full, StreamSpans spans) {
+        List<String> findings = new ArrayList<>(read(c -> IntegrityCheck.database(c, db.dialect(), full)));
+        if (spans != null) {
+            findings.addAll(spans.viewFindings());
+        }
+        return findings;
     }
 
     /** Whether this journal is small enough for SQLite's full integrity check on open. */
@@ -244,7 +243,8 @@ public final class JdbcJournal implements Journal {
     /**
      * Reads the records after {@code afterSequence} in one snapshot, in order, checking each one's place and checksum;
      * decodes them only for a sink. With {@code types}, only the records of those type names are read, the others'
-     * places checked. With {@code spans}, each record's stream and link back are gathered there.
+     * places checked. With {@code spans}, each record's stream and link back are gathered there, and the views
+     * checked against them in the same snapshot.
      */
     private long scan(long afterSequence, List<String> types, Consumer<JournalRecord> sink,
                       java.util.function.LongConsumer progress, StreamSpans spans) {
@@ -283,6 +283,10 @@ public final class JdbcJournal implements Journal {
                 }
             }
             check.finish(head);
+            if (spans != null) {
+                // In the scan's snapshot: a view read after it could hold records appended since by other processes.
+                spans.viewsChecked(IntegrityCheck.views(c, afterSequence, spans));
+            }
             c.commit();
             return check.checked();
         });

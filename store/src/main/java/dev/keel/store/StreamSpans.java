@@ -27,6 +27,7 @@ final class StreamSpans {
 
     private final Map<String, Span> spans = new HashMap<>();
     private final List<String> findings = new ArrayList<>();
+    private List<String> viewFindings = List.of();
 
     /** The next record in sequence order and its link back, null where it has none. */
     void accept(long seq, String streamId, Long link) {
@@ -50,5 +51,14 @@ final class StreamSpans {
     /** The links found wrong among the records read. */
     List<String> findings() {
         return findings;
+    }
+
+    /** What {@link IntegrityCheck#views} found, in the snapshot the records were read in. */
+    void viewsChecked(List<String> found) {
+        this.viewFindings = List.copyOf(found);
+    }
+
+    List<String> viewFindings() {
+        return viewFindings;
     }
 }
