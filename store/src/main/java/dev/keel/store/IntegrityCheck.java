@@ -5,7 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -79,37 +79,43 @@ final class IntegrityCheck {
      */
     static List<String> views(Connection c, long afterSequence, StreamSpans spans) throws SQLException {
         List<String> findings = new ArrayList<>(spans.findings());
-        Map<String, StreamSpans.Span> unviewed = new HashMap<>(spans.spans());
-        try (PreparedStatement ps = c.prepareStatement(VIEWS_AFTER)) {
-            ps.setLong(1, afterSequence);
-            try (ResultSet rs = ps.executeQuery()) {
+        Map<String, StreamSpans.Span> unviewed = new LinkedHashMap<>(spans.spans());
+        try (PreparedStatement views = c.prepareStatement(VIEWS_AFTER);
+             PreparedStatement view = c.prepareStatement(VIEW);
+             PreparedStatement streamOf = c.prepareStatement(STREAM_OF)) {
+            views.setLong(1, afterSequence);
+            try (ResultSet rs = views.executeQuery()) {
                 while (rs.next() && findings.size() < MAX_FINDINGS) {
                     String stream = rs.getString(1);
-                    String finding = compare(c, stream, rs.getLong(2), rs.getLong(3), unviewed.remove(stream),
-                            afterSequence);
-                    if (finding != null) {
-                        findings.add(finding);
-                    }
+                    addIfAny(findings, compare(streamOf, stream, rs.getLong(2), rs.getLong(3),
+                            unviewed.remove(stream), afterSequence));
                 }
             }
-        }
-        for (Map.Entry<String, StreamSpans.Span> e : unviewed.entrySet()) {
-            if (findings.size() >= MAX_FINDINGS) {
-                break;
+            for (Map.Entry<String, StreamSpans.Span> e : unviewed.entrySet()) {
+                if (findings.size() >= MAX_FINDINGS) {
+                    break;
+                }
+                view.setString(1, e.getKey());
+                try (ResultSet rs = view.executeQuery()) {
+                    addIfAny(findings, rs.next()
+                            ? compare(streamOf, e.getKey(), rs.getLong(1), rs.getLong(2), e.getValue(), afterSequence)
+                            : "events of " + e.getKey() + " from record " + e.getValue().first + " have no entry in"
+                            + " the view: 'keel tx list' does not show it");
+                }
             }
-            StreamSpans.Span span = e.getValue();
-            long[] view = view(c, e.getKey());
-            findings.add(view == null
-                    ? "events of " + e.getKey() + " from record " + span.first + " have no entry in the view:"
-                    + " 'keel tx list' does not show it"
-                    : compare(c, e.getKey(), view[0], view[1], span, afterSequence));
         }
         return findings;
     }
 
+    private static void addIfAny(List<String> findings, String finding) {
+        if (finding != null) {
+            findings.add(finding);
+        }
+    }
+
     /** What is wrong with one stream's view against its records after {@code after}, null when nothing is. */
-    private static String compare(Connection c, String stream, long first, long last, StreamSpans.Span span,
-                                  long after) throws SQLException {
+    private static String compare(PreparedStatement streamOf, String stream, long first, long last,
+                                  StreamSpans.Span span, long after) throws SQLException {
         String view = "view of " + stream + " spans records " + first + "-" + last;
         if (span == null) {
             return view + " but its events are missing";
@@ -124,31 +130,19 @@ final class IntegrityCheck {
         if (span.last != last) {
             return view + " but its events end at record " + span.last;
         }
-        String linked = span.firstLink >= span.first || span.firstLink > after ? null : streamOf(c, span.firstLink);
+        String linked = null;
+        if (span.firstLink < span.first && span.firstLink <= after) {
+            streamOf.setLong(1, span.firstLink);
+            try (ResultSet rs = streamOf.executeQuery()) {
+                linked = rs.next() ? rs.getString(1) : null;
+            }
+        }
         if (!stream.equals(linked)) {
             return "record " + span.first + " of " + stream + " links back to record " + span.firstLink + ", which is "
                     + (linked == null ? "not an earlier record of the stream" : "of " + linked)
                     + ": a read of the stream would miss records";
         }
         return first <= span.firstLink ? null : view + " but its records reach back to " + span.firstLink;
-    }
-
-    private static long[] view(Connection c, String stream) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(VIEW)) {
-            ps.setString(1, stream);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
-            }
-        }
-    }
-
-    private static String streamOf(Connection c, long seq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(STREAM_OF)) {
-            ps.setLong(1, seq);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
     }
 
     private static long count(Connection c, String sql) throws SQLException {

@@ -1,7 +1,7 @@
 package dev.keel.store;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +25,7 @@ final class StreamSpans {
         }
     }
 
-    private final Map<String, Span> spans = new HashMap<>();
+    private final Map<String, Span> spans = new LinkedHashMap<>();
     private final List<String> findings = new ArrayList<>();
     private List<String> viewFindings = List.of();
 

@@ -233,6 +233,35 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         }
     }
 
+    /**
+     * The open reads only the newest records: the first of a stream among them links back to an older record, which
+     * must be of the same stream.
+     */
+    @Test
+    void theFirstOfAStreamsNewestRecordsLinksBackToAnOlderRecordOfItsOwn() {
+        journal.appendAll(List.of(started("tx-1", "acct-1", T0), started("tx-2", "acct-1", T0)));
+        List<JournalEvent> many = new ArrayList<>();
+        for (int i = 0; i < JdbcJournal.OPEN_VERIFY_TAIL; i++) {
+            many.add(intent("tx-3", "acct-1", "leg-" + i, T0));
+        }
+        journal.appendAll(many);
+        journal.append(intent("tx-1", "acct-1", "a", T0));
+        journal.append(intent("tx-2", "acct-1", "b", T0));
+        long head = JdbcJournal.OPEN_VERIFY_TAIL + 4;
+        assertThat(reopen().lastSequence()).isEqualTo(head);
+        assertThat(((JdbcJournal) journal).verify(false, null).findings()).isEmpty();
+
+        execute("UPDATE events SET prev_seq = 2 WHERE seq = " + (head - 1));
+        execute("UPDATE events SET prev_seq = " + (head - 2) + " WHERE seq = " + head);
+
+        assertThatThrownBy(this::reopen).isInstanceOfSatisfying(KeelException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT);
+            assertThat(e.getMessage()).contains("record " + (head - 1) + " of tx-1 links back to record 2, which is"
+                    + " of tx-2", "record " + head + " of tx-2 links back to record " + (head - 2) + ", which is not"
+                    + " an earlier record of the stream");
+        });
+    }
+
     /** A link that skips a record of its own stream escapes a read, so the open's check of the newest finds it. */
     @Test
     void aLinkThatSkipsARecordOfItsStreamIsReportedOnOpen() {
