@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -14,17 +15,27 @@ import java.util.List;
  * already knows it); a link that leads nowhere is damage and says so.
  */
 final class StreamChain {
-    /** The stream's records after the second parameter, newest first in the walk, returned in sequence order. */
-    static final String WALK = "WITH RECURSIVE chain (" + JournalReads.ROW_COLUMNS + ", prev_seq, first_seq) AS ("
-            + " SELECT e.seq, e.stream_id, e.type, e.payload, e.checksum, e.prev_seq, s.first_seq"
-            + " FROM streams s JOIN events e ON e.seq = s.last_seq WHERE s.stream_id = ? AND e.seq > ?"
+    /**
+     * The stream's last record if it is after the second parameter. Most reads are of a stream read before, to which
+     * nothing or one record was appended since: this answers them without the recursive walk's machinery.
+     */
+    static final String NEWEST = "SELECT e.seq, e.stream_id, e.type, e.payload, e.checksum, e.prev_seq, s.first_seq"
+            + " FROM streams s JOIN events e ON e.seq = s.last_seq WHERE s.stream_id = ? AND e.seq > ?";
+    /**
+     * The records linked back from the one at the first parameter while their links are after the second, as the
+     * walk finds them (newest first); put in order by the reader, not by the database, whose sort would copy every
+     * payload once more.
+     */
+    static final String WALK = "WITH RECURSIVE chain (" + JournalReads.ROW_COLUMNS + ", prev_seq) AS ("
+            + " SELECT " + JournalReads.ROW_COLUMNS + ", prev_seq FROM events WHERE seq = ?"
             + " UNION ALL"
-            + " SELECT e.seq, e.stream_id, e.type, e.payload, e.checksum, e.prev_seq, c.first_seq"
+            + " SELECT e.seq, e.stream_id, e.type, e.payload, e.checksum, e.prev_seq"
             + " FROM chain c JOIN events e ON e.seq = c.prev_seq WHERE c.prev_seq > ? AND c.prev_seq < c.seq)"
-            + " SELECT " + JournalReads.ROW_COLUMNS + ", prev_seq, first_seq FROM chain ORDER BY seq";
+            + " SELECT " + JournalReads.ROW_COLUMNS + ", prev_seq FROM chain";
     /** A stream's records in a range of sequences, by scanning it: where a Keel from before schema 6 left no link. */
-    static final String RANGE = "SELECT " + JournalReads.ROW_COLUMNS + " FROM events WHERE seq >= ? AND seq < ? AND stream_id = ?"
-            + " ORDER BY seq";
+    static final String RANGE = "SELECT " + JournalReads.ROW_COLUMNS + " FROM events WHERE seq >= ? AND seq < ?"
+            + " AND stream_id = ? ORDER BY seq";
+    private static final Comparator<StoredRow> BY_SEQUENCE = Comparator.comparingLong(StoredRow::sequence);
 
     private StreamChain() {
     }
@@ -37,38 +48,31 @@ final class StreamChain {
      * @throws JournalCorruptException when a link leads to a record that is missing, not earlier, or of another stream
      */
     static List<StoredRow> read(Statements st, String streamId, long after) throws SQLException {
-        PreparedStatement walk = st.get(WALK);
-        walk.setString(1, streamId);
-        walk.setLong(2, after);
-        walk.setLong(3, after);
+        PreparedStatement newest = st.get(NEWEST);
+        newest.setString(1, streamId);
+        newest.setLong(2, after);
         List<StoredRow> rows = new ArrayList<>();
-        Long oldestLink = null;
-        long first = 0;
-        try (ResultSet rs = walk.executeQuery()) {
-            while (rs.next()) {
-                StoredRow row = JournalReads.row(rs);
-                if (!row.streamId().equals(streamId)) {
-                    throw new JournalCorruptException(row.sequence(), "a link of stream " + streamId
-                            + " leads to this record of stream " + row.streamId());
-                }
-                if (rows.isEmpty()) {
-                    long link = rs.getLong(6);
-                    oldestLink = rs.wasNull() ? null : link;
-                    first = rs.getLong(7);
-                }
-                rows.add(row);
+        Long link;
+        long first;
+        try (ResultSet rs = newest.executeQuery()) {
+            if (!rs.next()) {
+                return rows;
             }
+            rows.add(of(streamId, rs));
+            link = link(rs);
+            first = rs.getLong(7);
         }
-        if (rows.isEmpty()) {
-            return rows;
+        if (link != null && link > after && link < rows.getFirst().sequence()) {
+            link = walk(st, streamId, link, after, rows);
+            rows.sort(BY_SEQUENCE);
         }
         StoredRow oldest = rows.getFirst();
-        if (oldestLink != null) {
-            if (oldestLink > after) {
-                throw new JournalCorruptException(oldest.sequence(), "its link back to record " + oldestLink
+        if (link != null) {
+            if (link > after) {
+                throw new JournalCorruptException(oldest.sequence(), "its link back to record " + link
                         + " of stream " + streamId + " leads to no earlier record of the stream");
             }
-            return oldestLink == after ? rows : null;
+            return link == after ? rows : null;
         }
         if (after > 0) {
             return null;
@@ -80,6 +84,46 @@ final class StreamChain {
             return earlier;
         }
         return rows;
+    }
+
+    /**
+     * Adds the records linked back from {@code from} while their links are after {@code after}, and returns the link
+     * of the oldest of them: {@code from} itself when no record is there.
+     */
+    private static Long walk(Statements st, String streamId, long from, long after, List<StoredRow> rows)
+            throws SQLException {
+        PreparedStatement walk = st.get(WALK);
+        walk.setLong(1, from);
+        walk.setLong(2, after);
+        Long oldestLink = from;
+        long oldest = Long.MAX_VALUE;
+        try (ResultSet rs = walk.executeQuery()) {
+            while (rs.next()) {
+                StoredRow row = of(streamId, rs);
+                if (row.sequence() < oldest) {
+                    oldest = row.sequence();
+                    oldestLink = link(rs);
+                }
+                rows.add(row);
+            }
+        }
+        return oldestLink;
+    }
+
+    /** The row at the cursor, which must be of {@code streamId}. */
+    private static StoredRow of(String streamId, ResultSet rs) throws SQLException {
+        StoredRow row = JournalReads.row(rs);
+        if (!row.streamId().equals(streamId)) {
+            throw new JournalCorruptException(row.sequence(), "a link of stream " + streamId
+                    + " leads to this record of stream " + row.streamId());
+        }
+        return row;
+    }
+
+    /** The link back in the sixth column, null where there is none. */
+    private static Long link(ResultSet rs) throws SQLException {
+        long link = rs.getLong(6);
+        return rs.wasNull() ? null : link;
     }
 
     private static List<StoredRow> range(Statements st, String streamId, long from, long before) throws SQLException {
