@@ -12,9 +12,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The SQL of one append batch, inside the caller's transaction: takes the sequences from {@code journal_head}
@@ -25,13 +29,16 @@ final class AppendSql {
     private static final String TAKE_SEQUENCES =
             "UPDATE journal_head SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq";
     /**
-     * An event and its link back to its stream's previous record: given for every event of a batch but a stream's
-     * first in it, whose previous record is the view's last (read before this batch folds the view; null for a new
-     * stream).
+     * An event and its link back to its stream's previous record: the one before it in the batch, or for a stream's
+     * first in the batch the view's last ({@link #LAST_SEQUENCES}, read before this batch folds the view; null for a
+     * new stream). Plain values, so PostgreSQL's driver sends a batch as one multi-row insert.
      */
     private static final String INSERT_EVENT = "INSERT INTO events (seq, stream_id, stream_kind, account_id, type, at,"
-            + " payload, checksum, prev_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-            + " COALESCE(?, (SELECT last_seq FROM streams WHERE stream_id = ?)))";
+            + " payload, checksum, prev_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** Streams whose last sequence one read asks for; unused places are null. */
+    static final int LAST_SEQUENCES_AT_ONCE = 64;
+    private static final String LAST_SEQUENCES = "SELECT stream_id, last_seq FROM streams WHERE stream_id IN ("
+            + String.join(", ", java.util.Collections.nCopies(LAST_SEQUENCES_AT_ONCE, "?")) + ")";
     private static final String OPEN_STREAM = "INSERT INTO streams (stream_id, kind, account_id, status, opened_at,"
             + " closed, first_seq, last_seq) VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (stream_id) DO NOTHING";
     private static final String FOLD_STREAM = "UPDATE streams SET last_seq = ?,"
@@ -139,6 +146,9 @@ final class AppendSql {
     static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events, KnownAccounts known)
             throws SQLException {
         long first = takeSequences(st, events.size());
+        Set<String> streamIds = new LinkedHashSet<>();
+        events.forEach(e -> streamIds.add(e.event().streamId()));
+        Map<String, Long> lastSequences = lastSequences(st, streamIds);
         List<JournalRecord> records = new ArrayList<>(events.size());
         Map<String, StreamFold> folds = new LinkedHashMap<>();
         PreparedStatement insert = st.get(INSERT_EVENT);
@@ -155,14 +165,19 @@ final class AppendSql {
             insert.setString(7, encoded.payload());
             insert.setLong(8, Checksums.of(seq, event.streamId(), encoded.type(), encoded.payload()));
             StreamFold fold = folds.get(event.streamId());
+            Long previous;
             if (fold == null) {
                 fold = new StreamFold(event, seq, at);
                 folds.put(event.streamId(), fold);
+                previous = lastSequences.get(event.streamId());
+            } else {
+                previous = fold.lastSeq;
+            }
+            if (previous == null) {
                 insert.setNull(9, Types.BIGINT);
             } else {
-                insert.setLong(9, fold.lastSeq);
+                insert.setLong(9, previous);
             }
-            insert.setString(10, event.streamId());
             insert.addBatch();
             fold.add(event, seq, at);
             records.add(new JournalRecord(seq, event));
@@ -171,6 +186,28 @@ final class AppendSql {
         insert.executeBatch();
         foldStreams(st, folds.values(), known);
         return records;
+    }
+
+    /**
+     * The view's last sequence of each of {@code streamIds} that has a row, {@link #LAST_SEQUENCES_AT_ONCE} to a
+     * read. Called under the journal head's lock, so it stays true until the batch commits.
+     */
+    static Map<String, Long> lastSequences(Statements st, Collection<String> streamIds) throws SQLException {
+        Map<String, Long> last = new HashMap<>();
+        PreparedStatement ps = st.get(LAST_SEQUENCES);
+        List<String> ids = List.copyOf(streamIds);
+        for (int from = 0; from < ids.size(); from += LAST_SEQUENCES_AT_ONCE) {
+            for (int i = 0; i < LAST_SEQUENCES_AT_ONCE; i++) {
+                int at = from + i;
+                text(ps, i + 1, at < ids.size() ? ids.get(at) : null);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    last.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return last;
     }
 
     /** Opens each stream the batch touches (a no-op for one already open) and folds its events into it. */

@@ -262,6 +262,33 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         });
     }
 
+    /** A batch of more streams than one read of their ends asks for links each record to its own stream's last. */
+    @Test
+    void aBatchOfMoreStreamsThanOneReadOfTheirEndsLinksEveryRecord() {
+        int streams = AppendSql.LAST_SEQUENCES_AT_ONCE * 2 + 1;
+        List<JournalEvent> firsts = new ArrayList<>();
+        List<JournalEvent> seconds = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            firsts.add(started("tx-" + i, "acct-1", T0));
+            seconds.addFirst(intent("tx-" + i, "acct-1", "a", T0));
+        }
+        journal.appendAll(firsts);
+        journal.appendAll(seconds);
+
+        long unlinked = ((JdbcJournal) journal).reading(c -> {
+            try (var ps = c.prepareStatement("SELECT COUNT(*) FROM events WHERE prev_seq IS NULL");
+                 var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        assertThat(unlinked).as("only each stream's first record has no link").isEqualTo(streams);
+        for (int i = 0; i < streams; i++) {
+            assertThat(journal.stream("tx-" + i)).extracting(JournalRecord::sequence)
+                    .containsExactly(i + 1L, 2L * streams - i);
+        }
+    }
+
     /** A link that skips a record of its own stream escapes a read, so the open's check of the newest finds it. */
     @Test
     void aLinkThatSkipsARecordOfItsStreamIsReportedOnOpen() {

@@ -44,6 +44,25 @@ class PostgresJournalContractTest extends JdbcJournalContractTest {
     }
 
     /**
+     * Issue 15: the writer sends a batch's events as multi-row inserts (the driver's {@code reWriteBatchedInserts}),
+     * unless the journal URL says otherwise.
+     */
+    @Test
+    void theWriterSendsABatchAsMultiRowInsertsUnlessTheUrlSaysOtherwise() {
+        assertThat(batchedInserts(journal)).isTrue();
+        journal.close();
+        String url = db.jdbcUrl();
+        journal = Journals.open(url + (url.contains("?") ? "&" : "?") + Database.POSTGRES_BATCHED_INSERTS + "=false",
+                clock);
+        assertThat(batchedInserts(journal)).isFalse();
+    }
+
+    private static boolean batchedInserts(Journal journal) {
+        return ((JdbcJournal) journal).writer().exclusive(c -> c.unwrap(org.postgresql.core.BaseConnection.class)
+                .getQueryExecutor().isReWriteBatchedInsertsEnabled(), "read the driver's setting");
+    }
+
+    /**
      * Issue 10 finding 11: a commit is durable when it returns whatever the server's default; a server (or database)
      * configured with {@code synchronous_commit = off} would otherwise acknowledge commits it could still lose.
      */
