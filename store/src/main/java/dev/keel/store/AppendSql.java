@@ -54,13 +54,19 @@ final class AppendSql {
             + " WHERE stream_id = ?";
 
     /**
-     * The fold of events that neither start, end nor close their stream, opening it when it is new: one statement,
-     * where an insert that did nothing and an update were two. An update writes no indexed column.
+     * The fold of events that neither start, end nor close their stream, for a stream the batch found no row of:
+     * opens it (and moves it, should a row have come after all). An update writes no indexed column.
      */
     private static final String OPEN_OR_MOVE_STREAM = "INSERT INTO streams (stream_id, kind, account_id, status,"
             + " opened_at, closed, first_seq, last_seq, working, working_seq) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)"
             + " ON CONFLICT (stream_id) DO UPDATE SET last_seq = excluded.last_seq, working = excluded.working,"
             + " working_seq = excluded.working_seq";
+    /**
+     * The fold of such events for a stream whose row this batch read ({@link #LAST_SEQUENCES}): an update by key,
+     * without the insert that would find the row there first.
+     */
+    private static final String MOVE_STREAM = "UPDATE streams SET last_seq = ?, working = ?, working_seq = ?"
+            + " WHERE stream_id = ?";
     private static final String SET_STREAM_ACCOUNT = "UPDATE streams SET account_id = ?"
             + " WHERE stream_id = ? AND account_id IS NULL";
 
@@ -136,7 +142,8 @@ final class AppendSql {
      * Writes the events with consecutive sequences after the journal head; the caller commits. Each stream the batch
      * touches is opened and folded once, with what its events in the batch say together (as folding them one by one
      * would leave it); a stream whose events neither start, end nor close it only has its last sequence moved, a
-     * write that touches none of the {@code streams} indexes. Every fold sets {@code working} and {@code working_seq}:
+     * write that touches none of the {@code streams} indexes (an update by key where the batch's read of the streams'
+     * ends found its row, else an insert that opens it). Every fold sets {@code working} and {@code working_seq}:
      * what the stream's last event says is working when it is an {@link OrdersWorking}, and its sequence, else nulls
      * (unsaid). A reader takes the count only while {@code working_seq} is {@code last_seq} (a writer from before the
      * column moves the one and not the other). The statement that gives a stream's row its account is skipped where
@@ -184,7 +191,7 @@ final class AppendSql {
             seq++;
         }
         insert.executeBatch();
-        foldStreams(st, folds.values(), known);
+        foldStreams(st, folds.values(), lastSequences.keySet(), known);
         return records;
     }
 
@@ -211,13 +218,15 @@ final class AppendSql {
     }
 
     /** Opens each stream the batch touches (a no-op for one already open) and folds its events into it. */
-    private static void foldStreams(Statements st, Iterable<StreamFold> folds, KnownAccounts known)
-            throws SQLException {
+    private static void foldStreams(Statements st, Iterable<StreamFold> folds, Set<String> existing,
+                                    KnownAccounts known) throws SQLException {
         PreparedStatement open = st.get(OPEN_STREAM);
         PreparedStatement fold = st.get(FOLD_STREAM);
-        PreparedStatement move = st.get(OPEN_OR_MOVE_STREAM);
+        PreparedStatement openOrMove = st.get(OPEN_OR_MOVE_STREAM);
+        PreparedStatement move = st.get(MOVE_STREAM);
         PreparedStatement account = st.get(SET_STREAM_ACCOUNT);
         boolean opened = false;
+        boolean inserted = false;
         boolean moved = false;
         boolean accounts = false;
         for (StreamFold f : folds) {
@@ -230,26 +239,37 @@ final class AppendSql {
                 fold(fold, f);
                 fold.addBatch();
                 opened = true;
-            } else {
-                opening(move, f);
-                working(move, 8, f);
+                continue;
+            }
+            if (existing.contains(f.streamId)) {
+                move.setLong(1, f.lastSeq);
+                working(move, 2, f);
+                move.setString(4, f.streamId);
                 move.addBatch();
                 moved = true;
-                if (f.accountId != null && (f.firstAccountId == null || !known.has(f.streamId))) {
-                    // A stream opened without an account takes the first one an event names (COALESCE). Skipped for a
-                    // stream whose row has one already: the insert above gives a row it recreates (after an archive)
-                    // the batch's first account, and only when that is missing does a later event's count.
-                    account.setString(1, f.accountId);
-                    account.setString(2, f.streamId);
-                    account.addBatch();
-                    accounts = true;
-                }
+            } else {
+                opening(openOrMove, f);
+                working(openOrMove, 8, f);
+                openOrMove.addBatch();
+                inserted = true;
+            }
+            if (f.accountId != null && (f.firstAccountId == null || !known.has(f.streamId))) {
+                // A stream opened without an account takes the first one an event names (COALESCE). Skipped for a
+                // stream whose row has one already: the insert above gives a row it recreates (after an archive)
+                // the batch's first account, and only when that is missing does a later event's count.
+                account.setString(1, f.accountId);
+                account.setString(2, f.streamId);
+                account.addBatch();
+                accounts = true;
             }
         }
         // A stream already open makes its insert a no-op, so the folds below apply to it as to a new one.
         if (opened) {
             open.executeBatch();
             fold.executeBatch();
+        }
+        if (inserted) {
+            openOrMove.executeBatch();
         }
         if (moved) {
             move.executeBatch();
