@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,7 +39,7 @@ final class AppendSql {
     /** Streams whose last sequence one read asks for; unused places are null. */
     static final int LAST_SEQUENCES_AT_ONCE = 64;
     private static final String LAST_SEQUENCES = "SELECT stream_id, last_seq FROM streams WHERE stream_id IN ("
-            + String.join(", ", java.util.Collections.nCopies(LAST_SEQUENCES_AT_ONCE, "?")) + ")";
+            + String.join(", ", Collections.nCopies(LAST_SEQUENCES_AT_ONCE, "?")) + ")";
     private static final String OPEN_STREAM = "INSERT INTO streams (stream_id, kind, account_id, status, opened_at,"
             + " closed, first_seq, last_seq) VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (stream_id) DO NOTHING";
     private static final String FOLD_STREAM = "UPDATE streams SET last_seq = ?,"
