@@ -32,10 +32,10 @@ import java.util.function.Consumer;
  * checks exact. Open it with {@link Journals}.
  *
  * <p>On open the newest {@link #OPEN_VERIFY_TAIL} records are checked (checksums, no gaps, nothing past the head),
- * the views of the streams they touch and their links against their events, and the database's own structure (SQLite: the full
- * {@code integrity_check} up to {@link #FULL_CHECK_AT_OPEN_BYTES}, beyond it {@code quick_check} and a count of every
- * index): that bounds start-up time however long the history, and every read verifies the records it touches
- * anyway; {@link #verify(boolean, Verification.Listener)} with {@code full} checks everything.
+ * the views of the streams they touch and their links against their events, and the database's own structure
+ * (SQLite: the full {@code integrity_check} up to {@link #FULL_CHECK_AT_OPEN_BYTES}, beyond it {@code quick_check} and
+ * a count of every index): that bounds start-up time however long the history, and every read verifies the records
+ * it touches anyway; {@link #verify(boolean, Verification.Listener)} with {@code full} checks everything.
  */
 public final class JdbcJournal implements Journal {
     /** Records checked when a journal opens: the newest 10,000. */
@@ -295,7 +295,8 @@ public final class JdbcJournal implements Journal {
     /**
      * {@inheritDoc} The records are found by following each one's link back from the stream's last
      * ({@link StreamChain}). A stream read before is read from its last record on ({@link StreamCache}): one query
-     * still, so whatever another writer appended since is there, but the records read before are not decoded again.
+     * when at most one record is new, so whatever another writer appended since is there, but the records read before
+     * are not decoded again.
      * A record changed on disk after it was read is found by {@link #verify}, not by this read.
      */
     @Override
