@@ -31,15 +31,15 @@ final class AppendSql {
             "UPDATE journal_head SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq";
     /**
      * An event and its link back to its stream's previous record: the one before it in the batch, or for a stream's
-     * first in the batch the view's last ({@link #LAST_SEQUENCES}, read before this batch folds the view; null for a
+     * first in the batch the view's last ({@link #STREAM_ENDS}, read before this batch folds the view; null for a
      * new stream). Plain values, so PostgreSQL's driver sends a batch as one multi-row insert.
      */
     private static final String INSERT_EVENT = "INSERT INTO events (seq, stream_id, stream_kind, account_id, type, at,"
             + " payload, checksum, prev_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    /** Streams whose last sequence one read asks for; unused places are null. */
-    static final int LAST_SEQUENCES_AT_ONCE = 64;
-    private static final String LAST_SEQUENCES = "SELECT stream_id, last_seq FROM streams WHERE stream_id IN ("
-            + String.join(", ", Collections.nCopies(LAST_SEQUENCES_AT_ONCE, "?")) + ")";
+    /** Streams whose rows one read asks for; unused places are null. */
+    static final int STREAM_ENDS_AT_ONCE = 64;
+    private static final String STREAM_ENDS = "SELECT stream_id, last_seq, account_id FROM streams WHERE stream_id IN ("
+            + String.join(", ", Collections.nCopies(STREAM_ENDS_AT_ONCE, "?")) + ")";
     private static final String OPEN_STREAM = "INSERT INTO streams (stream_id, kind, account_id, status, opened_at,"
             + " closed, first_seq, last_seq) VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (stream_id) DO NOTHING";
     private static final String FOLD_STREAM = "UPDATE streams SET last_seq = ?,"
@@ -56,18 +56,19 @@ final class AppendSql {
 
     /**
      * The fold of events that neither start, end nor close their stream, for a stream the batch found no row of:
-     * opens it (and moves it, should a row have come after all). An update writes no indexed column.
+     * opens it (and moves it, should a row have come after all).
      */
     private static final String OPEN_OR_MOVE_STREAM = "INSERT INTO streams (stream_id, kind, account_id, status,"
             + " opened_at, closed, first_seq, last_seq, working, working_seq) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)"
             + " ON CONFLICT (stream_id) DO UPDATE SET last_seq = excluded.last_seq, working = excluded.working,"
-            + " working_seq = excluded.working_seq";
+            + " working_seq = excluded.working_seq, account_id = COALESCE(streams.account_id, excluded.account_id)";
     /**
-     * The fold of such events for a stream whose row this batch read ({@link #LAST_SEQUENCES}): an update by key,
-     * without the insert that would find the row there first.
+     * The fold of such events for a stream whose row this batch read ({@link #STREAM_ENDS}): an update by key,
+     * without the insert that would find the row there first. It writes no indexed column.
      */
     private static final String MOVE_STREAM = "UPDATE streams SET last_seq = ?, working = ?, working_seq = ?"
             + " WHERE stream_id = ?";
+    /** A row the batch read without an account takes the first one the batch's events name. */
     private static final String SET_STREAM_ACCOUNT = "UPDATE streams SET account_id = ?"
             + " WHERE stream_id = ? AND account_id IS NULL";
 
@@ -147,16 +148,14 @@ final class AppendSql {
      * ends found its row, else an insert that opens it). Every fold sets {@code working} and {@code working_seq}:
      * what the stream's last event says is working when it is an {@link OrdersWorking}, and its sequence, else nulls
      * (unsaid). A reader takes the count only while {@code working_seq} is {@code last_seq} (a writer from before the
-     * column moves the one and not the other). The statement that gives a stream's row its account is skipped where
-     * {@code known} says the row has one; the streams whose rows have an account once this batch commits go to
-     * {@link KnownAccounts#pending}, for the caller to mark {@link KnownAccounts#committed} after its commit.
+     * column moves the one and not the other). A stream takes the first account its events name, and keeps it: a row
+     * the batch's read found with an account is not written for it.
      */
-    static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events, KnownAccounts known)
-            throws SQLException {
+    static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events) throws SQLException {
         long first = takeSequences(st, events.size());
         Set<String> streamIds = new LinkedHashSet<>();
         events.forEach(e -> streamIds.add(e.event().streamId()));
-        Map<String, Long> lastSequences = lastSequences(st, streamIds);
+        Map<String, StreamEnd> ends = streamEnds(st, streamIds);
         List<JournalRecord> records = new ArrayList<>(events.size());
         Map<String, StreamFold> folds = new LinkedHashMap<>();
         PreparedStatement insert = st.get(INSERT_EVENT);
@@ -177,7 +176,8 @@ final class AppendSql {
             if (fold == null) {
                 fold = new StreamFold(event, seq, at);
                 folds.put(event.streamId(), fold);
-                previous = lastSequences.get(event.streamId());
+                StreamEnd end = ends.get(event.streamId());
+                previous = end == null ? null : end.lastSeq();
             } else {
                 previous = fold.lastSeq;
             }
@@ -192,35 +192,39 @@ final class AppendSql {
             seq++;
         }
         insert.executeBatch();
-        foldStreams(st, folds.values(), lastSequences.keySet(), known);
+        foldStreams(st, folds.values(), ends);
         return records;
     }
 
+    /** What the view holds of a stream as a batch begins: its last sequence, and whether it has an account. */
+    record StreamEnd(long lastSeq, boolean hasAccount) {
+    }
+
     /**
-     * The view's last sequence of each of {@code streamIds} that has a row, {@link #LAST_SEQUENCES_AT_ONCE} to a
-     * read. Called under the journal head's lock, so it stays true until the batch commits.
+     * The row of each of {@code streamIds} that has one, {@link #STREAM_ENDS_AT_ONCE} to a read. Called under the
+     * journal head's lock, so it stays true until the batch commits.
      */
-    static Map<String, Long> lastSequences(Statements st, Collection<String> streamIds) throws SQLException {
-        Map<String, Long> last = new HashMap<>();
-        PreparedStatement ps = st.get(LAST_SEQUENCES);
+    static Map<String, StreamEnd> streamEnds(Statements st, Collection<String> streamIds) throws SQLException {
+        Map<String, StreamEnd> ends = new HashMap<>();
+        PreparedStatement ps = st.get(STREAM_ENDS);
         List<String> ids = List.copyOf(streamIds);
-        for (int from = 0; from < ids.size(); from += LAST_SEQUENCES_AT_ONCE) {
-            for (int i = 0; i < LAST_SEQUENCES_AT_ONCE; i++) {
+        for (int from = 0; from < ids.size(); from += STREAM_ENDS_AT_ONCE) {
+            for (int i = 0; i < STREAM_ENDS_AT_ONCE; i++) {
                 int at = from + i;
                 text(ps, i + 1, at < ids.size() ? ids.get(at) : null);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    last.put(rs.getString(1), rs.getLong(2));
+                    ends.put(rs.getString(1), new StreamEnd(rs.getLong(2), rs.getString(3) != null));
                 }
             }
         }
-        return last;
+        return ends;
     }
 
     /** Opens each stream the batch touches (a no-op for one already open) and folds its events into it. */
-    private static void foldStreams(Statements st, Iterable<StreamFold> folds, Set<String> existing,
-                                    KnownAccounts known) throws SQLException {
+    private static void foldStreams(Statements st, Iterable<StreamFold> folds, Map<String, StreamEnd> ends)
+            throws SQLException {
         PreparedStatement open = st.get(OPEN_STREAM);
         PreparedStatement fold = st.get(FOLD_STREAM);
         PreparedStatement openOrMove = st.get(OPEN_OR_MOVE_STREAM);
@@ -231,9 +235,6 @@ final class AppendSql {
         boolean moved = false;
         boolean accounts = false;
         for (StreamFold f : folds) {
-            if (f.accountId != null) {
-                known.pending(f.streamId);
-            }
             if (f.started != null || f.ended != null || f.closedAt != null) {
                 opening(open, f);
                 open.addBatch();
@@ -242,22 +243,20 @@ final class AppendSql {
                 opened = true;
                 continue;
             }
-            if (existing.contains(f.streamId)) {
-                move.setLong(1, f.lastSeq);
-                working(move, 2, f);
-                move.setString(4, f.streamId);
-                move.addBatch();
-                moved = true;
-            } else {
+            StreamEnd end = ends.get(f.streamId);
+            if (end == null) {
                 opening(openOrMove, f);
                 working(openOrMove, 8, f);
                 openOrMove.addBatch();
                 inserted = true;
+                continue;
             }
-            if (f.accountId != null && (f.firstAccountId == null || !known.has(f.streamId))) {
-                // A stream opened without an account takes the first one an event names (COALESCE). Skipped for a
-                // stream whose row has one already: the insert above gives a row it recreates (after an archive)
-                // the batch's first account, and only when that is missing does a later event's count.
+            move.setLong(1, f.lastSeq);
+            working(move, 2, f);
+            move.setString(4, f.streamId);
+            move.addBatch();
+            moved = true;
+            if (f.accountId != null && !end.hasAccount()) {
                 account.setString(1, f.accountId);
                 account.setString(2, f.streamId);
                 account.addBatch();
@@ -280,11 +279,14 @@ final class AppendSql {
         }
     }
 
-    /** The first seven parameters of a stream's opening: what its first record in the batch says. */
+    /**
+     * The first seven parameters of a stream's opening: what its first record in the batch says, and the first account
+     * any of them names.
+     */
     private static void opening(PreparedStatement ps, StreamFold f) throws SQLException {
         ps.setString(1, f.streamId);
         ps.setString(2, f.kind);
-        ps.setString(3, f.firstAccountId);
+        ps.setString(3, f.accountId);
         text(ps, 4, JournalEvent.TRANSACTION.equals(f.kind) ? TransactionStatus.IN_PROGRESS.name() : null);
         ps.setString(5, f.firstAt);
         ps.setLong(6, f.firstSeq);
@@ -295,7 +297,6 @@ final class AppendSql {
     private static final class StreamFold {
         final String streamId;
         final String kind;
-        final String firstAccountId;
         final String firstAt;
         final long firstSeq;
         long lastSeq;
@@ -309,7 +310,6 @@ final class AppendSql {
         StreamFold(JournalEvent first, long seq, String at) {
             this.streamId = first.streamId();
             this.kind = first.streamKind();
-            this.firstAccountId = first.accountId();
             this.firstAt = at;
             this.firstSeq = seq;
         }

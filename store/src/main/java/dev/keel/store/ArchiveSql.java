@@ -22,7 +22,8 @@ import java.util.Set;
  * rows leave the live tables. The file is written before the commit and deleted if the commit does not happen.
  */
 final class ArchiveSql {
-    private static final String ELIGIBLE = "SELECT stream_id FROM streams WHERE kind = '" + JournalEvent.TRANSACTION
+    /** The streams an archive run takes, after {@code FROM streams}: closed transactions ended before the cutoff. */
+    private static final String ELIGIBLE = " WHERE kind = '" + JournalEvent.TRANSACTION
             + "' AND closed = 1 AND closed_at < ?";
     private static final String LOCK_HEAD = "UPDATE journal_head SET last_seq = last_seq WHERE id = 1";
     private static final String INSERT_ARCHIVE = "INSERT INTO archives (file, cutoff, created_at, transactions,"
@@ -44,23 +45,24 @@ final class ArchiveSql {
      */
     static ArchiveResult run(Connection c, Instant cutoff, Path dir, Instant now, Collection<String> operations)
             throws SQLException, IOException {
-        String eligible = ELIGIBLE;
+        String where = ELIGIBLE;
         if (operations != null) {
             for (String operation : operations) {
                 if (!operation.matches("[a-z_]{1,64}")) {
                     throw new IllegalArgumentException("operation must be a plain name, but was '" + operation + "'");
                 }
             }
-            eligible += operations.isEmpty() ? " AND 1 = 0"
+            where += operations.isEmpty() ? " AND 1 = 0"
                     : " AND operation IN ('" + String.join("', '", operations) + "')";
         }
+        String eligible = "SELECT stream_id FROM streams" + where;
         String cut = Timestamps.format(cutoff);
         // Taking the head row blocks every append (of any process) until this commits: nothing joins a stream
         // between reading its events and deleting them.
         try (PreparedStatement lock = c.prepareStatement(LOCK_HEAD)) {
             lock.executeUpdate();
         }
-        long[] span = span(c, cut, eligible);
+        long[] span = span(c, cut, "SELECT MIN(first_seq), MAX(last_seq) FROM streams" + where);
         if (span == null) {
             return new ArchiveResult(null, 0, 0);
         }
@@ -92,10 +94,9 @@ final class ArchiveSql {
         }
     }
 
-    /** The first and last sequence of the eligible streams, null when there are none. */
-    private static long[] span(Connection c, String cutoff, String eligible) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(eligible.replace("SELECT stream_id FROM",
-                "SELECT MIN(first_seq), MAX(last_seq) FROM"))) {
+    /** The first and last sequence of the eligible streams ({@code sql}), null when there are none. */
+    private static long[] span(Connection c, String cutoff, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, cutoff);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

@@ -96,8 +96,6 @@ final class GroupCommitWriter implements AutoCloseable {
     private final AtomicInteger answering = new AtomicInteger();
     private final DataSource source;
     private final String description;
-    /** Streams a committed batch gave an account: their account statement is skipped (writer thread only). */
-    private final KnownAccounts knownAccounts = new KnownAccounts();
     private final Thread thread;
     private final Object lifecycle = new Object();
     private boolean closed;
@@ -239,11 +237,9 @@ final class GroupCommitWriter implements AutoCloseable {
                 admit(st, batch, admitted, refused, taken);
                 List<EventCodec.Encoded> all = new ArrayList<>();
                 admitted.forEach(a -> all.addAll(a.events()));
-                return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(st, all, knownAccounts);
+                return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(st, all);
             });
-            knownAccounts.committed();
         } catch (Throwable e) {
-            knownAccounts.rolledBack();
             if (batch.size() == 1 || e instanceof CommitFailed) {
                 // A failed commit may have happened all the same: writing the events again could write them twice.
                 answer(batch.size(), () -> batch.forEach(a -> a.done().completeExceptionally(e)));

@@ -265,7 +265,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
     /** A batch of more streams than one read of their ends asks for links each record to its own stream's last. */
     @Test
     void aBatchOfMoreStreamsThanOneReadOfTheirEndsLinksEveryRecord() {
-        int streams = AppendSql.LAST_SEQUENCES_AT_ONCE * 2 + 1;
+        int streams = AppendSql.STREAM_ENDS_AT_ONCE * 2 + 1;
         List<JournalEvent> firsts = new ArrayList<>();
         List<JournalEvent> seconds = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
