@@ -3,6 +3,7 @@ package dev.keel.store;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.OrdersWorking;
+import dev.keel.core.journal.Tallies;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.model.TransactionStatus;
@@ -11,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -38,7 +40,8 @@ final class AppendSql {
             + " payload, checksum, prev_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** Streams whose rows one read asks for; unused places are null. */
     static final int STREAM_ENDS_AT_ONCE = 64;
-    private static final String STREAM_ENDS = "SELECT stream_id, last_seq, account_id FROM streams WHERE stream_id IN ("
+    private static final String STREAM_ENDS = "SELECT stream_id, last_seq, account_id, opened_at FROM streams"
+            + " WHERE stream_id IN ("
             + String.join(", ", Collections.nCopies(STREAM_ENDS_AT_ONCE, "?")) + ")";
     private static final String OPEN_STREAM = "INSERT INTO streams (stream_id, kind, account_id, status, opened_at,"
             + " closed, first_seq, last_seq) VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (stream_id) DO NOTHING";
@@ -193,11 +196,79 @@ final class AppendSql {
         }
         insert.executeBatch();
         foldStreams(st, folds.values(), ends);
+        tally(st, events, folds, ends, first, seq - 1);
         return records;
     }
 
-    /** What the view holds of a stream as a batch begins: its last sequence, and whether it has an account. */
-    record StreamEnd(long lastSeq, boolean hasAccount) {
+    private static final String TALLY = "INSERT INTO tallies (minute, meter, n, total, peak) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (minute, meter) DO UPDATE SET n = tallies.n + excluded.n,"
+            + " total = tallies.total + excluded.total,"
+            + " peak = CASE WHEN excluded.peak > tallies.peak THEN excluded.peak ELSE tallies.peak END";
+    private static final String MARK = "INSERT INTO tally_attention (minute, stream_id) VALUES (?, ?)"
+            + " ON CONFLICT (minute, stream_id) DO NOTHING";
+    private static final String EXTEND_TALLIED = "UPDATE tallied_ranges SET last_seq = ? WHERE last_seq = ?";
+    private static final String NEW_TALLIED = "INSERT INTO tallied_ranges (first_seq, last_seq) VALUES (?, ?)";
+
+    /**
+     * Adds what the batch's records count on their own ({@link Tallies}) to their minutes' tallies, marks the
+     * transactions the report must read, and extends the run of tallied sequences to the batch's last (or begins a
+     * run, after records a writer from before the tallies wrote).
+     */
+    private static void tally(Statements st, List<EventCodec.Encoded> events, Map<String, StreamFold> folds,
+                              Map<String, StreamEnd> ends, long first, long last) throws SQLException {
+        Tallies.Counter counter = new Tallies.Counter();
+        for (EventCodec.Encoded encoded : events) {
+            JournalEvent event = encoded.event();
+            Instant opened = null;
+            if (event instanceof TransactionEnded) {
+                StreamFold f = folds.get(event.streamId());
+                StreamEnd end = ends.get(event.streamId());
+                opened = f.started != null ? f.started.at()
+                        : end != null && end.openedAt() != null ? Timestamps.parse(end.openedAt()) : null;
+            }
+            counter.add(event, opened);
+        }
+        if (!counter.byMinute().isEmpty()) {
+            PreparedStatement ps = st.get(TALLY);
+            for (Map.Entry<Long, Map<String, Tallies.Tally>> minute : counter.byMinute().entrySet()) {
+                for (Map.Entry<String, Tallies.Tally> meter : minute.getValue().entrySet()) {
+                    ps.setLong(1, minute.getKey());
+                    ps.setString(2, meter.getKey());
+                    ps.setLong(3, meter.getValue().count());
+                    ps.setDouble(4, meter.getValue().total());
+                    ps.setDouble(5, meter.getValue().max());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+        if (!counter.marked().isEmpty()) {
+            PreparedStatement ps = st.get(MARK);
+            for (Map.Entry<Long, Set<String>> minute : counter.marked().entrySet()) {
+                for (String streamId : minute.getValue()) {
+                    ps.setLong(1, minute.getKey());
+                    ps.setString(2, streamId);
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+        PreparedStatement extend = st.get(EXTEND_TALLIED);
+        extend.setLong(1, last);
+        extend.setLong(2, first - 1);
+        if (extend.executeUpdate() == 0) {
+            PreparedStatement begin = st.get(NEW_TALLIED);
+            begin.setLong(1, first);
+            begin.setLong(2, last);
+            begin.executeUpdate();
+        }
+    }
+
+    /**
+     * What the view holds of a stream as a batch begins: its last sequence, whether it has an account, and when it
+     * opened (a transaction's start, for its ending's duration).
+     */
+    record StreamEnd(long lastSeq, boolean hasAccount, String openedAt) {
     }
 
     /**
@@ -215,7 +286,8 @@ final class AppendSql {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ends.put(rs.getString(1), new StreamEnd(rs.getLong(2), rs.getString(3) != null));
+                    ends.put(rs.getString(1), new StreamEnd(rs.getLong(2), rs.getString(3) != null,
+                            rs.getString(4)));
                 }
             }
         }

@@ -86,11 +86,28 @@ final class ArchiveSql {
             expect(delete(c, "DELETE " + theirEvents, cut), rows.size(), "events");
             expect(delete(c, "DELETE FROM streams WHERE stream_id IN (" + eligible + ")", cut), streams.size(),
                     "streams");
+            if (operations == null) {
+                pruneTallies(c, cutoff);
+            }
             return new ArchiveResult(file, streams.size(), rows.size());
         } catch (SQLException | RuntimeException e) {
             // The caller rolls back; the file must not outlive the rows it copied staying live.
             Files.deleteIfExists(file);
             throw e;
+        }
+    }
+
+    /**
+     * A whole archive also drops the tallies of the minutes before its cutoff (schema 7), which keeps them to the
+     * live journal's span: the health report's windows are of the recent past, and a window reaching back past an
+     * archive's cutoff could not count the archived records before either.
+     */
+    private static void pruneTallies(Connection c, Instant cutoff) throws SQLException {
+        for (String table : List.of("tallies", "tally_attention")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE minute < ?")) {
+                ps.setLong(1, dev.keel.core.journal.Tallies.minute(cutoff));
+                ps.executeUpdate();
+            }
         }
     }
 

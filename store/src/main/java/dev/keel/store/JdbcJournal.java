@@ -9,6 +9,7 @@ import dev.keel.core.journal.Fence;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.StreamPosition;
+import dev.keel.core.journal.Tallies;
 import dev.keel.core.journal.TransactionSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -396,6 +397,22 @@ public final class JdbcJournal implements Journal {
     public long sequenceBefore(Instant at) {
         Objects.requireNonNull(at, "at");
         return read(c -> JournalReads.sequenceBefore(c, at));
+    }
+
+    /**
+     * {@inheritDoc} Sums the tallies the writers kept by minute (schema 7) in one snapshot; records no writer tallied
+     * (from before the migration, or from a Keel from before it) are read and counted.
+     */
+    @Override
+    public Tallies.Window tallies(Instant from) {
+        Objects.requireNonNull(from, "from");
+        return read(c -> {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(db.dialect().snapshotIsolation());
+            Tallies.Window window = TallyReads.window(c, from);
+            c.commit();
+            return window;
+        });
     }
 
     /**

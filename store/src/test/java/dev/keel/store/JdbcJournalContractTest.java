@@ -18,6 +18,7 @@ import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.JournalSamples;
 import dev.keel.core.journal.LeaseLostException;
+import dev.keel.core.journal.TallyHistories;
 import dev.keel.core.model.TransactionStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -345,6 +346,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         journal.appendAll(List.of(intent("tx-1", "acct-1", "c", T0), intent("tx-1", "acct-1", "d", T0)));
         journal.close();
         journal = null;
+        dropTallies();
         execute("CREATE INDEX events_by_stream ON events (stream_id, seq)");
         execute("ALTER TABLE events DROP COLUMN prev_seq");
         execute("DELETE FROM flyway_schema_history WHERE version = '6'");
@@ -356,6 +358,79 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         assertThat(((JdbcJournal) journal).verify(true, null).findings()).isEmpty();
         journal.append(intent("tx-2", "acct-1", "e", T0));
         assertThat(journal.stream("tx-2")).extracting(JournalRecord::sequence).containsExactly(2L, 4L, 7L);
+    }
+
+    /** Takes the database back to schema 6: no tallies. */
+    private void dropTallies() {
+        execute("DROP TABLE tallies");
+        execute("DROP TABLE tally_attention");
+        execute("DROP TABLE tallied_ranges");
+        execute("DELETE FROM flyway_schema_history WHERE version = '7'");
+    }
+
+    /**
+     * Records no writer tallied are counted from the records themselves (schema 7, issue 15): those written before the
+     * migration, and those a Keel from before it appends during a rolling upgrade, between records of tallying
+     * writers. Every window's tallies are still what counting its records gives.
+     */
+    @Test
+    void recordsNoWriterTalliedAreCountedFromTheRecords() {
+        java.time.Instant base = T0.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        List<List<JournalEvent>> hours = new ArrayList<>();
+        for (int h = 0; h < 4; h++) {
+            hours.add(TallyHistories.history(20 + h, "h" + h, 30, base.plusSeconds(3600L * h)));
+        }
+        TallyHistories.append(journal, hours.get(0), 1);
+        journal.close();
+        journal = null;
+        dropTallies();
+        journal = open(clock); // migrates to schema 7: what is there was not tallied
+        TallyHistories.append(journal, hours.get(1), 2);
+        long tallied = journal.lastSequence();
+        TallyHistories.append(journal, hours.get(2), 3);
+        // As if a Keel of schema 6 had written the third hour: no tallies, no run of tallied sequences.
+        long minute = dev.keel.core.journal.Tallies.minute(hours.get(2).getFirst().at());
+        execute("DELETE FROM tallies WHERE minute >= " + minute);
+        execute("DELETE FROM tally_attention WHERE minute >= " + minute);
+        execute("UPDATE tallied_ranges SET last_seq = " + tallied + " WHERE last_seq = " + journal.lastSequence());
+        TallyHistories.append(journal, hours.get(3), 4);
+
+        TallyHistories.assertTalliesCountTheRecords(journal, base, hours.get(3).getLast().at());
+        assertThat(journal.tallies(base).meters().get("keel.transactions{status=COMPLETED}").count())
+                .as("the four hours' completed transactions, the untallied ones too").isGreaterThan(40);
+    }
+
+    /**
+     * Two processes append to one journal at once (two workers of a scale-out, each its own accounts): their batches
+     * add to the same minutes' tallies, and every window's tallies are still what counting the records gives.
+     */
+    @Test
+    void twoProcessesAppendingAtOnceTallyEveryRecordOnce() throws Exception {
+        java.time.Instant base = T0.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        Journal other = open(clock);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<JournalEvent> mine = TallyHistories.history(31, "a", 60, base);
+            List<JournalEvent> theirs = TallyHistories.history(32, "b", 60, base);
+            CountDownLatch go = new CountDownLatch(1);
+            Future<?> first = pool.submit(() -> {
+                go.await();
+                TallyHistories.append(journal, mine, 5);
+                return null;
+            });
+            Future<?> second = pool.submit(() -> {
+                go.await();
+                TallyHistories.append(other, theirs, 6);
+                return null;
+            });
+            go.countDown();
+            first.get(60, TimeUnit.SECONDS);
+            second.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+            other.close();
+        }
+        TallyHistories.assertTalliesCountTheRecords(journal, base, base.plusSeconds(600));
     }
 
     /** A read that fails half-way through its rows leaves no statement behind that a later read could trip on. */

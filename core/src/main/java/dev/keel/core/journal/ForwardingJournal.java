@@ -68,6 +68,11 @@ public abstract class ForwardingJournal implements Journal {
     }
 
     @Override
+    public Tallies.Window tallies(java.time.Instant from) {
+        return delegate.tallies(from);
+    }
+
+    @Override
     public List<JournalRecord> stream(String streamId) {
         return delegate.stream(streamId);
     }

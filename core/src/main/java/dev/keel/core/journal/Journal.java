@@ -87,6 +87,19 @@ public interface Journal extends AutoCloseable {
         return last[0];
     }
 
+    /**
+     * What the records whose time is at or after {@code from} tallied ({@link Tallies}): the meters each moves on its
+     * own, and the transactions to read for the rest. The database journals keep the tallies by minute as they write,
+     * so this reads rows per minute and meter, not records (a {@code from} inside a minute counts that whole
+     * minute: callers pass the start of one); this default replays the records from {@code from} and counts them.
+     */
+    default Tallies.Window tallies(java.time.Instant from) {
+        Tallies.Counter counter = new Tallies.Counter();
+        replay(sequenceBefore(from), r -> counter.count(r.event(), from,
+                txId -> transaction(txId).map(TransactionSummary::startedAt).orElse(null)));
+        return counter.window();
+    }
+
     /** The records of one stream (a transaction, an account, a notification), in order. */
     List<JournalRecord> stream(String streamId);
 

@@ -4,18 +4,20 @@ import dev.keel.core.account.AccountStatus;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalEvent;
-import dev.keel.core.journal.NotificationSettled;
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.Tallies;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.model.TradingState;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -66,7 +68,8 @@ public final class Health {
         Instant now = clock.instant();
         Instant since = now.minus(window);
         List<Finding> findings = new ArrayList<>();
-        for (String txId : journal.openStreams(JournalEvent.TRANSACTION)) {
+        List<String> open = journal.openStreams(JournalEvent.TRANSACTION);
+        for (String txId : open) {
             journal.transaction(txId).ifPresent(t -> {
                 Duration age = Duration.between(t.startedAt(), now);
                 if (age.compareTo(STALE_IN_PROGRESS) > 0) {
@@ -76,25 +79,29 @@ public final class Health {
                 }
             });
         }
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        KeelMetrics metrics = new KeelMetrics(registry, clock);
-        int undelivered = 0;
-        List<JournalEvent> recent = new ArrayList<>();
-        // Only what the metrics and the findings below read: the day's plans, sizings and notices are not decoded.
-        journal.replay(journal.sequenceBefore(since), KeelMetrics.OBSERVED, r -> {
-            if (!r.event().at().isBefore(since)) {
-                recent.add(r.event());
-            }
-        });
-        for (JournalEvent e : recent) {
-            metrics.observe(e);
-            if (e instanceof TransactionEnded end) {
-                findings.addAll(ended(end));
-            }
-            if (e instanceof NotificationSettled n && !n.delivered()) {
-                undelivered++;
+        // The window counts whole minutes, the journal's tallies' unit: from the start of the minute 'window' ago.
+        Instant from = Instant.ofEpochSecond(Tallies.minute(since) * 60);
+        Tallies.Window tallied = journal.tallies(from);
+        // What no tally says (a resubmit's answer, the orders in flight or unknown, an ending's finding) comes from
+        // the records of the window of the transactions the tallies marked and of those still open: any other left
+        // nothing in flight or unknown and counted every retry in its tallies.
+        KeelMetrics fold = new KeelMetrics(new SimpleMeterRegistry(), clock);
+        Set<String> read = new LinkedHashSet<>(tallied.attention());
+        read.addAll(open);
+        for (String txId : read) {
+            for (JournalRecord r : journal.stream(txId)) {
+                JournalEvent e = r.event();
+                if (e.at().isBefore(from)) {
+                    continue;
+                }
+                fold.observe(e);
+                if (e instanceof TransactionEnded end) {
+                    findings.addAll(ended(end));
+                }
             }
         }
+        Map<String, Double> metrics = metrics(tallied.meters(), fold);
+        double undelivered = metrics.getOrDefault(Tallies.key(Tallies.NOTIFICATIONS, "delivered", "false"), 0.0);
         int pending = journal.openStreams(JournalEvent.NOTIFICATION).size();
         if (pending > 0) {
             findings.add(new Finding(Status.WARNING, "outbox", pending + " notification(s) not yet delivered",
@@ -102,8 +109,8 @@ public final class Health {
                             + "waits and each channel's last error"));
         }
         if (undelivered > 0) {
-            findings.add(new Finding(Status.WARNING, "outbox", undelivered + " notification(s) given up after every "
-                    + "attempt in the window", ErrorCode.NOTIFICATION_FAILED.suggestion()));
+            findings.add(new Finding(Status.WARNING, "outbox", (long) undelivered + " notification(s) given up after "
+                    + "every attempt in the window", ErrorCode.NOTIFICATION_FAILED.suggestion()));
         }
         for (Probe p : probes) {
             AccountStatus account = AccountStatus.of(journal, p.accountId());
@@ -128,7 +135,7 @@ public final class Health {
         findings.sort(Comparator.comparing((Finding f) -> f.status()).reversed());
         Status overall = findings.stream().map(Finding::status).max(Comparator.naturalOrder())
                 .orElse(Status.HEALTHY);
-        return new Report(overall, now, window, findings, probes, snapshot(registry));
+        return new Report(overall, now, window, findings, probes, metrics);
     }
 
     private static List<Finding> ended(TransactionEnded e) {
@@ -145,19 +152,27 @@ public final class Health {
         };
     }
 
-    private static Map<String, Double> snapshot(SimpleMeterRegistry registry) {
+    /**
+     * The report's meters, named as a registry's snapshot names them: a counter by its key, a distribution by its
+     * name (how many), {@code .total} ({@code .total_time} of a duration) and {@code .max}; the gauges of orders in
+     * flight from the fold. The counters every report shows are there at 0 too.
+     */
+    private static Map<String, Double> metrics(Map<String, Tallies.Tally> tallies, KeelMetrics fold) {
         Map<String, Double> values = new TreeMap<>();
-        for (Meter m : registry.getMeters()) {
-            String tags = m.getId().getTags().isEmpty() ? "" : m.getId().getTags().stream()
-                    .map(t -> t.getKey() + "=" + t.getValue()).reduce((a, b) -> a + "," + b)
-                    .map(t -> "{" + t + "}").orElse("");
-            m.measure().forEach(ms -> {
-                String stat = ms.getStatistic().name().toLowerCase(java.util.Locale.ROOT);
-                String key = m.getId().getName() + tags + (stat.equals("count") || stat.equals("value") ? ""
-                        : "." + stat);
-                values.putIfAbsent(key, ms.getValue());
-            });
-        }
+        values.put(Tallies.RETRIES, 0.0);
+        values.put(Tallies.RECOVERIES, 0.0);
+        tallies.forEach((key, t) -> {
+            values.put(key, (double) t.count());
+            String total = key.equals(Tallies.DURATION) ? ".total_time" : key.equals(Tallies.DRIFT) ? ".total" : null;
+            if (total != null) {
+                values.put(key + total, t.total());
+                values.put(key + ".max", t.max());
+            }
+        });
+        values.merge(Tallies.RETRIES, (double) fold.answeredResubmits(), Double::sum);
+        values.put("keel.orders.inflight", (double) fold.inflight());
+        values.put("keel.orders.unknown", (double) fold.unknown());
+        values.put("keel.orders.inflight.age.max", fold.oldestInflight());
         return values;
     }
 

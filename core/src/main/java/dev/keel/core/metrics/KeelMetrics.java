@@ -8,11 +8,11 @@ import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderLookedUp;
 import dev.keel.core.journal.OrderUpdated;
 import dev.keel.core.journal.ReconciliationRecorded;
+import dev.keel.core.journal.Tallies;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionResumed;
 import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.journal.TradingStateChanged;
-import dev.keel.core.error.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -23,12 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keel's metrics, derived from the journal: every fact that is durable is counted, and nothing is counted that the
- * journal does not hold. Fed by {@link MeteredJournal} as events are appended, or by replaying a journal.
+ * journal does not hold. Fed by {@link MeteredJournal} as events are appended, or by
+ * replaying a journal; what a record counts on its own is {@link Tallies#of}, which the journals also keep by minute.
  *
  * <p>Meters: {@code keel.errors} (category, code), {@code keel.order.retries}, {@code keel.orders.inflight} and
  * {@code keel.orders.unknown} (gauges), {@code keel.orders.inflight.age.max} (seconds, gauge),
@@ -37,16 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code keel.trading.state.changes} (to).
  */
 public final class KeelMetrics {
-    /**
-     * The event types {@link #observe} counts; every other leaves the meters as they were (KeelMetricsTest), so a
-     * replay that feeds only these ({@link dev.keel.core.journal.Journal#replay(long, Set, java.util.function.Consumer)})
-     * gives the same meters as one that feeds everything.
-     */
-    public static final Set<Class<? extends JournalEvent>> OBSERVED = Set.of(TransactionStarted.class,
-            OrderIntentRecorded.class, OrderAttemptFailed.class, OrderLookedUp.class, OrderUpdated.class,
-            OrderFailed.class, ReconciliationRecorded.class, TransactionEnded.class, TransactionResumed.class,
-            TradingStateChanged.class, NotificationSettled.class);
-
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<String, Instant> inflight = new ConcurrentHashMap<>();
@@ -58,6 +48,23 @@ public final class KeelMetrics {
     private final Counter recoveries;
     private final DistributionSummary drift;
     private final Timer duration;
+    private final java.util.concurrent.atomic.LongAdder answeredResubmits = new java.util.concurrent.atomic.LongAdder();
+    /** Where {@link Tallies#of} counts: the registry's meters. */
+    private final Tallies.Sink sink = new Tallies.Sink() {
+        @Override
+        public void count(String name, String... tags) {
+            registry.counter(name, tags).increment();
+        }
+
+        @Override
+        public void record(String name, double value) {
+            if (Tallies.DURATION.equals(name)) {
+                duration.record(Math.round(value * 1e9), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } else {
+                drift.record(value);
+            }
+        }
+    };
 
     public KeelMetrics(MeterRegistry registry, Clock clock) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -84,14 +91,12 @@ public final class KeelMetrics {
 
     /** Counts one durable journal event. */
     public void observe(JournalEvent event) {
+        Instant opened = event instanceof TransactionEnded e ? started.remove(e.txId()) : null;
+        Tallies.of(event, opened, sink);
         switch (event) {
             case TransactionStarted s -> started.put(s.txId(), s.at());
             case OrderIntentRecorded i -> inflight.put(i.clientOrderId(), i.at());
             case OrderAttemptFailed f -> {
-                error(f.code());
-                if (f.attempt() > 1) {
-                    retries.increment();
-                }
                 resubmitting.remove(f.clientOrderId());
                 if (f.delivery() == dev.keel.core.broker.Delivery.AMBIGUOUS) {
                     unknown.put(f.clientOrderId(), Boolean.TRUE);
@@ -100,9 +105,7 @@ public final class KeelMetrics {
                 }
             }
             case OrderLookedUp l -> {
-                if (l.outcome() == OrderLookedUp.Outcome.ERROR) {
-                    error(l.errorCode());
-                } else if (l.outcome() == OrderLookedUp.Outcome.FOUND || l.afterGrace()) {
+                if (l.outcome() == OrderLookedUp.Outcome.FOUND || l.afterGrace()) {
                     unknown.remove(l.clientOrderId());
                 }
                 if (l.outcome() == OrderLookedUp.Outcome.NOT_FOUND && l.afterGrace()) {
@@ -112,6 +115,7 @@ public final class KeelMetrics {
             case OrderUpdated u -> {
                 if (resubmitting.remove(u.clientOrderId()) != null) {
                     retries.increment(); // the answer to a resubmit that succeeded
+                    answeredResubmits.increment();
                 }
                 unknown.remove(u.clientOrderId());
                 if (u.state().isTerminal()) {
@@ -119,37 +123,33 @@ public final class KeelMetrics {
                 }
             }
             case OrderFailed f -> {
-                error(f.code());
                 resubmitting.remove(f.clientOrderId());
                 unknown.remove(f.clientOrderId());
                 inflight.remove(f.clientOrderId());
             }
-            case ReconciliationRecorded r -> r.lines().forEach(l -> drift.record(l.drift().abs().movePointRight(4)
-                    .doubleValue()));
-            case TransactionEnded e -> {
-                registry.counter("keel.transactions", "status", e.status().name()).increment();
-                if (e.errorCode() != null) {
-                    error(e.errorCode());
-                }
-                Instant began = started.remove(e.txId());
-                if (began != null) {
-                    duration.record(Duration.between(began, e.at()));
-                }
-            }
-            case TransactionResumed r -> recoveries.increment();
-            case TradingStateChanged t -> registry.counter("keel.trading.state.changes", "to", t.to().name())
-                    .increment();
-            case NotificationSettled n -> registry.counter("keel.notifications", "delivered",
-                    Boolean.toString(n.delivered())).increment();
             default -> {
             }
         }
     }
 
-    private void error(ErrorCode code) {
-        if (code != null) {
-            registry.counter("keel.errors", "category", code.category().wire(), "code", code.name()).increment();
-        }
+    /** Orders whose intent this counted and that have no terminal state yet. */
+    public int inflight() {
+        return inflight.size();
+    }
+
+    /** Orders whose outcome is unknown until a lookup answers. */
+    public int unknown() {
+        return unknown.size();
+    }
+
+    /** Age of the oldest order in flight, in seconds; 0 when none. */
+    public double oldestInflight() {
+        return oldestInflightSeconds();
+    }
+
+    /** Resubmits whose answer this counted: the retries no single record says are one. */
+    public long answeredResubmits() {
+        return answeredResubmits.sum();
     }
 
     private double oldestInflightSeconds() {

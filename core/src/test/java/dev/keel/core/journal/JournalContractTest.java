@@ -77,6 +77,24 @@ public abstract class JournalContractTest {
         return records;
     }
 
+    /**
+     * The tallies behind the health report (issue 15): over seeded histories of transactions spread across minutes,
+     * appended in batches that mix them as group commit does, the tallies of every window are what counting the
+     * window's records gives, and so are the transactions marked for reading. An ending's duration needs its start
+     * from an earlier batch as often as from its own.
+     */
+    @Test
+    void talliesOfEveryWindowAreWhatCountingItsRecordsGives() {
+        java.time.Instant base = T0.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        for (long seed = 1; seed <= 3; seed++) {
+            // each seed's hour after the last's: records are appended in the order of their times
+            List<JournalEvent> history = TallyHistories.history(seed, "s" + seed, 40, base.plusSeconds(3600 * seed));
+            TallyHistories.append(journal, history, seed);
+            TallyHistories.assertTalliesCountTheRecords(journal, history.getFirst().at(), history.getLast().at());
+        }
+        assertThat(journal.tallies(base.plusSeconds(5 * 3600)).meters()).as("a window after every record").isEmpty();
+    }
+
     /** The time search behind the health report's window: every answer checked against a replay, over 200 records. */
     @Test
     void sequenceBeforeFindsTheLastRecordWrittenBeforeATime() {

@@ -27,6 +27,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Metrics come from the journal alone; health names every finding with a recommendation. */
@@ -142,5 +143,59 @@ class HealthTest {
             assertThat(f.recommendation()).contains("keel account resume --account main");
         });
         assertThat(report.metrics()).containsEntry("keel.trading.state.changes{to=HALTED}", 1.0);
+    }
+
+    /**
+     * The report's meters from the journal's tallies and the marked transactions' records are those of feeding every
+     * record of the window to {@link KeelMetrics}, as the report did before the tallies: over seeded histories with
+     * orders left working, left unknown and resubmitted, for windows from every minute. Durations are held only where
+     * the window begins before every transaction (a window now counts every ending in it, wherever its start was).
+     */
+    @Test
+    void theReportsMetersAreThoseOfFeedingEveryRecordOfTheWindowToTheMeters() {
+        Instant base = T0.plusSeconds(3600);
+        for (long seed = 1; seed <= 4; seed++) {
+            MemoryJournal history = new MemoryJournal();
+            List<dev.keel.core.journal.JournalEvent> events = dev.keel.core.journal.TallyHistories.history(seed,
+                    "s" + seed, 30, base);
+            dev.keel.core.journal.TallyHistories.append(history, events, seed);
+            ManualClock clock = new ManualClock(events.getLast().at().plusSeconds(60));
+            for (Instant from = base; from.isBefore(events.getLast().at()); from = from.plusSeconds(60)) {
+                Health.Report report = Health.assess(history, clock, Duration.between(from, clock.instant()),
+                        List.of());
+                KeelMetrics every = new KeelMetrics(new SimpleMeterRegistry(), clock);
+                Instant since = from;
+                history.replay(0, r -> {
+                    if (!r.event().at().isBefore(since)) {
+                        every.observe(r.event());
+                    }
+                });
+                Map<String, Double> expected = new java.util.TreeMap<>();
+                every.registry().getMeters().forEach(m -> m.measure().forEach(ms -> {
+                    String stat = ms.getStatistic().name().toLowerCase(java.util.Locale.ROOT);
+                    String tags = m.getId().getTags().isEmpty() ? "" : "{" + String.join(",", m.getId().getTags()
+                            .stream().map(t -> t.getKey() + "=" + t.getValue()).toList()) + "}";
+                    expected.putIfAbsent(m.getId().getName() + tags + (stat.equals("count") || stat.equals("value")
+                            ? "" : "." + stat), ms.getValue());
+                }));
+                Map<String, Double> actual = new java.util.TreeMap<>(report.metrics());
+                if (from.isAfter(base)) {
+                    expected.keySet().removeIf(k -> k.startsWith(dev.keel.core.journal.Tallies.DURATION));
+                    actual.keySet().removeIf(k -> k.startsWith(dev.keel.core.journal.Tallies.DURATION));
+                }
+                assertThat(actual).as("seed %d from %s", seed, from).hasSameSizeAs(expected);
+                long s = seed;
+                expected.forEach((k, v) -> assertThat(actual.get(k)).as("seed %d from %s: %s", s, since, k)
+                        .isCloseTo(v, org.assertj.core.api.Assertions.within(1e-6 * Math.max(1, Math.abs(v)))));
+                assertThat(report.findings().stream().filter(f -> f.subject().startsWith("s" + s + "-tx-"))
+                        .filter(f -> f.reason().startsWith("ended")).count()).as("the endings' findings")
+                        .isEqualTo(endingsNotCompleted(events, since));
+            }
+        }
+    }
+
+    private static long endingsNotCompleted(List<dev.keel.core.journal.JournalEvent> events, Instant since) {
+        return events.stream().filter(e -> e instanceof TransactionEnded end && !e.at().isBefore(since)
+                && end.status() != TransactionStatus.COMPLETED).count();
     }
 }

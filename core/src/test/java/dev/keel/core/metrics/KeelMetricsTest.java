@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalSamples;
+import dev.keel.core.journal.Tallies;
 import dev.keel.core.time.ManualClock;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,21 +20,43 @@ class KeelMetricsTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-12-06T12:00:00Z"));
 
     /**
-     * The health report replays only {@link KeelMetrics#OBSERVED}: over seeded histories (several transactions'
-     * records of every type, some left out, interleaved), the meters from those types alone equal the meters from
-     * every record. A type counted by {@code observe} and missing from the set fails this.
+     * A reader of records no writer tallied decodes only {@link Tallies#COUNTED}: over seeded histories (several
+     * transactions' records of every type, some left out, interleaved), the tallies and the marks from those types
+     * alone equal those from every record. A type counted or marked by {@code Tallies} and missing from the set
+     * fails this.
      */
     @Test
-    void metersFromTheObservedTypesAloneEqualThoseFromEveryRecord() {
+    void talliesFromTheCountedTypesAloneEqualThoseFromEveryRecord() {
         assertThat(JournalSamples.typesWithoutSample()).isEmpty();
         SplittableRandom random = new SplittableRandom(15);
         for (int run = 0; run < 300; run++) {
             List<JournalEvent> history = history(random);
-            KeelMetrics every = new KeelMetrics(new SimpleMeterRegistry(), clock);
-            KeelMetrics observed = new KeelMetrics(new SimpleMeterRegistry(), clock);
-            history.forEach(every::observe);
-            history.stream().filter(e -> KeelMetrics.OBSERVED.contains(e.getClass())).forEach(observed::observe);
-            assertThat(meters(observed)).as("run %d", run).isEqualTo(meters(every));
+            Tallies.Counter every = new Tallies.Counter();
+            Tallies.Counter counted = new Tallies.Counter();
+            history.forEach(e -> every.count(e, Instant.EPOCH, txId -> null));
+            history.stream().filter(e -> Tallies.COUNTED.contains(e.getClass()))
+                    .forEach(e -> counted.count(e, Instant.EPOCH, txId -> null));
+            assertThat(counted.window()).as("run %d", run).isEqualTo(every.window());
+            assertThat(every.window().meters()).as("run %d counts something", run).isNotEmpty();
+        }
+    }
+
+    /** The live meters count what the tallies count: both go through {@link Tallies#of}. */
+    @Test
+    void liveMetersCountWhatTheTalliesCount() {
+        SplittableRandom random = new SplittableRandom(16);
+        for (int run = 0; run < 100; run++) {
+            List<JournalEvent> history = history(random);
+            KeelMetrics live = new KeelMetrics(new SimpleMeterRegistry(), clock);
+            Tallies.Counter tallies = new Tallies.Counter();
+            history.forEach(live::observe);
+            history.forEach(e -> tallies.count(e, Instant.EPOCH, txId -> null));
+            Map<String, Double> meters = meters(live);
+            for (Map.Entry<String, Tallies.Tally> t : tallies.window().meters().entrySet()) {
+                double answered = t.getKey().equals(Tallies.RETRIES) ? live.answeredResubmits() : 0;
+                assertThat(meters.get(t.getKey()) - answered).as("run %d %s", run, t.getKey())
+                        .isEqualTo((double) t.getValue().count());
+            }
         }
     }
 
@@ -60,12 +83,13 @@ class KeelMetricsTest {
         return merged;
     }
 
-    private static Map<String, List<Double>> meters(KeelMetrics metrics) {
-        Map<String, List<Double>> values = new TreeMap<>();
+    /** Each meter's first measure (how many) by its key as {@link Tallies#key} names it. */
+    private static Map<String, Double> meters(KeelMetrics metrics) {
+        Map<String, Double> values = new TreeMap<>();
         for (Meter m : metrics.registry().getMeters()) {
-            List<Double> measured = new ArrayList<>();
-            m.measure().forEach(ms -> measured.add(ms.getValue()));
-            values.put(m.getId().toString(), measured);
+            String[] tags = m.getId().getTags().stream().flatMap(t -> java.util.stream.Stream.of(t.getKey(),
+                    t.getValue())).toArray(String[]::new);
+            values.put(Tallies.key(m.getId().getName(), tags), m.measure().iterator().next().getValue());
         }
         return values;
     }
