@@ -30,7 +30,7 @@ import java.util.Set;
  */
 final class AppendSql {
     private static final String TAKE_SEQUENCES =
-            "UPDATE journal_head SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq";
+            "UPDATE journal_head SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq, tallied_seq";
     /**
      * An event and its link back to its stream's previous record: the one before it in the batch, or for a stream's
      * first in the batch the view's last ({@link #STREAM_ENDS}, read before this batch folds the view; null for a
@@ -155,7 +155,8 @@ final class AppendSql {
      * the batch's read found with an account is not written for it.
      */
     static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events) throws SQLException {
-        long first = takeSequences(st, events.size());
+        long[] taken = takeSequences(st, events.size());
+        long first = taken[0];
         Set<String> streamIds = new LinkedHashSet<>();
         events.forEach(e -> streamIds.add(e.event().streamId()));
         Map<String, StreamEnd> ends = streamEnds(st, streamIds);
@@ -196,7 +197,7 @@ final class AppendSql {
         }
         insert.executeBatch();
         foldStreams(st, folds.values(), ends);
-        tally(st, events, folds, ends, first, seq - 1);
+        tally(st, events, folds, ends, taken[1], first, seq - 1);
         return records;
     }
 
@@ -206,16 +207,18 @@ final class AppendSql {
             + " peak = CASE WHEN excluded.peak > tallies.peak THEN excluded.peak ELSE tallies.peak END";
     private static final String MARK = "INSERT INTO tally_attention (minute, stream_id) VALUES (?, ?)"
             + " ON CONFLICT (minute, stream_id) DO NOTHING";
-    private static final String EXTEND_TALLIED = "UPDATE tallied_ranges SET last_seq = ? WHERE last_seq = ?";
-    private static final String NEW_TALLIED = "INSERT INTO tallied_ranges (first_seq, last_seq) VALUES (?, ?)";
+    private static final String UNTALLIED = "INSERT INTO untallied_ranges (after_seq, up_to_seq) VALUES (?, ?)";
+    private static final String TALLIED_UP_TO = "UPDATE journal_head SET tallied_seq = ? WHERE id = 1";
 
     /**
      * Adds what the batch's records count on their own ({@link Tallies}) to their minutes' tallies, marks the
-     * transactions the report must read, and extends the run of tallied sequences to the batch's last (or begins a
-     * run, after records a writer from before the tallies wrote).
+     * transactions the report must read, and moves the head's last tallied sequence to the batch's last. When it was
+     * not the sequence before the batch's first, a writer from before the tallies wrote what lies between: that run
+     * is recorded as untallied.
      */
     private static void tally(Statements st, List<EventCodec.Encoded> events, Map<String, StreamFold> folds,
-                              Map<String, StreamEnd> ends, long first, long last) throws SQLException {
+                              Map<String, StreamEnd> ends, long talliedBefore, long first, long last)
+            throws SQLException {
         Tallies.Counter counter = new Tallies.Counter();
         for (EventCodec.Encoded encoded : events) {
             JournalEvent event = encoded.event();
@@ -253,15 +256,15 @@ final class AppendSql {
             }
             ps.executeBatch();
         }
-        PreparedStatement extend = st.get(EXTEND_TALLIED);
-        extend.setLong(1, last);
-        extend.setLong(2, first - 1);
-        if (extend.executeUpdate() == 0) {
-            PreparedStatement begin = st.get(NEW_TALLIED);
-            begin.setLong(1, first);
-            begin.setLong(2, last);
-            begin.executeUpdate();
+        if (talliedBefore != first - 1) {
+            PreparedStatement gap = st.get(UNTALLIED);
+            gap.setLong(1, talliedBefore);
+            gap.setLong(2, first - 1);
+            gap.executeUpdate();
         }
+        PreparedStatement head = st.get(TALLIED_UP_TO);
+        head.setLong(1, last);
+        head.executeUpdate();
     }
 
     /**
@@ -404,14 +407,15 @@ final class AppendSql {
         }
     }
 
-    private static long takeSequences(Statements st, int count) throws SQLException {
+    /** The batch's first sequence, and the head's last tallied sequence as the batch begins. */
+    private static long[] takeSequences(Statements st, int count) throws SQLException {
         PreparedStatement take = st.get(TAKE_SEQUENCES);
         take.setLong(1, count);
         try (ResultSet rs = take.executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("journal_head has no row: the schema is damaged");
             }
-            return rs.getLong(1) - count + 1;
+            return new long[] {rs.getLong(1) - count + 1, rs.getLong(2)};
         }
     }
 

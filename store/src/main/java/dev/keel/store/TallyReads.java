@@ -16,15 +16,17 @@ import java.util.TreeMap;
 
 /**
  * The reads of {@link JdbcJournal#tallies}: the rows the writers tallied (schema 7), and the records of any run of
- * sequences no writer tallied, counted from the records themselves (written before the migration, or by a Keel from
+ * sequences no writer tallied ({@code untallied_ranges}, and past the head's {@code tallied_seq}), counted from the
+ * records themselves (written before the migration, or by a Keel from
  * before it during a rolling upgrade), so the answer is the same either way.
  */
 final class TallyReads {
     private static final String METERS = "SELECT meter, SUM(n), SUM(total), MAX(peak) FROM tallies WHERE minute >= ?"
             + " GROUP BY meter";
     private static final String MARKED = "SELECT DISTINCT stream_id FROM tally_attention WHERE minute >= ?";
-    private static final String TALLIED = "SELECT first_seq, last_seq FROM tallied_ranges WHERE last_seq > ?"
-            + " ORDER BY first_seq";
+    private static final String UNTALLIED = "SELECT after_seq, up_to_seq FROM untallied_ranges WHERE up_to_seq > ?"
+            + " ORDER BY after_seq";
+    private static final String HEAD = "SELECT last_seq, tallied_seq FROM journal_head WHERE id = 1";
     /** The records of the types {@link Tallies#COUNTED} in a run of sequences: no other counts anything. */
     private static final String EVENTS_BETWEEN = "SELECT " + JournalReads.ROW_COLUMNS + " FROM events"
             + " WHERE seq > ? AND seq <= ? AND type IN (" + Tallies.COUNTED.stream()
@@ -57,7 +59,7 @@ final class TallyReads {
             }
         }
         Tallies.Counter untallied = new Tallies.Counter();
-        for (long[] gap : untallied(c, JournalReads.sequenceBefore(c, from), JournalReads.head(c))) {
+        for (long[] gap : untallied(c, JournalReads.sequenceBefore(c, from))) {
             for (JournalRecord r : records(c, gap[0], gap[1])) {
                 untallied.count(r.event(), from, txId -> openedAt(c, txId));
             }
@@ -68,24 +70,29 @@ final class TallyReads {
         return new Tallies.Window(meters, marked);
     }
 
-    /** The runs in (after, head] outside every tallied run, each as {after a, up to b}. */
-    static List<long[]> untallied(Connection c, long after, long head) throws SQLException {
+    /**
+     * The runs of sequences after {@code after} that no writer tallied, each as {after a, up to b}: those recorded, and
+     * any after the head's last tallied sequence (a writer from before the tallies appended last).
+     */
+    static List<long[]> untallied(Connection c, long after) throws SQLException {
         List<long[]> gaps = new ArrayList<>();
-        long covered = after;
-        try (PreparedStatement ps = c.prepareStatement(TALLIED)) {
+        try (PreparedStatement ps = c.prepareStatement(UNTALLIED)) {
             ps.setLong(1, after);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long first = rs.getLong(1);
-                    if (first > covered + 1) {
-                        gaps.add(new long[] {covered, Math.min(first - 1, head)});
-                    }
-                    covered = Math.max(covered, rs.getLong(2));
+                    gaps.add(new long[] {Math.max(after, rs.getLong(1)), rs.getLong(2)});
                 }
             }
         }
-        if (covered < head) {
-            gaps.add(new long[] {covered, head});
+        try (PreparedStatement ps = c.prepareStatement(HEAD); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("journal_head has no row: the schema is damaged");
+            }
+            long head = rs.getLong(1);
+            long tallied = rs.getLong(2);
+            if (tallied < head) {
+                gaps.add(new long[] {Math.max(after, tallied), head});
+            }
         }
         return gaps;
     }

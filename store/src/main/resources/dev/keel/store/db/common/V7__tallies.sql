@@ -20,10 +20,14 @@ CREATE TABLE tally_attention (
     PRIMARY KEY (minute, stream_id)
 );
 
--- Runs of consecutive sequences whose records are tallied. Records outside them (written before this migration, or
--- by a Keel from before it during a rolling upgrade) are counted by the report from the records themselves.
-CREATE TABLE tallied_ranges (
-    first_seq BIGINT PRIMARY KEY,
-    last_seq  BIGINT NOT NULL
+-- What no writer tallied: the records before this migration, and those a Keel from before it appends during a rolling
+-- upgrade. The report counts these from the records themselves. journal_head.tallied_seq is the last sequence of the
+-- run the writers are tallying: a writer that takes sequences after a head it did not tally records the gap here.
+-- Kept on the head's row, which every append writes anyway, so tallying costs a batch no page of its own.
+CREATE TABLE untallied_ranges (
+    after_seq BIGINT PRIMARY KEY,
+    up_to_seq BIGINT NOT NULL
 );
-CREATE INDEX tallied_ranges_by_end ON tallied_ranges (last_seq);
+ALTER TABLE journal_head ADD COLUMN tallied_seq BIGINT NOT NULL DEFAULT 0;
+INSERT INTO untallied_ranges (after_seq, up_to_seq) SELECT 0, last_seq FROM journal_head WHERE last_seq > 0;
+UPDATE journal_head SET tallied_seq = last_seq;
