@@ -29,8 +29,13 @@ import java.util.Set;
  * into {@code streams}. Same SQL for both dialects.
  */
 final class AppendSql {
-    private static final String TAKE_SEQUENCES =
-            "UPDATE journal_head SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq, tallied_seq";
+    /**
+     * Takes the batch's sequences; the head's last tallied sequence moves with them when it was the head (every
+     * record before the batch tallied), else stays where a writer from before schema 7 left it ({@link #tally}).
+     */
+    private static final String TAKE_SEQUENCES = "UPDATE journal_head SET last_seq = last_seq + ?,"
+            + " tallied_seq = CASE WHEN tallied_seq = last_seq THEN last_seq + ? ELSE tallied_seq END"
+            + " WHERE id = 1 RETURNING last_seq, tallied_seq";
     /**
      * An event and its link back to its stream's previous record: the one before it in the batch, or for a stream's
      * first in the batch the view's last ({@link #STREAM_ENDS}, read before this batch folds the view; null for a
@@ -211,13 +216,13 @@ final class AppendSql {
     private static final String TALLIED_UP_TO = "UPDATE journal_head SET tallied_seq = ? WHERE id = 1";
 
     /**
-     * Adds what the batch's records count on their own ({@link Tallies}) to their minutes' tallies, marks the
-     * transactions the report must read, and moves the head's last tallied sequence to the batch's last. When it was
-     * not the sequence before the batch's first, a writer from before the tallies wrote what lies between: that run
-     * is recorded as untallied.
+     * Adds what the batch's records count on their own ({@link Tallies}) to their minutes' tallies and marks the
+     * transactions the report must read. When the head's last tallied sequence did not move with the batch's
+     * sequences, a writer from before the tallies wrote what lies between it and the batch: that run is recorded as
+     * untallied, and the head's tallied sequence moved to the batch's last.
      */
     private static void tally(Statements st, List<EventCodec.Encoded> events, Map<String, StreamFold> folds,
-                              Map<String, StreamEnd> ends, long talliedBefore, long first, long last)
+                              Map<String, StreamEnd> ends, long talliedAfterTake, long first, long last)
             throws SQLException {
         Tallies.Counter counter = new Tallies.Counter();
         for (EventCodec.Encoded encoded : events) {
@@ -256,15 +261,15 @@ final class AppendSql {
             }
             ps.executeBatch();
         }
-        if (talliedBefore != first - 1) {
+        if (talliedAfterTake != last) {
             PreparedStatement gap = st.get(UNTALLIED);
-            gap.setLong(1, talliedBefore);
+            gap.setLong(1, talliedAfterTake);
             gap.setLong(2, first - 1);
             gap.executeUpdate();
+            PreparedStatement head = st.get(TALLIED_UP_TO);
+            head.setLong(1, last);
+            head.executeUpdate();
         }
-        PreparedStatement head = st.get(TALLIED_UP_TO);
-        head.setLong(1, last);
-        head.executeUpdate();
     }
 
     /**
@@ -407,10 +412,11 @@ final class AppendSql {
         }
     }
 
-    /** The batch's first sequence, and the head's last tallied sequence as the batch begins. */
+    /** The batch's first sequence, and the head's last tallied sequence after the batch's take. */
     private static long[] takeSequences(Statements st, int count) throws SQLException {
         PreparedStatement take = st.get(TAKE_SEQUENCES);
         take.setLong(1, count);
+        take.setLong(2, count);
         try (ResultSet rs = take.executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("journal_head has no row: the schema is damaged");
