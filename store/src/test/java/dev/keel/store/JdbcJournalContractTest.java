@@ -436,6 +436,27 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         TallyHistories.assertTalliesCountTheRecords(journal, base, base.plusSeconds(600));
     }
 
+    /**
+     * An archive of every kind of transaction also drops the tallies of the minutes before its cutoff, so they do not
+     * outgrow the live journal; the windows from the cutoff on are still what counting their records gives.
+     */
+    @Test
+    void anArchiveDropsTheTalliesOfTheMinutesBeforeItsCutoff() {
+        java.time.Instant base = T0.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        List<JournalEvent> first = TallyHistories.history(41, "early", 30, base);
+        List<JournalEvent> second = TallyHistories.history(42, "late", 30, base.plusSeconds(7200));
+        TallyHistories.append(journal, first, 7);
+        TallyHistories.append(journal, second, 8);
+        java.time.Instant cutoff = base.plusSeconds(3600);
+        assertThat(journal.tallies(base).meters()).isNotEqualTo(journal.tallies(cutoff).meters());
+
+        assertThat(journal.archive(cutoff, tempDir.resolve("archive")).transactions()).isPositive();
+
+        assertThat(journal.tallies(base).meters()).as("nothing tallied before the cutoff is left")
+                .isEqualTo(journal.tallies(cutoff).meters());
+        TallyHistories.assertTalliesCountTheRecords(journal, cutoff, second.getLast().at());
+    }
+
     /** A read that fails half-way through its rows leaves no statement behind that a later read could trip on. */
     @Test
     void aReadThatFailedHalfWayLeavesTheNextReadsWhole() {
