@@ -3,7 +3,6 @@ package dev.keel.store;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.OrdersWorking;
-import dev.keel.core.journal.Tallies;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.model.TransactionStatus;
@@ -31,7 +30,7 @@ import java.util.Set;
 final class AppendSql {
     /**
      * Takes the batch's sequences; the head's last tallied sequence moves with them when it was the head (every
-     * record before the batch tallied), else stays where a writer from before schema 7 left it ({@link #tally}).
+     * record before the batch tallied), else stays where a writer from before schema 7 left it ({@link TallyWrites}).
      */
     private static final String TAKE_SEQUENCES = "UPDATE journal_head SET last_seq = last_seq + ?,"
             + " tallied_seq = CASE WHEN tallied_seq = last_seq THEN last_seq + ? ELSE tallied_seq END"
@@ -202,74 +201,17 @@ final class AppendSql {
         }
         insert.executeBatch();
         foldStreams(st, folds.values(), ends);
-        tally(st, events, folds, ends, taken[1], first, seq - 1);
+        TallyWrites.write(st, events, streamId -> openedAt(folds.get(streamId), ends.get(streamId)), taken[1], first,
+                seq - 1);
         return records;
     }
 
-    private static final String TALLY = "INSERT INTO tallies (minute, meter, n, total, peak) VALUES (?, ?, ?, ?, ?)"
-            + " ON CONFLICT (minute, meter) DO UPDATE SET n = tallies.n + excluded.n,"
-            + " total = tallies.total + excluded.total,"
-            + " peak = CASE WHEN excluded.peak > tallies.peak THEN excluded.peak ELSE tallies.peak END";
-    private static final String MARK = "INSERT INTO tally_attention (minute, stream_id) VALUES (?, ?)"
-            + " ON CONFLICT (minute, stream_id) DO NOTHING";
-    private static final String UNTALLIED = "INSERT INTO untallied_ranges (after_seq, up_to_seq) VALUES (?, ?)";
-    private static final String TALLIED_UP_TO = "UPDATE journal_head SET tallied_seq = ? WHERE id = 1";
-
-    /**
-     * Adds what the batch's records count on their own ({@link Tallies}) to their minutes' tallies and marks the
-     * transactions the report must read. When the head's last tallied sequence did not move with the batch's
-     * sequences, a writer from before the tallies wrote what lies between it and the batch: that run is recorded as
-     * untallied, and the head's tallied sequence moved to the batch's last.
-     */
-    private static void tally(Statements st, List<EventCodec.Encoded> events, Map<String, StreamFold> folds,
-                              Map<String, StreamEnd> ends, long talliedAfterTake, long first, long last)
-            throws SQLException {
-        Tallies.Counter counter = new Tallies.Counter();
-        for (EventCodec.Encoded encoded : events) {
-            JournalEvent event = encoded.event();
-            Instant opened = null;
-            if (event instanceof TransactionEnded) {
-                StreamFold f = folds.get(event.streamId());
-                StreamEnd end = ends.get(event.streamId());
-                opened = f.started != null ? f.started.at()
-                        : end != null && end.openedAt() != null ? Timestamps.parse(end.openedAt()) : null;
-            }
-            counter.add(event, opened);
+    /** When the stream opened: its start in this batch, else its row's; null when neither says. */
+    private static Instant openedAt(StreamFold fold, StreamEnd end) {
+        if (fold != null && fold.started != null) {
+            return fold.started.at();
         }
-        if (!counter.byMinute().isEmpty()) {
-            PreparedStatement ps = st.get(TALLY);
-            for (Map.Entry<Long, Map<String, Tallies.Tally>> minute : counter.byMinute().entrySet()) {
-                for (Map.Entry<String, Tallies.Tally> meter : minute.getValue().entrySet()) {
-                    ps.setLong(1, minute.getKey());
-                    ps.setString(2, meter.getKey());
-                    ps.setLong(3, meter.getValue().count());
-                    ps.setDouble(4, meter.getValue().total());
-                    ps.setDouble(5, meter.getValue().max());
-                    ps.addBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-        if (!counter.marked().isEmpty()) {
-            PreparedStatement ps = st.get(MARK);
-            for (Map.Entry<Long, Set<String>> minute : counter.marked().entrySet()) {
-                for (String streamId : minute.getValue()) {
-                    ps.setLong(1, minute.getKey());
-                    ps.setString(2, streamId);
-                    ps.addBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-        if (talliedAfterTake != last) {
-            PreparedStatement gap = st.get(UNTALLIED);
-            gap.setLong(1, talliedAfterTake);
-            gap.setLong(2, first - 1);
-            gap.executeUpdate();
-            PreparedStatement head = st.get(TALLIED_UP_TO);
-            head.setLong(1, last);
-            head.executeUpdate();
-        }
+        return end != null && end.openedAt() != null ? Timestamps.parse(end.openedAt()) : null;
     }
 
     /**
