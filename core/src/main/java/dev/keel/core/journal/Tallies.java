@@ -35,7 +35,7 @@ public final class Tallies {
 
     /**
      * The types {@link Counter#count} reads: those {@link #of} counts or {@link #attention} marks, and a transaction's
-     * start (its ending's duration). Every other counts nothing (TalliesTest), so a reader of untallied records need
+     * start (its ending's duration). Every other counts nothing (KeelMetricsTest), so a reader of untallied records need
      * not decode it.
      */
     public static final Set<Class<? extends JournalEvent>> COUNTED = Set.of(TransactionStarted.class,

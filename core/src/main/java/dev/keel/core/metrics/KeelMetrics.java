@@ -1,18 +1,14 @@
 package dev.keel.core.metrics;
 
 import dev.keel.core.journal.JournalEvent;
-import dev.keel.core.journal.NotificationSettled;
 import dev.keel.core.journal.OrderAttemptFailed;
 import dev.keel.core.journal.OrderFailed;
 import dev.keel.core.journal.OrderIntentRecorded;
 import dev.keel.core.journal.OrderLookedUp;
 import dev.keel.core.journal.OrderUpdated;
-import dev.keel.core.journal.ReconciliationRecorded;
 import dev.keel.core.journal.Tallies;
 import dev.keel.core.journal.TransactionEnded;
-import dev.keel.core.journal.TransactionResumed;
 import dev.keel.core.journal.TransactionStarted;
-import dev.keel.core.journal.TradingStateChanged;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -24,11 +20,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Keel's metrics, derived from the journal: every fact that is durable is counted, and nothing is counted that the
- * journal does not hold. Fed by {@link MeteredJournal} as events are appended, or by
- * replaying a journal; what a record counts on its own is {@link Tallies#of}, which the journals also keep by minute.
+ * journal does not hold. Fed by {@link MeteredJournal} as events are appended, or by replaying a journal; what a
+ * record counts on its own is {@link Tallies#of}, which the database journals also keep by minute.
  *
  * <p>Meters: {@code keel.errors} (category, code), {@code keel.order.retries}, {@code keel.orders.inflight} and
  * {@code keel.orders.unknown} (gauges), {@code keel.orders.inflight.age.max} (seconds, gauge),
@@ -45,10 +43,9 @@ public final class KeelMetrics {
     /** Orders whose next submit is a retry: after a definite non-acceptance, or after absence was proven. */
     private final Map<String, Boolean> resubmitting = new ConcurrentHashMap<>();
     private final Counter retries;
-    private final Counter recoveries;
     private final DistributionSummary drift;
     private final Timer duration;
-    private final java.util.concurrent.atomic.LongAdder answeredResubmits = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder answeredResubmits = new LongAdder();
     /** Where {@link Tallies#of} counts: the registry's meters. */
     private final Tallies.Sink sink = new Tallies.Sink() {
         @Override
@@ -59,7 +56,7 @@ public final class KeelMetrics {
         @Override
         public void record(String name, double value) {
             if (Tallies.DURATION.equals(name)) {
-                duration.record(Math.round(value * 1e9), java.util.concurrent.TimeUnit.NANOSECONDS);
+                duration.record(Math.round(value * 1e9), TimeUnit.NANOSECONDS);
             } else {
                 drift.record(value);
             }
@@ -69,13 +66,13 @@ public final class KeelMetrics {
     public KeelMetrics(MeterRegistry registry, Clock clock) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.retries = Counter.builder("keel.order.retries").description("order submits after the first")
+        this.retries = Counter.builder(Tallies.RETRIES).description("order submits after the first")
                 .register(registry);
-        this.recoveries = Counter.builder("keel.recoveries").description("transactions resumed after a restart")
+        Counter.builder(Tallies.RECOVERIES).description("transactions resumed after a restart")
                 .register(registry);
-        this.drift = DistributionSummary.builder("keel.reconciliation.drift").baseUnit("bps")
+        this.drift = DistributionSummary.builder(Tallies.DRIFT).baseUnit("bps")
                 .description("absolute drift from target per symbol after a transaction").register(registry);
-        this.duration = Timer.builder("keel.transaction.duration").description("start to terminal state")
+        this.duration = Timer.builder(Tallies.DURATION).description("start to terminal state")
                 .register(registry);
         Gauge.builder("keel.orders.inflight", inflight, Map::size).description("order intents not yet terminal")
                 .register(registry);
