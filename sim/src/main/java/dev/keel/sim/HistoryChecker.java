@@ -16,6 +16,14 @@ import dev.keel.core.model.OperationType;
 import dev.keel.core.model.OrderState;
 import java.time.Instant;
 import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.MemoryJournal;
+import dev.keel.core.journal.Tallies;
+import dev.keel.core.metrics.Health;
+import dev.keel.core.metrics.KeelMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.TreeMap;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.LastRebalanceMoved;
 import dev.keel.core.journal.NotificationQueued;
@@ -82,6 +90,11 @@ final class HistoryChecker {
      * working ({@link OrdersWorking}) says what the fold of its records before it has working.
      */
     static final int WORKING_INDEX_RULE = 18;
+    /**
+     * "The health report says what the records say": its meters, from the journal's tallies and the transactions they
+     * mark for reading, are those of feeding every record of its window to the meters (issue 15).
+     */
+    static final int HEALTH_REPORT_RULE = 19;
     /**
      * How long a bracket's filled entry may stand at the exchange, from when the engine saw the fill, before protective
      * orders cover it or the bracket is rolling back to close it: the engine's configured protection grace.
@@ -154,6 +167,7 @@ final class HistoryChecker {
         c.filledBracketEntriesAreProtectedWithinGrace();
         c.noProtectiveOrderOutlivesItsPosition();
         c.theIndexOfWorkingOrdersSaysWhatTheFoldHas();
+        c.theHealthReportSaysWhatTheRecordsSay();
         c.noDoubleFillUnflattened();
         c.operationsEndByTheTableAndModificationsStayWithinIntent();
         c.tradingStateMovesFromWhereItIsAndOperatorHaltsHold();
@@ -892,6 +906,59 @@ final class HistoryChecker {
                 view.apply(e);
             }
         });
+    }
+
+    /**
+     * Rule 19: the health report of the run says what its records say. The report reads the meters each record moves
+     * on its own from the journal's tallies, and folds only the transactions the tallies mark and those still open for
+     * the rest (orders in flight or unknown, a resubmit's answer): over a window from the run's first minute, and one
+     * from the minute of its middle record, its meters equal those of feeding every record of the window to
+     * {@link KeelMetrics}. Durations are held over the whole run only: a window now counts every ending in it.
+     */
+    private void theHealthReportSaysWhatTheRecordsSay() {
+        if (h.journal().isEmpty()) {
+            return;
+        }
+        MemoryJournal journal = new MemoryJournal();
+        h.journal().forEach(r -> journal.append(r.event()));
+        Instant first = h.journal().getFirst().event().at();
+        Instant now = h.journal().stream().map(r -> r.event().at()).max(Instant::compareTo).orElseThrow()
+                .plusSeconds(60);
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        for (Instant at : List.of(first, h.journal().get(h.journal().size() / 2).event().at())) {
+            Instant from = Instant.ofEpochSecond(Tallies.minute(at) * 60);
+            Map<String, Double> reported = new TreeMap<>(Health.assess(journal, clock, Duration.between(from, now),
+                    List.of()).metrics());
+            KeelMetrics every = new KeelMetrics(new SimpleMeterRegistry(), clock);
+            h.journal().stream().filter(r -> !r.event().at().isBefore(from)).forEach(r -> every.observe(r.event()));
+            Map<String, Double> fed = new TreeMap<>();
+            every.registry().getMeters().forEach(m -> m.measure().forEach(ms -> {
+                String stat = ms.getStatistic().name().toLowerCase(java.util.Locale.ROOT);
+                String[] tags = m.getId().getTags().stream().flatMap(t -> java.util.stream.Stream.of(t.getKey(),
+                        t.getValue())).toArray(String[]::new);
+                fed.putIfAbsent(Tallies.key(m.getId().getName(), tags)
+                        + (stat.equals("count") || stat.equals("value") ? "" : "." + stat), ms.getValue());
+            }));
+            if (from.isAfter(Instant.ofEpochSecond(Tallies.minute(first) * 60))) {
+                reported.keySet().removeIf(k -> k.startsWith(Tallies.DURATION));
+                fed.keySet().removeIf(k -> k.startsWith(Tallies.DURATION));
+            }
+            List<String> differ = new ArrayList<>();
+            Set<String> keys = new java.util.TreeSet<>(reported.keySet());
+            keys.addAll(fed.keySet());
+            for (String k : keys) {
+                Double a = reported.get(k);
+                Double b = fed.get(k);
+                if (a == null || b == null || Math.abs(a - b) > 1e-6 * Math.max(1, Math.abs(b))) {
+                    differ.add(k + ": the report says " + a + ", the records " + b);
+                }
+            }
+            if (!differ.isEmpty()) {
+                violation(HEALTH_REPORT_RULE, null, null, "the health report from " + from + " differs from "
+                        + "its records: " + String.join("; ", differ), differ);
+                return;
+            }
+        }
     }
 
     /**

@@ -161,7 +161,10 @@ public final class Health {
         Map<String, Double> values = new TreeMap<>();
         values.put(Tallies.RETRIES, 0.0);
         values.put(Tallies.RECOVERIES, 0.0);
-        tallies.forEach((key, t) -> {
+        Map<String, Tallies.Tally> all = new TreeMap<>(Map.of(Tallies.DRIFT, new Tallies.Tally(0, 0, 0),
+                Tallies.DURATION, new Tallies.Tally(0, 0, 0)));
+        all.putAll(tallies);
+        all.forEach((key, t) -> {
             values.put(key, (double) t.count());
             String total = key.equals(Tallies.DURATION) ? ".total_time" : key.equals(Tallies.DRIFT) ? ".total" : null;
             if (total != null) {
