@@ -16,6 +16,7 @@ import dev.keel.core.model.OperationType;
 import dev.keel.core.model.OrderState;
 import java.time.Instant;
 import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.MemoryJournal;
 import dev.keel.core.journal.Tallies;
 import dev.keel.core.metrics.Health;
@@ -916,21 +917,35 @@ final class HistoryChecker {
      * {@link KeelMetrics}. Durations are held over the whole run only: a window now counts every ending in it.
      */
     private void theHealthReportSaysWhatTheRecordsSay() {
-        if (h.journal().isEmpty()) {
-            return;
+        List<String> differ = reportDifferences(h.journal(), (journal, clock, window) -> Health.assess(journal, clock,
+                window, List.of()).metrics());
+        if (!differ.isEmpty()) {
+            violation(HEALTH_REPORT_RULE, null, null, "the health report differs from its records: "
+                    + String.join("; ", differ), differ);
+        }
+    }
+
+    /** A health report's meters of a window ending at the clock's instant. */
+    @FunctionalInterface
+    interface Report {
+        Map<String, Double> metrics(Journal journal, Clock clock, Duration window);
+    }
+
+    /** Where {@code report} of a journal holding {@code records} says other than the records fed to the meters. */
+    static List<String> reportDifferences(List<JournalRecord> records, Report report) {
+        if (records.isEmpty()) {
+            return List.of();
         }
         MemoryJournal journal = new MemoryJournal();
-        h.journal().forEach(r -> journal.append(r.event()));
-        Instant first = h.journal().getFirst().event().at();
-        Instant now = h.journal().stream().map(r -> r.event().at()).max(Instant::compareTo).orElseThrow()
-                .plusSeconds(60);
+        records.forEach(r -> journal.append(r.event()));
+        Instant first = records.getFirst().event().at();
+        Instant now = records.stream().map(r -> r.event().at()).max(Instant::compareTo).orElseThrow().plusSeconds(60);
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        for (Instant at : List.of(first, h.journal().get(h.journal().size() / 2).event().at())) {
+        for (Instant at : List.of(first, records.get(records.size() / 2).event().at())) {
             Instant from = Instant.ofEpochSecond(Tallies.minute(at) * 60);
-            Map<String, Double> reported = new TreeMap<>(Health.assess(journal, clock, Duration.between(from, now),
-                    List.of()).metrics());
+            Map<String, Double> reported = new TreeMap<>(report.metrics(journal, clock, Duration.between(from, now)));
             KeelMetrics every = new KeelMetrics(new SimpleMeterRegistry(), clock);
-            h.journal().stream().filter(r -> !r.event().at().isBefore(from)).forEach(r -> every.observe(r.event()));
+            records.stream().filter(r -> !r.event().at().isBefore(from)).forEach(r -> every.observe(r.event()));
             Map<String, Double> fed = new TreeMap<>();
             every.registry().getMeters().forEach(m -> m.measure().forEach(ms -> {
                 String stat = ms.getStatistic().name().toLowerCase(java.util.Locale.ROOT);
@@ -950,15 +965,14 @@ final class HistoryChecker {
                 Double a = reported.get(k);
                 Double b = fed.get(k);
                 if (a == null || b == null || Math.abs(a - b) > 1e-6 * Math.max(1, Math.abs(b))) {
-                    differ.add(k + ": the report says " + a + ", the records " + b);
+                    differ.add("from " + from + ", " + k + ": the report says " + a + ", the records " + b);
                 }
             }
             if (!differ.isEmpty()) {
-                violation(HEALTH_REPORT_RULE, null, null, "the health report from " + from + " differs from "
-                        + "its records: " + String.join("; ", differ), differ);
-                return;
+                return differ;
             }
         }
+        return List.of();
     }
 
     /**

@@ -201,4 +201,32 @@ class HistoryCheckerTest {
 
         assertThat(HistoryChecker.check(cutShort)).containsExactly(threw);
     }
+
+    /**
+     * Rule 19 bites: a report that folds the marked transactions but not those still open says no order is in flight
+     * while one is, and the check names the meter; the report as built says what the records say.
+     */
+    @Test
+    void aHealthReportThatSkipsTheOpenTransactionsBreaksRule19() {
+        String tx = "rb-1";
+        List<dev.keel.core.journal.JournalRecord> records = new java.util.ArrayList<>();
+        MemoryJournal journal = new MemoryJournal();
+        records.add(journal.append(new TransactionStarted(tx, ACCOUNT, "rebalance", tx, List.of(), EMPTY,
+                BigDecimal.ZERO, AT)));
+        records.add(journal.append(new dev.keel.core.journal.OrderIntentRecorded(tx, ACCOUNT, "buy-VTI", tx
+                + ":buy-VTI", dev.keel.core.model.OrderSpec.marketQty(Symbol.of("VTI"), dev.keel.core.model.Side.BUY,
+                BigDecimal.ONE), AT.plusSeconds(1))));
+        HistoryChecker.Report skipsOpen = (j, clock, window) -> dev.keel.core.metrics.Health.assess(
+                new dev.keel.core.journal.ForwardingJournal(j) {
+                    @Override
+                    public List<String> openStreams(String kind) {
+                        return List.of();
+                    }
+                }, clock, window, List.of()).metrics();
+
+        assertThat(HistoryChecker.reportDifferences(records, skipsOpen)).anySatisfy(d -> assertThat(d)
+                .contains("keel.orders.inflight: the report says 0.0, the records 1.0"));
+        assertThat(HistoryChecker.reportDifferences(records, (j, clock, window) -> dev.keel.core.metrics.Health
+                .assess(j, clock, window, List.of()).metrics())).isEmpty();
+    }
 }
