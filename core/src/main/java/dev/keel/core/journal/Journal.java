@@ -91,11 +91,13 @@ public interface Journal extends AutoCloseable {
      * What the records whose time is at or after {@code from} tallied ({@link Tallies}): the meters each moves on its
      * own, and the transactions to read for the rest. The database journals keep the tallies by minute as they write,
      * so this reads rows per minute and meter, not records (a {@code from} inside a minute counts that whole
-     * minute: callers pass the start of one); this default replays the records from {@code from} and counts them.
+     * minute: callers pass the start of one); this default replays every record and counts those from {@code from}:
+     * by their time, as the tallies do, wherever their sequence is (a record of another process, whose clock was a
+     * moment behind, may come after one with a later time).
      */
     default Tallies.Window tallies(java.time.Instant from) {
         Tallies.Counter counter = new Tallies.Counter();
-        replay(sequenceBefore(from), r -> counter.count(r.event(), from,
+        replay(0, r -> counter.count(r.event(), from,
                 txId -> transaction(txId).map(TransactionSummary::startedAt).orElse(null)));
         return counter.window();
     }
