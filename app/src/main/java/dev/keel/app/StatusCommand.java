@@ -21,7 +21,8 @@ import picocli.CommandLine.ParameterException;
         + "HEALTHY (exit 0), WARNING (exit 3) or CRITICAL (exit 4), each finding with what to do.")
 final class StatusCommand extends ConfiguredCommand {
     @Option(names = "--window", paramLabel = "AGE", defaultValue = "24h",
-            description = "How far back outcomes and metrics count (default: ${DEFAULT-VALUE}).")
+            description = "How far back outcomes and metrics count, in whole minutes from the start of the minute it "
+                    + "reaches back to (default: ${DEFAULT-VALUE}).")
     String window;
 
     @Override
