@@ -155,7 +155,8 @@ public final class Health {
     /**
      * The report's meters, named as a registry's snapshot names them: a counter by its key, a distribution by its
      * name (how many), {@code .total} ({@code .total_time} of a duration) and {@code .max}; the gauges of orders in
-     * flight from the fold. The counters every report shows are there at 0 too.
+     * flight from the fold. The meters a registry always holds (retries, recoveries, drift, durations) are there at 0
+     * when nothing was tallied, as the report showed them when it replayed into a registry.
      */
     private static Map<String, Double> metrics(Map<String, Tallies.Tally> tallies, KeelMetrics fold) {
         Map<String, Double> values = new TreeMap<>();
