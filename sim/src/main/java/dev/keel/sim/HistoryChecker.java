@@ -24,7 +24,6 @@ import dev.keel.core.metrics.KeelMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.ZoneOffset;
-import java.util.TreeMap;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.LastRebalanceMoved;
 import dev.keel.core.journal.NotificationQueued;
@@ -946,14 +945,7 @@ final class HistoryChecker {
             Map<String, Double> reported = new TreeMap<>(report.metrics(journal, clock, Duration.between(from, now)));
             KeelMetrics every = new KeelMetrics(new SimpleMeterRegistry(), clock);
             records.stream().filter(r -> !r.event().at().isBefore(from)).forEach(r -> every.observe(r.event()));
-            Map<String, Double> fed = new TreeMap<>();
-            every.registry().getMeters().forEach(m -> m.measure().forEach(ms -> {
-                String stat = ms.getStatistic().name().toLowerCase(java.util.Locale.ROOT);
-                String[] tags = m.getId().getTags().stream().flatMap(t -> java.util.stream.Stream.of(t.getKey(),
-                        t.getValue())).toArray(String[]::new);
-                fed.putIfAbsent(Tallies.key(m.getId().getName(), tags)
-                        + (stat.equals("count") || stat.equals("value") ? "" : "." + stat), ms.getValue());
-            }));
+            Map<String, Double> fed = every.snapshot();
             if (from.isAfter(Instant.ofEpochSecond(Tallies.minute(first) * 60))) {
                 reported.keySet().removeIf(k -> k.startsWith(Tallies.DURATION));
                 fed.keySet().removeIf(k -> k.startsWith(Tallies.DURATION));

@@ -153,7 +153,7 @@ public final class Health {
     }
 
     /**
-     * The report's meters, named as a registry's snapshot names them: a counter by its key, a distribution by its
+     * The report's meters, named as {@link KeelMetrics#snapshot} names them: a counter by its key, a distribution by its
      * name (how many), {@code .total} ({@code .total_time} of a duration) and {@code .max}; the gauges of orders in
      * flight from the fold. The meters a registry always holds (retries, recoveries, drift, durations) are there at 0
      * when nothing was tallied, as the report showed them when it replayed into a registry.

@@ -12,16 +12,20 @@ import dev.keel.core.journal.TransactionStarted;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 
 /**
  * Keel's metrics, derived from the journal: every fact that is durable is counted, and nothing is counted that the
@@ -84,6 +88,26 @@ public final class KeelMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Every meter's values by the names the health report gives them: a meter by its name and tags
+     * ({@link Tallies#key}) for its count or value, and {@code .total}, {@code .total_time}, {@code .max} after it for
+     * a distribution's other statistics.
+     */
+    public Map<String, Double> snapshot() {
+        Map<String, Double> values = new TreeMap<>();
+        for (Meter m : registry.getMeters()) {
+            String[] tags = m.getId().getTags().stream().flatMap(t -> Stream.of(t.getKey(), t.getValue()))
+                    .toArray(String[]::new);
+            String key = Tallies.key(m.getId().getName(), tags);
+            m.measure().forEach(ms -> {
+                String stat = ms.getStatistic().name().toLowerCase(Locale.ROOT);
+                values.putIfAbsent(key + (stat.equals("count") || stat.equals("value") ? "" : "." + stat),
+                        ms.getValue());
+            });
+        }
+        return values;
     }
 
     /** Counts one durable journal event. */

@@ -170,14 +170,7 @@ class HealthTest {
                         every.observe(r.event());
                     }
                 });
-                Map<String, Double> expected = new java.util.TreeMap<>();
-                every.registry().getMeters().forEach(m -> m.measure().forEach(ms -> {
-                    String stat = ms.getStatistic().name().toLowerCase(java.util.Locale.ROOT);
-                    String tags = m.getId().getTags().isEmpty() ? "" : "{" + String.join(",", m.getId().getTags()
-                            .stream().map(t -> t.getKey() + "=" + t.getValue()).toList()) + "}";
-                    expected.putIfAbsent(m.getId().getName() + tags + (stat.equals("count") || stat.equals("value")
-                            ? "" : "." + stat), ms.getValue());
-                }));
+                Map<String, Double> expected = every.snapshot();
                 Map<String, Double> actual = new java.util.TreeMap<>(report.metrics());
                 if (from.isAfter(base)) {
                     expected.keySet().removeIf(k -> k.startsWith(dev.keel.core.journal.Tallies.DURATION));

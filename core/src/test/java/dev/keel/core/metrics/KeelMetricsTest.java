@@ -6,14 +6,12 @@ import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalSamples;
 import dev.keel.core.journal.Tallies;
 import dev.keel.core.time.ManualClock;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class KeelMetricsTest {
@@ -51,7 +49,7 @@ class KeelMetricsTest {
             Tallies.Counter tallies = new Tallies.Counter();
             history.forEach(live::observe);
             history.forEach(e -> tallies.count(e, Instant.EPOCH, txId -> null));
-            Map<String, Double> meters = meters(live);
+            Map<String, Double> meters = live.snapshot();
             for (Map.Entry<String, Tallies.Tally> t : tallies.window().meters().entrySet()) {
                 double answered = t.getKey().equals(Tallies.RETRIES) ? live.answeredResubmits() : 0;
                 assertThat(meters.get(t.getKey()) - answered).as("run %d %s", run, t.getKey())
@@ -81,16 +79,5 @@ class KeelMetricsTest {
             }
         }
         return merged;
-    }
-
-    /** Each meter's first measure (how many) by its key as {@link Tallies#key} names it. */
-    private static Map<String, Double> meters(KeelMetrics metrics) {
-        Map<String, Double> values = new TreeMap<>();
-        for (Meter m : metrics.registry().getMeters()) {
-            String[] tags = m.getId().getTags().stream().flatMap(t -> java.util.stream.Stream.of(t.getKey(),
-                    t.getValue())).toArray(String[]::new);
-            values.put(Tallies.key(m.getId().getName(), tags), m.measure().iterator().next().getValue());
-        }
-        return values;
     }
 }
