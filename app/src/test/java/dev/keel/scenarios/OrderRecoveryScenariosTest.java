@@ -147,6 +147,9 @@ class OrderRecoveryScenariosTest {
                 var result = h.executor().execute(ledger, "buy-VTI",
                         dev.keel.core.model.OrderSpec.marketNotional(Symbol.of("VTI"), dev.keel.core.model.Side.BUY,
                                 new java.math.BigDecimal("500.00")), new java.math.BigDecimal("500.00"));
+                // the lookup that found the order waits in the ledger for the transaction's next append
+                assertThat(ledger.view().order("tx-lag:buy-VTI").state()).isEqualTo(OrderState.FILLED);
+                ledger.position();
 
                 assertThat(h.orderEvents("tx-lag", "buy-VTI")).containsExactly(
                         "intent BUY VTI",
@@ -212,6 +215,52 @@ class OrderRecoveryScenariosTest {
         h.reopenJournal();
         h.brokerDecorator = b -> b;
         return h.engine().recover();
+    }
+
+    /**
+     * A lookup that resolves an order the resumed rebalance waits on is written with the transaction's next append,
+     * as a submit's answer is: a crash before that append loses it, and the next recovery asks again and finds the
+     * order the lost answer had let through (law 3). Here the second recovery dies right after resubmitting IEF, which
+     * its lookup had proven absent; neither that lookup nor the answer reached the journal, and the third recovery
+     * finds IEF at the broker and adopts it: one order per id at the exchange.
+     */
+    @Test
+    void aLookupLostWithACrashDuringRecoveryIsAskedAgainAndFindsTheOrderItLetThrough() {
+        try (Harness h = new Harness(dir, List.of())) {
+            crashAfterTheGldBuyIsAcceptedThenCrashInRecovery(h, 1);
+            String txId = "tx-1";
+            assertThat(h.orderEvents(txId, "buy-IEF")).as("journaled when the second recovery died")
+                    .containsExactly("intent BUY IEF", "lookup NOT_FOUND within grace");
+
+            h.reopenJournal();
+            var report = h.engine().recover();
+
+            assertThat(report.transactions()).singleElement()
+                    .satisfies(e -> assertThat(e.status()).isEqualTo(TransactionStatus.COMPLETED));
+            assertThat(h.orderEvents(txId, "buy-IEF")).containsExactly(
+                    "intent BUY IEF",
+                    "lookup NOT_FOUND within grace",
+                    "lookup FOUND after grace", // the grace counts from the first resumption
+                    "broker FILLED");
+            for (var entry : h.exchange.orderLog()) {
+                assertThat(h.exchangeOrdersFor(entry.clientOrderId())).as(entry.clientOrderId()).isEqualTo(1);
+            }
+        }
+    }
+
+    /**
+     * {@link #crashAfterTheGldBuyIsAcceptedThenRecover}, whose recovery dies in turn right after its
+     * {@code submits}-th submit was accepted.
+     */
+    private void crashAfterTheGldBuyIsAcceptedThenCrashInRecovery(Harness h, int submits) {
+        h.brokerDecorator = b -> new CrashingBroker(b, 3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebalance(h))
+                .isInstanceOf(CrashingBroker.Crash.class);
+        h.reopenJournal();
+        h.brokerDecorator = b -> new CrashingBroker(b, submits);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.engine().recover())
+                .isInstanceOf(CrashingBroker.Crash.class);
+        h.brokerDecorator = b -> b;
     }
 
     @Test

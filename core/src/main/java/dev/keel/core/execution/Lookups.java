@@ -9,6 +9,7 @@ import dev.keel.core.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ final class Lookups {
      * answered DUPLICATE for the id and then does not find it: it holds the order, so it is not absent.
      */
     boolean resolve(TransactionLedger ledger, String cid) {
-        return resolve(ledger, cid, null);
+        return resolve(ledger, cid, null, false);
     }
 
     /**
@@ -50,8 +51,17 @@ final class Lookups {
      * protection grace): no wait goes past it, and once it has come the order is left UNKNOWN (false) for the caller
      * to give up on it, which it does by cancelling, whose own lookups resolve the order (law 3). Null for the retry
      * policy alone.
+     *
+     * @param soon whether an answer that resolves the order may wait in the ledger for its next append
+     *             ({@link TransactionLedger#recordSoon}): for a caller that appends next in every case, as
+     *             {@link Submissions#drive} does for an order it waits on until it fills (the resubmit's answer, the
+     *             next intent, the ending). A lookup is a broker's answer like a submit's: a crash before that append
+     *             loses it, and the next lookup learns it again (law 3). Resuming a rebalance killed inside a submit
+     *             looked up its four unanswered orders with two commits each for the found ones and one each for
+     *             the absent; with this, none until the next append. A lookup that leaves the order unresolved, or
+     *             one inside the grace, is journaled at once.
      */
-    boolean resolve(TransactionLedger ledger, String cid, Instant deadline) {
+    boolean resolve(TransactionLedger ledger, String cid, Instant deadline, boolean soon) {
         OperationContext ctx = ledger.context();
         int failures = 0;
         while (true) {
@@ -66,22 +76,34 @@ final class Lookups {
             try {
                 Optional<BrokerOrder> found = gateway.lookup(cid);
                 if (found.isPresent()) {
-                    ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid, OrderLookedUp.Outcome.FOUND,
-                            afterGrace, null, clock.instant()));
-                    ledger.record(updated(ctx, found.get()));
-                    return true;
-                }
-                ledger.record(new OrderLookedUp(ctx.txId(), ctx.accountId(), cid, OrderLookedUp.Outcome.NOT_FOUND,
-                        afterGrace, null, clock.instant()));
-                if (afterGrace) {
-                    if (t.heldByBroker()) {
-                        // it answered DUPLICATE: it holds the id its index cannot find; sending it again would be
-                        // refused, and calling it absent would be a guess (law 3): the order is left for review
-                        LOG.warn("order {} stays UNKNOWN: the broker said it holds the id, but its lookup does not"
-                                + " find it", cid);
-                        return false;
+                    OrderLookedUp lookedUp = new OrderLookedUp(ctx.txId(), ctx.accountId(), cid,
+                            OrderLookedUp.Outcome.FOUND, afterGrace, null, clock.instant());
+                    OrderUpdated adopted = updated(ctx, found.get());
+                    if (soon) {
+                        ledger.recordSoon(lookedUp);
+                        ledger.recordSoon(adopted);
+                    } else {
+                        ledger.recordAll(List.of(lookedUp, adopted)); // one commit: the answer and what it says
                     }
                     return true;
+                }
+                OrderLookedUp notFound = new OrderLookedUp(ctx.txId(), ctx.accountId(), cid,
+                        OrderLookedUp.Outcome.NOT_FOUND, afterGrace, null, clock.instant());
+                if (afterGrace && !t.heldByBroker()) {
+                    if (soon) {
+                        ledger.recordSoon(notFound); // written before, and with, whatever is sent next (law 3)
+                    } else {
+                        ledger.record(notFound);
+                    }
+                    return true;
+                }
+                ledger.record(notFound);
+                if (afterGrace) {
+                    // it answered DUPLICATE: it holds the id its index cannot find; sending it again would be
+                    // refused, and calling it absent would be a guess (law 3): the order is left for review
+                    LOG.warn("order {} stays UNKNOWN: the broker said it holds the id, but its lookup does not"
+                            + " find it", cid);
+                    return false;
                 }
                 Waits.sleep(sleeper, clock, Duration.between(clock.instant(), graceEnds), deadline);
             } catch (BrokerException e) {

@@ -67,7 +67,7 @@ final class Submissions {
                     }
                 }
                 case UNKNOWN -> {
-                    if (!lookups.resolve(ledger, cid, giveUpAt)) {
+                    if (!lookups.resolve(ledger, cid, giveUpAt, waitForFill && !reducing)) {
                         // still UNKNOWN: never guessed (law 3); the caller reviews it, or past giveUpAt gives up on it
                         return;
                     }
