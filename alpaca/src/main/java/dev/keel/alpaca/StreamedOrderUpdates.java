@@ -1,6 +1,7 @@
 package dev.keel.alpaca;
 
 import dev.keel.core.broker.OrderUpdates;
+import dev.keel.core.engine.Places;
 import dev.keel.core.model.BrokerOrder;
 import dev.keel.core.time.Sleeper;
 import dev.keel.core.time.WaitInterrupted;
@@ -33,20 +34,24 @@ public final class StreamedOrderUpdates implements OrderUpdates, TradeUpdateList
     public Optional<BrokerOrder> await(String clientOrderId, Predicate<BrokerOrder> news, Duration max,
                                        Sleeper sleeper) {
         long deadline = System.nanoTime() + Math.max(0, max.toNanos());
-        synchronized (this) {
-            while (true) {
-                // checked under the lock a push must take to wake us: none is missed between the look and the wait
-                Optional<BrokerOrder> pushed = cache.latest(clientOrderId).filter(news);
-                long left = deadline - System.nanoTime();
-                if (pushed.isPresent() || left <= 0) {
-                    return pushed;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new WaitInterrupted("waiting " + max + " for a pushed state of " + clientOrderId, e);
-                }
+        // a wait like the sleeper's: a recovering account gives its place to the next while it lasts
+        return Places.away(() -> awaitUntil(clientOrderId, news, deadline, max));
+    }
+
+    private synchronized Optional<BrokerOrder> awaitUntil(String clientOrderId, Predicate<BrokerOrder> news,
+                                                         long deadline, Duration max) {
+        while (true) {
+            // checked under the lock a push must take to wake us: none is missed between the look and the wait
+            Optional<BrokerOrder> pushed = cache.latest(clientOrderId).filter(news);
+            long left = deadline - System.nanoTime();
+            if (pushed.isPresent() || left <= 0) {
+                return pushed;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WaitInterrupted("waiting " + max + " for a pushed state of " + clientOrderId, e);
             }
         }
     }

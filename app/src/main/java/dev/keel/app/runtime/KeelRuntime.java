@@ -19,6 +19,7 @@ import dev.keel.core.chaos.ChaosSessions;
 import dev.keel.core.account.PlacementBreaker;
 import dev.keel.core.engine.AccountRuntime;
 import dev.keel.core.engine.Engine;
+import dev.keel.core.engine.Places;
 import dev.keel.core.engine.SideBySide;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
@@ -72,10 +73,12 @@ import java.util.function.Supplier;
  */
 public final class KeelRuntime implements AutoCloseable {
     /**
-     * How many accounts recover at once after a restart: 1,024, so that no account waits behind others and the
-     * journal's group commit gathers the appends of all of them (128 measured the same with 1,000 in flight).
+     * How many accounts recover at work at once after a restart. An account whose recovery waits (a poll, a backoff,
+     * a fill it waits out) gives its place to the next while it waits ({@link Places}), so no account waits behind
+     * another's long wait; the places bound only the accounts at work, which on 2 cores spent a quarter of their time
+     * switching between 1,024 threads (bench/README.md, issue 15's ninth sitting).
      */
-    static final int RECOVERY_WIDTH = 1024;
+    static final int RECOVERY_WIDTH = 128;
     private static final DateTimeFormatter TX_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -105,7 +108,7 @@ public final class KeelRuntime implements AutoCloseable {
                         int processNonce, Map<String, String> environment, MeterRegistry registry,
                         boolean pushedUpdates) {
         this.config = config;
-        this.sleeper = sleeper;
+        this.sleeper = Places.yielding(sleeper); // a recovering account that waits gives its place to the next
         this.clock = clock;
         SplittableRandom random = new SplittableRandom(seed);
         this.meters = registry;

@@ -31,9 +31,11 @@ public interface SideBySide {
     }
 
     /**
-     * At most {@code width} tasks at once, each on a thread of its own, named {@code keel-<name>-N}.
+     * At most {@code width} tasks at work at once, each on a thread of its own, named {@code keel-<name>-N}. A task
+     * that waits through a {@link Places#yielding} sleeper (or {@link Places#away}) gives its place to the next task
+     * while it waits, so a long wait holds no other task back; threads are made as places are taken, and reused.
      *
-     * @param width how many tasks may run at once, at least 1
+     * @param width how many tasks may work at once, at least 1
      */
     static SideBySide threads(String name, int width) {
         if (width < 1) {
@@ -50,10 +52,24 @@ public interface SideBySide {
                 t.setDaemon(true);
                 return t;
             };
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(width, tasks.size()), factory);
+            Places places = new Places(Math.min(width, tasks.size()));
+            ExecutorService pool = Executors.newCachedThreadPool(factory);
             try {
                 List<Future<?>> futures = new ArrayList<>();
-                tasks.forEach(task -> futures.add(pool.submit(task)));
+                for (Runnable task : tasks) {
+                    try {
+                        places.take();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new dev.keel.core.time.WaitInterrupted("accounts recovered side by side", e);
+                    }
+                    try {
+                        futures.add(pool.submit(() -> places.run(task)));
+                    } catch (RuntimeException e) {
+                        places.giveBack();
+                        throw e;
+                    }
+                }
                 RuntimeException first = null;
                 for (Future<?> f : futures) {
                     RuntimeException failure = outcome(f);

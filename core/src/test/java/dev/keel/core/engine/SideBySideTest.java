@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import dev.keel.core.time.Sleeper;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +59,81 @@ class SideBySideTest {
                 .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1)
                         .allSatisfy(s -> assertThat(s).hasMessage("second")));
         assertThat(done).containsExactly("finished after both failed");
+    }
+
+    /**
+     * A task that waits through the places' sleeper lets the next task work meanwhile: with one place, the first
+     * waits for something only the second does. A runner that kept the place through the wait (a pool as wide as its
+     * places) would have the first wait alone and the second start only after it.
+     */
+    @Test
+    void aTaskAsleepGivesItsPlaceToTheNext() {
+        CountDownLatch secondWorked = new CountDownLatch(1);
+        Sleeper untilTheSecondWorked = Places.yielding(d -> await(secondWorked));
+        List<String> done = Collections.synchronizedList(new ArrayList<>());
+        SideBySide.threads("test", 1).runAll(List.of(
+                () -> {
+                    untilTheSecondWorked.sleep(Duration.ofMinutes(1));
+                    done.add(secondWorked.getCount() == 0 ? "a woke after b worked" : "a waited alone");
+                },
+                () -> {
+                    done.add("b worked");
+                    secondWorked.countDown();
+                }));
+        assertThat(done).containsExactly("b worked", "a woke after b worked");
+    }
+
+    /**
+     * A task back from its wait goes on without a place when none is free, instead of waiting for one: here the task
+     * that took its place waits for it, and a task that waited for a place back would wait for that one forever.
+     */
+    @Test
+    void aTaskBackFromItsWaitGoesOnWithoutWaitingForAPlace() {
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        CountDownLatch firstBack = new CountDownLatch(1);
+        Sleeper untilTheSecondStarted = Places.yielding(d -> await(secondStarted));
+        List<String> done = Collections.synchronizedList(new ArrayList<>());
+        SideBySide.threads("test", 1).runAll(List.of(
+                () -> {
+                    untilTheSecondStarted.sleep(Duration.ofMinutes(1));
+                    firstBack.countDown(); // while the second holds the only place
+                    done.add("a back");
+                },
+                () -> {
+                    secondStarted.countDown();
+                    done.add(await(firstBack) ? "b met a back" : "b waited alone");
+                }));
+        assertThat(done).containsExactlyInAnyOrder("a back", "b met a back");
+    }
+
+    /** No more tasks work at once than there are places: each meets one other at a barrier of two, then ends. */
+    @Test
+    void atMostAsManyTasksWorkAtOnceAsThereArePlaces() {
+        AtomicInteger working = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        CyclicBarrier pairs = new CyclicBarrier(2);
+        List<Runnable> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tasks.add(() -> {
+                most.accumulateAndGet(working.incrementAndGet(), Math::max);
+                try {
+                    pairs.await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("a task met no other", e);
+                }
+                working.decrementAndGet();
+            });
+        }
+        SideBySide.threads("test", 2).runAll(tasks);
+        assertThat(most.get()).isEqualTo(2);
+    }
+
+    /** Outside a side-by-side run the places' sleeper is the sleeper it wraps. */
+    @Test
+    void outsideARunThePlacesSleeperJustSleeps() {
+        List<Duration> slept = new ArrayList<>();
+        Places.yielding(slept::add).sleep(Duration.ofSeconds(3));
+        assertThat(slept).containsExactly(Duration.ofSeconds(3));
     }
 
     @Test
