@@ -73,10 +73,11 @@ import java.util.function.Supplier;
  */
 public final class KeelRuntime implements AutoCloseable {
     /**
-     * How many accounts recover at work at once after a restart. An account whose recovery waits (a poll, a backoff,
+     * How many recovering accounts work at once after a restart. An account whose recovery waits (a poll, a backoff,
      * a fill it waits out) gives its place to the next while it waits ({@link Places}), so no account waits behind
-     * another's long wait; the places bound only the accounts at work, which on 2 cores spent a quarter of their time
-     * switching between 1,024 threads (bench/README.md, issue 15's ninth sitting).
+     * another's long wait; the places bound only the accounts at work. 1,000 accounts on a thread each took a fifth
+     * longer to recover on 2 cores, the threads' own switching, starts and wake-ups costing more than they gave
+     * (bench/README.md, issue 15's ninth sitting).
      */
     static final int RECOVERY_WIDTH = 128;
     private static final DateTimeFormatter TX_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")

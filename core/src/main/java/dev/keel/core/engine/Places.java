@@ -7,10 +7,10 @@ import java.util.function.Supplier;
 /**
  * The places of a {@link SideBySide#threads} run: at most so many of its tasks work at once, and a task that waits
  * (a poll interval, a backoff, a grace period, a fill it waits out) gives its place to the next task for as long as
- * it waits. The recovery of 1,000 accounts on a thread each spent a quarter of its time switching between them on 2
- * cores (bench/README.md); with places, as many threads work as do any good, and still no account's recovery waits
- * behind another's that is waiting (the soak's seed 1018237: a bracket left unprotected for ten minutes behind an
- * account waiting out its fill timeouts).
+ * it waits. The recovery of 1,000 accounts on a thread each took a fifth longer on 2 cores, for the threads' own
+ * switching, starts and wake-ups (bench/README.md); with places, as many threads work as do any good, and still no
+ * account's recovery waits behind another's that is waiting (the soak's seed 1018237: a bracket left unprotected
+ * for ten minutes behind an account waiting out its fill timeouts).
  *
  * <p>A task back from its wait takes a place if one is free and otherwise goes on without one, so a wait never turns
  * into a wait for a place: no task can hold up another that it waits for. The bound is therefore on the tasks that

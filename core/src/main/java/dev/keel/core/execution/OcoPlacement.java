@@ -67,8 +67,10 @@ final class OcoPlacement {
             OrderTrack sl = ledger.view().order(slCid);
             if (tp.state() == OrderState.UNKNOWN || sl.state() == OrderState.UNKNOWN) {
                 boolean pairUnknown = tp.state() == OrderState.UNKNOWN && sl.state() == OrderState.UNKNOWN;
-                boolean tpResolved = tp.state() != OrderState.UNKNOWN || lookups.resolve(ledger, tpCid, giveUpAt, false);
-                boolean slResolved = sl.state() != OrderState.UNKNOWN || lookups.resolve(ledger, slCid, giveUpAt, false);
+                boolean tpResolved = tp.state() != OrderState.UNKNOWN
+                        || lookups.resolve(ledger, tpCid, giveUpAt, false);
+                boolean slResolved = sl.state() != OrderState.UNKNOWN
+                        || lookups.resolve(ledger, slCid, giveUpAt, false);
                 if (!tpResolved || !slResolved) {
                     break; // law 3: left UNKNOWN, never guessed; for review, or past giveUpAt given up by the caller
                 }
