@@ -109,7 +109,10 @@ public final class KeelRuntime implements AutoCloseable {
                         int processNonce, Map<String, String> environment, MeterRegistry registry,
                         boolean pushedUpdates) {
         this.config = config;
-        this.sleeper = Places.yielding(sleeper); // a recovering account that waits gives its place to the next
+        // Every part built below waits through this one: a recovering account that waits gives its place to the next
+        // (RecoveryPlacesTest).
+        sleeper = Places.yielding(sleeper);
+        this.sleeper = sleeper;
         this.clock = clock;
         SplittableRandom random = new SplittableRandom(seed);
         this.meters = registry;
