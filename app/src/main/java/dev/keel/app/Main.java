@@ -4,8 +4,10 @@ import dev.keel.app.config.ConfigException;
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.ErrorContext;
 import dev.keel.core.error.KeelException;
+import dev.keel.store.SqliteNative;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
@@ -28,10 +30,20 @@ public final class Main {
     /** The log file, as {@link LogConfigurator} writes it: {@code keel-data/keel.log} unless {@code -Dkeel.log=...}. */
     static final String LOG_FILE = System.getProperty("keel.log", "keel-data/keel.log");
 
+    /**
+     * The system property naming the folder where SQLite's native library is kept across runs
+     * ({@link SqliteNative}); the launcher sets it beside the build.
+     */
+    static final String NATIVE_DIR = "keel.native-dir";
+
     private Main() {
     }
 
     public static void main(String[] args) {
+        String nativeDir = System.getProperty(NATIVE_DIR);
+        if (nativeDir != null) {
+            SqliteNative.keepIn(Path.of(nativeDir));
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = run(args, out, err);
