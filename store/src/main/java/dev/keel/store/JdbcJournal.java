@@ -11,6 +11,7 @@ import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.Tallies;
 import dev.keel.core.journal.TransactionSummary;
+import dev.keel.core.time.Background;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,8 +26,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 /**
@@ -76,15 +75,16 @@ public final class JdbcJournal implements Journal {
             return;
         }
         try {
-            FutureTask<List<String>> database = databaseCheck(fullCheckAtOpen());
+            Background<List<String>> database = databaseCheck(fullCheckAtOpen());
             StreamSpans spans = new StreamSpans();
             try {
                 long head = read(JournalReads::head);
                 scan(Math.max(0, head - OPEN_VERIFY_TAIL), null, null, null, spans);
-            } finally {
-                awaitUninterruptibly(database); // not left running on a database about to be closed
+            } catch (RuntimeException e) {
+                database.discard(findings -> { }); // not left running on a database about to be closed
+                throw e;
             }
-            List<String> findings = new ArrayList<>(result(database));
+            List<String> findings = new ArrayList<>(database.join());
             findings.addAll(spans.viewFindings());
             if (!findings.isEmpty()) {
                 throw JournalFailure.corrupt(db.description(), String.join("; ", findings), null);
@@ -241,50 +241,11 @@ public final class JdbcJournal implements Journal {
      * connection and a thread of its own, since the check is the database's native work and grows with the file, the
      * scan Java's on the tail (issue 15: a tenth of a second of every command's start on 2 cores).
      */
-    private FutureTask<List<String>> databaseCheck(boolean full) {
-        FutureTask<List<String>> check = new FutureTask<>(() -> read(c -> IntegrityCheck.database(c, db.dialect(),
-                full)));
-        if (db.dialect() == Dialect.SQLITE) {
-            Thread.ofPlatform().name("keel-journal-check").daemon().start(check);
-        } else {
-            check.run(); // PostgreSQL checks its own pages: nothing to run beside
-        }
-        return check;
-    }
-
-    private static void awaitUninterruptibly(FutureTask<?> task) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                task.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            } catch (ExecutionException e) {
-                break;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** What a finished task returned, or what it threw, as it threw it. */
-    private static <T> T result(FutureTask<T> done) {
-        try {
-            return done.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted after the task ended", e);
-        }
+    private Background<List<String>> databaseCheck(boolean full) {
+        java.util.function.Supplier<List<String>> check = () -> read(c -> IntegrityCheck.database(c, db.dialect(),
+                full));
+        // PostgreSQL checks its own pages: nothing to run beside
+        return db.dialect() == Dialect.SQLITE ? Background.start("keel-journal-check", check) : Background.done(check);
     }
 
     /** Whether this journal is small enough for SQLite's full integrity check on open. */
