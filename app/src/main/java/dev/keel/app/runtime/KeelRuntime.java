@@ -120,8 +120,8 @@ public final class KeelRuntime implements AutoCloseable {
         this.metrics = new KeelMetrics(registry, clock);
         BrokerConfig broker = config.broker();
         // The built-in exchange reads its state beside the journal's open and check: each is a few tenths of a second
-        // of one thread's work at a start ('keel recover' of 1,000 accounts, the process's time beyond Engine.recover():
-        // 1.35-1.37 -> 1.20-1.34 s, 4 pairs in turn).
+        // of one thread's work at a start ('keel recover' of 1,000 accounts, the process's time beyond
+        // Engine.recover(): 1.35-1.37 -> 1.20-1.34 s, 4 pairs in turn).
         Sleeper paperSleeper = sleeper;
         Background<PaperExchange> paperOpening = broker.kind() != BrokerConfig.Kind.PAPER ? Background.done(() -> null)
                 : Background.start("keel-paper-open", () -> new PaperExchange(PaperSetup.config(broker.paper()), clock,
