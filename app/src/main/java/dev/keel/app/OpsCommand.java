@@ -63,7 +63,7 @@ final class OpsCommand extends CommandGroup {
                 throw new ParameterException(spec.commandLine(), "--limit: expected at least 1, but was " + limit);
             }
             Output output = output();
-            try (JdbcJournal journal = openJournal()) {
+            try (JdbcJournal journal = readJournal()) {
                 List<TransactionSummary> found = OperationLog.recent(journal, account, limit, s -> state == null
                         || OperationLog.mayBeIn(s.status(), state) && OperationLog.state(journal, s) == state);
                 List<Row> rows = new ArrayList<>();
@@ -98,7 +98,7 @@ final class OpsCommand extends CommandGroup {
         @Override
         public Integer call() {
             Output output = output();
-            try (JdbcJournal journal = openJournal()) {
+            try (JdbcJournal journal = readJournal()) {
                 OperationView view = find(journal, id);
                 TransactionSummary summary = journal.transaction(id).orElseThrow();
                 OperationDocument doc = OperationDocument.of(view, journal, OperationLog.rollbacksOf(journal, summary));

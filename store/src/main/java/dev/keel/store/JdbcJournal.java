@@ -60,7 +60,13 @@ public final class JdbcJournal implements Journal {
         /** Nothing: {@code keel journal verify} reports damage instead of refusing, and a backup copies it. */
         NONE,
         /** The newest records and their view, and the database's own pages and indexes: before Keel writes. */
-        FULL
+        FULL,
+        /**
+         * As {@link #FULL}, but the database's own check leaves the events' table out: a reader's open, whose cost
+         * then grows with the transactions and not with their records, since each record it reads is checked as it
+         * is read.
+         */
+        READ
     }
 
     JdbcJournal(Database db, Clock clock) {
@@ -75,7 +81,7 @@ public final class JdbcJournal implements Journal {
             return;
         }
         try {
-            Background<List<String>> database = databaseCheck(fullCheckAtOpen());
+            Background<List<String>> database = databaseCheck(check);
             StreamSpans spans = new StreamSpans();
             try {
                 long head = read(JournalReads::head);
@@ -237,13 +243,14 @@ public final class JdbcJournal implements Journal {
     }
 
     /**
-     * The database's own check as an open runs it: on SQLite beside the scan of the newest records, on a reader
-     * connection and a thread of its own, since the check is the database's native work and grows with the file, the
-     * scan Java's on the tail (issue 15: a tenth of a second of every command's start on 2 cores).
+     * The database's own check as an open of {@code kind} runs it: on SQLite beside the scan of the newest records, on
+     * a reader connection and a thread of its own, since the check is the database's native work and grows with the
+     * file, the scan Java's on the tail (issue 15: a tenth of a second of every command's start on 2 cores).
      */
-    private Background<List<String>> databaseCheck(boolean full) {
-        java.util.function.Supplier<List<String>> check = () -> read(c -> IntegrityCheck.database(c, db.dialect(),
-                full));
+    private Background<List<String>> databaseCheck(OpenCheck kind) {
+        boolean full = fullCheckAtOpen();
+        java.util.function.Supplier<List<String>> check = () -> read(c -> kind == OpenCheck.READ
+                ? IntegrityCheck.readersTables(c, db.dialect(), full) : IntegrityCheck.database(c, db.dialect(), full));
         // PostgreSQL checks its own pages: nothing to run beside
         return db.dialect() == Dialect.SQLITE ? Background.start("keel-journal-check", check) : Background.done(check);
     }

@@ -40,6 +40,15 @@ public final class Journals {
     }
 
     /**
+     * Opens the journal at {@code url} for reading, as {@link #open} does, with the database's own check limited to
+     * what a reader relies on besides the records ({@link JdbcJournal.OpenCheck#READ}): the records it reads are
+     * checked as they are read. Nothing that writes is to use it.
+     */
+    public static JdbcJournal openToRead(String url, Clock clock) {
+        return new JdbcJournal(database(url), clock, JdbcJournal.OpenCheck.READ);
+    }
+
+    /**
      * Opens the journal at {@code url} without checking it, so that {@link JdbcJournal#verify(boolean,
      * Verification.Listener)} can say what is wrong with a damaged one, and {@link JdbcJournal#backup} copy it.
      * Work with an engine only on a journal from {@link #open}.

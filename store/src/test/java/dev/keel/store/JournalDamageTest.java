@@ -58,6 +58,54 @@ class JournalDamageTest {
     }
 
     @Test
+    void aReadersOpenRefusesTheDamagedIndexOfTheViewsAsEveryOpenDoes() throws Exception {
+        overwrite(pageOf("streams_open") * pageSize() - 4, new byte[] {-1, -1, -1, -1});
+
+        assertThatThrownBy(() -> Journals.openToRead(url(), clock).close()).isInstanceOfSatisfying(
+                KeelException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT);
+                    assertThat(e.getMessage()).contains("the journal file " + file + " is damaged", "streams_open");
+                });
+    }
+
+    /**
+     * A reader's open leaves the events' table, most of the file, to the reads: an old page of records damaged past
+     * the newest 10,000 lets a writer's open refuse the journal, a reader's open list the transactions, and the read
+     * of a transaction whose records lay on that page refuse it.
+     */
+    @Test
+    void aReadersOpenLeavesTheEventsToTheReadsAndTheReadOfADamagedRecordIsRefused() throws Exception {
+        int perTransaction = everyType("x", "y").size();
+        int transactions = JdbcJournal.OPEN_VERIFY_TAIL / perTransaction + 40;
+        try (JdbcJournal journal = Journals.open(url(), clock)) {
+            List<dev.keel.core.journal.JournalEvent> batch = new ArrayList<>();
+            for (int t = 3; t <= transactions; t++) {
+                batch.addAll(everyType("tx-" + t, "acct-" + t % 7));
+                if (batch.size() >= 500) {
+                    journal.appendAll(batch);
+                    batch.clear();
+                }
+            }
+            journal.appendAll(batch);
+        }
+        sql("PRAGMA wal_checkpoint(TRUNCATE)");
+        long page = query("SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY path"
+                + " LIMIT 1"); // the leftmost leaf: tx-1's records
+        assertThat(page).isPositive();
+        overwrite((page - 1) * pageSize(), new byte[] {-1, -1, -1, -1, -1, -1, -1, -1});
+
+        assertCorruptOnOpen("SQLite");
+        try (JdbcJournal journal = Journals.openToRead(url(), clock)) {
+            assertThat(journal.recentTransactions(5, null)).extracting(t -> t.txId())
+                    .containsExactly("tx-" + transactions, "tx-" + (transactions - 1), "tx-" + (transactions - 2),
+                            "tx-" + (transactions - 3), "tx-" + (transactions - 4));
+            assertThat(journal.stream("tx-" + transactions)).isNotEmpty();
+            assertThatThrownBy(() -> journal.stream("tx-1")).isInstanceOfSatisfying(KeelException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT));
+        }
+    }
+
+    @Test
     void damagedTablePageIsJournalCorruptNotAFailedMigration() throws Exception {
         overwrite((pageOf("events") - 1) * pageSize(), new byte[] {-1, -1, -1, -1, -1, -1, -1, -1});
 
