@@ -3,6 +3,7 @@ package dev.keel.store;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.OrdersWorking;
+import dev.keel.core.journal.Tallies;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.journal.TransactionStarted;
 import dev.keel.core.model.TransactionStatus;
@@ -25,14 +26,16 @@ import java.util.Set;
 /**
  * The SQL of one append batch, inside the caller's transaction: takes the sequences from {@code journal_head}
  * (which locks it until commit, so writers of several processes queue there), inserts the events and folds them
- * into {@code streams}. Same SQL for both dialects.
+ * into {@code streams}. What the batch writes is worked out here for both dialects; SQLite takes it statement by
+ * statement, PostgreSQL in two trips to its server ({@link PostgresAppend}), and {@code AppendDialectsTest} holds the
+ * two to the same rows.
  */
 final class AppendSql {
     /**
      * Takes the batch's sequences; the head's last tallied sequence moves with them when it was the head (every
      * record before the batch tallied), else stays where a writer from before schema 7 left it ({@link TallyWrites}).
      */
-    private static final String TAKE_SEQUENCES = "UPDATE journal_head SET last_seq = last_seq + ?,"
+    static final String TAKE_SEQUENCES = "UPDATE journal_head SET last_seq = last_seq + ?,"
             + " tallied_seq = CASE WHEN tallied_seq = last_seq THEN last_seq + ? ELSE tallied_seq END"
             + " WHERE id = 1 RETURNING last_seq, tallied_seq";
     /**
@@ -158,27 +161,21 @@ final class AppendSql {
      * column moves the one and not the other). A stream takes the first account its events name, and keeps it: a row
      * the batch's read found with an account is not written for it.
      */
-    static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events) throws SQLException {
-        long[] taken = takeSequences(st, events.size());
-        long first = taken[0];
+    static List<JournalRecord> write(Statements st, Dialect dialect, List<EventCodec.Encoded> events)
+            throws SQLException {
         Set<String> streamIds = new LinkedHashSet<>();
         events.forEach(e -> streamIds.add(e.event().streamId()));
-        Map<String, StreamEnd> ends = streamEnds(st, streamIds);
+        Taken taken = dialect == Dialect.POSTGRESQL ? PostgresAppend.take(st, events.size(), streamIds)
+                : new Taken(takeSequences(st, events.size()), streamEnds(st, streamIds));
+        long first = taken.first();
+        Map<String, StreamEnd> ends = taken.ends();
         List<JournalRecord> records = new ArrayList<>(events.size());
+        List<Row> rows = new ArrayList<>(events.size());
         Map<String, StreamFold> folds = new LinkedHashMap<>();
-        PreparedStatement insert = st.get(INSERT_EVENT);
         long seq = first;
         for (EventCodec.Encoded encoded : events) {
             JournalEvent event = encoded.event();
             String at = Timestamps.format(event.at());
-            insert.setLong(1, seq);
-            insert.setString(2, event.streamId());
-            insert.setString(3, event.streamKind());
-            insert.setString(4, event.accountId());
-            insert.setString(5, encoded.type());
-            insert.setString(6, at);
-            insert.setString(7, encoded.payload());
-            insert.setLong(8, Checksums.of(seq, event.streamId(), encoded.type(), encoded.payload()));
             StreamFold fold = folds.get(event.streamId());
             Long previous;
             if (fold == null) {
@@ -189,21 +186,49 @@ final class AppendSql {
             } else {
                 previous = fold.lastSeq;
             }
-            if (previous == null) {
-                insert.setNull(9, Types.BIGINT);
-            } else {
-                insert.setLong(9, previous);
-            }
-            insert.addBatch();
+            rows.add(new Row(seq, event, encoded.type(), at, encoded.payload(),
+                    Checksums.of(seq, event.streamId(), encoded.type(), encoded.payload()), previous));
             fold.add(event, seq, at);
             records.add(new JournalRecord(seq, event));
             seq++;
         }
-        insert.executeBatch();
-        foldStreams(st, folds.values(), ends);
-        TallyWrites.write(st, events, streamId -> openedAt(folds.get(streamId), ends.get(streamId)), taken[1], first,
-                seq - 1);
+        Tallies.Counter counter = TallyWrites.count(events,
+                streamId -> openedAt(folds.get(streamId), ends.get(streamId)));
+        if (dialect == Dialect.POSTGRESQL) {
+            PostgresAppend.write(st, rows, folds.values(), ends, counter);
+        } else {
+            insertEvents(st, rows);
+            foldStreams(st, folds.values(), ends);
+            TallyWrites.write(st, counter);
+        }
+        TallyWrites.gap(st, taken.talliedAfterTake(), first, seq - 1);
         return records;
+    }
+
+    /** One event's row of {@code events}: {@code previous} is its stream's record before it, null for the first. */
+    record Row(long seq, JournalEvent event, String type, String at, String payload, long checksum, Long previous) {
+    }
+
+    private static void insertEvents(Statements st, List<Row> rows) throws SQLException {
+        PreparedStatement insert = st.get(INSERT_EVENT);
+        for (Row row : rows) {
+            JournalEvent event = row.event();
+            insert.setLong(1, row.seq());
+            insert.setString(2, event.streamId());
+            insert.setString(3, event.streamKind());
+            insert.setString(4, event.accountId());
+            insert.setString(5, row.type());
+            insert.setString(6, row.at());
+            insert.setString(7, row.payload());
+            insert.setLong(8, row.checksum());
+            if (row.previous() == null) {
+                insert.setNull(9, Types.BIGINT);
+            } else {
+                insert.setLong(9, row.previous());
+            }
+            insert.addBatch();
+        }
+        insert.executeBatch();
     }
 
     /** When the stream opened: its start in this batch, else its row's; null when neither says. */
@@ -236,8 +261,7 @@ final class AppendSql {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ends.put(rs.getString(1), new StreamEnd(rs.getLong(2), rs.getString(3) != null,
-                            rs.getString(4)));
+                    streamEnd(rs, ends);
                 }
             }
         }
@@ -316,7 +340,7 @@ final class AppendSql {
     }
 
     /** What one batch's events of one stream say about it, folded in their order. */
-    private static final class StreamFold {
+    static final class StreamFold {
         final String streamId;
         final String kind;
         final String firstAt;
@@ -354,17 +378,37 @@ final class AppendSql {
         }
     }
 
+    /**
+     * A batch's take of sequences: its first, the head's last tallied sequence after the take, and the view's row of
+     * each stream the batch writes that has one, read after the take (under the head's lock).
+     */
+    record Taken(long first, long talliedAfterTake, Map<String, StreamEnd> ends) {
+        Taken(long[] sequences, Map<String, StreamEnd> ends) {
+            this(sequences[0], sequences[1], ends);
+        }
+    }
+
     /** The batch's first sequence, and the head's last tallied sequence after the batch's take. */
     private static long[] takeSequences(Statements st, int count) throws SQLException {
         PreparedStatement take = st.get(TAKE_SEQUENCES);
         take.setLong(1, count);
         take.setLong(2, count);
         try (ResultSet rs = take.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("journal_head has no row: the schema is damaged");
-            }
-            return new long[] {rs.getLong(1) - count + 1, rs.getLong(2)};
+            return taken(rs, count);
         }
+    }
+
+    /** {@link #TAKE_SEQUENCES}'s answer: the batch's first sequence, and the head's last tallied one after it. */
+    static long[] taken(ResultSet rs, int count) throws SQLException {
+        if (!rs.next()) {
+            throw new SQLException("journal_head has no row: the schema is damaged");
+        }
+        return new long[] {rs.getLong(1) - count + 1, rs.getLong(2)};
+    }
+
+    /** A row of {@link #STREAM_ENDS} (or a read of the same columns) into {@code ends}. */
+    static void streamEnd(ResultSet rs, Map<String, StreamEnd> ends) throws SQLException {
+        ends.put(rs.getString(1), new StreamEnd(rs.getLong(2), rs.getString(3) != null, rs.getString(4)));
     }
 
     private static void fold(PreparedStatement fold, StreamFold f) throws SQLException {

@@ -68,8 +68,9 @@ record Database(Dialect dialect, DataSource writer, DataSource reader, String de
         // A commit is on disk when it returns, whatever the server's or the database's default: with
         // synchronous_commit off PostgreSQL acknowledges commits that a crash can still take back.
         config.setConnectionInitSql(POSTGRES_SESSION);
-        // A batch's events go to the server as one multi-row INSERT, not one statement each: the server's work per
-        // statement was most of a group commit here (issue 15: 24-26k -> 27-32k appends/s). A URL that sets it wins.
+        // A batch of inserts goes to the server as one multi-row INSERT, not one statement each: the server's work per
+        // statement was most of a group commit here (issue 15: 24-26k -> 27-32k appends/s), until the append took its
+        // rows in one statement of its own (PostgresAppend); an archive's ranges still go so. A URL that sets it wins.
         config.addDataSourceProperty(POSTGRES_BATCHED_INSERTS, "true");
         HikariDataSource pool = new HikariDataSource(config);
         return new Database(Dialect.POSTGRESQL, pool, pool, description, List.of(pool),

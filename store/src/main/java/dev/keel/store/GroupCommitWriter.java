@@ -95,6 +95,8 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Batches handed to {@link #answers} and not yet answered: a batch of one waits its turn behind them. */
     private final AtomicInteger answering = new AtomicInteger();
     private final DataSource source;
+    /** Which database the writer writes to: PostgreSQL takes a batch in two trips ({@link PostgresAppend}). */
+    private final Dialect dialect;
     private final String description;
     private final Thread thread;
     private final Object lifecycle = new Object();
@@ -103,8 +105,9 @@ final class GroupCommitWriter implements AutoCloseable {
     private Statements held;
     private long heldLastUsed;
 
-    GroupCommitWriter(DataSource source, String description) {
+    GroupCommitWriter(DataSource source, Dialect dialect, String description) {
         this.source = source;
+        this.dialect = dialect;
         this.description = description;
         this.thread = Thread.ofPlatform().name("keel-journal-writer").daemon(true).start(this::run);
     }
@@ -237,7 +240,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 admit(st, batch, admitted, refused, taken);
                 List<EventCodec.Encoded> all = new ArrayList<>();
                 admitted.forEach(a -> all.addAll(a.events()));
-                return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(st, all);
+                return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(st, dialect, all);
             });
         } catch (Throwable e) {
             if (batch.size() == 1 || e instanceof CommitFailed) {

@@ -77,7 +77,7 @@ public final class JdbcJournal implements Journal {
         this.db = db;
         this.clock = Objects.requireNonNull(clock, "clock");
         if (check == OpenCheck.NONE) {
-            this.writer = new GroupCommitWriter(db.writer(), db.description());
+            this.writer = new GroupCommitWriter(db.writer(), db.dialect(), db.description());
             return;
         }
         try {
@@ -99,7 +99,7 @@ public final class JdbcJournal implements Journal {
             db.close();
             throw e;
         }
-        this.writer = new GroupCommitWriter(db.writer(), db.description());
+        this.writer = new GroupCommitWriter(db.writer(), db.dialect(), db.description());
     }
 
     /** Where the journal lives, without credentials. */

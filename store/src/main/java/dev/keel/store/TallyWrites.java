@@ -14,7 +14,8 @@ import java.util.function.Function;
 /**
  * The writer's side of the tallies (schema 7), in the append batch's transaction after its events and views: what
  * the batch's records count on their own, added to their minutes' rows, and the transactions they mark for the
- * health report to read ({@link Tallies}). Same SQL for both dialects. {@link TallyReads} is the reader's side.
+ * health report to read ({@link Tallies}). PostgreSQL writes the counts and marks in its batch's one statement
+ * ({@link PostgresAppend}); the untallied runs are the same SQL for both. {@link TallyReads} is the reader's side.
  */
 final class TallyWrites {
     private static final String TALLY = "INSERT INTO tallies (minute, meter, n, total, peak) VALUES (?, ?, ?, ?, ?)"
@@ -30,21 +31,21 @@ final class TallyWrites {
     }
 
     /**
-     * Adds what the batch's records count on their own to their minutes' tallies and marks the transactions the
-     * report must read. The batch's take of sequences moved the head's last tallied sequence with them when every
-     * record before the batch was tallied; when it did not ({@code talliedAfterTake} is not {@code last}), a writer
-     * from before the tallies wrote what lies between: that run is recorded as untallied, and the head's tallied
-     * sequence moved to the batch's last.
+     * What the batch's records count on their own, by minute, and the transactions {@link Tallies#attention} marks.
      *
      * @param openedAt when a stream opened, for a transaction's ending (its duration); null when not known
      */
-    static void write(Statements st, List<EventCodec.Encoded> events, Function<String, Instant> openedAt,
-                      long talliedAfterTake, long first, long last) throws SQLException {
+    static Tallies.Counter count(List<EventCodec.Encoded> events, Function<String, Instant> openedAt) {
         Tallies.Counter counter = new Tallies.Counter();
         for (EventCodec.Encoded encoded : events) {
             JournalEvent event = encoded.event();
             counter.add(event, event instanceof TransactionEnded ? openedAt.apply(event.streamId()) : null);
         }
+        return counter;
+    }
+
+    /** Adds what {@code counter} counted to its minutes' tallies and marks the transactions the report must read. */
+    static void write(Statements st, Tallies.Counter counter) throws SQLException {
         if (!counter.byMinute().isEmpty()) {
             PreparedStatement ps = st.get(TALLY);
             for (Map.Entry<Long, Map<String, Tallies.Tally>> minute : counter.byMinute().entrySet()) {
@@ -70,6 +71,15 @@ final class TallyWrites {
             }
             ps.executeBatch();
         }
+    }
+
+    /**
+     * The batch's take of sequences moved the head's last tallied sequence with them when every record before the
+     * batch was tallied; when it did not ({@code talliedAfterTake} is not {@code last}), a writer from before the
+     * tallies wrote what lies between: that run is recorded as untallied, and the head's tallied sequence moved to the
+     * batch's last.
+     */
+    static void gap(Statements st, long talliedAfterTake, long first, long last) throws SQLException {
         if (talliedAfterTake != last) {
             PreparedStatement gap = st.get(UNTALLIED);
             gap.setLong(1, talliedAfterTake);
