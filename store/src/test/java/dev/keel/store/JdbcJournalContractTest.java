@@ -437,6 +437,48 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
     }
 
     /**
+     * Two processes append to one stream at once (a broker's stream, which every worker's accounts write to): each
+     * batch reads where the stream ends only after taking the journal head's lock, so it links its first record to the
+     * other process's last one committed before it, and the stream read back by its links holds every record once, in
+     * order. A read of the stream's end from before the lock would link past the other's records, and the walk back
+     * would stop short of them.
+     */
+    @Test
+    void twoProcessesAppendingToOneStreamAtOnceLinkEachRecordToTheOneBefore() throws Exception {
+        Journal other = open(clock);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                Journal process = t % 2 == 0 ? journal : other;
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < 25; i++) {
+                        process.appendAll(List.of(new dev.keel.core.journal.CallsDelayed("paper", thread * 100L + i,
+                                Duration.ofMillis(i), T0, T0), intent("tx-" + thread, "acct-" + thread, "leg-" + i,
+                                T0)));
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            other.close();
+        }
+        List<JournalRecord> stream = journal.stream("broker:paper");
+        assertThat(stream).hasSize(200);
+        assertThat(stream).extracting(JournalRecord::sequence).isSorted().doesNotHaveDuplicates();
+        reopen();
+        assertThat(journal.stream("broker:paper")).hasSize(200);
+    }
+
+    /**
      * An archive of every kind of transaction also drops the tallies of the minutes before its cutoff, so they do not
      * outgrow the live journal; the windows from the cutoff on are still what counting their records gives.
      */
