@@ -169,6 +169,7 @@ final class AppendSql {
                 : new Taken(takeSequences(st, events.size()), streamEnds(st, streamIds));
         long first = taken.first();
         Map<String, StreamEnd> ends = taken.ends();
+        TallyWrites.gap(st, taken.talliedAfterTake(), first, first + events.size() - 1);
         List<JournalRecord> records = new ArrayList<>(events.size());
         List<Row> rows = new ArrayList<>(events.size());
         Map<String, StreamFold> folds = new LinkedHashMap<>();
@@ -195,13 +196,12 @@ final class AppendSql {
         Tallies.Counter counter = TallyWrites.count(events,
                 streamId -> openedAt(folds.get(streamId), ends.get(streamId)));
         if (dialect == Dialect.POSTGRESQL) {
-            PostgresAppend.write(st, rows, folds.values(), ends, counter);
+            PostgresAppend.writeAndCommit(st, rows, folds.values(), ends, counter);
         } else {
             insertEvents(st, rows);
             foldStreams(st, folds.values(), ends);
             TallyWrites.write(st, counter);
         }
-        TallyWrites.gap(st, taken.talliedAfterTake(), first, seq - 1);
         return records;
     }
 

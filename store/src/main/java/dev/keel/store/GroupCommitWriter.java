@@ -95,7 +95,7 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Batches handed to {@link #answers} and not yet answered: a batch of one waits its turn behind them. */
     private final AtomicInteger answering = new AtomicInteger();
     private final DataSource source;
-    /** Which database the writer writes to: PostgreSQL takes a batch in two trips ({@link PostgresAppend}). */
+    /** Which database it writes to: PostgreSQL takes a batch and its commit in two trips ({@link PostgresAppend}). */
     private final Dialect dialect;
     private final String description;
     private final Thread thread;
@@ -385,7 +385,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 throw e;
             }
             try {
-                c.commit();
+                c.commit(); // nothing to send when the work's last statement committed (PostgresAppend)
             } catch (SQLException e) {
                 rollback(c, e);
                 throw new CommitFailed(e);
@@ -421,8 +421,11 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    /** The commit itself failed: its outcome is unknown to the writer (the database may have made it durable). */
-    private static final class CommitFailed extends SQLException {
+    /**
+     * The commit itself, or the trip to the server that carried it, failed: its outcome is unknown to the writer (the
+     * database may have made it durable), so the batch's appends are not written again.
+     */
+    static final class CommitFailed extends SQLException {
         private static final long serialVersionUID = 1L;
 
         CommitFailed(SQLException cause) {

@@ -14,20 +14,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
- * A batch written to PostgreSQL in two trips to its server besides the commit, whatever its size: the take of its
- * sequences together with the read of its streams' rows, then one statement that writes its events, opens the streams
- * the view has no row of, folds those it has, and adds its tallies and marks, each a data-modifying {@code WITH} over
- * arrays the statement takes as parameters (so the server prepares it once, for every batch size).
+ * A batch written to PostgreSQL in two trips to its server, whatever its size: the take of its sequences together with
+ * the read of its streams' rows; then one statement that writes its events, opens the streams the view has no row of,
+ * folds those it has, and adds its tallies and marks (data-modifying {@code WITH}s over arrays the statement takes as
+ * parameters, so the server prepares it once for every batch size), sent together with the commit.
  * {@link AppendSql} works out the rows for both dialects and gives them to SQLite statement by statement, where a
- * statement costs no trip; to PostgreSQL each was one (five a batch, and as many reads as 64 streams fill), and a trip
- * costs what the network between Keel and its database costs (issue 15: 0.9 ms on a link of that round trip, 0.25-0.3
- * ms on a busy machine's own loopback).
+ * statement costs no trip; to PostgreSQL each was one (six a batch with its commit, and a read for every 64 streams),
+ * and a trip costs what the network between Keel and its database costs (issue 15: 0.9 ms on a link of that round
+ * trip, 0.25-0.3 ms on a busy machine's own loopback).
  *
  * <p>Which streams have a row is known: the batch read the view's ends after taking the journal head's row lock,
- * which every writer of the view takes first. The statement answers how many rows it opened and folded, and a batch
- * whose counts differ from what it read fails, rolled back, rather than leave a stream's events outside its view.
+ * which every writer of the view takes first. The statement refuses the batch, before its commit, when the rows it
+ * opened and folded are not those the batch read, rather than leave a stream's events outside its view.
  */
 final class PostgresAppend {
     private static final String WRITE = "WITH new_events AS ("
@@ -51,8 +53,8 @@ final class PostgresAppend {
             + " closed = CASE WHEN v.closed_at IS NOT NULL THEN 1 ELSE s.closed END,"
             + " closed_at = COALESCE(v.closed_at, s.closed_at),"
             + " working = v.working, working_seq = v.working_seq"
-            + " FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[],"
-            + " ?::text[], ?::text[], ?::integer[], ?::bigint[])"
+            + " FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+            + " ?::boolean[], ?::text[], ?::text[], ?::integer[], ?::bigint[])"
             + " AS v(stream_id, last_seq, account_id, operation, correlation_id, opened_at, status, ended,"
             + " error_message, closed_at, working, working_seq)"
             + " WHERE s.stream_id = v.stream_id"
@@ -67,7 +69,13 @@ final class PostgresAppend {
             + "), marked AS ("
             + " INSERT INTO tally_attention (minute, stream_id) SELECT * FROM unnest(?::bigint[], ?::text[])"
             + " ON CONFLICT (minute, stream_id) DO NOTHING"
-            + ") SELECT (SELECT count(*) FROM opened), (SELECT count(*) FROM folded)";
+            // Refuses the batch before its commit when the rows opened or folded are not those the batch read: a
+            // cast that fails is how one SQL statement raises an error with its own message.
+            + ") SELECT CASE WHEN (SELECT count(*) FROM opened) = ? AND (SELECT count(*) FROM folded) = ? THEN 1"
+            + " ELSE CAST(concat('keel: the streams view moved under the journal head''s lock: opened ',"
+            + " (SELECT count(*) FROM opened), ' of ', ?::bigint, ' new streams, folded ',"
+            + " (SELECT count(*) FROM folded), ' of ', ?::bigint) AS integer) END"
+            + "; COMMIT";
 
     /**
      * The take of a batch's sequences and the read of its streams' rows, sent together: the read is a statement of its
@@ -106,10 +114,13 @@ final class PostgresAppend {
 
     /**
      * Writes {@code rows}, opens or folds the streams of {@code folds} ({@code ends} holds the rows the view has, read
-     * under the head's lock) and adds {@code counter}'s tallies and marks; the caller commits.
+     * under the head's lock), adds {@code counter}'s tallies and marks, and commits, in one trip: the transaction's
+     * last work. A failure the server answered before the commit (the transaction failed, nothing written) is thrown
+     * as it is, and the writer writes the batch's appends again one by one; any other (the connection lost on the
+     * way, the commit itself refused) leaves the outcome unknown, {@link GroupCommitWriter.CommitFailed}.
      */
-    static void write(Statements st, List<AppendSql.Row> rows, Collection<AppendSql.StreamFold> folds,
-                      Map<String, AppendSql.StreamEnd> ends, Tallies.Counter counter) throws SQLException {
+    static void writeAndCommit(Statements st, List<AppendSql.Row> rows, Collection<AppendSql.StreamFold> folds,
+                               Map<String, AppendSql.StreamEnd> ends, Tallies.Counter counter) throws SQLException {
         Connection c = st.connection();
         PreparedStatement ps = st.get(WRITE);
         int p = 1;
@@ -122,17 +133,30 @@ final class PostgresAppend {
         p = openings(c, ps, p, opening);
         p = foldings(c, ps, p, folding);
         p = tallies(c, ps, p, counter);
-        marks(c, ps, p, counter);
-        try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("the append statement answered nothing");
+        p = marks(c, ps, p, counter);
+        for (long expected : new long[] {opening.size(), folding.size(), opening.size(), folding.size()}) {
+            ps.setLong(p++, expected);
+        }
+        try {
+            ps.execute();
+        } catch (SQLException e) {
+            if (failedBeforeTheCommit(c)) {
+                throw e;
             }
-            long opened = rs.getLong(1);
-            long folded = rs.getLong(2);
-            if (opened != opening.size() || folded != folding.size()) {
-                throw new SQLException("the streams view moved under the journal head's lock: opened " + opened
-                        + " of " + opening.size() + " new streams, folded " + folded + " of " + folding.size());
-            }
+            throw new GroupCommitWriter.CommitFailed(e);
+        }
+    }
+
+    /**
+     * Whether the server answered that the transaction failed: then the commit sent behind the failed statement was
+     * not run (the server skips what follows an error up to the trip's end), and nothing of it is written.
+     */
+    private static boolean failedBeforeTheCommit(Connection c) {
+        try {
+            return !c.isClosed()
+                    && c.unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED;
+        } catch (SQLException e) {
+            return false;
         }
     }
 
@@ -295,7 +319,7 @@ final class PostgresAppend {
         return set(c, ps, p, "float8", peak.toArray(Double[]::new));
     }
 
-    private static void marks(Connection c, PreparedStatement ps, int p, Tallies.Counter counter)
+    private static int marks(Connection c, PreparedStatement ps, int p, Tallies.Counter counter)
             throws SQLException {
         List<Long> minute = new ArrayList<>();
         List<String> streamId = new ArrayList<>();
@@ -306,7 +330,7 @@ final class PostgresAppend {
             }
         }
         p = set(c, ps, p, "bigint", minute.toArray(Long[]::new));
-        set(c, ps, p, "text", streamId.toArray(String[]::new));
+        return set(c, ps, p, "text", streamId.toArray(String[]::new));
     }
 
     /** Sets parameter {@code p} to an array of {@code values} of the SQL type {@code type}; returns the next. */

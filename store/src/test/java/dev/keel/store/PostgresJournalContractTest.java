@@ -5,7 +5,14 @@ import dev.keel.core.error.KeelException;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalSamples;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import static dev.keel.core.journal.JournalSamples.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class PostgresJournalContractTest extends JdbcJournalContractTest {
     private static TestDatabase db;
@@ -69,6 +77,52 @@ class PostgresJournalContractTest extends JdbcJournalContractTest {
         execute("DROP TRIGGER skip_folds ON streams");
         assertThat(journal.append(JournalSamples.intent("tx-1", "acct-1", "a", T0)).sequence()).isEqualTo(2);
         assertThat(journal.stream("tx-1")).hasSize(2);
+    }
+
+    /**
+     * Issue 15: the commit goes in one trip with the batch's rows. A connection lost on that trip leaves the outcome
+     * unknown (the server may have committed): every caller of the batch fails, and none of their appends is written
+     * again one by one, as the appends of a batch whose statement the server refused are, since that could write
+     * them twice. Here the server process ends while it writes the rows, once (a sequence counts, outside the
+     * transaction): written again, all three would be in the journal.
+     */
+    @Test
+    void aConnectionLostOnTheTripThatCarriesTheCommitFailsTheBatchWithoutWritingItAgain() throws Exception {
+        journal.append(JournalSamples.started("tx-0", "acct-0", T0));
+        execute("CREATE SEQUENCE kill_once");
+        execute("CREATE FUNCTION keel_kill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " IF nextval('kill_once') = 1 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;"
+                + " RETURN NULL; END $$");
+        execute("CREATE TRIGGER kill_once AFTER INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION keel_kill()");
+        GroupCommitWriter writer = ((JdbcJournal) journal).writer();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<?> held = pool.submit(() -> writer.exclusive(c -> {
+                holding.countDown();
+                return release.await(30, TimeUnit.SECONDS);
+            }, "hold the writer"));
+            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+            List<Future<?>> appends = new ArrayList<>();
+            for (int t = 1; t <= 3; t++) {
+                String txId = "tx-" + t;
+                appends.add(pool.submit(() -> journal.append(JournalSamples.started(txId, "acct-1", T0))));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == 3);
+            release.countDown();
+            held.get(30, TimeUnit.SECONDS);
+            for (Future<?> append : appends) {
+                assertThatThrownBy(() -> append.get(30, TimeUnit.SECONDS)).cause()
+                        .isInstanceOf(KeelException.class);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(journal.lastSequence()).isEqualTo(1);
+        assertThat(journal.transaction("tx-1")).isEmpty();
+        // The journal goes on, on a new connection.
+        assertThat(journal.append(JournalSamples.started("tx-4", "acct-1", T0)).sequence()).isEqualTo(2);
     }
 
     /**
