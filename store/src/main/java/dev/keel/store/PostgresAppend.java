@@ -36,12 +36,18 @@ final class PostgresAppend {
             + " INSERT INTO events (seq, stream_id, stream_kind, account_id, type, at, payload, checksum, prev_seq)"
             + " SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
             + " ?::bigint[], ?::bigint[])"
+            + "), to_open AS ("
+            + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+            + " ?::smallint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::integer[], ?::bigint[])"
             + "), opened AS ("
             + " INSERT INTO streams (stream_id, kind, account_id, operation, correlation_id, status, opened_at, closed,"
             + " closed_at, error_message, first_seq, last_seq, working, working_seq)"
-            + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-            + " ?::smallint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::integer[], ?::bigint[])"
-            + " RETURNING 1"
+            + " SELECT * FROM to_open RETURNING 1"
+            + "), to_fold AS ("
+            + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+            + " ?::boolean[], ?::text[], ?::text[], ?::integer[], ?::bigint[])"
+            + " AS v(stream_id, last_seq, account_id, operation, correlation_id, opened_at, status, ended,"
+            + " error_message, closed_at, working, working_seq)"
             + "), folded AS ("
             + " UPDATE streams s SET last_seq = v.last_seq,"
             + " account_id = COALESCE(s.account_id, v.account_id),"
@@ -53,11 +59,7 @@ final class PostgresAppend {
             + " closed = CASE WHEN v.closed_at IS NOT NULL THEN 1 ELSE s.closed END,"
             + " closed_at = COALESCE(v.closed_at, s.closed_at),"
             + " working = v.working, working_seq = v.working_seq"
-            + " FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-            + " ?::boolean[], ?::text[], ?::text[], ?::integer[], ?::bigint[])"
-            + " AS v(stream_id, last_seq, account_id, operation, correlation_id, opened_at, status, ended,"
-            + " error_message, closed_at, working, working_seq)"
-            + " WHERE s.stream_id = v.stream_id"
+            + " FROM to_fold v WHERE s.stream_id = v.stream_id"
             + " RETURNING 1"
             + "), tallied AS ("
             + " INSERT INTO tallies (minute, meter, n, total, peak)"
@@ -69,12 +71,13 @@ final class PostgresAppend {
             + "), marked AS ("
             + " INSERT INTO tally_attention (minute, stream_id) SELECT * FROM unnest(?::bigint[], ?::text[])"
             + " ON CONFLICT (minute, stream_id) DO NOTHING"
-            // Refuses the batch before its commit when the rows opened or folded are not those the batch read: a
-            // cast that fails is how one SQL statement raises an error with its own message.
-            + ") SELECT CASE WHEN (SELECT count(*) FROM opened) = ? AND (SELECT count(*) FROM folded) = ? THEN 1"
+            // Refuses the batch before its commit when the rows opened or folded are not the batch's: a cast that
+            // fails is how one SQL statement raises an error with its own message.
+            + ") SELECT CASE WHEN (SELECT count(*) FROM opened) = (SELECT count(*) FROM to_open)"
+            + " AND (SELECT count(*) FROM folded) = (SELECT count(*) FROM to_fold) THEN 1"
             + " ELSE CAST(concat('keel: the streams view moved under the journal head''s lock: opened ',"
-            + " (SELECT count(*) FROM opened), ' of ', ?::bigint, ' new streams, folded ',"
-            + " (SELECT count(*) FROM folded), ' of ', ?::bigint) AS integer) END"
+            + " (SELECT count(*) FROM opened), ' of ', (SELECT count(*) FROM to_open), ' new streams, folded ',"
+            + " (SELECT count(*) FROM folded), ' of ', (SELECT count(*) FROM to_fold)) AS integer) END"
             + "; COMMIT";
 
     /**
@@ -133,10 +136,7 @@ final class PostgresAppend {
         p = openings(c, ps, p, opening);
         p = foldings(c, ps, p, folding);
         p = tallies(c, ps, p, counter);
-        p = marks(c, ps, p, counter);
-        for (long expected : new long[] {opening.size(), folding.size(), opening.size(), folding.size()}) {
-            ps.setLong(p++, expected);
-        }
+        marks(c, ps, p, counter);
         try {
             ps.execute();
         } catch (SQLException e) {
