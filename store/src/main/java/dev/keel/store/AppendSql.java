@@ -333,7 +333,7 @@ final class AppendSql {
         ps.setString(1, f.streamId);
         ps.setString(2, f.kind);
         ps.setString(3, f.accountId);
-        text(ps, 4, JournalEvent.TRANSACTION.equals(f.kind) ? TransactionStatus.IN_PROGRESS.name() : null);
+        text(ps, 4, f.openingStatus());
         ps.setString(5, f.firstAt);
         ps.setLong(6, f.firstSeq);
         ps.setLong(7, f.lastSeq);
@@ -358,6 +358,38 @@ final class AppendSql {
             this.kind = first.streamKind();
             this.firstAt = at;
             this.firstSeq = seq;
+        }
+
+        /** The operation its start names, null without a start in the batch; likewise the three below. */
+        String operation() {
+            return started == null ? null : started.operation();
+        }
+
+        String correlationId() {
+            return started == null ? null : started.correlationId();
+        }
+
+        String startedAt() {
+            return started == null ? null : Timestamps.format(started.at());
+        }
+
+        /** The status its ending gives, null without an ending in the batch; likewise its error message. */
+        String endedStatus() {
+            return ended == null ? null : ended.status().name();
+        }
+
+        String errorMessage() {
+            return ended == null ? null : ended.errorMessage();
+        }
+
+        /** The status a new row opens with: in progress for a transaction, none for other streams. */
+        String openingStatus() {
+            return JournalEvent.TRANSACTION.equals(kind) ? TransactionStatus.IN_PROGRESS.name() : null;
+        }
+
+        /** The sequence that says {@link #working}: the last, when its last event is an {@link OrdersWorking}. */
+        Long workingSeq() {
+            return working == null ? null : lastSeq;
         }
 
         void add(JournalEvent event, long seq, String at) {
@@ -414,12 +446,12 @@ final class AppendSql {
     private static void fold(PreparedStatement fold, StreamFold f) throws SQLException {
         fold.setLong(1, f.lastSeq);
         fold.setString(2, f.accountId);
-        text(fold, 3, f.started == null ? null : f.started.operation());
-        text(fold, 4, f.started == null ? null : f.started.correlationId());
-        text(fold, 5, f.started == null ? null : Timestamps.format(f.started.at()));
-        text(fold, 6, f.ended == null ? null : f.ended.status().name());
+        text(fold, 3, f.operation());
+        text(fold, 4, f.correlationId());
+        text(fold, 5, f.startedAt());
+        text(fold, 6, f.endedStatus());
         fold.setInt(7, f.ended == null ? 0 : 1);
-        text(fold, 8, f.ended == null ? null : f.ended.errorMessage());
+        text(fold, 8, f.errorMessage());
         fold.setInt(9, f.closedAt != null ? 1 : 0);
         fold.setInt(10, f.closedAt != null ? 1 : 0);
         text(fold, 11, f.closedAt);
@@ -434,7 +466,7 @@ final class AppendSql {
             ps.setNull(index + 1, Types.BIGINT);
         } else {
             ps.setInt(index, f.working);
-            ps.setLong(index + 1, f.lastSeq);
+            ps.setLong(index + 1, f.workingSeq());
         }
     }
 

@@ -2,7 +2,6 @@ package dev.keel.store;
 
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.Tallies;
-import dev.keel.core.model.TransactionStatus;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -219,18 +218,17 @@ final class PostgresAppend {
             streamId[i] = f.streamId;
             kind[i] = f.kind;
             accountId[i] = f.accountId;
-            operation[i] = f.started == null ? null : f.started.operation();
-            correlationId[i] = f.started == null ? null : f.started.correlationId();
-            status[i] = f.ended != null ? f.ended.status().name()
-                    : JournalEvent.TRANSACTION.equals(f.kind) ? TransactionStatus.IN_PROGRESS.name() : null;
-            openedAt[i] = f.started != null ? Timestamps.format(f.started.at()) : f.firstAt;
+            operation[i] = f.operation();
+            correlationId[i] = f.correlationId();
+            status[i] = f.ended != null ? f.endedStatus() : f.openingStatus();
+            openedAt[i] = f.started != null ? f.startedAt() : f.firstAt;
             closed[i] = (short) (f.closedAt != null ? 1 : 0);
             closedAt[i] = f.closedAt;
-            errorMessage[i] = f.ended == null ? null : f.ended.errorMessage();
+            errorMessage[i] = f.errorMessage();
             firstSeq[i] = f.firstSeq;
             lastSeq[i] = f.lastSeq;
             working[i] = f.working;
-            workingSeq[i] = f.working == null ? null : f.lastSeq;
+            workingSeq[i] = f.workingSeq();
         }
         p = set(c, ps, p, "text", streamId);
         p = set(c, ps, p, "text", kind);
@@ -272,15 +270,15 @@ final class PostgresAppend {
             streamId[i] = f.streamId;
             lastSeq[i] = f.lastSeq;
             accountId[i] = f.accountId;
-            operation[i] = f.started == null ? null : f.started.operation();
-            correlationId[i] = f.started == null ? null : f.started.correlationId();
-            openedAt[i] = f.started == null ? null : Timestamps.format(f.started.at());
-            status[i] = f.ended == null ? null : f.ended.status().name();
+            operation[i] = f.operation();
+            correlationId[i] = f.correlationId();
+            openedAt[i] = f.startedAt();
+            status[i] = f.endedStatus();
             ended[i] = f.ended != null;
-            errorMessage[i] = f.ended == null ? null : f.ended.errorMessage();
+            errorMessage[i] = f.errorMessage();
             closedAt[i] = f.closedAt;
             working[i] = f.working;
-            workingSeq[i] = f.working == null ? null : f.lastSeq;
+            workingSeq[i] = f.workingSeq();
         }
         p = set(c, ps, p, "text", streamId);
         p = set(c, ps, p, "bigint", lastSeq);

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The writer's side of the tallies (schema 7), in the append batch's transaction after its events and views: what
+ * The writer's side of the tallies (schema 7), in the append batch's transaction with its events and views: what
  * the batch's records count on their own, added to their minutes' rows, and the transactions they mark for the
  * health report to read ({@link Tallies}). PostgreSQL writes the counts and marks in its batch's one statement
  * ({@link PostgresAppend}); the untallied runs are the same SQL for both. {@link TallyReads} is the reader's side.
