@@ -8,15 +8,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.LibraryLoaderUtil;
-import org.sqlite.util.OSInfo;
 
 /**
  * SQLite's native library, kept extracted in one folder across runs. The driver otherwise copies it out of its jar
  * into the temporary folder under a new name in every process and loads that copy, a tenth of a second of every
  * command's start (issue 15: {@code keel tx list} 0.92 -> 0.82 s). The launcher names a folder beside the build; a
  * process that finds no copy there writes one (to a temporary name, then moved into place, so a process beside it
- * never loads half a file) and the driver loads it from there. A copy that does not load is removed and leaves the
- * driver to its own way.
+ * never loads half a file) and the driver loads it from there. A copy that does not load is removed and written again
+ * once; one that still does not load leaves the driver to its own way.
+ *
+ * <p>The kept copy's folder is named from what the JVM knows (the driver's version, {@code os.name},
+ * {@code os.arch}), and a process that finds a copy there loads it without asking the driver which of its libraries
+ * this system needs: the driver asks by running {@code uname -o} (is this Android?), twice in a process that extracts,
+ * and two processes started on the main thread were ~0.05-0.1 s of every command's start, {@code --help} included
+ * (issue 15). Only a process that writes the copy asks. A copy written for another system that shares the folder's
+ * name (a build folder shared with an Alpine container, say) does not load, and is written again.
  */
 public final class SqliteNative {
     private SqliteNative() {
@@ -31,16 +37,19 @@ public final class SqliteNative {
     public static Path keepIn(Path folder) {
         try {
             String version = SQLiteJDBCLoader.getVersion();
-            String name = LibraryLoaderUtil.getNativeLibName();
-            URL resource = SqliteNative.class.getResource(LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name);
-            if (version == null || version.isBlank() || version.equals("unknown") || resource == null) {
+            if (version == null || version.isBlank() || version.equals("unknown")) {
                 return null;
             }
-            Path dir = folder.resolve("sqlite-jdbc-" + version + "-" + OSInfo.getNativeLibFolderPathForCurrentOS()
-                    .replace('/', '-'));
+            String name = LibraryLoaderUtil.getNativeLibName();
+            Path dir = folder.resolve(("sqlite-jdbc-" + version + "-" + System.getProperty("os.name") + "-"
+                    + System.getProperty("os.arch")).replaceAll("[^A-Za-z0-9._-]", "_"));
             Path library = dir.resolve(name);
-            long size = resource.openConnection().getContentLengthLong();
-            if (!Files.isRegularFile(library) || Files.size(library) != size) {
+            if (!(Files.isRegularFile(library) && loads(library))) {
+                URL resource = SqliteNative.class.getResource(
+                        LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name);
+                if (resource == null) {
+                    return null;
+                }
                 Files.createDirectories(dir);
                 Path part = Files.createTempFile(dir, name, ".part");
                 try (InputStream in = resource.openStream()) {
@@ -49,21 +58,30 @@ public final class SqliteNative {
                 } finally {
                     Files.deleteIfExists(part);
                 }
-            }
-            // Loaded here first, so that a copy the driver could not load (damaged, or on a folder that forbids
-            // running code) leaves it to its own extraction instead of failing every connection; its own load of
-            // the same file is then a no-op. A damaged copy is removed, for the next process to write anew.
-            try {
-                System.load(library.toAbsolutePath().toString());
-            } catch (UnsatisfiedLinkError e) {
-                Files.deleteIfExists(library);
-                return null;
+                if (!loads(library)) {
+                    return null;
+                }
             }
             System.setProperty("org.sqlite.lib.path", dir.toAbsolutePath().toString());
             System.setProperty("org.sqlite.lib.name", name);
             return library;
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * Loads {@code library}, before the driver does: a copy that does not load (damaged, cut short, written for another
+     * system, or on a folder that forbids running code) is removed, and the driver's own load of a loaded one is a
+     * no-op.
+     */
+    private static boolean loads(Path library) throws IOException {
+        try {
+            System.load(library.toAbsolutePath().toString());
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            Files.deleteIfExists(library);
+            return false;
         }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -47,24 +48,58 @@ class SqliteNativeTest {
     }
 
     @Test
-    void aDamagedCopyIsLeftForTheDriversOwnWayAndRemovedForTheNextProcessToWriteAnew() throws Exception {
+    void aDamagedCopyIsWrittenAgainAndLoaded() throws Exception {
         Path folder = dir.resolve("native");
         Path library = Path.of(Child.run(folder, dir.resolve("a.db")).kept());
         long size = Files.size(library);
         Files.write(library, new byte[(int) size]); // the same size: only a load can tell
 
-        Child damaged = Child.run(folder, dir.resolve("b.db"));
+        Child next = Child.run(folder, dir.resolve("b.db"));
 
-        assertThat(damaged.kept()).as(damaged.output).isEqualTo("null");
-        assertThat(damaged.loadedFrom()).as("the driver's own way").isEqualTo("null");
-        assertThat(damaged.answer()).as(damaged.output).isEqualTo("3");
-        assertThat(library).doesNotExist();
+        assertThat(next.kept()).as(next.output).isEqualTo(library.toString());
+        assertThat(next.loadedFrom()).isEqualTo(library.getParent().toString());
+        assertThat(next.answer()).as(next.output).isEqualTo("3");
+        assertThat(Files.readAllBytes(library)).as("written again").isNotEqualTo(new byte[(int) size]);
+        assertThat(leftovers(folder)).containsExactly(library);
+    }
 
-        Child next = Child.run(folder, dir.resolve("c.db"));
+    @Test
+    void aFolderItCannotWriteLeavesTheDriverToItsOwnWay() throws Exception {
+        Path folder = dir.resolve("native");
+        Path library = Path.of(Child.run(folder, dir.resolve("a.db")).kept());
+        Files.delete(library);
+        Files.delete(library.getParent());
+        Files.writeString(library.getParent(), "a file where the library's folder would be");
 
-        assertThat(next.kept()).isEqualTo(library.toString());
-        assertThat(next.answer()).isEqualTo("3");
-        assertThat(Files.size(library)).isEqualTo(size);
+        Child next = Child.run(folder, dir.resolve("b.db"));
+
+        assertThat(next.kept()).as(next.output).isEqualTo("null");
+        assertThat(next.loadedFrom()).as("the driver's own way").isEqualTo("null");
+        assertThat(next.answer()).as(next.output).isEqualTo("3");
+    }
+
+    @Test
+    void aProcessThatFindsItsCopyStartsNoOtherProcess() throws Exception {
+        Path folder = dir.resolve("native");
+        Path calls = dir.resolve("uname-calls");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path uname = bin.resolve("uname");
+        // The driver asks 'uname -o' which of its libraries this system needs; this one notes each question.
+        Files.writeString(uname, String.join("\n", "#!/bin/sh", "echo \"$*\" >> '" + calls + "'",
+                "PATH='" + System.getenv("PATH") + "' exec uname \"$@\"", ""));
+        Files.setPosixFilePermissions(uname, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String path = bin + ":" + System.getenv("PATH");
+
+        Child first = Child.run(folder, dir.resolve("a.db"), path);
+        assertThat(first.kept()).as(first.output).isNotEqualTo("null");
+        assertThat(calls).as("the process that writes the copy asks which library to write").exists();
+        Files.delete(calls);
+
+        Child second = Child.run(folder, dir.resolve("b.db"), path);
+
+        assertThat(second.kept()).isEqualTo(first.kept());
+        assertThat(second.answer()).isEqualTo("3");
+        assertThat(calls).as("a command's start runs no uname").doesNotExist();
     }
 
     @Test
@@ -92,10 +127,16 @@ class SqliteNativeTest {
     /** What a child process said: the library kept, the folder the driver was told, and 1 + 2 from SQLite. */
     private record Child(String output) {
         static Child run(Path folder, Path db) throws Exception {
+            return run(folder, db, System.getenv("PATH"));
+        }
+
+        static Child run(Path folder, Path db, String path) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+            ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), Main.class.getName(), folder.toString(), db.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true);
+            builder.environment().put("PATH", path);
+            Process p = builder.start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as(output).isZero();
