@@ -7,7 +7,11 @@ record StoredRow(long sequence, String streamId, String type, String payload, lo
 
     /** Throws {@link JournalCorruptException} naming this record's sequence when the checksum does not match. */
     StoredRow verified() {
-        long actual = Checksums.of(sequence, streamId, type, payload);
+        return matching(Checksums.of(sequence, streamId, type, payload));
+    }
+
+    /** Throws as {@link #verified()} does when {@code actual}, this record's checksum taken by the caller, differs. */
+    StoredRow matching(long actual) {
         if (actual != checksum) {
             throw new JournalCorruptException(sequence, "checksum mismatch (stored " + checksum + ", computed "
                     + actual + ")");

@@ -19,6 +19,7 @@ import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.JournalSamples;
 import dev.keel.core.journal.LeaseLostException;
 import dev.keel.core.journal.TallyHistories;
+import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.model.TransactionStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -76,6 +78,28 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         assertCorruptAt(() -> replayAll(), 3);
         assertCorruptAt(() -> journal.stream("tx-1"), 3);
         assertCorruptAt(this::reopen, 3);
+    }
+
+    @Test
+    void aTypeChangedBehindTheJournalsBackIsRefusedOnOpen() {
+        writeFive();
+        // The open's check decodes no record: only the checksum, taken over the stored bytes, can tell.
+        execute("UPDATE events SET type = type || 'd' WHERE seq = 2");
+
+        assertCorruptAt(this::reopen, 2);
+    }
+
+    @Test
+    void textBeyondAsciiIsCheckedOnOpenAsItWasWritten() {
+        Instant at = Instant.parse("2026-12-07T14:00:00Z");
+        // Two-, three- and four-byte UTF-8 (a surrogate pair in Java): the open takes the checksum over the bytes as
+        // the database stores them, the writer over the strings it encoded.
+        journal.appendAll(List.of(JournalSamples.intent("tx-ü", "acct-1", "buy-TLT", at),
+                new TransactionEnded("tx-ü", "acct-1", TransactionStatus.FAILED, ErrorCode.ORDER_REJECTED,
+                        "déjà refusé: 10 € > 9 €, 𝄞", "naïve", at)));
+
+        assertThat(reopen().stream("tx-ü")).hasSize(2).last().satisfies(r -> assertThat(
+                ((TransactionEnded) r.event()).errorMessage()).isEqualTo("déjà refusé: 10 € > 9 €, 𝄞"));
     }
 
     /**
