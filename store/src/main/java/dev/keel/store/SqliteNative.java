@@ -20,7 +20,7 @@ import org.sqlite.util.LibraryLoaderUtil;
  * <p>The kept copy's folder is named from what the JVM knows (the driver's version, {@code os.name},
  * {@code os.arch}), and a process that finds a copy there loads it without asking the driver which of its libraries
  * this system needs: the driver asks by running {@code uname -o} (is this Android?), twice in a process that extracts,
- * and two processes started on the main thread were ~0.05-0.1 s of every command's start, {@code --help} included
+ * and two processes started on the main thread were ~0.025 s of every command's start, {@code --help} included
  * (issue 15). Only a process that writes the copy asks. A copy written for another system that shares the folder's
  * name (a build folder shared with an Alpine container, say) does not load, and is written again.
  */
@@ -44,7 +44,7 @@ public final class SqliteNative {
             Path dir = folder.resolve(("sqlite-jdbc-" + version + "-" + System.getProperty("os.name") + "-"
                     + System.getProperty("os.arch")).replaceAll("[^A-Za-z0-9._-]", "_"));
             Path library = dir.resolve(name);
-            if (!(Files.isRegularFile(library) && loads(library))) {
+            if (!(Files.isRegularFile(library) && whole(library) && loads(library))) {
                 URL resource = SqliteNative.class.getResource(
                         LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name);
                 if (resource == null) {
@@ -55,6 +55,9 @@ public final class SqliteNative {
                 try (InputStream in = resource.openStream()) {
                     Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
                     Files.move(part, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    Files.writeString(part, Long.toString(Files.size(library)));
+                    Files.move(part, length(library), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
                 } finally {
                     Files.deleteIfExists(part);
                 }
@@ -67,6 +70,23 @@ public final class SqliteNative {
             return library;
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** The note of {@code library}'s length as written, beside it. */
+    private static Path length(Path library) {
+        return library.resolveSibling(library.getFileName() + ".length");
+    }
+
+    /**
+     * Whether the copy is as long as when it was written: one cut short can still load, and fail only once code past
+     * its end runs. The length noted beside it stands in for the jar's, which only the driver's lookup could name.
+     */
+    private static boolean whole(Path library) {
+        try {
+            return Long.parseLong(Files.readString(length(library)).trim()) == Files.size(library);
+        } catch (IOException | NumberFormatException e) {
+            return false;
         }
     }
 
