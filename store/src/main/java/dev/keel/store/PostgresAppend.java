@@ -1,8 +1,6 @@
 package dev.keel.store;
 
-import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.Tallies;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,8 +10,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
@@ -32,19 +31,45 @@ import org.postgresql.core.TransactionState;
  * opened and folded are not those the batch read, rather than leave a stream's events outside its view.
  */
 final class PostgresAppend {
+    /** The events' rows, in the order of the insert's columns. */
+    private static final List<Column<AppendSql.Row>> EVENTS = List.of(bigint(AppendSql.Row::seq),
+            text(r -> r.event().streamId()), text(r -> r.event().streamKind()), text(r -> r.event().accountId()),
+            text(AppendSql.Row::type), text(AppendSql.Row::at), text(AppendSql.Row::payload),
+            bigint(AppendSql.Row::checksum), bigint(AppendSql.Row::previous));
+    /** New streams' rows: what their first record opens and their batch's records fold into it, as one row. */
+    private static final List<Column<AppendSql.StreamFold>> OPENINGS = List.of(text(f -> f.streamId),
+            text(f -> f.kind), text(f -> f.accountId), text(AppendSql.StreamFold::operation),
+            text(AppendSql.StreamFold::correlationId),
+            text(f -> f.ended != null ? f.endedStatus() : f.openingStatus()),
+            text(f -> f.started != null ? f.startedAt() : f.firstAt),
+            smallint(f -> (short) (f.closedAt != null ? 1 : 0)), text(f -> f.closedAt),
+            text(AppendSql.StreamFold::errorMessage), bigint(f -> f.firstSeq), bigint(f -> f.lastSeq),
+            integer(f -> f.working), bigint(AppendSql.StreamFold::workingSeq));
+    /**
+     * Streams the view has a row of: their batch's records folded into it as {@link AppendSql}'s fold does (a value
+     * the batch does not say keeps the row's).
+     */
+    private static final List<Column<AppendSql.StreamFold>> FOLDINGS = List.of(text(f -> f.streamId),
+            bigint(f -> f.lastSeq), text(f -> f.accountId), text(AppendSql.StreamFold::operation),
+            text(AppendSql.StreamFold::correlationId), text(AppendSql.StreamFold::startedAt),
+            text(AppendSql.StreamFold::endedStatus), bool(f -> f.ended != null),
+            text(AppendSql.StreamFold::errorMessage), text(f -> f.closedAt), integer(f -> f.working),
+            bigint(AppendSql.StreamFold::workingSeq));
+    private static final List<Column<Tally>> TALLIES = List.of(bigint(Tally::minute), text(Tally::meter),
+            bigint(t -> t.tally().count()), float8(t -> t.tally().total()), float8(t -> t.tally().max()));
+    private static final List<Column<Mark>> MARKS = List.of(bigint(Mark::minute), text(Mark::streamId));
+
     private static final String WRITE = "WITH new_events AS ("
             + " INSERT INTO events (seq, stream_id, stream_kind, account_id, type, at, payload, checksum, prev_seq)"
-            + " SELECT " + unnest("bigint", "text", "text", "text", "text", "text", "text", "bigint", "bigint")
+            + " SELECT " + unnest(EVENTS)
             + "), to_open AS ("
-            + " SELECT " + unnest("text", "text", "text", "text", "text", "text", "text", "smallint", "text", "text",
-                    "bigint", "bigint", "integer", "bigint")
+            + " SELECT " + unnest(OPENINGS)
             + "), opened AS ("
             + " INSERT INTO streams (stream_id, kind, account_id, operation, correlation_id, status, opened_at, closed,"
             + " closed_at, error_message, first_seq, last_seq, working, working_seq)"
             + " SELECT * FROM to_open RETURNING 1"
             + "), to_fold AS ("
-            + " SELECT * FROM (SELECT " + unnest("text", "bigint", "text", "text", "text", "text", "text", "boolean",
-                    "text", "text", "integer", "bigint") + ")"
+            + " SELECT * FROM (SELECT " + unnest(FOLDINGS) + ")"
             + " AS v(stream_id, last_seq, account_id, operation, correlation_id, opened_at, status, ended,"
             + " error_message, closed_at, working, working_seq)"
             + "), folded AS ("
@@ -62,12 +87,12 @@ final class PostgresAppend {
             + " RETURNING 1"
             + "), tallied AS ("
             + " INSERT INTO tallies (minute, meter, n, total, peak)"
-            + " SELECT " + unnest("bigint", "text", "bigint", "double precision", "double precision")
+            + " SELECT " + unnest(TALLIES)
             + " ON CONFLICT (minute, meter) DO UPDATE SET n = tallies.n + excluded.n,"
             + " total = tallies.total + excluded.total,"
             + " peak = CASE WHEN excluded.peak > tallies.peak THEN excluded.peak ELSE tallies.peak END"
             + "), marked AS ("
-            + " INSERT INTO tally_attention (minute, stream_id) SELECT " + unnest("bigint", "text")
+            + " INSERT INTO tally_attention (minute, stream_id) SELECT " + unnest(MARKS)
             + " ON CONFLICT (minute, stream_id) DO NOTHING"
             // Refuses the batch before its commit when the rows opened or folded are not the batch's: a cast that
             // fails is how one SQL statement raises an error with its own message.
@@ -89,16 +114,16 @@ final class PostgresAppend {
     }
 
     /**
-     * A select list of one {@code unnest} per array parameter, of the SQL types given, which the server zips into rows
-     * (the arrays are of equal length). In the select list rather than {@code FROM unnest(...)}: the server first
-     * materializes a function in {@code FROM} into a tuplestore, 16 KB of memory each, and five of them a statement took
-     * the server process past glibc's trim threshold, so every execution grew its heap, faulted its pages in and gave
-     * them back (issue 15: ~0.35 ms a statement; one append at a time ran at half the speed).
+     * A select list of one {@code unnest} per array parameter, which the server zips into rows (the arrays are of
+     * equal length). In the select list rather than {@code FROM unnest(...)}: the server first materializes a function
+     * in {@code FROM} into a tuplestore, 16 KB of memory each, and five of them a statement took the server process
+     * past glibc's trim threshold, so every execution grew its heap, faulted its pages in and gave them back (issue
+     * 15: ~0.35 ms a statement; one append at a time ran at half the speed).
      */
-    private static String unnest(String... types) {
+    private static String unnest(List<? extends Column<?>> columns) {
         StringJoiner select = new StringJoiner(", ");
-        for (String type : types) {
-            select.add("unnest(?::" + type + "[])");
+        for (Column<?> column : columns) {
+            select.add("unnest(?::" + column.type() + "[])");
         }
         return select.toString();
     }
@@ -108,7 +133,7 @@ final class PostgresAppend {
         PreparedStatement ps = st.get(TAKE);
         ps.setLong(1, count);
         ps.setLong(2, count);
-        set(st.connection(), ps, 3, "text", streamIds.toArray(String[]::new));
+        ps.setArray(3, st.connection().createArrayOf("text", streamIds.toArray(String[]::new)));
         if (!ps.execute()) {
             throw new SQLException("the take of sequences answered no rows");
         }
@@ -139,17 +164,21 @@ final class PostgresAppend {
                                Map<String, AppendSql.StreamEnd> ends, Tallies.Counter counter) throws SQLException {
         Connection c = st.connection();
         PreparedStatement ps = st.get(WRITE);
-        int p = 1;
-        p = events(c, ps, p, rows);
         List<AppendSql.StreamFold> opening = new ArrayList<>();
         List<AppendSql.StreamFold> folding = new ArrayList<>();
         for (AppendSql.StreamFold f : folds) {
             (ends.containsKey(f.streamId) ? folding : opening).add(f);
         }
-        p = openings(c, ps, p, opening);
-        p = foldings(c, ps, p, folding);
-        p = tallies(c, ps, p, counter);
-        marks(c, ps, p, counter);
+        List<Tally> tallies = new ArrayList<>();
+        counter.byMinute().forEach((minute, meters) -> meters.forEach((meter, tally) ->
+                tallies.add(new Tally(minute, meter, tally))));
+        List<Mark> marks = new ArrayList<>();
+        counter.marked().forEach((minute, streamIds) -> streamIds.forEach(id -> marks.add(new Mark(minute, id))));
+        int p = bind(c, ps, 1, EVENTS, rows);
+        p = bind(c, ps, p, OPENINGS, opening);
+        p = bind(c, ps, p, FOLDINGS, folding);
+        p = bind(c, ps, p, TALLIES, tallies);
+        bind(c, ps, p, MARKS, marks);
         try {
             ps.execute();
         } catch (SQLException e) {
@@ -173,183 +202,55 @@ final class PostgresAppend {
         }
     }
 
-    private static int events(Connection c, PreparedStatement ps, int p, List<AppendSql.Row> rows)
+    /** Sets parameters from {@code p} on, one array per column of {@code rows}; returns the next. */
+    private static <T> int bind(Connection c, PreparedStatement ps, int p, List<Column<T>> columns, List<T> rows)
             throws SQLException {
-        int n = rows.size();
-        Long[] seq = new Long[n];
-        String[] streamId = new String[n];
-        String[] kind = new String[n];
-        String[] accountId = new String[n];
-        String[] type = new String[n];
-        String[] at = new String[n];
-        String[] payload = new String[n];
-        Long[] checksum = new Long[n];
-        Long[] previous = new Long[n];
-        for (int i = 0; i < n; i++) {
-            AppendSql.Row row = rows.get(i);
-            JournalEvent event = row.event();
-            seq[i] = row.seq();
-            streamId[i] = event.streamId();
-            kind[i] = event.streamKind();
-            accountId[i] = event.accountId();
-            type[i] = row.type();
-            at[i] = row.at();
-            payload[i] = row.payload();
-            checksum[i] = row.checksum();
-            previous[i] = row.previous();
+        for (Column<T> column : columns) {
+            Object[] values = column.array().apply(rows.size());
+            for (int i = 0; i < values.length; i++) {
+                values[i] = column.value().apply(rows.get(i));
+            }
+            ps.setArray(p++, c.createArrayOf(column.type(), values));
         }
-        p = set(c, ps, p, "bigint", seq);
-        p = set(c, ps, p, "text", streamId);
-        p = set(c, ps, p, "text", kind);
-        p = set(c, ps, p, "text", accountId);
-        p = set(c, ps, p, "text", type);
-        p = set(c, ps, p, "text", at);
-        p = set(c, ps, p, "text", payload);
-        p = set(c, ps, p, "bigint", checksum);
-        return set(c, ps, p, "bigint", previous);
-    }
-
-    /** New streams' rows: what their first record opens and their batch's records fold into it, as one row. */
-    private static int openings(Connection c, PreparedStatement ps, int p, List<AppendSql.StreamFold> opening)
-            throws SQLException {
-        int n = opening.size();
-        String[] streamId = new String[n];
-        String[] kind = new String[n];
-        String[] accountId = new String[n];
-        String[] operation = new String[n];
-        String[] correlationId = new String[n];
-        String[] status = new String[n];
-        String[] openedAt = new String[n];
-        Short[] closed = new Short[n];
-        String[] closedAt = new String[n];
-        String[] errorMessage = new String[n];
-        Long[] firstSeq = new Long[n];
-        Long[] lastSeq = new Long[n];
-        Integer[] working = new Integer[n];
-        Long[] workingSeq = new Long[n];
-        for (int i = 0; i < n; i++) {
-            AppendSql.StreamFold f = opening.get(i);
-            streamId[i] = f.streamId;
-            kind[i] = f.kind;
-            accountId[i] = f.accountId;
-            operation[i] = f.operation();
-            correlationId[i] = f.correlationId();
-            status[i] = f.ended != null ? f.endedStatus() : f.openingStatus();
-            openedAt[i] = f.started != null ? f.startedAt() : f.firstAt;
-            closed[i] = (short) (f.closedAt != null ? 1 : 0);
-            closedAt[i] = f.closedAt;
-            errorMessage[i] = f.errorMessage();
-            firstSeq[i] = f.firstSeq;
-            lastSeq[i] = f.lastSeq;
-            working[i] = f.working;
-            workingSeq[i] = f.workingSeq();
-        }
-        p = set(c, ps, p, "text", streamId);
-        p = set(c, ps, p, "text", kind);
-        p = set(c, ps, p, "text", accountId);
-        p = set(c, ps, p, "text", operation);
-        p = set(c, ps, p, "text", correlationId);
-        p = set(c, ps, p, "text", status);
-        p = set(c, ps, p, "text", openedAt);
-        p = set(c, ps, p, "smallint", closed);
-        p = set(c, ps, p, "text", closedAt);
-        p = set(c, ps, p, "text", errorMessage);
-        p = set(c, ps, p, "bigint", firstSeq);
-        p = set(c, ps, p, "bigint", lastSeq);
-        p = set(c, ps, p, "integer", working);
-        return set(c, ps, p, "bigint", workingSeq);
+        return p;
     }
 
     /**
-     * Streams the view has a row of: their batch's records folded into it as {@link AppendSql}'s fold does (a value
-     * the batch does not say keeps the row's).
+     * One array parameter of {@link #WRITE}: its SQL element type, stated once for both the statement's cast and the
+     * array sent; the Java array it is sent as; and its value for each row.
      */
-    private static int foldings(Connection c, PreparedStatement ps, int p, List<AppendSql.StreamFold> folding)
-            throws SQLException {
-        int n = folding.size();
-        String[] streamId = new String[n];
-        Long[] lastSeq = new Long[n];
-        String[] accountId = new String[n];
-        String[] operation = new String[n];
-        String[] correlationId = new String[n];
-        String[] openedAt = new String[n];
-        String[] status = new String[n];
-        Boolean[] ended = new Boolean[n];
-        String[] errorMessage = new String[n];
-        String[] closedAt = new String[n];
-        Integer[] working = new Integer[n];
-        Long[] workingSeq = new Long[n];
-        for (int i = 0; i < n; i++) {
-            AppendSql.StreamFold f = folding.get(i);
-            streamId[i] = f.streamId;
-            lastSeq[i] = f.lastSeq;
-            accountId[i] = f.accountId;
-            operation[i] = f.operation();
-            correlationId[i] = f.correlationId();
-            openedAt[i] = f.startedAt();
-            status[i] = f.endedStatus();
-            ended[i] = f.ended != null;
-            errorMessage[i] = f.errorMessage();
-            closedAt[i] = f.closedAt;
-            working[i] = f.working;
-            workingSeq[i] = f.workingSeq();
-        }
-        p = set(c, ps, p, "text", streamId);
-        p = set(c, ps, p, "bigint", lastSeq);
-        p = set(c, ps, p, "text", accountId);
-        p = set(c, ps, p, "text", operation);
-        p = set(c, ps, p, "text", correlationId);
-        p = set(c, ps, p, "text", openedAt);
-        p = set(c, ps, p, "text", status);
-        p = set(c, ps, p, "boolean", ended);
-        p = set(c, ps, p, "text", errorMessage);
-        p = set(c, ps, p, "text", closedAt);
-        p = set(c, ps, p, "integer", working);
-        return set(c, ps, p, "bigint", workingSeq);
+    private record Column<T>(String type, IntFunction<Object[]> array, Function<T, Object> value) {
     }
 
-    private static int tallies(Connection c, PreparedStatement ps, int p, Tallies.Counter counter)
-            throws SQLException {
-        List<Long> minute = new ArrayList<>();
-        List<String> meter = new ArrayList<>();
-        List<Long> count = new ArrayList<>();
-        List<Double> total = new ArrayList<>();
-        List<Double> peak = new ArrayList<>();
-        for (Map.Entry<Long, Map<String, Tallies.Tally>> m : counter.byMinute().entrySet()) {
-            for (Map.Entry<String, Tallies.Tally> t : m.getValue().entrySet()) {
-                minute.add(m.getKey());
-                meter.add(t.getKey());
-                count.add(t.getValue().count());
-                total.add(t.getValue().total());
-                peak.add(t.getValue().max());
-            }
-        }
-        p = set(c, ps, p, "bigint", minute.toArray(Long[]::new));
-        p = set(c, ps, p, "text", meter.toArray(String[]::new));
-        p = set(c, ps, p, "bigint", count.toArray(Long[]::new));
-        p = set(c, ps, p, "float8", total.toArray(Double[]::new));
-        return set(c, ps, p, "float8", peak.toArray(Double[]::new));
+    private static <T> Column<T> text(Function<T, String> value) {
+        return new Column<>("text", String[]::new, value::apply);
     }
 
-    private static int marks(Connection c, PreparedStatement ps, int p, Tallies.Counter counter)
-            throws SQLException {
-        List<Long> minute = new ArrayList<>();
-        List<String> streamId = new ArrayList<>();
-        for (Map.Entry<Long, Set<String>> m : counter.marked().entrySet()) {
-            for (String id : m.getValue()) {
-                minute.add(m.getKey());
-                streamId.add(id);
-            }
-        }
-        p = set(c, ps, p, "bigint", minute.toArray(Long[]::new));
-        return set(c, ps, p, "text", streamId.toArray(String[]::new));
+    private static <T> Column<T> bigint(Function<T, Long> value) {
+        return new Column<>("bigint", Long[]::new, value::apply);
     }
 
-    /** Sets parameter {@code p} to an array of {@code values} of the SQL type {@code type}; returns the next. */
-    private static int set(Connection c, PreparedStatement ps, int p, String type, Object[] values)
-            throws SQLException {
-        Array array = c.createArrayOf(type, values);
-        ps.setArray(p, array);
-        return p + 1;
+    private static <T> Column<T> integer(Function<T, Integer> value) {
+        return new Column<>("integer", Integer[]::new, value::apply);
+    }
+
+    private static <T> Column<T> smallint(Function<T, Short> value) {
+        return new Column<>("smallint", Short[]::new, value::apply);
+    }
+
+    private static <T> Column<T> bool(Function<T, Boolean> value) {
+        return new Column<>("boolean", Boolean[]::new, value::apply);
+    }
+
+    private static <T> Column<T> float8(Function<T, Double> value) {
+        return new Column<>("float8", Double[]::new, value::apply);
+    }
+
+    /** One minute's tally of one meter, a row of {@code tallies}. */
+    private record Tally(long minute, String meter, Tallies.Tally tally) {
+    }
+
+    /** A transaction marked in one minute, a row of {@code tally_attention}. */
+    private record Mark(long minute, String streamId) {
     }
 }
