@@ -1,7 +1,9 @@
 package dev.keel.bench;
 
+import dev.keel.core.journal.Fence;
 import dev.keel.core.journal.Journal;
 import dev.keel.core.journal.JournalRecord;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,7 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Durable order intents per second: one writer appending one at a time (each append waits for its own commit), and
- * {@value #ACCOUNTS} threads, one account each, whose appends the journal's writer batches into shared commits.
+ * {@value #ACCOUNTS} threads, one account each, whose appends the journal's writer batches into shared commits. The
+ * fenced variant appends as an account session of the runtime does: under the account's lease, each append carrying
+ * its epoch, which the writer checks against the journal before it writes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -58,8 +62,18 @@ public class JournalAppendBench {
         final String txId = "tx-" + accountId;
         int leg;
 
+        /** The account's lease, taken once per trial: null until the fenced benchmark takes it. */
+        Fence fence;
+
         String nextLeg() {
             return "buy-" + leg++;
+        }
+
+        Fence fence(Journal journal) {
+            if (fence == null) {
+                fence = new Fence(accountId, journal.takeLease(accountId));
+            }
+            return fence;
         }
     }
 
@@ -73,5 +87,12 @@ public class JournalAppendBench {
     @Threads(ACCOUNTS)
     public JournalRecord groupCommit(Account account) {
         return journal.append(Samples.intent(account.txId, account.accountId, account.nextLeg()));
+    }
+
+    @Benchmark
+    @Threads(ACCOUNTS)
+    public JournalRecord groupCommitFenced(Account account) {
+        return journal.appendAll(List.of(Samples.intent(account.txId, account.accountId, account.nextLeg())),
+                List.of(), account.fence(journal)).getFirst();
     }
 }
