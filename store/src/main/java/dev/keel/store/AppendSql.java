@@ -27,8 +27,8 @@ import java.util.Set;
  * The SQL of one append batch, inside the caller's transaction: takes the sequences from {@code journal_head}
  * (which locks it until commit, so writers of several processes queue there), inserts the events and folds them
  * into {@code streams}. What the batch writes is worked out here for both dialects; SQLite takes it statement by
- * statement, PostgreSQL in two trips to its server ({@link PostgresAppend}), and {@code AppendDialectsTest} holds the
- * two to the same rows.
+ * statement, PostgreSQL in two trips to its server ({@link PostgresAppend}, whose first trip takes the lock and reads
+ * what the writer admits the batch's appends against), and {@code AppendDialectsTest} holds the two to the same rows.
  */
 final class AppendSql {
     /**
@@ -114,6 +114,33 @@ final class AppendSql {
         }
     }
 
+    /**
+     * What the writer admits a batch's appends against, under the journal head's lock: read statement by statement
+     * ({@link #reads}), or all at once with the lock ({@link PostgresAppend.Locked}).
+     */
+    interface Reads {
+        /** The account's lease epoch, 0 when its lease was never taken. */
+        long epoch(String accountId) throws SQLException;
+
+        /** The sequence of the stream's last record, 0 when it has none (or was archived). */
+        long lastSequence(String streamId) throws SQLException;
+    }
+
+    /** {@link Reads} one statement at a time on the writer's statements, after {@link #lockHead(Statements)}. */
+    static Reads reads(Statements st) {
+        return new Reads() {
+            @Override
+            public long epoch(String accountId) throws SQLException {
+                return leaseEpoch(st, accountId);
+            }
+
+            @Override
+            public long lastSequence(String streamId) throws SQLException {
+                return AppendSql.lastSequence(st, streamId);
+            }
+        };
+    }
+
     /** The sequence of the stream's last record, 0 when it has none (or was archived). */
     static long lastSequence(Statements st, String streamId) throws SQLException {
         PreparedStatement ps = st.get(STREAM_END);
@@ -160,13 +187,20 @@ final class AppendSql {
      * (unsaid). A reader takes the count only while {@code working_seq} is {@code last_seq} (a writer from before the
      * column moves the one and not the other). A stream takes the first account its events name, and keeps it: a row
      * the batch's read found with an account is not written for it.
+     *
+     * <p>{@code locked} is PostgreSQL's: the head and the streams' rows its writer read with the head's lock, which
+     * this batch's write moves and folds in the trip that commits. SQLite's (null) takes and reads them here.
      */
-    static List<JournalRecord> write(Statements st, Dialect dialect, List<EventCodec.Encoded> events)
+    static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events, PostgresAppend.Locked locked)
             throws SQLException {
-        Set<String> streamIds = new LinkedHashSet<>();
-        events.forEach(e -> streamIds.add(e.event().streamId()));
-        Taken taken = dialect == Dialect.POSTGRESQL ? PostgresAppend.take(st, events.size(), streamIds)
-                : new Taken(takeSequences(st, events.size()), streamEnds(st, streamIds));
+        Taken taken;
+        if (locked != null) {
+            taken = locked.take(events.size());
+        } else {
+            Set<String> streamIds = new LinkedHashSet<>();
+            events.forEach(e -> streamIds.add(e.event().streamId()));
+            taken = new Taken(takeSequences(st, events.size()), streamEnds(st, streamIds));
+        }
         long first = taken.first();
         Map<String, StreamEnd> ends = taken.ends();
         TallyWrites.gap(st, taken.talliedAfterTake(), first, first + events.size() - 1);
@@ -195,8 +229,8 @@ final class AppendSql {
         }
         Tallies.Counter counter = TallyWrites.count(events,
                 streamId -> openedAt(folds.get(streamId), ends.get(streamId)));
-        if (dialect == Dialect.POSTGRESQL) {
-            PostgresAppend.writeAndCommit(st, rows, folds.values(), ends, counter);
+        if (locked != null) {
+            PostgresAppend.writeAndCommit(st, locked, rows, folds.values(), counter);
         } else {
             insertEvents(st, rows);
             foldStreams(st, folds.values(), ends);
@@ -412,7 +446,7 @@ final class AppendSql {
 
     /**
      * A batch's take of sequences: its first, the head's last tallied sequence after the take, and the view's row of
-     * each stream the batch writes that has one, read after the take (under the head's lock).
+     * each stream the batch writes that has one, read under the head's lock.
      */
     record Taken(long first, long talliedAfterTake, Map<String, StreamEnd> ends) {
         Taken(long[] sequences, Map<String, StreamEnd> ends) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,7 +96,10 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Batches handed to {@link #answers} and not yet answered: a batch of one waits its turn behind them. */
     private final AtomicInteger answering = new AtomicInteger();
     private final DataSource source;
-    /** Which database it writes to: PostgreSQL takes a batch and its commit in two trips ({@link PostgresAppend}). */
+    /**
+     * Which database it writes to: PostgreSQL takes a batch, what its conditions read and its commit in two trips
+     * ({@link PostgresAppend}).
+     */
     private final Dialect dialect;
     private final String description;
     private final Thread thread;
@@ -237,10 +241,10 @@ final class GroupCommitWriter implements AutoCloseable {
                 admitted.clear();
                 refused.clear();
                 taken.clear();
-                admit(st, batch, admitted, refused, taken);
+                PostgresAppend.Locked locked = admit(st, dialect, batch, admitted, refused, taken);
                 List<EventCodec.Encoded> all = new ArrayList<>();
                 admitted.forEach(a -> all.addAll(a.events()));
-                return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(st, dialect, all);
+                return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(st, all, locked);
             });
         } catch (Throwable e) {
             if (batch.size() == 1 || e instanceof CommitFailed) {
@@ -290,15 +294,47 @@ final class GroupCommitWriter implements AutoCloseable {
      * in that order: an append is refused when a stream it expects has moved ({@link StreamMovedException}; an append
      * admitted earlier in the batch moves the streams it writes for the appends after it) or when its fence is no
      * longer the account's lease epoch ({@link LeaseLostException}; a lease taken earlier in the batch moves it for
-     * the appends after it). Batches of unconditional appends alone skip the reads.
+     * the appends after it). The reads are made under the journal head's row lock. On SQLite, batches of unconditional
+     * appends alone skip them; on PostgreSQL a batch without lease takes makes all of them in one trip with the lock,
+     * and is answered with what it read there for its write (a batch with takes reads one statement at a time, then
+     * its streams' rows with the lock again).
      */
-    private static void admit(Statements c, List<Batched> batch, List<Append> admitted,
-                              Map<Append, KeelException> refused, Map<Lease, Long> taken) throws SQLException {
+    private static PostgresAppend.Locked admit(Statements c, Dialect dialect, List<Batched> batch,
+                                               List<Append> admitted, Map<Append, KeelException> refused,
+                                               Map<Lease, Long> taken) throws SQLException {
+        boolean postgres = dialect == Dialect.POSTGRESQL;
+        if (postgres && batch.stream().noneMatch(Lease.class::isInstance)) {
+            Set<String> streamIds = new LinkedHashSet<>();
+            Set<String> accountIds = new LinkedHashSet<>();
+            for (Batched task : batch) {
+                Append append = (Append) task;
+                append.events().forEach(e -> streamIds.add(e.event().streamId()));
+                append.expected().forEach(p -> streamIds.add(p.streamId()));
+                if (append.fence() != null) {
+                    accountIds.add(append.fence().accountId());
+                }
+            }
+            PostgresAppend.Locked locked = PostgresAppend.lock(c, streamIds, accountIds);
+            admit(locked, c, batch, admitted, refused, taken);
+            return locked;
+        }
         if (batch.stream().allMatch(t -> t instanceof Append a && a.expected().isEmpty() && a.fence() == null)) {
             batch.forEach(t -> admitted.add((Append) t));
-            return;
+        } else {
+            AppendSql.lockHead(c);
+            admit(AppendSql.reads(c), c, batch, admitted, refused, taken);
         }
-        AppendSql.lockHead(c);
+        if (!postgres) {
+            return null;
+        }
+        Set<String> written = new LinkedHashSet<>();
+        admitted.forEach(a -> a.events().forEach(e -> written.add(e.event().streamId())));
+        return PostgresAppend.lock(c, written, Set.of());
+    }
+
+    /** {@link #admit(Statements, Dialect, List, List, Map, Map)} against {@code reads}, made under the head's lock. */
+    private static void admit(AppendSql.Reads reads, Statements c, List<Batched> batch, List<Append> admitted,
+                              Map<Append, KeelException> refused, Map<Lease, Long> taken) throws SQLException {
         Set<String> movedInBatch = new HashSet<>();
         Map<String, Long> epochs = new HashMap<>(); // one read per account and batch; only the batch's takes move them
         for (Batched task : batch) {
@@ -313,7 +349,7 @@ final class GroupCommitWriter implements AutoCloseable {
             if (append.fence() != null) {
                 Long current = epochs.get(append.fence().accountId());
                 if (current == null) {
-                    current = AppendSql.leaseEpoch(c, append.fence().accountId());
+                    current = reads.epoch(append.fence().accountId());
                     epochs.put(append.fence().accountId(), current);
                 }
                 if (current != append.fence().epoch()) {
@@ -324,7 +360,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 if (refusal != null) {
                     break;
                 }
-                long actual = AppendSql.lastSequence(c, position.streamId());
+                long actual = reads.lastSequence(position.streamId());
                 if (movedInBatch.contains(position.streamId()) || actual != position.lastSequence()) {
                     refusal = new StreamMovedException(position, actual);
                 }

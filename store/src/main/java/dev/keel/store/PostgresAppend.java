@@ -17,18 +17,22 @@ import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
 /**
- * A batch written to PostgreSQL in two trips to its server, whatever its size: the take of its sequences together with
- * the read of its streams' rows; then one statement that writes its events, opens the streams the view has no row of,
- * folds those it has, and adds its tallies and marks (data-modifying {@code WITH}s over arrays the statement takes as
- * parameters, so the server prepares it once for every batch size), sent together with the commit.
- * {@link AppendSql} works out the rows for both dialects and gives them to SQLite statement by statement, where a
- * statement costs no trip; to PostgreSQL each was one (six a batch with its commit, and a read for every 64 streams),
- * and a trip costs what the network between Keel and its database costs (issue 15: 0.9 ms on a link of that round
- * trip, 0.25-0.3 ms on a busy machine's own loopback).
+ * A batch written to PostgreSQL in two trips to its server, whatever its size and its conditions: the journal head's
+ * row lock taken together with every read the batch needs (the head itself, its streams' rows, and the lease epochs
+ * of the accounts its fences name, which the writer admits its appends against); then one statement that moves the
+ * head, writes its events, opens the streams the view has no row of, folds those it has, and adds its tallies and
+ * marks (data-modifying {@code WITH}s over arrays the statement takes as parameters, so the server prepares it once
+ * for every batch size), sent together with the commit. {@link AppendSql} works out the rows for both dialects and
+ * gives them to SQLite statement by statement, where a statement costs no trip; to PostgreSQL each was one, and a trip
+ * costs what the network between Keel and its database costs (issue 15: 0.9 ms on a link of that round trip, 0.25-0.3
+ * ms on a busy machine's own loopback). A batch of fenced appends, as every append of the runtime's account sessions
+ * is, took one more trip for the lock, one for each account's epoch and one for each expected position.
  *
- * <p>Which streams have a row is known: the batch read the view's ends after taking the journal head's row lock,
- * which every writer of the view takes first. The statement refuses the batch, before its commit, when the rows it
- * opened and folded are not those the batch read, rather than leave a stream's events outside its view.
+ * <p>What the batch read stays true until its commit: every writer of the head, the view and the leases, in any
+ * process, takes the head's row lock first, and the reads are statements of their own after the lock, so each reads
+ * (read committed) what every writer committed before this one took it. The statement refuses the batch, before its
+ * commit, when the head or the rows it opened and folded are not those the batch read, rather than leave a stream's
+ * events outside its view.
  */
 final class PostgresAppend {
     /** The events' rows, in the order of the insert's columns. */
@@ -59,7 +63,9 @@ final class PostgresAppend {
             bigint(t -> t.tally().count()), float8(t -> t.tally().total()), float8(t -> t.tally().max()));
     private static final List<Column<Mark>> MARKS = List.of(bigint(Mark::minute), text(Mark::streamId));
 
-    private static final String WRITE = "WITH new_events AS ("
+    private static final String WRITE = "WITH head AS ("
+            + " UPDATE journal_head SET last_seq = ?, tallied_seq = ? WHERE id = 1 AND last_seq = ? RETURNING 1"
+            + "), new_events AS ("
             + " INSERT INTO events (seq, stream_id, stream_kind, account_id, type, at, payload, checksum, prev_seq)"
             + " SELECT " + unnest(EVENTS)
             + "), to_open AS ("
@@ -94,21 +100,26 @@ final class PostgresAppend {
             + "), marked AS ("
             + " INSERT INTO tally_attention (minute, stream_id) SELECT " + unnest(MARKS)
             + " ON CONFLICT (minute, stream_id) DO NOTHING"
-            // Refuses the batch before its commit when the rows opened or folded are not the batch's: a cast that
-            // fails is how one SQL statement raises an error with its own message.
-            + ") SELECT CASE WHEN (SELECT count(*) FROM opened) = (SELECT count(*) FROM to_open)"
+            // Refuses the batch before its commit when the head moved, or the rows opened or folded are not the
+            // batch's: a cast that fails is how one SQL statement raises an error with its own message.
+            + ") SELECT CASE WHEN (SELECT count(*) FROM head) = 1"
+            + " AND (SELECT count(*) FROM opened) = (SELECT count(*) FROM to_open)"
             + " AND (SELECT count(*) FROM folded) = (SELECT count(*) FROM to_fold) THEN 1"
-            + " ELSE CAST(concat('keel: the streams view moved under the journal head''s lock: opened ',"
+            + " ELSE CAST(concat('keel: the journal moved under its head''s lock: head moved ',"
+            + " (SELECT count(*) FROM head), ' of 1 times, opened ',"
             + " (SELECT count(*) FROM opened), ' of ', (SELECT count(*) FROM to_open), ' new streams, folded ',"
             + " (SELECT count(*) FROM folded), ' of ', (SELECT count(*) FROM to_fold)) AS integer) END"
             + "; COMMIT";
 
     /**
-     * The take of a batch's sequences and the read of its streams' rows, sent together: the read is a statement of its
-     * own after the take, so it reads (read committed) what every writer committed before this one took the lock.
+     * The head's lock and the batch's reads, sent together: each read is a statement of its own after the lock, so it
+     * reads what every writer committed before this one took the lock (one statement's snapshot would be taken before
+     * it waited for the lock, and miss them).
      */
-    private static final String TAKE = AppendSql.TAKE_SEQUENCES + "; SELECT stream_id, last_seq, account_id, opened_at"
-            + " FROM streams WHERE stream_id = ANY (?::text[])";
+    private static final String LOCK = "UPDATE journal_head SET last_seq = last_seq WHERE id = 1"
+            + " RETURNING last_seq, tallied_seq"
+            + "; SELECT stream_id, last_seq, account_id, opened_at FROM streams WHERE stream_id = ANY (?::text[])"
+            + "; SELECT account_id, epoch FROM account_leases WHERE account_id = ANY (?::text[])";
 
     private PostgresAppend() {
     }
@@ -128,18 +139,26 @@ final class PostgresAppend {
         return select.toString();
     }
 
-    /** Takes {@code count} sequences and reads the rows of {@code streamIds} the view has, in one trip. */
-    static AppendSql.Taken take(Statements st, int count, Collection<String> streamIds) throws SQLException {
-        PreparedStatement ps = st.get(TAKE);
-        ps.setLong(1, count);
-        ps.setLong(2, count);
-        ps.setArray(3, st.connection().createArrayOf("text", streamIds.toArray(String[]::new)));
+    /**
+     * Takes the journal head's row lock, and reads the head, the rows of {@code streamIds} the view has and the lease
+     * epochs of {@code accountIds}, in one trip.
+     */
+    static Locked lock(Statements st, Collection<String> streamIds, Collection<String> accountIds)
+            throws SQLException {
+        PreparedStatement ps = st.get(LOCK);
+        ps.setArray(1, st.connection().createArrayOf("text", streamIds.toArray(String[]::new)));
+        ps.setArray(2, st.connection().createArrayOf("text", accountIds.toArray(String[]::new)));
         if (!ps.execute()) {
-            throw new SQLException("the take of sequences answered no rows");
+            throw new SQLException("the lock of the journal head answered no rows");
         }
-        long[] taken;
+        long lastSeq;
+        long talliedSeq;
         try (ResultSet rs = ps.getResultSet()) {
-            taken = AppendSql.taken(rs, count);
+            if (!rs.next()) {
+                throw new SQLException("journal_head has no row: the schema is damaged");
+            }
+            lastSeq = rs.getLong(1);
+            talliedSeq = rs.getLong(2);
         }
         if (!ps.getMoreResults()) {
             throw new SQLException("the read of the streams' ends answered no rows");
@@ -150,31 +169,69 @@ final class PostgresAppend {
                 AppendSql.streamEnd(rs, ends);
             }
         }
-        return new AppendSql.Taken(taken, ends);
+        if (!ps.getMoreResults()) {
+            throw new SQLException("the read of the lease epochs answered no rows");
+        }
+        Map<String, Long> epochs = new HashMap<>();
+        try (ResultSet rs = ps.getResultSet()) {
+            while (rs.next()) {
+                epochs.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return new Locked(lastSeq, talliedSeq, ends, epochs);
     }
 
     /**
-     * Writes {@code rows}, opens or folds the streams of {@code folds} ({@code ends} holds the rows the view has, read
-     * under the head's lock), adds {@code counter}'s tallies and marks, and commits, in one trip: the transaction's
-     * last work. A failure the server answered before the commit (the transaction failed, nothing written) is thrown
+     * What a batch read under the journal head's lock: the head's last and last tallied sequences, the view's row of
+     * each stream it asked for that has one, and the lease epoch of each account it asked for that has one. True until
+     * the batch commits.
+     */
+    record Locked(long lastSeq, long talliedSeq, Map<String, AppendSql.StreamEnd> ends, Map<String, Long> epochs)
+            implements AppendSql.Reads {
+        /** The batch's take of {@code count} sequences after the head, as {@link AppendSql#TAKE_SEQUENCES} takes it. */
+        AppendSql.Taken take(int count) {
+            return new AppendSql.Taken(lastSeq + 1, talliedSeq == lastSeq ? lastSeq + count : talliedSeq, ends);
+        }
+
+        @Override
+        public long epoch(String accountId) {
+            return epochs.getOrDefault(accountId, 0L);
+        }
+
+        @Override
+        public long lastSequence(String streamId) {
+            AppendSql.StreamEnd end = ends.get(streamId);
+            return end == null ? 0 : end.lastSeq();
+        }
+    }
+
+    /**
+     * Moves the head past {@code rows} from where {@code locked} read it, writes them, opens or folds the streams of
+     * {@code folds} ({@code locked} holds the rows the view has), adds {@code counter}'s tallies and marks, and
+     * commits, in one trip: the transaction's last work. Every record before the batch is tallied once it commits
+     * ({@link TallyWrites#gap} noted those no writer tallied). A failure the server answered before the commit (the transaction failed, nothing written) is thrown
      * as it is, and the writer writes the batch's appends again one by one; any other (the connection lost on the
      * way, the commit itself refused) leaves the outcome unknown, {@link GroupCommitWriter.CommitFailed}.
      */
-    static void writeAndCommit(Statements st, List<AppendSql.Row> rows, Collection<AppendSql.StreamFold> folds,
-                               Map<String, AppendSql.StreamEnd> ends, Tallies.Counter counter) throws SQLException {
+    static void writeAndCommit(Statements st, Locked locked, List<AppendSql.Row> rows,
+                               Collection<AppendSql.StreamFold> folds, Tallies.Counter counter) throws SQLException {
         Connection c = st.connection();
         PreparedStatement ps = st.get(WRITE);
         List<AppendSql.StreamFold> opening = new ArrayList<>();
         List<AppendSql.StreamFold> folding = new ArrayList<>();
         for (AppendSql.StreamFold f : folds) {
-            (ends.containsKey(f.streamId) ? folding : opening).add(f);
+            (locked.ends().containsKey(f.streamId) ? folding : opening).add(f);
         }
         List<Tally> tallies = new ArrayList<>();
         counter.byMinute().forEach((minute, meters) -> meters.forEach((meter, tally) ->
                 tallies.add(new Tally(minute, meter, tally))));
         List<Mark> marks = new ArrayList<>();
         counter.marked().forEach((minute, streamIds) -> streamIds.forEach(id -> marks.add(new Mark(minute, id))));
-        int p = bind(c, ps, 1, EVENTS, rows);
+        long last = locked.lastSeq() + rows.size();
+        ps.setLong(1, last);
+        ps.setLong(2, last);
+        ps.setLong(3, locked.lastSeq());
+        int p = bind(c, ps, 4, EVENTS, rows);
         p = bind(c, ps, p, OPENINGS, opening);
         p = bind(c, ps, p, FOLDINGS, folding);
         p = bind(c, ps, p, TALLIES, tallies);

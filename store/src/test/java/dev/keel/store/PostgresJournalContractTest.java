@@ -2,8 +2,16 @@ package dev.keel.store;
 
 import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
+import dev.keel.core.journal.Fence;
 import dev.keel.core.journal.Journal;
+import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.journal.LeaseLostException;
+import dev.keel.core.journal.OrderIntentRecorded;
+import dev.keel.core.journal.StreamMovedException;
+import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.JournalSamples;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +85,77 @@ class PostgresJournalContractTest extends JdbcJournalContractTest {
         execute("DROP TRIGGER skip_folds ON streams");
         assertThat(journal.append(JournalSamples.intent("tx-1", "acct-1", "a", T0)).sequence()).isEqualTo(2);
         assertThat(journal.stream("tx-1")).hasSize(2);
+    }
+
+    /**
+     * Issue 15: a batch reads what its appends' conditions need in the same trip as it takes the journal head's lock,
+     * each read a statement after the lock, so it admits them against what another process committed while the batch
+     * waited for that lock. Here the other process holds the lock while it takes acct-1's lease over and appends to
+     * tx-2 (with the writer's own SQL); the batch waits behind it with an append fenced with acct-1's old epoch, one
+     * fenced with acct-2's current epoch, and one expecting tx-2 where it ended. Once the other commits, the two whose
+     * conditions it broke are refused and the third is written. A read made in one snapshot with the lock (one
+     * statement) or before it would admit all three.
+     */
+    @Test
+    void aBatchWaitingForTheHeadsLockIsAdmittedAgainstWhatTheLockHolderCommitted() throws Exception {
+        long acct1 = journal.takeLease("acct-1");
+        long acct2 = journal.takeLease("acct-2");
+        journal.append(JournalSamples.started("tx-1", "acct-1", T0));
+        JournalRecord tx2 = journal.append(JournalSamples.started("tx-2", "acct-2", T0));
+        GroupCommitWriter writer = ((JdbcJournal) journal).writer();
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (Connection other = DriverManager.getConnection(db.jdbcUrl());
+             Connection watch = DriverManager.getConnection(db.jdbcUrl())) {
+            other.setAutoCommit(false);
+            Statements st = new Statements(other);
+            PostgresAppend.Locked locked = PostgresAppend.lock(st, List.of("tx-2"), List.of());
+            long taken = AppendSql.takeLease(st, "acct-1", Timestamps.format(T0));
+
+            Future<Boolean> held = pool.submit(() -> writer.exclusive(c -> release.await(30, TimeUnit.SECONDS),
+                    "hold the writer"));
+            Future<List<JournalRecord>> oldFence = pool.submit(() -> journal.appendAll(
+                    List.of(JournalSamples.intent("tx-1", "acct-1", "a", T0)), List.of(), new Fence("acct-1", acct1)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == 1);
+            Future<List<JournalRecord>> currentFence = pool.submit(() -> journal.appendAll(
+                    List.of(JournalSamples.intent("tx-2", "acct-2", "b", T0)), List.of(), new Fence("acct-2", acct2)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == 2);
+            Future<List<JournalRecord>> expecting = pool.submit(() -> journal.appendAll(
+                    List.of(JournalSamples.intent("tx-2", "acct-2", "c", T0)),
+                    List.of(new StreamPosition("tx-2", tx2.sequence()))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == 3);
+            release.countDown();
+            assertThat(held.get(30, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingForALock(watch));
+
+            List<JournalRecord> theirs = AppendSql.write(st,
+                    List.of(EventCodec.encode(JournalSamples.intent("tx-2", "acct-2", "theirs", T0))), locked);
+            other.commit();
+
+            assertThatThrownBy(() -> oldFence.get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(LeaseLostException.class, e -> assertThat(e.current()).isEqualTo(taken));
+            assertThat(currentFence.get(30, TimeUnit.SECONDS)).hasSize(1);
+            assertThatThrownBy(() -> expecting.get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(StreamMovedException.class,
+                            e -> assertThat(e.actual()).isEqualTo(theirs.getFirst().sequence()));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(journal.stream("tx-1")).hasSize(1);
+        assertThat(journal.stream("tx-2")).extracting(r -> r.event() instanceof OrderIntentRecorded i ? i.leg() : "start")
+                .containsExactly("start", "theirs", "b");
+        reopen();
+        assertThat(journal.stream("tx-2")).hasSize(3);
+    }
+
+    /** Whether a session of this database waits for a lock another holds. */
+    private static boolean waitingForALock(Connection watch) throws java.sql.SQLException {
+        try (var st = watch.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
     }
 
     /**
