@@ -86,7 +86,7 @@ final class AppendSql {
     private static final String STREAM_END = "SELECT last_seq FROM streams WHERE stream_id = ?";
     private static final String LEASE_EPOCH = "SELECT epoch FROM account_leases WHERE account_id = ?";
     private static final String LEASE_MOVE = "UPDATE account_leases SET epoch = epoch + 1, taken_at = ?"
-            + " WHERE account_id = ?";
+            + " WHERE account_id = ? RETURNING epoch";
     private static final String LEASE_FIRST = "INSERT INTO account_leases (account_id, epoch, taken_at)"
             + " VALUES (?, 1, ?)";
 
@@ -160,21 +160,23 @@ final class AppendSql {
     }
 
     /**
-     * Moves the account's lease to its next epoch and returns it, under the journal head's row lock: in order with
-     * every append, so none admitted after this sees the old epoch as current. The caller commits.
+     * Moves the account's lease to its next epoch and returns it. The caller holds the journal head's row lock (in
+     * order with every append, so none admitted after this sees the old epoch as current), and commits.
      */
     static long takeLease(Statements st, String accountId, String takenAt) throws SQLException {
-        lockHead(st);
         PreparedStatement ps = st.get(LEASE_MOVE);
         ps.setString(1, takenAt);
         ps.setString(2, accountId);
-        if (ps.executeUpdate() == 0) {
-            PreparedStatement first = st.get(LEASE_FIRST);
-            first.setString(1, accountId);
-            first.setString(2, takenAt);
-            first.executeUpdate();
+        try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                return rs.getLong(1);
+            }
         }
-        return leaseEpoch(st, accountId);
+        PreparedStatement first = st.get(LEASE_FIRST);
+        first.setString(1, accountId);
+        first.setString(2, takenAt);
+        first.executeUpdate();
+        return 1;
     }
 
     /**

@@ -297,7 +297,7 @@ final class GroupCommitWriter implements AutoCloseable {
      * the appends after it). The reads are made under the journal head's row lock. On SQLite, batches of unconditional
      * appends alone skip them; on PostgreSQL a batch without lease takes makes all of them in one trip with the lock,
      * and is answered with what it read there for its write (a batch with takes reads one statement at a time, then
-     * its streams' rows with the lock again).
+     * the head and its streams' rows with the lock again); null when there is nothing to write or on SQLite.
      */
     private static PostgresAppend.Locked admit(Statements c, Dialect dialect, List<Batched> batch,
                                                List<Append> admitted, Map<Append, KeelException> refused,
@@ -324,7 +324,7 @@ final class GroupCommitWriter implements AutoCloseable {
             AppendSql.lockHead(c);
             admit(AppendSql.reads(c), c, batch, admitted, refused, taken);
         }
-        if (!postgres) {
+        if (!postgres || admitted.isEmpty()) {
             return null;
         }
         Set<String> written = new LinkedHashSet<>();
