@@ -84,6 +84,12 @@ public class JournalAppendBench {
     }
 
     @Benchmark
+    @Threads(1)
+    public JournalRecord oneAtATimeFenced(Account account) {
+        return fenced(account);
+    }
+
+    @Benchmark
     @Threads(ACCOUNTS)
     public JournalRecord groupCommit(Account account) {
         return journal.append(Samples.intent(account.txId, account.accountId, account.nextLeg()));
@@ -92,6 +98,10 @@ public class JournalAppendBench {
     @Benchmark
     @Threads(ACCOUNTS)
     public JournalRecord groupCommitFenced(Account account) {
+        return fenced(account);
+    }
+
+    private JournalRecord fenced(Account account) {
         return journal.appendAll(List.of(Samples.intent(account.txId, account.accountId, account.nextLeg())),
                 List.of(), account.fence(journal)).getFirst();
     }
