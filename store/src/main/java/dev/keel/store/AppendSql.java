@@ -193,7 +193,7 @@ final class AppendSql {
      * <p>{@code locked} is PostgreSQL's: the head and the streams' rows its writer read with the head's lock, which
      * this batch's write moves and folds in the trip that commits. SQLite's (null) takes and reads them here.
      */
-    static List<JournalRecord> write(Statements st, List<EventCodec.Encoded> events, PostgresAppend.Locked locked)
+    static Written write(Statements st, List<EventCodec.Encoded> events, PostgresAppend.Locked locked)
             throws SQLException {
         Taken taken;
         if (locked != null) {
@@ -238,7 +238,11 @@ final class AppendSql {
             foldStreams(st, folds.values(), ends);
             TallyWrites.write(st, counter);
         }
-        return records;
+        return new Written(records, folds.values());
+    }
+
+    /** A batch's records as written, and what it folded into each stream's row of the view. */
+    record Written(List<JournalRecord> records, Collection<StreamFold> folds) {
     }
 
     /** One event's row of {@code events}: {@code previous} is its stream's record before it, null for the first. */

@@ -44,6 +44,10 @@ import javax.sql.DataSource;
  * another processor), and with 64 callers waking them one after another was a third of the writer's time, on the
  * path every commit waits for (issue 15). A batch of one caller is answered on the writer thread, which saves a
  * hand-over when the journal is quiet.
+ *
+ * <p>On PostgreSQL the writer keeps what its batches read and wrote ({@link WriterKnowledge}), and a batch whose
+ * appends that admits goes to the server in one trip instead of two; one the server refuses on it is written again at
+ * once on what the writer reads, as any other batch.
  */
 final class GroupCommitWriter implements AutoCloseable {
     /** The most events one transaction takes; more wait for the next commit. */
@@ -108,11 +112,14 @@ final class GroupCommitWriter implements AutoCloseable {
     /** The writer thread's connection and its prepared statements, kept between batches; null when none is held. */
     private Statements held;
     private long heldLastUsed;
+    /** What the writer knows between batches, so that a PostgreSQL batch may go in one trip; null on SQLite. */
+    private final WriterKnowledge knowledge;
 
     GroupCommitWriter(DataSource source, Dialect dialect, String description) {
         this.source = source;
         this.dialect = dialect;
         this.description = description;
+        this.knowledge = dialect == Dialect.POSTGRESQL ? new WriterKnowledge() : null;
         this.thread = Thread.ofPlatform().name("keel-journal-writer").daemon(true).start(this::run);
     }
 
@@ -232,22 +239,44 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void writeBatch(List<Batched> batch) {
+        writeBatch(batch, knowledge != null);
+    }
+
+    /**
+     * Writes a batch in one transaction. With {@code mayAssume}, a PostgreSQL batch goes in one trip on what the
+     * writer knows when that admits all of it ({@link WriterKnowledge}); a batch the server refuses on it is written
+     * again at once in two trips, reading what it needs.
+     */
+    private void writeBatch(List<Batched> batch, boolean mayAssume) {
         List<Append> admitted = new ArrayList<>();
         Map<Append, KeelException> refused = new IdentityHashMap<>();
         Map<Lease, Long> taken = new IdentityHashMap<>();
-        List<JournalRecord> written;
+        PostgresAppend.Locked[] used = new PostgresAppend.Locked[1];
+        AppendSql.Written written;
         try {
             written = inTransaction(st -> {
                 admitted.clear();
                 refused.clear();
                 taken.clear();
-                PostgresAppend.Locked locked = admit(st, dialect, batch, admitted, refused, taken);
+                PostgresAppend.Locked locked = mayAssume ? assume(batch) : null;
+                if (locked != null) {
+                    batch.forEach(t -> admitted.add((Append) t));
+                } else {
+                    locked = admit(st, dialect, batch, admitted, refused, taken);
+                }
+                used[0] = locked;
                 List<EventCodec.Encoded> all = new ArrayList<>();
                 admitted.forEach(a -> all.addAll(a.events()));
-                return all.isEmpty() ? List.<JournalRecord>of() : AppendSql.write(st, all, locked);
+                return all.isEmpty() ? new AppendSql.Written(List.of(), List.of()) : AppendSql.write(st, all, locked);
             });
         } catch (Throwable e) {
-            if (batch.size() == 1 || e instanceof CommitFailed) {
+            if (knowledge != null) {
+                knowledge.forget();
+            }
+            if (used[0] != null && used[0].assumed() && !(e instanceof CommitFailed)) {
+                // Refused on what the writer knew, before its commit, nothing written: written again on what it reads.
+                writeBatch(batch, false);
+            } else if (batch.size() == 1 || e instanceof CommitFailed) {
                 // A failed commit may have happened all the same: writing the events again could write them twice.
                 answer(batch.size(), () -> batch.forEach(a -> a.done().completeExceptionally(e)));
             } else {
@@ -257,17 +286,43 @@ final class GroupCommitWriter implements AutoCloseable {
             }
             return;
         }
+        if (knowledge != null) {
+            if (written.records().isEmpty()) {
+                knowledge.forget();
+            } else {
+                Map<String, Long> epochs = new HashMap<>();
+                batch.forEach(t -> {
+                    if (t instanceof Lease lease) {
+                        epochs.put(lease.accountId(), taken.get(lease));
+                    }
+                });
+                knowledge.committed(used[0], written.folds(), written.records().getLast().sequence(), epochs);
+            }
+        }
+        List<JournalRecord> records = written.records();
         Runnable answer = () -> {
             refused.forEach((append, moved) -> append.done().completeExceptionally(moved));
             taken.forEach((lease, epoch) -> lease.done().complete(epoch));
             int from = 0;
             for (Append append : admitted) {
                 int to = from + append.events().size();
-                append.done().complete(List.copyOf(written.subList(from, to)));
+                append.done().complete(List.copyOf(records.subList(from, to)));
                 from = to;
             }
         };
         answer(batch.size(), answer);
+    }
+
+    /** What a batch of appends alone may assume from {@link #knowledge}; null when it must read. */
+    private PostgresAppend.Locked assume(List<Batched> batch) {
+        List<WriterKnowledge.Appending> appends = new ArrayList<>(batch.size());
+        for (Batched task : batch) {
+            if (!(task instanceof Append append)) {
+                return null;
+            }
+            appends.add(new WriterKnowledge.Appending(append.events(), append.expected(), append.fence()));
+        }
+        return knowledge.assume(appends);
     }
 
     /**
@@ -393,12 +448,20 @@ final class GroupCommitWriter implements AutoCloseable {
         });
     }
 
+    /** Tests: how many batches went in one trip on what the writer knew (always 0 on SQLite). */
+    long oneTripBatches() {
+        return knowledge == null ? 0 : knowledge.oneTripBatches();
+    }
+
     /** Tests: whether the writer thread has ended (after a close). */
     boolean writerEnded() {
         return !thread.isAlive();
     }
 
     private <T> void runExclusive(Exclusive<T> exclusive) {
+        if (knowledge != null) {
+            knowledge.forget(); // work outside batches may change what the writer knew, unseen
+        }
         try {
             T result = inTransaction(exclusive.work());
             answer(1, () -> exclusive.done().complete(result));

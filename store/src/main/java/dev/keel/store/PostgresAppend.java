@@ -17,22 +17,24 @@ import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
 /**
- * A batch written to PostgreSQL in two trips to its server, whatever its size and its conditions: the journal head's
- * row lock taken together with every read the batch needs (the head itself, its streams' rows, and the lease epochs
- * of the accounts its fences name, which the writer admits its appends against); then one statement that moves the
- * head, writes its events, opens the streams the view has no row of, folds those it has, and adds its tallies and
- * marks (data-modifying {@code WITH}s over arrays the statement takes as parameters, so the server prepares it once
- * for every batch size), sent together with the commit. {@link AppendSql} works out the rows for both dialects and
- * gives them to SQLite statement by statement, where a statement costs no trip; to PostgreSQL each was one, and a trip
- * costs what the network between Keel and its database costs (issue 15: 0.9 ms on a link of that round trip, 0.25-0.3
- * ms on a busy machine's own loopback). A batch of fenced appends, as every append of the runtime's account sessions
- * is, took one more trip for the lock, one for each account's epoch and one for each expected position.
+ * A batch written to PostgreSQL in two trips to its server, whatever its size and its conditions, or in one: first the
+ * journal head's row lock taken together with every read the batch needs (the head itself, its streams' rows, and the
+ * lease epochs of the accounts its fences name, which the writer admits its appends against); then one statement that
+ * moves the head, writes its events, opens the streams the view has no row of, folds those it has, and adds its
+ * tallies and marks (data-modifying {@code WITH}s over arrays the statement takes as parameters, so the server
+ * prepares it once for every batch size), sent together with the commit. A writer that knows what the first trip would
+ * read ({@link WriterKnowledge}) sends the lock, that statement and the commit in one trip, and the statement checks
+ * what was assumed. {@link AppendSql} works out the rows for both dialects and gives them to SQLite statement by
+ * statement, where a statement costs no trip; to PostgreSQL each was one, and a trip costs what the network between
+ * Keel and its database costs (issue 15: 0.9 ms on a link of that round trip, 0.25-0.3 ms on a busy machine's own
+ * loopback). A batch of fenced appends, as every append of the runtime's account sessions is, took one more trip for
+ * the lock, one for each account's epoch and one for each expected position.
  *
  * <p>What the batch read stays true until its commit: every writer of the head, the view and the leases, in any
  * process, takes the head's row lock first, and the reads are statements of their own after the lock, so each reads
  * (read committed) what every writer committed before this one took it. The statement refuses the batch, before its
- * commit, when the head or the rows it opened and folded are not those the batch read, rather than leave a stream's
- * events outside its view.
+ * commit, when the head, the rows it opened and folded, or the epochs a batch assumed are not those the batch read or
+ * assumed, rather than leave a stream's events outside its view or admit an append whose lease has moved.
  */
 final class PostgresAppend {
     /** The events' rows, in the order of the insert's columns. */
@@ -64,7 +66,8 @@ final class PostgresAppend {
     private static final List<Column<Mark>> MARKS = List.of(bigint(Mark::minute), text(Mark::streamId));
 
     private static final String WRITE = "WITH head AS ("
-            + " UPDATE journal_head SET last_seq = ?, tallied_seq = ? WHERE id = 1 AND last_seq = ? RETURNING 1"
+            + " UPDATE journal_head SET last_seq = ?, tallied_seq = ? WHERE id = 1 AND last_seq = ? AND tallied_seq = ?"
+            + " RETURNING 1"
             + "), new_events AS ("
             + " INSERT INTO events (seq, stream_id, stream_kind, account_id, type, at, payload, checksum, prev_seq)"
             + " SELECT " + unnest(EVENTS)
@@ -100,15 +103,23 @@ final class PostgresAppend {
             + "), marked AS ("
             + " INSERT INTO tally_attention (minute, stream_id) SELECT " + unnest(MARKS)
             + " ON CONFLICT (minute, stream_id) DO NOTHING"
-            // Refuses the batch before its commit when the head moved, or the rows opened or folded are not the
-            // batch's: a cast that fails is how one SQL statement raises an error with its own message.
+            // The lease epochs a batch assumed: read in the statement's snapshot, taken after the head's lock.
+            + "), fences AS ("
+            + " SELECT unnest(?::text[]) AS account_id, unnest(?::bigint[]) AS epoch"
+            // Refuses the batch before its commit when the head moved, the rows opened or folded are not the
+            // batch's, or a lease it assumed moved: a cast that fails is how one SQL statement raises an error with
+            // its own message.
             + ") SELECT CASE WHEN (SELECT count(*) FROM head) = 1"
             + " AND (SELECT count(*) FROM opened) = (SELECT count(*) FROM to_open)"
-            + " AND (SELECT count(*) FROM folded) = (SELECT count(*) FROM to_fold) THEN 1"
-            + " ELSE CAST(concat('keel: the journal moved under its head''s lock: head moved ',"
-            + " (SELECT count(*) FROM head), ' of 1 times, opened ',"
+            + " AND (SELECT count(*) FROM folded) = (SELECT count(*) FROM to_fold)"
+            + " AND NOT EXISTS (SELECT 1 FROM fences f LEFT JOIN account_leases l USING (account_id)"
+            + " WHERE l.epoch IS DISTINCT FROM f.epoch) THEN 1"
+            + " ELSE CAST(concat('keel: the journal moved under its head''s lock: ',"
+            + " CASE WHEN (SELECT count(*) FROM head) = 1 THEN 'head in place' ELSE 'head moved' END, ', opened ',"
             + " (SELECT count(*) FROM opened), ' of ', (SELECT count(*) FROM to_open), ' new streams, folded ',"
-            + " (SELECT count(*) FROM folded), ' of ', (SELECT count(*) FROM to_fold)) AS integer) END"
+            + " (SELECT count(*) FROM folded), ' of ', (SELECT count(*) FROM to_fold), ', leases moved ',"
+            + " (SELECT count(*) FROM fences f LEFT JOIN account_leases l USING (account_id)"
+            + " WHERE l.epoch IS DISTINCT FROM f.epoch)) AS integer) END"
             + "; COMMIT";
 
     /**
@@ -120,6 +131,12 @@ final class PostgresAppend {
             + " RETURNING last_seq, tallied_seq"
             + "; SELECT stream_id, last_seq, account_id, opened_at FROM streams WHERE stream_id = ANY (?::text[])"
             + "; SELECT account_id, epoch FROM account_leases WHERE account_id = ANY (?::text[])";
+
+    /**
+     * {@link #WRITE} of a batch that assumed what its writer knew: after the head's lock, in the same trip, so that the
+     * statement's snapshot, in which it checks what was assumed, is taken after every writer before it committed.
+     */
+    private static final String LOCK_AND_WRITE = "UPDATE journal_head SET last_seq = last_seq WHERE id = 1; " + WRITE;
 
     private PostgresAppend() {
     }
@@ -178,16 +195,17 @@ final class PostgresAppend {
                 epochs.put(rs.getString(1), rs.getLong(2));
             }
         }
-        return new Locked(lastSeq, talliedSeq, ends, epochs);
+        return new Locked(lastSeq, talliedSeq, ends, epochs, false);
     }
 
     /**
-     * What a batch read under the journal head's lock: the head's last and last tallied sequences, the view's row of
-     * each stream it asked for that has one, and the lease epoch of each account it asked for that has one. True until
-     * the batch commits.
+     * What a batch read under the journal head's lock, or assumed from what its writer knew ({@link WriterKnowledge}):
+     * the head's last and last tallied sequences, the view's row of each stream it asked for that has one, and the
+     * lease epoch of each account it asked for that has one. True until the batch commits; an assumed one is checked
+     * by the server in the trip that commits.
      */
-    record Locked(long lastSeq, long talliedSeq, Map<String, AppendSql.StreamEnd> ends, Map<String, Long> epochs)
-            implements AppendSql.Reads {
+    record Locked(long lastSeq, long talliedSeq, Map<String, AppendSql.StreamEnd> ends, Map<String, Long> epochs,
+                  boolean assumed) implements AppendSql.Reads {
         /** The batch's take of {@code count} sequences after the head, as {@link AppendSql#TAKE_SEQUENCES} takes it. */
         AppendSql.Taken take(int count) {
             return new AppendSql.Taken(lastSeq + 1, talliedSeq == lastSeq ? lastSeq + count : talliedSeq, ends);
@@ -216,7 +234,7 @@ final class PostgresAppend {
     static void writeAndCommit(Statements st, Locked locked, List<AppendSql.Row> rows,
                                Collection<AppendSql.StreamFold> folds, Tallies.Counter counter) throws SQLException {
         Connection c = st.connection();
-        PreparedStatement ps = st.get(WRITE);
+        PreparedStatement ps = st.get(locked.assumed() ? LOCK_AND_WRITE : WRITE);
         List<AppendSql.StreamFold> opening = new ArrayList<>();
         List<AppendSql.StreamFold> folding = new ArrayList<>();
         for (AppendSql.StreamFold f : folds) {
@@ -231,11 +249,18 @@ final class PostgresAppend {
         ps.setLong(1, last);
         ps.setLong(2, last);
         ps.setLong(3, locked.lastSeq());
-        int p = bind(c, ps, 4, EVENTS, rows);
+        // Where the head's tallied sequence stands now: as read, unless the batch noted a gap and moved it to its last.
+        ps.setLong(4, locked.talliedSeq() == locked.lastSeq() ? locked.talliedSeq() : last);
+        int p = bind(c, ps, 5, EVENTS, rows);
         p = bind(c, ps, p, OPENINGS, opening);
         p = bind(c, ps, p, FOLDINGS, folding);
         p = bind(c, ps, p, TALLIES, tallies);
-        bind(c, ps, p, MARKS, marks);
+        p = bind(c, ps, p, MARKS, marks);
+        // The epochs a batch read under the lock admitted its appends already; those it assumed are checked here.
+        Map<String, Long> fences = locked.assumed() ? locked.epochs() : Map.of();
+        List<Map.Entry<String, Long>> fenced = List.copyOf(fences.entrySet());
+        ps.setArray(p++, c.createArrayOf("text", fenced.stream().map(Map.Entry::getKey).toArray(String[]::new)));
+        ps.setArray(p, c.createArrayOf("bigint", fenced.stream().map(Map.Entry::getValue).toArray(Long[]::new)));
         try {
             ps.execute();
         } catch (SQLException e) {

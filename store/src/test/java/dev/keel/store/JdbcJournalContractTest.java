@@ -18,6 +18,7 @@ import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.JournalSamples;
 import dev.keel.core.journal.LeaseLostException;
+import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.TallyHistories;
 import dev.keel.core.journal.TransactionEnded;
 import dev.keel.core.model.TransactionStatus;
@@ -500,6 +501,95 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         assertThat(stream).extracting(JournalRecord::sequence).isSorted().doesNotHaveDuplicates();
         reopen();
         assertThat(journal.stream("broker:paper")).hasSize(200);
+    }
+
+    /** Whether this database's writer sends a batch in one trip when it knows the journal (PostgreSQL). */
+    protected boolean writesInOneTrip() {
+        return false;
+    }
+
+    /**
+     * Two processes take leases and append to the same streams and accounts in an order a seed decides: fenced
+     * appends, some with an epoch the other process has since moved; appends expecting a stream's end, some from
+     * before the other's append; plain ones. Each is written or refused exactly as a model of the epochs and ends
+     * says, refusals naming the current epoch or end, whatever each process's writer knew or assumed (issue 15:
+     * PostgreSQL's writer sends a batch in one trip on what it knows), and the streams reopen whole and linked.
+     */
+    @Test
+    void twoProcessesLeasingAndAppendingInASeededOrderAreAdmittedAsTheModelSays() {
+        for (long seed = 1; seed <= 4; seed++) {
+            java.util.Random random = new java.util.Random(seed);
+            Journal other = open(clock);
+            try {
+                runSeeded(random, List.of(journal, other), seed);
+            } finally {
+                other.close();
+            }
+        }
+    }
+
+    private void runSeeded(java.util.Random random, List<Journal> processes, long seedNumber) {
+        String seed = "seed " + seedNumber;
+        String[] streams = {"s" + seedNumber + "-tx-0", "s" + seedNumber + "-tx-1", "s" + seedNumber + "-tx-2"};
+        String[] accounts = {"s" + seedNumber + "-acct-0", "s" + seedNumber + "-acct-1"};
+        java.util.Map<String, List<Long>> model = new java.util.HashMap<>(); // each stream's sequences
+        java.util.Map<String, Long> epochs = new java.util.HashMap<>();
+        List<java.util.Map<String, Long>> held = List.of(new java.util.HashMap<>(), new java.util.HashMap<>());
+        List<java.util.Map<String, Long>> seen = List.of(new java.util.HashMap<>(), new java.util.HashMap<>());
+        int p = 0;
+        for (int step = 0; step < 120; step++) {
+            p = random.nextInt(10) < 7 ? p : 1 - p; // runs of one process, so its writer comes to know the journal
+            Journal process = processes.get(p);
+            String stream = streams[random.nextInt(streams.length)];
+            String account = accounts[random.nextInt(accounts.length)];
+            List<Long> sequences = model.computeIfAbsent(stream, s -> new ArrayList<>());
+            long end = sequences.isEmpty() ? 0 : sequences.getLast();
+            JournalEvent event = sequences.isEmpty() ? started(stream, account, T0)
+                    : intent(stream, account, "leg-" + step, T0);
+            String at = seed + ", step " + step;
+            int kind = random.nextInt(4);
+            if (kind == 0 || (kind == 1 && !held.get(p).containsKey(account))) {
+                long epoch = process.takeLease(account);
+                assertThat(epoch).as(at).isEqualTo(epochs.getOrDefault(account, 0L) + 1);
+                epochs.put(account, epoch);
+                held.get(p).put(account, epoch);
+                continue;
+            }
+            List<StreamPosition> expected = List.of();
+            Fence fence = null;
+            boolean admit = true;
+            if (kind == 1) {
+                fence = new Fence(account, held.get(p).get(account));
+                admit = fence.epoch() == epochs.get(account);
+            } else if (kind == 2) {
+                long position = seen.get(p).getOrDefault(stream, 0L);
+                expected = List.of(new StreamPosition(stream, position));
+                admit = position == end;
+            }
+            try {
+                JournalRecord written = process.appendAll(List.of(event), expected, fence).getFirst();
+                assertThat(admit).as(at + ": written").isTrue();
+                assertThat(written.sequence()).as(at).isGreaterThan(end);
+                sequences.add(written.sequence());
+                seen.get(p).put(stream, written.sequence());
+            } catch (LeaseLostException e) {
+                assertThat(admit).as(at + ": refused " + e.getMessage()).isFalse();
+                assertThat(e.current()).as(at).isEqualTo(epochs.get(account));
+            } catch (dev.keel.core.journal.StreamMovedException e) {
+                assertThat(admit).as(at + ": refused " + e.getMessage()).isFalse();
+                assertThat(e.actual()).as(at).isEqualTo(end);
+                seen.get(p).put(stream, e.actual());
+            }
+        }
+        if (writesInOneTrip()) {
+            assertThat(processes).as(seed + ": some batches went in one trip")
+                    .anySatisfy(j -> assertThat(((JdbcJournal) j).writer().oneTripBatches()).isPositive());
+        }
+        reopen(); // the open checks every record's link back and the view against the records
+        for (String stream : streams) {
+            assertThat(journal.stream(stream)).as(seed + " " + stream).extracting(JournalRecord::sequence)
+                    .containsExactlyElementsOf(model.getOrDefault(stream, List.of()));
+        }
     }
 
     /**

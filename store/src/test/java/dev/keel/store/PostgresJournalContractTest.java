@@ -56,6 +56,11 @@ class PostgresJournalContractTest extends JdbcJournalContractTest {
     }
 
     @Override
+    protected boolean writesInOneTrip() {
+        return true;
+    }
+
+    @Override
     protected void execute(String sql) {
         db.execute(sql);
     }
@@ -129,7 +134,8 @@ class PostgresJournalContractTest extends JdbcJournalContractTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> waitingForALock(watch));
 
             List<JournalRecord> theirs = AppendSql.write(st,
-                    List.of(EventCodec.encode(JournalSamples.intent("tx-2", "acct-2", "theirs", T0))), locked);
+                    List.of(EventCodec.encode(JournalSamples.intent("tx-2", "acct-2", "theirs", T0))), locked)
+                    .records();
             other.commit();
 
             assertThatThrownBy(() -> oldFence.get(30, TimeUnit.SECONDS)).cause()
@@ -147,6 +153,125 @@ class PostgresJournalContractTest extends JdbcJournalContractTest {
                 .containsExactly("start", "theirs", "b");
         reopen();
         assertThat(journal.stream("tx-2")).hasSize(3);
+    }
+
+    /**
+     * Issue 15: a writer that knows the journal as its last commit left it, and found nobody else writing, sends its
+     * next batch in one trip on what it knows (fences and expected ends included), instead of reading first.
+     */
+    @Test
+    void aWriterAloneOnItsJournalWritesABatchInOneTrip() {
+        Fence fence = new Fence("acct-1", journal.takeLease("acct-1"));
+        JournalRecord started = journal.appendAll(List.of(JournalSamples.started("tx-1", "acct-1", T0)), List.of(),
+                fence).getFirst();
+        GroupCommitWriter writer = ((JdbcJournal) journal).writer();
+        JournalRecord last = started;
+        for (int i = 0; i < 4; i++) {
+            last = journal.appendAll(List.of(JournalSamples.intent("tx-1", "acct-1", "leg-" + i, T0)),
+                    List.of(new StreamPosition("tx-1", last.sequence())), fence).getFirst();
+        }
+        journal.appendAll(List.of(JournalSamples.started("tx-2", "acct-1", T0)), List.of(), fence);
+
+        assertThat(writer.oneTripBatches()).as("after two batches that read, each batch in one trip").isEqualTo(4);
+        assertThat(journal.stream("tx-1")).hasSize(5);
+        reopen(); // the open checks each record's link back and the view against the records
+        assertThat(journal.stream("tx-1")).extracting(JournalRecord::sequence).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(journal.stream("tx-2")).hasSize(1);
+    }
+
+    /**
+     * Issue 15: a lease take moves no journal head, so a writer's knowledge of an epoch can be stale without the
+     * head telling. A batch that assumed the old epoch is refused by the server, which reads the epoch after the
+     * head's lock, and written again on what the writer reads: the old holder's append is refused, as it must be,
+     * and the new holder's is written.
+     */
+    @Test
+    void aLeaseAnotherProcessTookIsSeenByABatchThatAssumedTheOldEpoch() {
+        Fence old = new Fence("acct-1", journal.takeLease("acct-1"));
+        journal.appendAll(List.of(JournalSamples.started("tx-1", "acct-1", T0)), List.of(), old);
+        journal.appendAll(List.of(JournalSamples.intent("tx-1", "acct-1", "a", T0)), List.of(), old);
+        journal.appendAll(List.of(JournalSamples.intent("tx-1", "acct-1", "b", T0)), List.of(), old);
+        GroupCommitWriter writer = ((JdbcJournal) journal).writer();
+        long oneTrip = writer.oneTripBatches();
+        journal.appendAll(List.of(JournalSamples.intent("tx-1", "acct-1", "c", T0)), List.of(), old);
+        assertThat(writer.oneTripBatches()).as("the writer assumes the epoch it knows").isEqualTo(oneTrip + 1);
+        long taken;
+        try (Journal other = open(clock)) {
+            taken = other.takeLease("acct-1");
+        }
+
+        assertThatThrownBy(() -> journal.appendAll(List.of(JournalSamples.intent("tx-1", "acct-1", "d", T0)),
+                List.of(), old)).isInstanceOfSatisfying(LeaseLostException.class,
+                        e -> assertThat(e.current()).isEqualTo(taken));
+        journal.appendAll(List.of(JournalSamples.intent("tx-1", "acct-1", "e", T0)), List.of(),
+                new Fence("acct-1", taken));
+        assertThat(journal.stream("tx-1")).extracting(r -> r.event() instanceof OrderIntentRecorded i ? i.leg() : "start")
+                .containsExactly("start", "a", "b", "c", "e");
+    }
+
+    /**
+     * Issue 15: a batch sent in one trip on what its writer knew takes the head's lock in a statement of its own before
+     * the one that checks what it assumed, so that the check reads what the lock's holder before it committed. Here
+     * another process holds the lock while it takes acct-1's lease over (which moves no head); the batch, fenced with
+     * the old epoch, waits behind it, and once the other commits it is refused. Checked in the statement that waited
+     * for the lock, it would be checked in a snapshot from before the take, and written.
+     */
+    @Test
+    void aBatchInOneTripWaitingForTheHeadsLockSeesTheLeaseTheHolderTook() throws Exception {
+        Fence old = new Fence("acct-1", journal.takeLease("acct-1"));
+        for (String leg : List.of("a", "b", "c")) {
+            journal.appendAll(List.of(JournalSamples.intent("tx-1", "acct-1", leg, T0)), List.of(), old);
+        }
+        GroupCommitWriter writer = ((JdbcJournal) journal).writer();
+        long oneTrip = writer.oneTripBatches();
+        assertThat(oneTrip).isPositive();
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try (Connection other = DriverManager.getConnection(db.jdbcUrl());
+             Connection watch = DriverManager.getConnection(db.jdbcUrl())) {
+            other.setAutoCommit(false);
+            Statements st = new Statements(other);
+            PostgresAppend.lock(st, List.of(), List.of());
+            long taken = AppendSql.takeLease(st, "acct-1", Timestamps.format(T0));
+
+            Future<List<JournalRecord>> append = pool.submit(() -> journal.appendAll(
+                    List.of(JournalSamples.intent("tx-1", "acct-1", "d", T0)), List.of(), old));
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingForALock(watch));
+            other.commit();
+
+            assertThatThrownBy(() -> append.get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(LeaseLostException.class, e -> assertThat(e.current()).isEqualTo(taken));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(writer.oneTripBatches()).as("the batch was sent in one trip, and refused").isEqualTo(oneTrip);
+        assertThat(journal.stream("tx-1")).hasSize(3);
+    }
+
+    /**
+     * Issue 15: another process's append moves the head, so a batch that assumed where a stream ends is refused by
+     * the server and written again on what the writer reads: an append that expected the stream's old end is refused
+     * with the other's record as the end, and the next record links back to the other's.
+     */
+    @Test
+    void anAppendOfAnotherProcessIsSeenByABatchThatAssumedTheStreamsEnd() {
+        journal.append(JournalSamples.started("tx-1", "acct-1", T0));
+        journal.append(JournalSamples.intent("tx-1", "acct-1", "a", T0));
+        JournalRecord mine = journal.append(JournalSamples.intent("tx-1", "acct-1", "b", T0));
+        GroupCommitWriter writer = ((JdbcJournal) journal).writer();
+        assertThat(writer.oneTripBatches()).isEqualTo(1);
+        JournalRecord theirs;
+        try (Journal other = open(clock)) {
+            theirs = other.append(JournalSamples.intent("tx-1", "acct-1", "theirs", T0));
+        }
+
+        assertThatThrownBy(() -> journal.appendAll(List.of(JournalSamples.intent("tx-1", "acct-1", "c", T0)),
+                List.of(new StreamPosition("tx-1", mine.sequence())))).isInstanceOfSatisfying(
+                        StreamMovedException.class, e -> assertThat(e.actual()).isEqualTo(theirs.sequence()));
+        journal.append(JournalSamples.intent("tx-1", "acct-1", "d", T0));
+        assertThat(writer.oneTripBatches()).as("refused on what the writer knew, then read").isEqualTo(1);
+        reopen(); // the open checks each record's link back: "d" links to "theirs"
+        assertThat(journal.stream("tx-1")).extracting(r -> r.event() instanceof OrderIntentRecorded i ? i.leg() : "start")
+                .containsExactly("start", "a", "b", "theirs", "d");
     }
 
     /** Whether a session of this database waits for a lock another holds. */
