@@ -36,7 +36,8 @@ final class WriterKnowledge {
     private boolean alone;
     private final Map<String, AppendSql.StreamEnd> ends = bounded();
     private final Map<String, Long> epochs = bounded();
-    private long oneTrip;
+    /** Batches that went in one trip; read by tests on other threads. */
+    private volatile long oneTrip;
 
     private static <V> Map<String, V> bounded() {
         return new LinkedHashMap<>(256, 0.75f, true) {
