@@ -1,6 +1,8 @@
 package dev.keel.store;
 
+import dev.keel.core.journal.Fence;
 import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.TransactionStarted;
 import java.util.Collection;
 import java.util.HashMap;
@@ -49,8 +51,7 @@ final class WriterKnowledge {
     }
 
     /** One caller's appends of a batch: its events, the stream ends it expects, and its fence (null for none). */
-    record Appending(List<EventCodec.Encoded> events, List<dev.keel.core.journal.StreamPosition> expected,
-                     dev.keel.core.journal.Fence fence) {
+    record Appending(List<EventCodec.Encoded> events, List<StreamPosition> expected, Fence fence) {
     }
 
     /**
@@ -74,7 +75,7 @@ final class WriterKnowledge {
                 }
                 assumedEpochs.put(append.fence().accountId(), append.fence().epoch());
             }
-            for (var position : append.expected()) {
+            for (StreamPosition position : append.expected()) {
                 AppendSql.StreamEnd end = ends.get(position.streamId());
                 if (written.contains(position.streamId()) || end == null
                         || end.lastSeq() != position.lastSequence()) {
