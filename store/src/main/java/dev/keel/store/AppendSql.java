@@ -27,8 +27,9 @@ import java.util.Set;
  * The SQL of one append batch, inside the caller's transaction: takes the sequences from {@code journal_head}
  * (which locks it until commit, so writers of several processes queue there), inserts the events and folds them
  * into {@code streams}. What the batch writes is worked out here for both dialects; SQLite takes it statement by
- * statement, PostgreSQL in two trips to its server ({@link PostgresAppend}, whose first trip takes the lock and reads
- * what the writer admits the batch's appends against), and {@code AppendDialectsTest} holds the two to the same rows.
+ * statement, PostgreSQL in two trips to its server, or one when its writer knows what the first would read
+ * ({@link PostgresAppend}, whose first trip takes the lock and reads what the writer admits the batch's appends
+ * against), and {@code AppendDialectsTest} holds the two to the same rows.
  */
 final class AppendSql {
     /**
