@@ -838,7 +838,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
     }
 
     /** Holds the writer thread in an exclusive task until {@code release}: what is queued meanwhile is one batch. */
-    private static Future<Object> holdWriter(ExecutorService pool, GroupCommitWriter writer, CountDownLatch release)
+    protected static Future<Object> holdWriter(ExecutorService pool, GroupCommitWriter writer, CountDownLatch release)
             throws InterruptedException {
         CountDownLatch holding = new CountDownLatch(1);
         Future<Object> hold = pool.submit(() -> writer.exclusive(c -> {
