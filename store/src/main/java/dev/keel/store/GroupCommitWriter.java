@@ -79,8 +79,9 @@ final class GroupCommitWriter implements AutoCloseable {
         CompletableFuture<?> done();
     }
 
-    private record Append(List<EventCodec.Encoded> events, List<StreamPosition> expected, Fence fence,
-                          CompletableFuture<List<JournalRecord>> done) implements Batched {
+    /** A caller's events, the stream ends they expect and its fence (null for none); {@link WriterKnowledge} reads. */
+    record Append(List<EventCodec.Encoded> events, List<StreamPosition> expected, Fence fence,
+                  CompletableFuture<List<JournalRecord>> done) implements Batched {
     }
 
     /** Moves an account's lease to its next epoch (answered with it), where it stands in the queue. */
@@ -315,12 +316,12 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** What a batch of appends alone may assume from {@link #knowledge}; null when it must read. */
     private PostgresAppend.Locked assume(List<Batched> batch) {
-        List<WriterKnowledge.Appending> appends = new ArrayList<>(batch.size());
+        List<Append> appends = new ArrayList<>(batch.size());
         for (Batched task : batch) {
             if (!(task instanceof Append append)) {
                 return null;
             }
-            appends.add(new WriterKnowledge.Appending(append.events(), append.expected(), append.fence()));
+            appends.add(append);
         }
         return knowledge.assume(appends);
     }

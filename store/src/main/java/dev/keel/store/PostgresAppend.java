@@ -227,9 +227,10 @@ final class PostgresAppend {
      * Moves the head past {@code rows} from where {@code locked} read it, writes them, opens or folds the streams of
      * {@code folds} ({@code locked} holds the rows the view has), adds {@code counter}'s tallies and marks, and
      * commits, in one trip: the transaction's last work. Every record before the batch is tallied once it commits
-     * ({@link TallyWrites#gap} noted those no writer tallied). A failure the server answered before the commit (the transaction failed, nothing written) is thrown
-     * as it is, and the writer writes the batch's appends again one by one; any other (the connection lost on the
-     * way, the commit itself refused) leaves the outcome unknown, {@link GroupCommitWriter.CommitFailed}.
+     * ({@link TallyWrites#gap} noted those no writer tallied). A failure the server answered before the commit (the
+     * transaction failed, nothing written) is thrown as it is, and the writer writes the batch again (in two trips
+     * when it went in one, else one caller at a time); any other (the connection lost on the way, the commit itself
+     * refused) leaves the outcome unknown, {@link GroupCommitWriter.CommitFailed}.
      */
     static void writeAndCommit(Statements st, Locked locked, List<AppendSql.Row> rows,
                                Collection<AppendSql.StreamFold> folds, Tallies.Counter counter) throws SQLException {

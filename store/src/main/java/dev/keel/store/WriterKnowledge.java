@@ -1,6 +1,5 @@
 package dev.keel.store;
 
-import dev.keel.core.journal.Fence;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.TransactionStarted;
@@ -50,24 +49,20 @@ final class WriterKnowledge {
         };
     }
 
-    /** One caller's appends of a batch: its events, the stream ends it expects, and its fence (null for none). */
-    record Appending(List<EventCodec.Encoded> events, List<StreamPosition> expected, Fence fence) {
-    }
-
     /**
      * What a batch of {@code appends} may assume, with every one of them admitted: null when the batch must read
      * instead, because this writer does not know the head or was not alone, a stream or account the batch depends on
      * is not known (a stream the batch begins with a transaction's start is new by construction), or an append's
      * conditions do not hold on what is known (its refusal must be decided on what the server holds).
      */
-    PostgresAppend.Locked assume(List<Appending> appends) {
+    PostgresAppend.Locked assume(List<GroupCommitWriter.Append> appends) {
         if (head < 0 || !alone) {
             return null;
         }
         Map<String, AppendSql.StreamEnd> assumedEnds = new HashMap<>();
         Map<String, Long> assumedEpochs = new HashMap<>();
         Set<String> written = new HashSet<>();
-        for (Appending append : appends) {
+        for (GroupCommitWriter.Append append : appends) {
             if (append.fence() != null) {
                 Long epoch = epochs.get(append.fence().accountId());
                 if (epoch == null || epoch != append.fence().epoch()) {
