@@ -29,6 +29,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +46,9 @@ import org.junit.jupiter.api.Test;
 
 /** The journal contract plus what only a store can get wrong: corruption on disk and writes the database refuses. */
 abstract class JdbcJournalContractTest extends JournalContractTest {
+
+    /** A reader's open of this test's journal ({@code Journals.openToRead}). */
+    protected abstract JdbcJournal openToRead(Clock clock);
 
     /** Runs SQL on the journal's database directly, behind the journal's back. */
     protected abstract void execute(String sql);
@@ -280,11 +284,23 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         execute("UPDATE events SET prev_seq = 2 WHERE seq = " + (head - 1));
         execute("UPDATE events SET prev_seq = " + (head - 2) + " WHERE seq = " + head);
 
+        assertBothOpensRefuse(e -> assertThat(e.getMessage()).contains("record " + (head - 1) + " of tx-1 links back to"
+                + " record 2, which is of tx-2", "record " + head + " of tx-2 links back to record " + (head - 2) + ","
+                + " which is not an earlier record of the stream"));
+    }
+
+    /**
+     * The writer's open and the reader's ({@code tx list}), which sums the newest records up instead of reading them,
+     * both refuse the journal, for the same reason.
+     */
+    private void assertBothOpensRefuse(java.util.function.Consumer<KeelException> reason) {
+        assertThatThrownBy(() -> openToRead(clock).close()).isInstanceOfSatisfying(KeelException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT);
+            reason.accept(e);
+        });
         assertThatThrownBy(this::reopen).isInstanceOfSatisfying(KeelException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT);
-            assertThat(e.getMessage()).contains("record " + (head - 1) + " of tx-1 links back to record 2, which is"
-                    + " of tx-2", "record " + head + " of tx-2 links back to record " + (head - 2) + ", which is not"
-                    + " an earlier record of the stream");
+            reason.accept(e);
         });
     }
 
@@ -323,11 +339,138 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         journal.append(intent("tx-1", "acct-1", "b", T0));
         execute("UPDATE events SET prev_seq = 1 WHERE seq = 3");
 
-        assertThatThrownBy(this::reopen).isInstanceOfSatisfying(KeelException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT);
-            assertThat(e.getMessage()).contains("record 3 of tx-1 links back to record 1 but the stream's previous"
-                    + " record is 2");
-        });
+        assertBothOpensRefuse(e -> assertThat(e.getMessage()).contains("record 3 of tx-1 links back to record 1 but the"
+                + " stream's previous record is 2"));
+    }
+
+    /**
+     * A reader's open ({@code keel tx list}) checks the newest records' places, links and views from the database's
+     * sums of them, and leaves each record's checksum to the read of it, as it does for every older record: a damaged
+     * record refuses its own read and the writer's open, not the list.
+     */
+    @Test
+    void aReadersOpenLeavesTheNewestRecordsChecksumsToTheirReads() {
+        writeFive();
+        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLT', 'buy-TLU') WHERE seq = 3");
+
+        try (JdbcJournal reader = openToRead(clock)) {
+            assertThat(reader.recentTransactions(5, null)).extracting(t -> t.txId()).containsExactly("tx-1");
+            assertCorruptAt(() -> reader.stream("tx-1"), 3);
+        }
+        assertCorruptAt(this::reopen, 3);
+    }
+
+    /**
+     * A reader's open sums the newest records up in the database instead of reading them ({@code tailHolds}), and must
+     * find fault exactly where a read of them one by one does: journals of a seeded shape (streams appended to in a
+     * seeded order, in batches, some ended and archived), each left whole or damaged in one seeded way a read finds (a
+     * record gone or moved past the head, a link changed, into another stream or past a record of its own, a view
+     * gone, moved or made up, an archived range laid over a live record, the head moved), checked from a seeded
+     * sequence on. A record's content is the reads' to check
+     * ({@link #aReadersOpenLeavesTheNewestRecordsChecksumsToTheirReads}): a record moved past the head is found by its
+     * place, before its checksum.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.MethodSource("tailSeeds")
+    void aReadersSumsOfTheNewestRecordsFindWhatTheirReadFinds(long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        int streams = 2 + random.nextInt(6);
+        List<String> open = new ArrayList<>();
+        int started = 0;
+        int step = 0;
+        while (step < 15 + random.nextInt(40)) {
+            List<JournalEvent> batch = new ArrayList<>();
+            for (int n = 1 + random.nextInt(3); n > 0; n--, step++) {
+                Instant at = T0.plusSeconds(step);
+                if (open.isEmpty() || (started < streams && random.nextInt(4) == 0)) {
+                    String tx = "tx-" + started++;
+                    open.add(tx);
+                    batch.add(started(tx, "acct-" + started % 3, at));
+                    continue;
+                }
+                String tx = open.get(random.nextInt(open.size()));
+                if (random.nextInt(5) == 0) {
+                    open.remove(tx);
+                    batch.add(ended(tx, "acct-1", TransactionStatus.COMPLETED, at));
+                } else {
+                    batch.add(intent(tx, "acct-1", "leg-" + step, at));
+                }
+            }
+            journal.appendAll(batch);
+        }
+        if (random.nextInt(3) == 0) {
+            journal.archive(T0.plusSeconds(random.nextInt(step + 1)), tempDir.resolve("archive"));
+        }
+        JdbcJournal checked = (JdbcJournal) journal;
+        long head = checked.lastSequence();
+        long after = random.nextInt(4) == 0 ? 0 : random.nextLong(head + 1);
+        // A sequence up to the head, live or archived; most often among the records checked.
+        long at = after < head && random.nextInt(5) != 0 ? random.nextLong(after + 1, head + 1)
+                : random.nextLong(1, head + 1);
+        String tx = "'tx-" + random.nextInt(started) + "'";
+        String plusOrMinus = random.nextBoolean() ? " + 1" : " - 1";
+        List<String> damage = switch ((int) (seed % 12)) {
+            case 0 -> List.of();
+            case 1 -> List.of("DELETE FROM events WHERE seq = " + at);
+            case 2 -> List.of("UPDATE events SET seq = " + (head + 1) + " WHERE seq = " + at, // past the head, with
+                    "UPDATE streams SET last_seq = " + (head + 1) + " WHERE last_seq = " + at); // its view if last
+            case 3 -> List.of("UPDATE events SET prev_seq = " + (random.nextBoolean() ? "NULL" : random.nextLong(head + 3))
+                    + " WHERE seq = " + at);
+            case 4 -> List.of(random.nextBoolean() // into another stream: from any record, or from the first checked
+                    ? "UPDATE events SET prev_seq = (SELECT MAX(o.seq) FROM events o WHERE o.seq < " + at // of a stream
+                    + " AND o.stream_id <> events.stream_id) WHERE seq = " + at // begun before, to one not checked
+                    : "UPDATE events SET prev_seq = (SELECT MAX(o.seq) FROM events o WHERE o.seq <= " + after
+                    + " AND o.stream_id <> events.stream_id) WHERE seq = (SELECT MIN(e.seq) FROM events e WHERE e.seq > "
+                    + after + " AND EXISTS (SELECT 1 FROM events p WHERE p.stream_id = e.stream_id AND p.seq <= "
+                    + after + "))");
+            case 5 -> List.of("UPDATE events SET prev_seq = (SELECT MAX(o.seq) FROM events o WHERE o.seq <"
+                    + " events.prev_seq AND o.stream_id = events.stream_id) WHERE seq = " + at); // one skipped
+            case 6 -> List.of("DELETE FROM streams WHERE stream_id = " + tx);
+            case 7 -> List.of("UPDATE streams SET " + (random.nextBoolean() ? "first_seq = first_seq" : "last_seq ="
+                    + " last_seq") + plusOrMinus + " WHERE stream_id = " + tx);
+            case 8 -> List.of("UPDATE streams SET first_seq = COALESCE((SELECT MIN(e.seq) FROM events e WHERE"
+                    + " e.stream_id = streams.stream_id AND e.seq > " + after + "), first_seq) WHERE stream_id = " + tx);
+            case 9 -> List.of("INSERT INTO streams (stream_id, kind, opened_at, first_seq, last_seq) VALUES"
+                    + " ('tx-made-up', 'transaction', '2025-03-03T14:30:00Z', " + at + ", " + at + ")");
+            case 10 -> List.of("INSERT INTO archives (file, cutoff, created_at, transactions, records, first_seq,"
+                    + " last_seq) SELECT 'made-up', 'x', 'x', 0, 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM archives)",
+                    "INSERT INTO archived_ranges (first_seq, last_seq, archive_id) SELECT " + at + ", " + at
+                    + ", (SELECT MIN(archive_id) FROM archives) WHERE EXISTS (SELECT 1 FROM events WHERE seq = " + at
+                    + ")", "UPDATE journal_head SET last_seq = last_seq + 1"); // a live record archived, and counted
+            default -> List.of("UPDATE journal_head SET last_seq = last_seq" + plusOrMinus);
+        };
+        damage.forEach(this::execute);
+
+        List<String> read = checked.tailFindings(after);
+        assertThat(checked.tailHolds(after)).as("seed %d, %d records, after %d, %s: a read finds %s", seed, head,
+                after, damage, read).isEqualTo(read.isEmpty());
+    }
+
+    /**
+     * The first of a stream's records checked links back past the check's start: the record there must be of its own
+     * stream, which the sums look up as the read does.
+     */
+    @Test
+    void aReadersSumsFindAStreamsFirstCheckedRecordLinkedIntoAnotherStreamOrToNothing() {
+        journal.appendAll(List.of(started("tx-1", "acct-1", T0), started("tx-2", "acct-1", T0)));
+        journal.append(intent("tx-1", "acct-1", "a", T0));
+        journal.append(intent("tx-2", "acct-1", "b", T0));
+        JdbcJournal checked = (JdbcJournal) journal;
+        assertThat(checked.tailHolds(2)).isTrue();
+
+        execute("UPDATE events SET prev_seq = 2 WHERE seq = 3");
+        assertThat(checked.tailFindings(2)).singleElement().asString()
+                .contains("record 3 of tx-1 links back to record 2, which is of tx-2");
+        assertThat(checked.tailHolds(2)).isFalse();
+
+        execute("UPDATE events SET prev_seq = 0 WHERE seq = 3");
+        assertThat(checked.tailFindings(2)).singleElement().asString()
+                .contains("record 3 of tx-1 links back to record 0, which is not an earlier record of the stream");
+        assertThat(checked.tailHolds(2)).isFalse();
+    }
+
+    static java.util.stream.LongStream tailSeeds() {
+        return java.util.stream.LongStream.rangeClosed(1, 84); // each way of damage (seed % 12) seven times
     }
 
     /**
@@ -646,6 +789,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         assertCorruptAt(() -> replayAll(), 3);
         // A replay of other types than the missing record's still finds the hole (issue 15: the health report's).
         assertCorruptAt(() -> journal.replay(0, java.util.Set.of(anotherTypeThan(3)), r -> { }), 3);
+        assertCorruptAt(() -> openToRead(clock).close(), 3);
         assertCorruptAt(this::reopen, 3);
     }
 
@@ -661,6 +805,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         writeFive();
         execute("DELETE FROM events WHERE seq = 5");
 
+        assertCorruptAt(() -> openToRead(clock).close(), 5);
         assertCorruptAt(this::reopen, 5);
     }
 
@@ -669,10 +814,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         writeFive();
         execute("DELETE FROM streams WHERE stream_id = 'tx-1'");
 
-        assertThatThrownBy(this::reopen).isInstanceOfSatisfying(KeelException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT);
-            assertThat(e.getMessage()).contains("events of tx-1", "no entry in the view");
-        });
+        assertBothOpensRefuse(e -> assertThat(e.getMessage()).contains("events of tx-1", "no entry in the view"));
     }
 
     @Test

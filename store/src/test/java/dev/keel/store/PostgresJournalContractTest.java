@@ -61,6 +61,11 @@ class PostgresJournalContractTest extends JdbcJournalContractTest {
     }
 
     @Override
+    protected JdbcJournal openToRead(Clock clock) {
+        return Journals.openToRead(db.jdbcUrl(), clock);
+    }
+
+    @Override
     protected void execute(String sql) {
         db.execute(sql);
     }

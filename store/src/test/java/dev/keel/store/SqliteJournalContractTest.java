@@ -20,6 +20,11 @@ class SqliteJournalContractTest extends JdbcJournalContractTest {
     }
 
     @Override
+    protected JdbcJournal openToRead(Clock clock) {
+        return Journals.openToRead("sqlite:" + file(), clock);
+    }
+
+    @Override
     protected void execute(String sql) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = c.createStatement()) {
             s.execute(sql);
