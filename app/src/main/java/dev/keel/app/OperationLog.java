@@ -18,9 +18,13 @@ final class OperationLog {
     private OperationLog() {
     }
 
+    /** The operations' names, as their transactions record them. */
+    private static final java.util.Set<String> OPERATIONS = java.util.Arrays.stream(OperationType.values())
+            .map(OperationType::operationName).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** Every order operation of {@code account} (null: all), newest first. */
     static List<TransactionSummary> all(Journal journal, String account) {
-        return journal.recentTransactions(Integer.MAX_VALUE, account).stream().filter(OperationLog::isOperation).toList();
+        return journal.recentTransactions(Integer.MAX_VALUE, account, OPERATIONS);
     }
 
     /** At most {@code limit} operations of {@code account} (null: all) that {@code keep} accepts, newest first. */
@@ -28,10 +32,10 @@ final class OperationLog {
                                            Predicate<TransactionSummary> keep) {
         int window = Math.max(limit, 1) * 4;
         while (true) {
-            List<TransactionSummary> page = journal.recentTransactions(window, account);
+            List<TransactionSummary> page = journal.recentTransactions(window, account, OPERATIONS);
             List<TransactionSummary> kept = new ArrayList<>();
             for (TransactionSummary s : page) {
-                if (kept.size() < limit && isOperation(s) && keep.test(s)) {
+                if (kept.size() < limit && keep.test(s)) {
                     kept.add(s);
                 }
             }
@@ -40,10 +44,6 @@ final class OperationLog {
             }
             window *= 2;
         }
-    }
-
-    static boolean isOperation(TransactionSummary s) {
-        return OperationType.ofOperation(s.operation()).isPresent();
     }
 
     /**

@@ -35,6 +35,16 @@ final class JournalReads {
     }
 
     /**
+     * {@link #RECENT} (with {@code ofAccount}, {@link #RECENT_OF_ACCOUNT}) of the transactions whose operation is one
+     * of as many as {@code operations} parameters, which come after the account and before the limit.
+     */
+    static String recentOfOperations(boolean ofAccount, int operations) {
+        return SUMMARY_COLUMNS + " WHERE " + (ofAccount ? "account_id = ? AND " : "") + "kind = 'transaction' AND"
+                + " operation IN (" + String.join(", ", java.util.Collections.nCopies(operations, "?")) + ")"
+                + " ORDER BY first_seq DESC LIMIT ?";
+    }
+
+    /**
      * {@link #EVENTS_AFTER} with the payload of the {@code types} named by the first parameters only (null for every
      * other record), then the sequence.
      */

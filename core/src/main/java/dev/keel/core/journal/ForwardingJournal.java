@@ -98,6 +98,11 @@ public abstract class ForwardingJournal implements Journal {
     }
 
     @Override
+    public List<TransactionSummary> recentTransactions(int limit, String accountId, java.util.Set<String> operations) {
+        return delegate.recentTransactions(limit, accountId, operations);
+    }
+
+    @Override
     public Optional<TransactionSummary> transaction(String txId) {
         return delegate.transaction(txId);
     }

@@ -139,6 +139,17 @@ public interface Journal extends AutoCloseable {
     /** The most recent transactions first, at most {@code limit}, for one account or all ({@code accountId} null). */
     List<TransactionSummary> recentTransactions(int limit, String accountId);
 
+    /**
+     * As {@link #recentTransactions(int, String)}, of the transactions of these {@code operations} only (their
+     * {@link TransactionSummary#operation()}): the order operations among many rebalances, say. A journal that keeps
+     * an index of its transactions answers from it rather than reading every other transaction too.
+     */
+    default List<TransactionSummary> recentTransactions(int limit, String accountId,
+                                                        java.util.Set<String> operations) {
+        return recentTransactions(Integer.MAX_VALUE, accountId).stream()
+                .filter(s -> operations.contains(s.operation())).limit(limit).toList();
+    }
+
     Optional<TransactionSummary> transaction(String txId);
 
     /**

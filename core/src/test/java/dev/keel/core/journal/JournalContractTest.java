@@ -431,6 +431,28 @@ public abstract class JournalContractTest {
         assertThat(journal.recentTransactions(10, "acct-none")).isEmpty();
     }
 
+    /** The recent transactions of some operations only: the others, however many, are left out before the limit. */
+    @Test
+    void recentTransactionsOfSomeOperationsLeaveTheOthersOutBeforeTheLimit() {
+        String[] operations = {"rebalance", "cancel", "rebalance", "bracket", "rebalance", "cancel", "rebalance"};
+        for (int i = 0; i < operations.length; i++) {
+            TransactionStarted s = started("tx-" + i, i % 2 == 0 ? "acct-even" : "acct-odd", T0.plusSeconds(i));
+            journal.append(new TransactionStarted(s.txId(), s.accountId(), operations[i], s.correlationId(),
+                    s.targetOrders(), s.before(), s.cashReserve(), s.at()));
+        }
+        java.util.Set<String> orders = java.util.Set.of("cancel", "bracket");
+
+        assertThat(journal.recentTransactions(10, null, orders)).extracting(TransactionSummary::txId,
+                TransactionSummary::operation).containsExactly(tuple("tx-5", "cancel"), tuple("tx-3", "bracket"),
+                tuple("tx-1", "cancel"));
+        assertThat(journal.recentTransactions(2, null, orders)).extracting(TransactionSummary::txId)
+                .containsExactly("tx-5", "tx-3");
+        assertThat(journal.recentTransactions(10, "acct-odd", java.util.Set.of("cancel")))
+                .extracting(TransactionSummary::txId).containsExactly("tx-5", "tx-1");
+        assertThat(journal.recentTransactions(10, "acct-even", orders)).isEmpty();
+        assertThat(journal.recentTransactions(10, null, java.util.Set.of())).isEmpty();
+    }
+
     @Test
     void concurrentAppendsFromEightThreadsAreAllDurableAndGapFree() throws Exception {
         int threads = 8;
