@@ -7,8 +7,11 @@ import dev.keel.core.model.OperationType;
 import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.ops.OperationView;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The order operations among the journal's transactions. The journal's transaction view does not index operations
@@ -19,8 +22,8 @@ final class OperationLog {
     }
 
     /** The operations' names, as their transactions record them. */
-    private static final java.util.Set<String> OPERATIONS = java.util.Arrays.stream(OperationType.values())
-            .map(OperationType::operationName).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final Set<String> OPERATIONS = Arrays.stream(OperationType.values())
+            .map(OperationType::operationName).collect(Collectors.toUnmodifiableSet());
 
     /** Every order operation of {@code account} (null: all), newest first. */
     static List<TransactionSummary> all(Journal journal, String account) {

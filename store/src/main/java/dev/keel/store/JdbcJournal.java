@@ -429,7 +429,7 @@ public final class JdbcJournal implements Journal {
      * 10,000 rebalances and no operation read all 10,000 summaries, in pages that doubled (issue 15).
      */
     @Override
-    public List<TransactionSummary> recentTransactions(int limit, String accountId, java.util.Set<String> operations) {
+    public List<TransactionSummary> recentTransactions(int limit, String accountId, Set<String> operations) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be at least 0, but was " + limit);
         }

@@ -35,14 +35,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.LongStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The journal contract plus what only a store can get wrong: corruption on disk and writes the database refuses. */
 abstract class JdbcJournalContractTest extends JournalContractTest {
@@ -293,7 +298,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
      * The writer's open and the reader's ({@code tx list}), which sums the newest records up instead of reading them,
      * both refuse the journal, for the same reason.
      */
-    private void assertBothOpensRefuse(java.util.function.Consumer<KeelException> reason) {
+    private void assertBothOpensRefuse(Consumer<KeelException> reason) {
         assertThatThrownBy(() -> openToRead(clock).close()).isInstanceOfSatisfying(KeelException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.JOURNAL_CORRUPT);
             reason.accept(e);
@@ -370,10 +375,10 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
      * ({@link #aReadersOpenLeavesTheNewestRecordsChecksumsToTheirReads}): a record moved past the head is found by its
      * place, before its checksum.
      */
-    @org.junit.jupiter.params.ParameterizedTest(name = "seed {0}")
-    @org.junit.jupiter.params.provider.MethodSource("tailSeeds")
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("tailSeeds")
     void aReadersSumsOfTheNewestRecordsFindWhatTheirReadFinds(long seed) {
-        java.util.Random random = new java.util.Random(seed);
+        Random random = new Random(seed);
         int streams = 2 + random.nextInt(6);
         List<String> open = new ArrayList<>();
         int started = 0;
@@ -469,8 +474,8 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         assertThat(checked.tailHolds(2)).isFalse();
     }
 
-    static java.util.stream.LongStream tailSeeds() {
-        return java.util.stream.LongStream.rangeClosed(1, 84); // each way of damage (seed % 12) seven times
+    static LongStream tailSeeds() {
+        return LongStream.rangeClosed(1, 84); // each way of damage (seed % 12) seven times
     }
 
     /**
@@ -661,7 +666,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
     @Test
     void twoProcessesLeasingAndAppendingInASeededOrderAreAdmittedAsTheModelSays() {
         for (long seed = 1; seed <= 4; seed++) {
-            java.util.Random random = new java.util.Random(seed);
+            Random random = new Random(seed);
             Journal other = open(clock);
             try {
                 runSeeded(random, List.of(journal, other), seed);

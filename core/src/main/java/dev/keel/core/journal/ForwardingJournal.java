@@ -98,7 +98,7 @@ public abstract class ForwardingJournal implements Journal {
     }
 
     @Override
-    public List<TransactionSummary> recentTransactions(int limit, String accountId, java.util.Set<String> operations) {
+    public List<TransactionSummary> recentTransactions(int limit, String accountId, Set<String> operations) {
         return delegate.recentTransactions(limit, accountId, operations);
     }
 

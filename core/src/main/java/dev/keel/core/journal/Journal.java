@@ -145,7 +145,7 @@ public interface Journal extends AutoCloseable {
      * an index of its transactions answers from it rather than reading every other transaction too.
      */
     default List<TransactionSummary> recentTransactions(int limit, String accountId,
-                                                        java.util.Set<String> operations) {
+                                                        Set<String> operations) {
         return recentTransactions(Integer.MAX_VALUE, accountId).stream()
                 .filter(s -> operations.contains(s.operation())).limit(limit).toList();
     }

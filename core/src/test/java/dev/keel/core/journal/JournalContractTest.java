@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -440,17 +441,17 @@ public abstract class JournalContractTest {
             journal.append(new TransactionStarted(s.txId(), s.accountId(), operations[i], s.correlationId(),
                     s.targetOrders(), s.before(), s.cashReserve(), s.at()));
         }
-        java.util.Set<String> orders = java.util.Set.of("cancel", "bracket");
+        Set<String> orders = Set.of("cancel", "bracket");
 
         assertThat(journal.recentTransactions(10, null, orders)).extracting(TransactionSummary::txId,
                 TransactionSummary::operation).containsExactly(tuple("tx-5", "cancel"), tuple("tx-3", "bracket"),
                 tuple("tx-1", "cancel"));
         assertThat(journal.recentTransactions(2, null, orders)).extracting(TransactionSummary::txId)
                 .containsExactly("tx-5", "tx-3");
-        assertThat(journal.recentTransactions(10, "acct-odd", java.util.Set.of("cancel")))
+        assertThat(journal.recentTransactions(10, "acct-odd", Set.of("cancel")))
                 .extracting(TransactionSummary::txId).containsExactly("tx-5", "tx-1");
         assertThat(journal.recentTransactions(10, "acct-even", orders)).isEmpty();
-        assertThat(journal.recentTransactions(10, null, java.util.Set.of())).isEmpty();
+        assertThat(journal.recentTransactions(10, null, Set.of())).isEmpty();
     }
 
     @Test
