@@ -277,8 +277,8 @@ final class IntegrityCheck {
     }
 
     private static long count(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            return count(ps);
         }
     }
 }

@@ -415,9 +415,7 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public List<TransactionSummary> recentTransactions(int limit, String accountId) {
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must be at least 0, but was " + limit);
-        }
+        requireLimit(limit);
         return accountId == null
                 ? query(JournalReads.RECENT, List.of(limit), JournalReads::summary)
                 : query(JournalReads.RECENT_OF_ACCOUNT, List.of(accountId, limit), JournalReads::summary);
@@ -430,9 +428,7 @@ public final class JdbcJournal implements Journal {
      */
     @Override
     public List<TransactionSummary> recentTransactions(int limit, String accountId, Set<String> operations) {
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must be at least 0, but was " + limit);
-        }
+        requireLimit(limit);
         if (operations.isEmpty()) {
             return List.of();
         }
@@ -444,6 +440,12 @@ public final class JdbcJournal implements Journal {
         parameters.add(limit);
         return query(JournalReads.recentOfOperations(accountId != null, operations.size()), parameters,
                 JournalReads::summary);
+    }
+
+    private static void requireLimit(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be at least 0, but was " + limit);
+        }
     }
 
     @Override
