@@ -225,7 +225,7 @@ final class Dashboard {
         }
         p.add("</select></label> <button type='submit' id='filter'>Show</button></form>");
         List<TransactionSummary> rows = recent(account == null ? null : runtime.accountId(account), 50,
-                status == null ? null : t -> t.status() != null && t.status().name().equals(status));
+                status(status));
         p.add(summaries(rows, "transactions"));
         html(ctx, p);
     }
@@ -234,7 +234,7 @@ final class Dashboard {
         Page p = page(ctx, "Operations", true);
         p.add("<p>Order operations (brackets, OCO pairs, closes, cancels, modifications) and Keel's own "
                 + "enforcements, newest first.</p>");
-        p.add(summaries(recent(null, 50, t -> !"rebalance".equals(t.operation())), "operations"));
+        p.add(summaries(OperationLog.newest(runtime.journal(), null, 50), "operations"));
         html(ctx, p);
     }
 
@@ -306,7 +306,7 @@ final class Dashboard {
         }
         p.add(accounts.html("review-accounts"));
         p.add("</section><section><h2>Transactions that need a person</h2>");
-        List<TransactionSummary> stuck = recent(null, 50, t -> t.status() == TransactionStatus.NEEDS_REVIEW);
+        List<TransactionSummary> stuck = recent(null, 50, TransactionStatus.NEEDS_REVIEW);
         if (stuck.isEmpty()) {
             p.add("<p id='review-empty'>None: nothing is waiting for review.</p>");
         } else {
@@ -443,23 +443,23 @@ final class Dashboard {
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
-    /** The newest {@code limit} transactions {@code keep} accepts (null: every one). */
-    private List<TransactionSummary> recent(String account, int limit,
-                                            java.util.function.Predicate<TransactionSummary> keep) {
-        if (keep == null) {
-            return runtime.journal().recentTransactions(limit, account);
-        }
-        List<TransactionSummary> rows = new ArrayList<>();
-        // a filter reads further back, so that the page is full when enough such transactions exist
-        for (TransactionSummary t : runtime.journal().recentTransactions(limit * 20, account)) {
-            if (keep.test(t)) {
-                rows.add(t);
-                if (rows.size() == limit) {
-                    break;
-                }
+    /**
+     * The newest {@code limit} transactions in {@code status} (null: in any). The journal checks the status before
+     * the limit, so the page is full whenever enough such transactions exist.
+     */
+    private List<TransactionSummary> recent(String account, int limit, TransactionStatus status) {
+        return status == null ? runtime.journal().recentTransactions(limit, account)
+                : runtime.journal().recentTransactions(limit, account, status);
+    }
+
+    /** The status the form chose, or null for any (an unknown name too: the form offers only the known ones). */
+    private static TransactionStatus status(String name) {
+        for (TransactionStatus s : TransactionStatus.values()) {
+            if (s.name().equals(name)) {
+                return s;
             }
         }
-        return rows;
+        return null;
     }
 
     private static String summaries(List<TransactionSummary> rows, String id) {

@@ -403,18 +403,10 @@ final class KeelApi implements AutoCloseable {
                 }
             }
             int limit = limit(ctx, 50);
-            List<TxCommand.Row> rows = new ArrayList<>();
-            // a status filter reads further back, so that the page is full when enough such transactions exist
-            for (TransactionSummary s : runtime.journal().recentTransactions(wanted == null ? limit : limit * 20,
-                    account)) {
-                if (wanted == null || s.status() == wanted) {
-                    rows.add(TxCommand.Row.of(s));
-                }
-                if (rows.size() == limit) {
-                    break;
-                }
-            }
-            json(ctx, 200, Map.of("transactions", rows));
+            // the journal checks the status before the limit: the page is full whenever enough such transactions exist
+            List<TransactionSummary> summaries = wanted == null ? runtime.journal().recentTransactions(limit, account)
+                    : runtime.journal().recentTransactions(limit, account, wanted);
+            json(ctx, 200, Map.of("transactions", summaries.stream().map(TxCommand.Row::of).toList()));
         }
 
         void transaction(Context ctx) {

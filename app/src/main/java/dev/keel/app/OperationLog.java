@@ -30,6 +30,11 @@ final class OperationLog {
         return journal.recentTransactions(Integer.MAX_VALUE, account, OPERATIONS);
     }
 
+    /** The newest {@code limit} order operations of {@code account} (null: all). */
+    static List<TransactionSummary> newest(Journal journal, String account, int limit) {
+        return journal.recentTransactions(limit, account, OPERATIONS);
+    }
+
     /** At most {@code limit} operations of {@code account} (null: all) that {@code keep} accepts, newest first. */
     static List<TransactionSummary> recent(Journal journal, String account, int limit,
                                            Predicate<TransactionSummary> keep) {

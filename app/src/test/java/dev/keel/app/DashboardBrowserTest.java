@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.app.config.KeelConfig;
 import dev.keel.app.runtime.KeelRuntime;
+import dev.keel.core.journal.JournalEvent;
+import dev.keel.core.journal.JournalSamples;
 import dev.keel.core.model.TradingState;
+import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.rebalance.ProgressListener;
 import dev.keel.core.time.ManualClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -22,6 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -140,6 +146,33 @@ class DashboardBrowserTest {
         browser.findElement(By.id("token")).sendKeys(ServeApiTest.TOKEN);
         browser.findElement(By.id("sign-in")).click();
         await("accounts", "main");
+    }
+
+    /**
+     * The review page and the transactions page's status filter list a transaction behind more others than 20 pages:
+     * they read 20 times their page of every status and filtered that, and showed the review as none.
+     */
+    @Test
+    void theReviewPageAndTheStatusFilterFindATransactionBehindManyOthers() {
+        Instant at = clock.instant();
+        List<JournalEvent> events = new ArrayList<>();
+        events.add(JournalSamples.started("tx-review", "main", at));
+        events.add(JournalSamples.ended("tx-review", "main", TransactionStatus.NEEDS_REVIEW, at));
+        for (int i = 0; i < 1_001; i++) {
+            events.add(JournalSamples.started("tx-done-" + i, "main", at.plusSeconds(i + 1)));
+            events.add(JournalSamples.ended("tx-done-" + i, "main", TransactionStatus.COMPLETED, at.plusSeconds(i + 1)));
+        }
+        runtime.journal().appendAll(events);
+
+        signIn();
+        browser.get(url("/ui/review"));
+        await("review-transactions", "tx-review");
+        browser.get(url("/ui/transactions?status=NEEDS_REVIEW"));
+        await("transactions", "tx-review");
+        assertThat(text("transactions")).doesNotContain("tx-done-");
+        browser.get(url("/ui/transactions?status=COMPLETED&account=main"));
+        await("transactions", "tx-done-1000");
+        assertThat(text("transactions")).doesNotContain("tx-review");
     }
 
     @Test

@@ -8,6 +8,8 @@ import dev.keel.app.config.ConfigLoader;
 import dev.keel.app.config.KeelConfig;
 import dev.keel.app.config.ServeSettings;
 import dev.keel.app.runtime.KeelRuntime;
+import dev.keel.core.journal.JournalSamples;
+import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.time.ManualClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -218,6 +220,32 @@ class ServeApiTest {
         HttpResponse<String> resumed = post("/api/accounts/main/resume", "r-1", "{\"reason\": \"drill over\"}");
         assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
         assertThat(runtime.engine().status("main").state().name()).isEqualTo("ACTIVE");
+    }
+
+    /**
+     * A status filter is a full page when enough such transactions exist, however many others came after them: the
+     * list read 20 times its page and filtered that, so a review older than 20 newer transactions was not listed.
+     */
+    @Test
+    void aStatusFilterFindsTransactionsBehindManyOthers() throws Exception {
+        Instant at = clock.instant();
+        runtime.journal().append(JournalSamples.started("tx-review", "main", at));
+        runtime.journal().append(JournalSamples.ended("tx-review", "main", TransactionStatus.NEEDS_REVIEW, at));
+        for (int i = 0; i < 25; i++) {
+            runtime.journal().append(JournalSamples.started("tx-done-" + i, "main", at.plusSeconds(i + 1)));
+            runtime.journal().append(JournalSamples.ended("tx-done-" + i, "main", TransactionStatus.COMPLETED,
+                    at.plusSeconds(i + 1)));
+        }
+
+        JsonNode review = body(get("/api/transactions?status=needs_review&limit=1", TOKEN)).get("transactions");
+        assertThat(review).hasSize(1);
+        assertThat(review.get(0).get("transaction_id").asText()).isEqualTo("tx-review");
+        assertThat(review.get(0).get("status").asText()).isEqualTo("NEEDS_REVIEW");
+        JsonNode done = body(get("/api/transactions?status=COMPLETED&limit=3&account=main", TOKEN))
+                .get("transactions");
+        assertThat(done).extracting(t -> t.get("transaction_id").asText())
+                .containsExactly("tx-done-24", "tx-done-23", "tx-done-22");
+        assertThat(body(get("/api/transactions?status=PARTIAL", TOKEN)).get("transactions")).isEmpty();
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.keel.core.journal.JournalRecord;
 import dev.keel.core.journal.StreamPosition;
 import dev.keel.core.journal.Tallies;
 import dev.keel.core.journal.TransactionSummary;
+import dev.keel.core.model.TransactionStatus;
 import dev.keel.core.time.Background;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -440,6 +441,21 @@ public final class JdbcJournal implements Journal {
         parameters.add(limit);
         return query(JournalReads.recentOfOperations(accountId != null, operations.size()), parameters,
                 JournalReads::summary);
+    }
+
+    /**
+     * {@inheritDoc} One query on the index of transactions by start ({@code streams_recent}, or
+     * {@code streams_by_account}), the status checked in the database: the API's and the dashboard's lists of one
+     * status read at most 20 times their page before, and showed fewer rows than existed where the status was rare.
+     */
+    @Override
+    public List<TransactionSummary> recentTransactions(int limit, String accountId, TransactionStatus status) {
+        requireLimit(limit);
+        Objects.requireNonNull(status, "status");
+        return accountId == null
+                ? query(JournalReads.RECENT_IN_STATUS, List.of(status.name(), limit), JournalReads::summary)
+                : query(JournalReads.RECENT_OF_ACCOUNT_IN_STATUS, List.of(accountId, status.name(), limit),
+                        JournalReads::summary);
     }
 
     private static void requireLimit(int limit) {

@@ -30,6 +30,12 @@ final class JournalReads {
     static final String RECENT = SUMMARY_COLUMNS + " WHERE kind = 'transaction' ORDER BY first_seq DESC LIMIT ?";
     static final String RECENT_OF_ACCOUNT = SUMMARY_COLUMNS
             + " WHERE account_id = ? AND kind = 'transaction' ORDER BY first_seq DESC LIMIT ?";
+    /** {@link #RECENT} of the transactions in the status named by the first parameter. */
+    static final String RECENT_IN_STATUS = SUMMARY_COLUMNS
+            + " WHERE kind = 'transaction' AND status = ? ORDER BY first_seq DESC LIMIT ?";
+    /** {@link #RECENT_OF_ACCOUNT} of the transactions in the status named by the second parameter. */
+    static final String RECENT_OF_ACCOUNT_IN_STATUS = SUMMARY_COLUMNS
+            + " WHERE account_id = ? AND kind = 'transaction' AND status = ? ORDER BY first_seq DESC LIMIT ?";
 
     private JournalReads() {
     }

@@ -1,5 +1,6 @@
 package dev.keel.core.journal;
 
+import dev.keel.core.model.TransactionStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -100,6 +101,11 @@ public abstract class ForwardingJournal implements Journal {
     @Override
     public List<TransactionSummary> recentTransactions(int limit, String accountId, Set<String> operations) {
         return delegate.recentTransactions(limit, accountId, operations);
+    }
+
+    @Override
+    public List<TransactionSummary> recentTransactions(int limit, String accountId, TransactionStatus status) {
+        return delegate.recentTransactions(limit, accountId, status);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.keel.core.journal;
 
+import dev.keel.core.model.TransactionStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -148,6 +150,18 @@ public interface Journal extends AutoCloseable {
                                                         Set<String> operations) {
         return recentTransactions(Integer.MAX_VALUE, accountId).stream()
                 .filter(s -> operations.contains(s.operation())).limit(limit).toList();
+    }
+
+    /**
+     * As {@link #recentTransactions(int, String)}, of the transactions standing in {@code status} only: the status is
+     * checked before the limit, so the page is full whenever that many such transactions exist, however many others
+     * came after them (the dashboard's review page, the API's {@code ?status=}). A journal that keeps an index of
+     * its transactions answers from it rather than sending every other transaction too.
+     */
+    default List<TransactionSummary> recentTransactions(int limit, String accountId, TransactionStatus status) {
+        Objects.requireNonNull(status, "status");
+        return recentTransactions(Integer.MAX_VALUE, accountId).stream()
+                .filter(s -> s.status() == status).limit(limit).toList();
     }
 
     Optional<TransactionSummary> transaction(String txId);

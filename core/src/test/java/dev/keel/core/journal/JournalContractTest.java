@@ -454,6 +454,40 @@ public abstract class JournalContractTest {
         assertThat(journal.recentTransactions(10, null, Set.of())).isEmpty();
     }
 
+    /**
+     * The recent transactions in one status only: those in others, however many came after them, are left out before
+     * the limit (a list that read a multiple of its page and filtered it showed fewer rows than existed).
+     */
+    @Test
+    void recentTransactionsInOneStatusLeaveTheOthersOutBeforeTheLimit() {
+        journal.append(started("tx-old-review", "acct-1", T0));
+        journal.append(ended("tx-old-review", "acct-1", TransactionStatus.NEEDS_REVIEW, T0.plusSeconds(1)));
+        journal.append(started("tx-odd-review", "acct-2", T0.plusSeconds(2)));
+        journal.append(ended("tx-odd-review", "acct-2", TransactionStatus.NEEDS_REVIEW, T0.plusSeconds(3)));
+        for (int i = 0; i < 60; i++) {
+            String txId = "tx-done-" + i;
+            journal.append(started(txId, "acct-1", T0.plusSeconds(10 + 2L * i)));
+            journal.append(ended(txId, "acct-1", TransactionStatus.COMPLETED, T0.plusSeconds(11 + 2L * i)));
+        }
+        journal.append(started("tx-running", "acct-1", T0.plusSeconds(200)));
+
+        assertThat(journal.recentTransactions(1, null, TransactionStatus.NEEDS_REVIEW))
+                .extracting(TransactionSummary::txId).containsExactly("tx-odd-review");
+        assertThat(journal.recentTransactions(10, null, TransactionStatus.NEEDS_REVIEW))
+                .extracting(TransactionSummary::txId).containsExactly("tx-odd-review", "tx-old-review");
+        assertThat(journal.recentTransactions(10, "acct-1", TransactionStatus.NEEDS_REVIEW))
+                .extracting(TransactionSummary::txId, TransactionSummary::status)
+                .containsExactly(tuple("tx-old-review", TransactionStatus.NEEDS_REVIEW));
+        assertThat(journal.recentTransactions(10, null, TransactionStatus.IN_PROGRESS))
+                .extracting(TransactionSummary::txId).containsExactly("tx-running");
+        assertThat(journal.recentTransactions(3, "acct-1", TransactionStatus.COMPLETED))
+                .extracting(TransactionSummary::txId).containsExactly("tx-done-59", "tx-done-58", "tx-done-57");
+        assertThat(journal.recentTransactions(100, null, TransactionStatus.COMPLETED)).hasSize(60);
+        assertThat(journal.recentTransactions(10, "acct-2", TransactionStatus.COMPLETED)).isEmpty();
+        assertThat(journal.recentTransactions(10, null, TransactionStatus.PARTIAL)).isEmpty();
+        assertThat(journal.recentTransactions(0, null, TransactionStatus.COMPLETED)).isEmpty();
+    }
+
     @Test
     void concurrentAppendsFromEightThreadsAreAllDurableAndGapFree() throws Exception {
         int threads = 8;
