@@ -38,6 +38,19 @@ class CommandTreeTest {
     }
 
     /**
+     * The root's own usage, help and version, answered by the root with each command only named and described, as by
+     * the whole tree: the same list of commands, descriptions and hidden ones left out, the same version and exit code.
+     */
+    @Test
+    void theRootAloneAnswersItsUsageHelpAndVersionAsTheWholeTree() {
+        for (String[] args : new String[][] {{}, {"--help"}, {"-h"}, {"--version"}, {"-V"}}) {
+            assertThat(run(args, true)).as(String.join(" ", args)).isEqualTo(run(args, false));
+        }
+        assertThat((String) run(new String[] {"--help"}, true).get(1)).contains("rebalance", "Read the transaction log.",
+                "bench");
+    }
+
+    /**
      * A group is wrapped without picocli reading it ({@code CommandSpec.wrapWithoutInspection}), which holds only
      * while it declares nothing but its subcommands: no option, parameter, mixin or method of its own.
      */
