@@ -7,6 +7,7 @@ import dev.keel.core.model.OrderType;
 import dev.keel.core.model.Side;
 import dev.keel.core.model.Symbol;
 import dev.keel.core.model.TimeInForce;
+import dev.keel.core.time.IsoInstants;
 import dev.keel.paper.ExchangeOrderLogEntry.Fill;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -157,11 +158,11 @@ final class StateStore implements AutoCloseable {
         Market market = new Market(mids, config.spreadBps(), config.volatility(),
                 Long.parseLong(meta.get("price_random")));
         FaultPlan plan = new FaultPlan(config.faults(), Long.parseLong(meta.get("fault_random")));
-        Instant processed = Instant.parse(meta.get("processed_up_to"));
+        Instant processed = IsoInstants.parse(meta.get("processed_up_to"));
         Instant nextStep = null;
         if (config.priceMode() == PriceMode.RANDOM_WALK) {
             String step = meta.get("next_step_at");
-            nextStep = step == null ? ExchangeState.stepAfter(config, processed) : Instant.parse(step);
+            nextStep = step == null ? ExchangeState.stepAfter(config, processed) : IsoInstants.parse(step);
         }
         return new ExchangeState(config, market, plan, processed, nextStep);
     }
@@ -224,7 +225,7 @@ final class StateStore implements AutoCloseable {
              ResultSet rs = s.executeQuery("SELECT order_seq, quantity, price, at FROM fills ORDER BY order_seq, n")) {
             while (rs.next()) {
                 fills.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Fill(
-                        new BigDecimal(rs.getString(2)), new BigDecimal(rs.getString(3)), Instant.parse(rs.getString(4))));
+                        new BigDecimal(rs.getString(2)), new BigDecimal(rs.getString(3)), IsoInstants.parse(rs.getString(4))));
             }
         }
         try (Statement s = connection.createStatement();
@@ -243,10 +244,10 @@ final class StateStore implements AutoCloseable {
                 BracketExits exits = takeProfit == null ? null : new BracketExits(new BigDecimal(takeProfit),
                         new BigDecimal(rs.getString(25)), decimal(rs.getString(26)));
                 state.register(new PaperOrder(seq, rs.getString(2), rs.getString(3), rs.getString(4), spec,
-                        new BigDecimal(rs.getString(12)), Instant.parse(rs.getString(13)),
-                        new BigDecimal(rs.getString(14)), Instant.parse(rs.getString(15)),
+                        new BigDecimal(rs.getString(12)), IsoInstants.parse(rs.getString(13)),
+                        new BigDecimal(rs.getString(14)), IsoInstants.parse(rs.getString(15)),
                         OrderState.valueOf(rs.getString(16)), rs.getInt(17) != 0, fills.getOrDefault(seq, List.of()),
-                        Instant.parse(rs.getString(18)),
+                        IsoInstants.parse(rs.getString(18)),
                         orderClass == null ? OrderClass.SIMPLE : OrderClass.valueOf(orderClass), rs.getString(22),
                         rs.getString(23), exits, rs.getInt(20) != 0));
             }
@@ -269,7 +270,7 @@ final class StateStore implements AutoCloseable {
                      + " ORDER BY seq")) {
             while (rs.next()) {
                 String symbol = rs.getString(7);
-                state.recordFault(new FaultRecord(rs.getLong(1), Instant.parse(rs.getString(2)),
+                state.recordFault(new FaultRecord(rs.getLong(1), IsoInstants.parse(rs.getString(2)),
                         BrokerCall.parse(rs.getString(3)), rs.getString(4), rs.getInt(5),
                         FaultKind.parse(rs.getString(6)), symbol == null ? null : Symbol.of(symbol)));
             }

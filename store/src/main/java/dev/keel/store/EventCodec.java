@@ -1,5 +1,6 @@
 package dev.keel.store;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -7,17 +8,20 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import dev.keel.core.journal.JournalCorruptException;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalRecord;
+import dev.keel.core.time.IsoInstants;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -38,7 +42,7 @@ final class EventCodec {
                     .addSerializer(BigDecimal.class, ToStringSerializer.instance)
                     .addDeserializer(BigDecimal.class, new FastReader<>(BigDecimal.class, EventCodec::plainDecimal,
                             NumberDeserializers.BigDecimalDeserializer.instance))
-                    .addSerializer(Instant.class, IsoInstants.SERIALIZER)
+                    .addSerializer(Instant.class, new InstantWriter())
                     .addDeserializer(Instant.class, new FastReader<>(Instant.class, IsoInstants::parseFast,
                             InstantDeserializer.INSTANT)))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -156,6 +160,20 @@ final class EventCodec {
                 throw new IllegalStateException("two journal events share the simple name "
                         + type.getSimpleName() + ": " + clash.getName() + " and " + type.getName());
             }
+        }
+    }
+
+    /** Jackson's writing of instants in journal payloads, through {@link IsoInstants#format}. */
+    private static final class InstantWriter extends StdScalarSerializer<Instant> {
+        private static final long serialVersionUID = 1L;
+
+        InstantWriter() {
+            super(Instant.class);
+        }
+
+        @Override
+        public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(IsoInstants.format(value, false));
         }
     }
 }

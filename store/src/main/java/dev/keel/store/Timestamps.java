@@ -1,27 +1,18 @@
 package dev.keel.store;
 
+import dev.keel.core.time.IsoInstants;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * Instants as fixed-width UTC text with nanoseconds, {@code 2025-03-03T14:30:00.123456789Z}: exact, and ordered
  * the same as text and as time, so both dialects compare them in SQL without a timestamp type of their own.
  */
 final class Timestamps {
-    private static final DateTimeFormatter FORMAT =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
-
     private Timestamps() {
     }
 
     static String format(Instant instant) {
         return instant == null ? null : IsoInstants.format(instant, true);
-    }
-
-    /** {@link #format} by the general formatter: the years the fast form does not cover. */
-    static String general(Instant instant) {
-        return FORMAT.format(instant);
     }
 
     /**
@@ -33,7 +24,6 @@ final class Timestamps {
         if (text == null) {
             return null;
         }
-        Instant fast = IsoInstants.parseFast(text);
-        return fast != null ? fast : Instant.parse(text);
+        return IsoInstants.parse(text);
     }
 }

@@ -11,17 +11,23 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.JournalSamples;
+import dev.keel.core.time.IsoInstants;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** The journal payload's fast instant and decimal forms write and read exactly what the general code does. */
 class PayloadScalarsTest {
     private static final long YEAR_0 = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
     private static final long YEAR_9999_END = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+    /** The fixed-width form by the general formatter, as {@code Timestamps} wrote it before the fast form. */
+    private static final DateTimeFormatter FIXED =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
     /** Jackson with its own instant handling, as the journal's codec was before the fast forms. */
     private static final ObjectMapper GENERAL = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -50,7 +56,8 @@ class PayloadScalarsTest {
             Instant at = draw(random);
             String text = IsoInstants.format(at, false);
             assertThat(text).as("%s", at).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(at));
-            assertThat(Timestamps.format(at)).as("%s", at).isEqualTo(Timestamps.general(at));
+            assertThat(Timestamps.format(at)).as("%s", at).isEqualTo(FIXED.format(at));
+            assertThat(IsoInstants.parse(text)).as(text).isEqualTo(at);
             Instant fast = IsoInstants.parseFast(text);
             if (fast != null) {
                 assertThat(fast).as(text).isEqualTo(at);
@@ -82,6 +89,7 @@ class PayloadScalarsTest {
         for (String other : new String[] {"2026-12-06T05:00:00+01:00", "2026-12-06T05:00Z", "+10000-01-01T00:00:00Z",
             "2026-12-06T05:00:00.Z", "2026-12-06t05:00:00Z", "2026-12-06T05:00:00.1234567890Z"}) {
             assertThat(IsoInstants.parseFast(other)).as(other).isNull();
+            assertThat(outcome(IsoInstants::parse, other)).as(other).isEqualTo(outcome(Instant::parse, other));
         }
         // Numbers and offsets are read, or refused, as Jackson always did.
         for (String json : new String[] {"\"2026-12-06T05:00:00+01:00\"", "\"2026-12-06T05:00:00+0100\"",
@@ -92,6 +100,7 @@ class PayloadScalarsTest {
             "2026-12-06T05:60:00Z"}) {
             // Not the fast form's to judge: the general reader refuses these, or reads 24:00 as the next midnight.
             assertThat(IsoInstants.parseFast(bad)).as(bad).isNull();
+            assertThat(outcome(IsoInstants::parse, bad)).as(bad).isEqualTo(outcome(Instant::parse, bad));
             assertThat(outcome(EventCodec.JSON, "\"" + bad + "\"")).as(bad)
                     .isEqualTo(outcome(GENERAL, "\"" + bad + "\""));
         }
@@ -113,6 +122,15 @@ class PayloadScalarsTest {
             "\"NaN\"", "\"1\u0663\"", "1.25", "12", "null"}) {
             assertThat(outcome(EventCodec.JSON, json, BigDecimal.class)).as(json)
                     .isEqualTo(outcome(GENERAL, json, BigDecimal.class));
+        }
+    }
+
+    /** The instant {@code read} reads from {@code text}, or the kind of error and its message. */
+    private static Object outcome(Function<String, Instant> read, String text) {
+        try {
+            return read.apply(text);
+        } catch (RuntimeException e) {
+            return e.getClass() + ": " + e.getMessage();
         }
     }
 

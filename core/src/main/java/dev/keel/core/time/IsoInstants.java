@@ -1,12 +1,9 @@
-package dev.keel.store;
+package dev.keel.core.time;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
@@ -17,9 +14,10 @@ import java.time.format.DateTimeFormatter;
  * general parser on every value). What is written is exactly what {@link DateTimeFormatter#ISO_INSTANT} writes (its
  * fraction in groups of three digits, none when the nanoseconds are zero), or with {@code fixedNanos} always nine
  * digits; anything outside the fast form goes to the general code, so no text reads differently than before
- * ({@code PayloadScalarsTest} compares both on a seeded million).
+ * ({@code PayloadScalarsTest} compares both on a seeded million). The journal's payloads and columns and the paper
+ * exchange's state file are read and written through it.
  */
-final class IsoInstants {
+public final class IsoInstants {
     /** 0000-01-01T00:00:00Z. */
     private static final long FIRST = -62_167_219_200L;
     /** 9999-12-31T23:59:59Z. */
@@ -28,12 +26,21 @@ final class IsoInstants {
     private IsoInstants() {
     }
 
+    /**
+     * The instant of {@code text} as {@link Instant#parse} reads it: the canonical form digit by digit, anything else
+     * (an offset, a year past 9999, a mistake) by {@link Instant#parse}, which also says why a bad text is bad.
+     */
+    public static Instant parse(String text) {
+        Instant fast = parseFast(text);
+        return fast != null ? fast : Instant.parse(text);
+    }
+
     /** {@code at} as {@link DateTimeFormatter#ISO_INSTANT} writes it, or with nine fraction digits always. */
-    static String format(Instant at, boolean fixedNanos) {
+    public static String format(Instant at, boolean fixedNanos) {
         long seconds = at.getEpochSecond();
         int nanos = at.getNano();
         if (seconds < FIRST || seconds > LAST) {
-            return fixedNanos ? Timestamps.general(at) : DateTimeFormatter.ISO_INSTANT.format(at);
+            return fixedNanos ? Fixed.FORMAT.format(at) : DateTimeFormatter.ISO_INSTANT.format(at);
         }
         long epochDay = Math.floorDiv(seconds, 86_400);
         int secondOfDay = Math.floorMod(seconds, 86_400);
@@ -65,7 +72,7 @@ final class IsoInstants {
      * The instant of {@code text} when it is {@code yyyy-MM-ddTHH:mm:ss[.f]Z} with one to nine fraction digits and a
      * valid date and time, else null: the caller's general parser then reads it, or says why it cannot.
      */
-    static Instant parseFast(String text) {
+    public static Instant parseFast(String text) {
         int length = text.length();
         if (length < 20 || length > 30 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
                 || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(length - 1) != 'Z') {
@@ -99,9 +106,6 @@ final class IsoInstants {
         return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
     }
 
-    /** Jackson's writing of instants in journal payloads, through {@link #format}. */
-    static final StdScalarSerializer<Instant> SERIALIZER = new Serializer();
-
     private static void put(char[] out, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
             out[i] = (char) ('0' + value % 10);
@@ -122,16 +126,9 @@ final class IsoInstants {
         return n;
     }
 
-    private static final class Serializer extends StdScalarSerializer<Instant> {
-        private static final long serialVersionUID = 1L;
-
-        Serializer() {
-            super(Instant.class);
-        }
-
-        @Override
-        public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(format(value, false));
-        }
+    /** The fixed-width form by the general formatter, for the years the fast form does not cover; made when needed. */
+    private static final class Fixed {
+        static final DateTimeFormatter FORMAT =
+                DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
     }
 }
