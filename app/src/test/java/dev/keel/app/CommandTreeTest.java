@@ -46,8 +46,8 @@ class CommandTreeTest {
         for (String[] args : new String[][] {{}, {"--help"}, {"-h"}, {"--version"}, {"-V"}}) {
             assertThat(run(args, true)).as(String.join(" ", args)).isEqualTo(run(args, false));
         }
-        assertThat((String) run(new String[] {"--help"}, true).get(1)).contains("rebalance", "Read the transaction log.",
-                "bench");
+        assertThat((String) run(new String[] {"--help"}, true).get(1))
+                .contains("rebalance", "Read the transaction log.", "bench");
     }
 
     /**

@@ -160,7 +160,8 @@ class DashboardBrowserTest {
         events.add(JournalSamples.ended("tx-review", "main", TransactionStatus.NEEDS_REVIEW, at));
         for (int i = 0; i < 1_001; i++) {
             events.add(JournalSamples.started("tx-done-" + i, "main", at.plusSeconds(i + 1)));
-            events.add(JournalSamples.ended("tx-done-" + i, "main", TransactionStatus.COMPLETED, at.plusSeconds(i + 1)));
+            events.add(JournalSamples.ended("tx-done-" + i, "main", TransactionStatus.COMPLETED,
+                    at.plusSeconds(i + 1)));
         }
         runtime.journal().appendAll(events);
 

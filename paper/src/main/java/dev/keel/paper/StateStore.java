@@ -225,7 +225,8 @@ final class StateStore implements AutoCloseable {
              ResultSet rs = s.executeQuery("SELECT order_seq, quantity, price, at FROM fills ORDER BY order_seq, n")) {
             while (rs.next()) {
                 fills.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Fill(
-                        new BigDecimal(rs.getString(2)), new BigDecimal(rs.getString(3)), IsoInstants.parse(rs.getString(4))));
+                        new BigDecimal(rs.getString(2)), new BigDecimal(rs.getString(3)),
+                        IsoInstants.parse(rs.getString(4))));
             }
         }
         try (Statement s = connection.createStatement();
