@@ -27,7 +27,7 @@ final class OperationLog {
 
     /** Every order operation of {@code account} (null: all), newest first. */
     static List<TransactionSummary> all(Journal journal, String account) {
-        return journal.recentTransactions(Integer.MAX_VALUE, account, OPERATIONS);
+        return newest(journal, account, Integer.MAX_VALUE);
     }
 
     /** The newest {@code limit} order operations of {@code account} (null: all). */
