@@ -39,7 +39,7 @@ final class AccountCommand extends CommandGroup {
         @Override
         public Integer call() {
             Output output = output();
-            try (KeelRuntime runtime = openRuntime()) {
+            try (KeelRuntime runtime = openRuntimeToRead()) {
                 List<String> ids = account == null ? runtime.engine().accountIds()
                         : List.of(runtime.accountId(account));
                 List<AccountDocument> docs = new ArrayList<>();

@@ -56,7 +56,7 @@ final class AlertsCommand extends CommandGroup {
         @Override
         public Integer call() {
             Output output = output();
-            try (KeelRuntime runtime = openRuntime()) {
+            try (KeelRuntime runtime = openRuntimeToRead()) {
                 List<AlertDocument> alerts = runtime.alerts().open().stream().map(AlertDocument::of).toList();
                 output.result(new Report(alerts), r -> {
                     if (r.alerts().isEmpty()) {
@@ -173,7 +173,7 @@ final class AlertsCommand extends CommandGroup {
         @Override
         public Integer call() {
             Output output = output();
-            try (KeelRuntime runtime = openRuntime()) {
+            try (KeelRuntime runtime = send ? openRuntime() : openRuntimeToRead()) {
                 if (send) {
                     runtime.outbox().dispatch();
                 }

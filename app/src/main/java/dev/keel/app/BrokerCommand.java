@@ -29,7 +29,7 @@ final class BrokerCommand extends CommandGroup {
         String account;
 
         <T> int read(BiFunction<BrokerGateway, String, T> call, java.util.function.Consumer<T> human) {
-            try (KeelRuntime runtime = openRuntime()) {
+            try (KeelRuntime runtime = openRuntimeToRead()) {
                 String id = runtime.accountId(account);
                 T result = call.apply(runtime.gateway(id), id);
                 output().result(result, human);

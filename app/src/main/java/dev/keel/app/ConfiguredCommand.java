@@ -5,6 +5,7 @@ import dev.keel.app.config.KeelConfig;
 import dev.keel.app.runtime.KeelRuntime;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -33,12 +34,24 @@ abstract class ConfiguredCommand implements Callable<Integer> {
      * until it closes (after the command printed its report), unless {@link #notifyAtOnce()}.
      */
     KeelRuntime openRuntime() {
+        return openRuntime(KeelRuntime::open);
+    }
+
+    /**
+     * {@link #openRuntime()} for a command that reads: the journal is checked as a reader's open checks it, and as a
+     * writer's only before a first write ({@link KeelRuntime#openToRead}).
+     */
+    KeelRuntime openRuntimeToRead() {
+        return openRuntime(KeelRuntime::openToRead);
+    }
+
+    private KeelRuntime openRuntime(BiFunction<KeelConfig, PrintStream, KeelRuntime> opening) {
         PrintStream console = json.enabled() ? System.err : System.out;
         if (notifyAtOnce()) {
-            return KeelRuntime.open(loadConfig(), console);
+            return opening.apply(loadConfig(), console);
         }
         HeldConsole held = new HeldConsole(console);
-        return KeelRuntime.open(loadConfig(), held.stream()).afterClose(held::release);
+        return opening.apply(loadConfig(), held.stream()).afterClose(held::release);
     }
 
     /** Whether console notifications print as they come (a long-running command) rather than after the report. */

@@ -230,7 +230,7 @@ final class OpsCommand extends CommandGroup {
         @Override
         public Integer call() {
             Output output = output();
-            try (KeelRuntime runtime = openRuntime()) {
+            try (KeelRuntime runtime = openRuntimeToRead()) {
                 String id = account == null ? null : runtime.accountId(account);
                 OperationStats stats = OperationStats.of(runtime, id);
                 output.result(stats, s -> s.print(output));

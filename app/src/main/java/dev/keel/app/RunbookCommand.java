@@ -30,7 +30,7 @@ final class RunbookCommand extends ConfiguredCommand {
         ErrorCode errorCode = parse(code);
         Runbook runbook = Runbook.of(errorCode);
         Output output = output();
-        try (KeelRuntime runtime = openRuntime()) {
+        try (KeelRuntime runtime = openRuntimeToRead()) {
             List<AlertDesk.PastResolution> past = runtime.alerts().resolutions(errorCode);
             Report report = new Report(errorCode.name(), errorCode.severity().wire(), runbook.meaning(),
                     runbook.causes(), runbook.diagnosis(), runbook.resolution(), runbook.prevention(),

@@ -72,6 +72,36 @@ class TroubleReportsTest {
         assertThat(verify.out()).contains("DAMAGED", "streams_open");
     }
 
+    /**
+     * A record among the newest whose checksum fails: the commands that write refuse the journal as they open it, and
+     * {@code status} says CRITICAL; a command that reads ({@code account status}) opens it as {@code tx list} does,
+     * leaving each record's checksum to the read of it: it answers from the records it reads, and refuses when it
+     * reads the damaged one.
+     */
+    @Test
+    void aDamagedRecordRefusesTheWritersAndLeavesAnAccountsStatusToItsReads() throws Exception {
+        String cfg = CommandsTest.config(dir, "").toString();
+        Path db = dir.resolve("keel.db");
+        assertThat(Run.of("rebalance", "--config", cfg).exitCode()).isZero();
+        sql(db, "UPDATE events SET payload = REPLACE(payload, 'driftThreshold', 'driftThresholt')"
+                + " WHERE type = 'PlanInputsRecorded'");
+
+        Run offline = Run.of("account", "status", "--offline", "--config", cfg);
+        assertThat(offline.exitCode()).as(offline.out() + offline.err()).isZero();
+        assertThat(offline.out()).contains("ACTIVE", "COMPLETED");
+        Run checked = Run.of("account", "status", "--config", cfg); // its check against the broker reads the record
+        assertThat(checked.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(checked.err()).contains("JOURNAL_CORRUPT", "journal record 2 is corrupt");
+
+        Run rebalance = Run.of("rebalance", "--config", cfg);
+        assertThat(rebalance.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(rebalance.err()).contains("JOURNAL_CORRUPT", "journal record 2 is corrupt");
+        Run status = Run.of("status", "--config", cfg);
+        assertThat(status.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(status.out()).contains("Keel is CRITICAL", "JOURNAL_CORRUPT");
+        assertThat(query(db, "SELECT COUNT(*) FROM events WHERE type = 'TransactionStarted'")).isEqualTo(1);
+    }
+
     @Test
     void configCheckOpensTheJournalAndSaysWhyAFolderCannotBeCreated() throws Exception {
         Path inTheWay = Files.writeString(dir.resolve("a-file"), "not a folder");

@@ -56,6 +56,12 @@ public final class JdbcJournal implements Journal {
     private final ReaderStatements readerStatements = new ReaderStatements();
     /** Streams read before, decoded, up to {@link #CACHED_RECORDS} records. */
     private final StreamCache streams = new StreamCache(CACHED_RECORDS);
+    /** Guards the writer's check of a journal opened to read ({@link #checkToWrite}). */
+    private final Object writeCheck = new Object();
+    /** Whether a writer's check has passed: at a writer's open, or before the first write of a reader's. */
+    private volatile boolean checkedToWrite;
+    /** What the writer's check of a journal opened to read found, refusing every write; guarded by writeCheck. */
+    private KeelException refusedToWrite;
 
     /** What a journal checks as it opens. */
     enum OpenCheck {
@@ -68,7 +74,7 @@ public final class JdbcJournal implements Journal {
          * with the transactions and not with their records, since each record it reads is checked (its checksum, its
          * place) as it is read. The database's own check leaves the events' table out, and the newest records' places,
          * links and views are checked from the database's sums of them ({@link IntegrityCheck#tailHolds}) instead of a
-         * read of each.
+         * read of each. Such a journal is given {@link #FULL}'s check before its first write.
          */
         READ
     }
@@ -80,32 +86,73 @@ public final class JdbcJournal implements Journal {
     JdbcJournal(Database db, Clock clock, OpenCheck check) {
         this.db = db;
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (check == OpenCheck.NONE) {
-            this.writer = new GroupCommitWriter(db.writer(), db.dialect(), db.description());
-            return;
-        }
-        try {
-            Background<List<String>> database = databaseCheck(check);
-            StreamSpans spans = new StreamSpans();
+        if (check != OpenCheck.NONE) {
             try {
-                long after = Math.max(0, read(JournalReads::head) - OPEN_VERIFY_TAIL);
-                if (check != OpenCheck.READ || !tailHolds(after)) {
-                    scan(after, null, null, null, spans);
+                List<String> findings = findings(check);
+                if (!findings.isEmpty()) {
+                    throw JournalFailure.corrupt(db.description(), String.join("; ", findings), null);
                 }
             } catch (RuntimeException e) {
-                database.discard(findings -> { }); // not left running on a database about to be closed
+                db.close();
                 throw e;
             }
-            List<String> findings = new ArrayList<>(database.join());
-            findings.addAll(spans.viewFindings());
-            if (!findings.isEmpty()) {
-                throw JournalFailure.corrupt(db.description(), String.join("; ", findings), null);
+        }
+        this.checkedToWrite = check != OpenCheck.READ;
+        this.writer = new GroupCommitWriter(db.writer(), db.dialect(), db.description());
+    }
+
+    /**
+     * What an open of {@code kind} finds wrong: the database's own check of its tables, beside the newest records'
+     * places, checksums, links and views (for a reader's open, the database's sums of them, read one by one only when
+     * those do not hold). Empty when all is well; a record whose checksum fails is thrown as it is.
+     */
+    private List<String> findings(OpenCheck kind) {
+        Background<List<String>> database = databaseCheck(kind);
+        StreamSpans spans = new StreamSpans();
+        try {
+            long after = Math.max(0, read(JournalReads::head) - OPEN_VERIFY_TAIL);
+            if (kind != OpenCheck.READ || !tailHolds(after)) {
+                scan(after, null, null, null, spans);
             }
         } catch (RuntimeException e) {
-            db.close();
+            database.discard(findings -> { }); // not left running on a database about to be closed
             throw e;
         }
-        this.writer = new GroupCommitWriter(db.writer(), db.dialect(), db.description());
+        List<String> findings = new ArrayList<>(database.join());
+        findings.addAll(spans.viewFindings());
+        return findings;
+    }
+
+    /**
+     * Before anything is written: a journal opened to read is given a writer's check first, once ({@link
+     * OpenCheck#FULL}), so that every write, from whichever open, follows that check. What it finds refuses this write
+     * and every later one (JOURNAL_CORRUPT); reads go on as they did. A check that could not run (the database gone) is
+     * tried again at the next write.
+     */
+    private void checkToWrite() {
+        if (checkedToWrite) {
+            return;
+        }
+        synchronized (writeCheck) {
+            if (refusedToWrite != null) {
+                throw refusedToWrite; // as it was found: which record, or what the database said
+            }
+            if (checkedToWrite) {
+                return;
+            }
+            try {
+                List<String> findings = findings(OpenCheck.FULL);
+                if (!findings.isEmpty()) {
+                    throw JournalFailure.corrupt(db.description(), String.join("; ", findings), null);
+                }
+            } catch (KeelException e) {
+                if (e.code() == ErrorCode.JOURNAL_CORRUPT) {
+                    refusedToWrite = e;
+                }
+                throw e;
+            }
+            checkedToWrite = true;
+        }
     }
 
     /** Where the journal lives, without credentials. */
@@ -134,6 +181,7 @@ public final class JdbcJournal implements Journal {
     @Override
     public long takeLease(String accountId) {
         Objects.requireNonNull(accountId, "accountId");
+        checkToWrite();
         String takenAt = Timestamps.format(clock.instant());
         return writer.takeLease(accountId, takenAt);
     }
@@ -141,6 +189,7 @@ public final class JdbcJournal implements Journal {
     @Override
     public List<JournalRecord> appendAll(List<? extends JournalEvent> events, List<StreamPosition> expected,
                                          Fence fence) {
+        checkToWrite();
         // Encoded here, on the caller's thread: a bad event fails its own caller before anything is queued.
         List<EventCodec.Encoded> encoded = new ArrayList<>(events.size());
         for (JournalEvent event : events) {
@@ -486,6 +535,7 @@ public final class JdbcJournal implements Journal {
 
     /** Runs {@code work} in one transaction on the writer thread, between append batches (the inbox's writes). */
     <T> T exclusive(GroupCommitWriter.SqlWork<T> work, String what) {
+        checkToWrite();
         return writer.exclusive(work, what);
     }
 
@@ -537,6 +587,7 @@ public final class JdbcJournal implements Journal {
     public ArchiveResult archive(Instant cutoff, Path archiveDir) {
         Objects.requireNonNull(cutoff, "cutoff");
         Objects.requireNonNull(archiveDir, "archiveDir");
+        checkToWrite();
         try {
             return writer.exclusive(c -> ArchiveSql.run(c, cutoff, archiveDir, clock.instant()), "archive");
         } finally {
@@ -552,6 +603,7 @@ public final class JdbcJournal implements Journal {
         Objects.requireNonNull(cutoff, "cutoff");
         Objects.requireNonNull(archiveDir, "archiveDir");
         List<String> names = List.copyOf(operations);
+        checkToWrite();
         try {
             return writer.exclusive(c -> ArchiveSql.run(c, cutoff, archiveDir, clock.instant(), names), "archive");
         } finally {

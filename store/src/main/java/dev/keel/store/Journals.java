@@ -42,7 +42,8 @@ public final class Journals {
     /**
      * Opens the journal at {@code url} for reading, as {@link #open} does, with the database's own check limited to
      * what a reader relies on besides the records ({@link JdbcJournal.OpenCheck#READ}): the records it reads are
-     * checked as they are read. Nothing that writes is to use it.
+     * checked as they are read. Its first write waits for {@link #open}'s check, and what that finds refuses every
+     * write (JOURNAL_CORRUPT): open it for a command that reads, and that may write only now and then.
      */
     public static JdbcJournal openToRead(String url, Clock clock) {
         return new JdbcJournal(database(url), clock, JdbcJournal.OpenCheck.READ);

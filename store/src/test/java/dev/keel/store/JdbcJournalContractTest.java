@@ -366,6 +366,81 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
     }
 
     /**
+     * A journal opened to read is given the writer's open's check before its first write: a record whose checksum fails
+     * refuses that write, and every later one (appends, leases), found once and not let through after; nothing is
+     * written, and its reads go on.
+     */
+    @Test
+    void aJournalOpenedToReadRefusesEveryWriteThatAWritersOpenWouldHaveRefused() {
+        writeFive();
+        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLT', 'buy-TLU') WHERE seq = 3");
+
+        try (JdbcJournal reader = openToRead(clock)) {
+            assertThat(reader.recentTransactions(5, null)).extracting(t -> t.txId()).containsExactly("tx-1");
+            assertCorruptAt(() -> reader.append(started("tx-2", "acct-2", T0)), 3);
+            assertCorruptAt(() -> reader.appendAll(List.of(started("tx-3", "acct-3", T0))), 3);
+            assertCorruptAt(() -> reader.takeLease("acct-2"), 3);
+            assertThat(reader.lastSequence()).isEqualTo(5);
+            assertThat(reader.recentTransactions(5, null)).extracting(t -> t.txId()).containsExactly("tx-1");
+        }
+        assertThat(journal.lastSequence()).isEqualTo(5);
+    }
+
+    /**
+     * Two first writes of a journal opened to read meet: the writer's check runs before either is written, and both
+     * get the same answer. On a sound journal both are written; on a damaged one neither is.
+     */
+    @Test
+    void twoFirstWritesOfAJournalOpenedToReadMeetAtItsCheck() throws Exception {
+        writeFive();
+        try (JdbcJournal reader = openToRead(clock)) {
+            List<Object> answers = meet(() -> reader.append(started("tx-2", "acct-2", T0)),
+                    () -> reader.append(started("tx-3", "acct-3", T0)));
+            assertThat(answers).allSatisfy(a -> assertThat(a).isInstanceOf(JournalRecord.class));
+        }
+        assertThat(reopen().lastSequence()).isEqualTo(7);
+        assertThat(journal.recentTransactions(5, null)).extracting(t -> t.txId())
+                .containsExactlyInAnyOrder("tx-1", "tx-2", "tx-3");
+
+        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLT', 'buy-TLU') WHERE seq = 3");
+        try (JdbcJournal reader = openToRead(clock)) {
+            List<Object> answers = meet(() -> reader.append(started("tx-4", "acct-4", T0)),
+                    () -> reader.takeLease("acct-4"));
+            assertThat(answers).allSatisfy(a -> assertThat(a).isInstanceOfSatisfying(JournalCorruptException.class,
+                    e -> assertThat(e.sequence()).isEqualTo(3)));
+            assertThat(reader.lastSequence()).isEqualTo(7);
+        }
+    }
+
+    /** Runs both at once, from one start; what each returned or threw, in order. */
+    private static List<Object> meet(java.util.concurrent.Callable<?> first, java.util.concurrent.Callable<?> second)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Object>> answers = new ArrayList<>();
+            for (java.util.concurrent.Callable<?> call : List.of(first, second)) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        return call.call();
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                }));
+            }
+            start.countDown();
+            List<Object> out = new ArrayList<>();
+            for (Future<Object> answer : answers) {
+                out.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * A reader's open sums the newest records up in the database instead of reading them ({@code tailHolds}), and must
      * find fault exactly where a read of them one by one does: journals of a seeded shape (streams appended to in a
      * seeded order, in batches, some ended and archived), each left whole or damaged in one seeded way a read finds (a
