@@ -73,6 +73,11 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         journal.appendAll(JournalSamples.everyType("tx-1", "acct-1").subList(0, 5));
     }
 
+    /** Changes a byte of record 3's payload behind the journal's back: its checksum no longer matches. */
+    private void damageThirdPayload() {
+        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLT', 'buy-TLU') WHERE seq = 3");
+    }
+
     private static void assertCorruptAt(Runnable action, long sequence) {
         assertThatThrownBy(action::run).isInstanceOfSatisfying(JournalCorruptException.class, e -> {
             assertThat(e.sequence()).isEqualTo(sequence);
@@ -83,7 +88,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
     @Test
     void flippedPayloadByteIsReportedWithItsSequenceOnOpen() {
         writeFive();
-        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLT', 'buy-TLU') WHERE seq = 3");
+        damageThirdPayload();
 
         assertCorruptAt(() -> replayAll(), 3);
         assertCorruptAt(() -> journal.stream("tx-1"), 3);
@@ -356,7 +361,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
     @Test
     void aReadersOpenLeavesTheNewestRecordsChecksumsToTheirReads() {
         writeFive();
-        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLT', 'buy-TLU') WHERE seq = 3");
+        damageThirdPayload();
 
         try (JdbcJournal reader = openToRead(clock)) {
             assertThat(reader.recentTransactions(5, null)).extracting(t -> t.txId()).containsExactly("tx-1");
@@ -373,7 +378,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
     @Test
     void aJournalOpenedToReadRefusesEveryWriteThatAWritersOpenWouldHaveRefused() {
         writeFive();
-        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLT', 'buy-TLU') WHERE seq = 3");
+        damageThirdPayload();
 
         try (JdbcJournal reader = openToRead(clock)) {
             assertThat(reader.recentTransactions(5, null)).extracting(t -> t.txId()).containsExactly("tx-1");
@@ -402,7 +407,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
         assertThat(journal.recentTransactions(5, null)).extracting(t -> t.txId())
                 .containsExactlyInAnyOrder("tx-1", "tx-2", "tx-3");
 
-        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLT', 'buy-TLU') WHERE seq = 3");
+        damageThirdPayload();
         try (JdbcJournal reader = openToRead(clock)) {
             List<Object> answers = meet(() -> reader.append(started("tx-4", "acct-4", T0)),
                     () -> reader.takeLease("acct-4"));
@@ -840,7 +845,7 @@ abstract class JdbcJournalContractTest extends JournalContractTest {
     @Test
     void aReadThatFailedHalfWayLeavesTheNextReadsWhole() {
         writeFive();
-        execute("UPDATE events SET payload = REPLACE(payload, 'buy-TLT', 'buy-TLU') WHERE seq = 3");
+        damageThirdPayload();
         for (int i = 0; i < 3; i++) {
             assertCorruptAt(() -> journal.stream("tx-1"), 3);
         }
