@@ -269,7 +269,7 @@ public final class KeelRuntime implements AutoCloseable {
     /**
      * Production wiring for a command that reads (an account's status, the broker's orders, the alerts): its journal
      * opens as a reader's does, and is given a writer's check only before a first write, should the command make one
-     * ({@link Journals#openToRead}: {@code keel account status} on 10,000 transactions 509 -> 439 ms, issue 15). No
+     * ({@link Journals#openToRead}: {@code keel account status} on 10,000 transactions 575 -> 504 ms, issue 15). No
      * trade-updates stream is opened: such a command places nothing, and waits for no fill.
      */
     public static KeelRuntime openToRead(KeelConfig config, PrintStream console) {
