@@ -51,6 +51,11 @@ public final class ChaosChannel implements NotificationChannel {
     }
 
     @Override
+    public boolean appendsLocally() {
+        return delegate.appendsLocally();
+    }
+
+    @Override
     public void send(Notification notification) {
         synchronized (this) {
             for (ChaosSession s : sessions) {

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeoutException;
  * Runs one channel send within a bound. The send runs on its own virtual thread and the dispatching thread waits for
  * it at most {@code timeout}; one that has not returned by then is interrupted and reported as a failed attempt, so
  * a channel that hangs (a mail server that accepts the connection and never answers) costs each round a bounded wait
- * and never stalls the trade. A zero timeout calls the channel on the dispatching thread, unbounded.
+ * and never stalls the trade. A zero timeout calls the channel on the dispatching thread, unbounded, as does a
+ * channel that only {@linkplain NotificationChannel#appendsLocally appends to a local file}.
  *
  * <p>The bound is real time on purpose: it guards against real I/O that hangs, which no injected clock can advance.
  */
@@ -30,7 +31,7 @@ final class ChannelSender {
 
     /** Sends, or throws: the channel's own exception, or one saying the send timed out. */
     void send(NotificationChannel channel, Notification notification) {
-        if (timeout.isZero()) {
+        if (timeout.isZero() || channel.appendsLocally()) {
             channel.send(notification);
             return;
         }

@@ -30,6 +30,12 @@ public final class FileChannel extends AbstractChannel {
         return file;
     }
 
+    /** A line appended to a local file, as the log's: sent on the dispatching thread, without the hand-off. */
+    @Override
+    public boolean appendsLocally() {
+        return true;
+    }
+
     @Override
     public synchronized void send(Notification n) {
         String line = "{\"at\":" + json(n.at().toString()) + ",\"id\":" + json(n.id()) + ",\"accountId\":"

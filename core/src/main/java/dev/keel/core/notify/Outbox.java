@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * notification another dispatch holds is skipped, not waited for. No monitor is held across a send or a journal
  * append, so a slow channel delays only the notification it is sending, and a scheduler that switches callers at
  * journal appends (the simulation) cannot deadlock on the outbox. Each send is bounded by {@link
- * Builder#sendTimeout}: a send that has not returned by then is a failed attempt, retried later.
+ * Builder#sendTimeout}: a send that has not returned by then is a failed attempt, retried later (a channel that only
+ * appends to a local file is called on the dispatching thread, as the log is written: {@link
+ * NotificationChannel#appendsLocally}).
  */
 public final class Outbox {
     /** The default wait after a channel's first failure, doubled while it keeps failing: 10 s. */

@@ -2,14 +2,21 @@ package dev.keel.core.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keel.core.chaos.ChaosChannel;
+import dev.keel.core.chaos.ChaosSession;
+import dev.keel.core.chaos.ChaosTarget;
 import dev.keel.core.error.Severity;
+import dev.keel.core.journal.ChaosStarted;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +38,20 @@ class NotificationChannelTest {
                         + "\"body\":\"TLT buy failed\\nretry tomorrow\"}",
                 "{\"at\":\"2026-03-02T15:00:00Z\",\"id\":\"n-2\",\"accountId\":\"acct-1\",\"txId\":null,"
                         + "\"severity\":\"info\",\"title\":\"Hello\",\"body\":\"body\"}");
+    }
+
+    @Test
+    void onlyTheFileChannelAppendsLocallyAndARehearsalWrappingItKeepsThat(@TempDir Path dir) {
+        FileChannel file = new FileChannel(dir.resolve("n.log"));
+        ConsoleChannel console = new ConsoleChannel(new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
+
+        assertThat(file.appendsLocally()).isTrue();
+        assertThat(console.appendsLocally()).isFalse(); // a terminal or a pipe can stop reading
+        ChaosSession rehearsal = new ChaosSession(new ChaosStarted("c-1", ChaosTarget.NOTIFY_PREFIX + file.name(),
+                "down", 0.5, 7, T0.plusSeconds(300), "op", T0), null);
+        assertThat(ChaosChannel.of(file, List.of(rehearsal), Clock.fixed(T0, ZoneOffset.UTC)))
+                .isInstanceOf(ChaosChannel.class).satisfies(c -> assertThat(c.appendsLocally()).isTrue());
     }
 
     @Test

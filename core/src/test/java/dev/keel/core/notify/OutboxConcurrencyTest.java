@@ -165,6 +165,52 @@ class OutboxConcurrencyTest {
         assertThat(second.attempts()).singleElement().satisfies(a -> assertThat(a.attempt()).isEqualTo(2));
     }
 
+    /** Records the thread each send ran on. */
+    private static final class ThreadChannel implements NotificationChannel {
+        final String name;
+        final boolean local;
+        final List<Thread> ranOn = Collections.synchronizedList(new ArrayList<>());
+
+        ThreadChannel(String name, boolean local) {
+            this.name = name;
+            this.local = local;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean appendsLocally() {
+            return local;
+        }
+
+        @Override
+        public void send(Notification n) {
+            ranOn.add(Thread.currentThread());
+        }
+    }
+
+    @Test
+    void aChannelThatOnlyAppendsLocallyIsSentOnTheDispatchingThreadAndAnyOtherOnAThreadTheBoundCanAbandon() {
+        ThreadChannel local = new ThreadChannel("local", true);
+        ThreadChannel remote = new ThreadChannel("remote", false);
+        Outbox outbox = Outbox.builder(journal, clock, new SplittableRandom(1)).channel(local).channel(remote)
+                .sendTimeout(Duration.ofSeconds(GUARD_SECONDS)).build();
+        outbox.enqueue("acct", "tx-1", Severity.HIGH, "Rebalance partial", "body");
+        outbox.enqueue("acct", "tx-2", Severity.INFO, "Rebalance completed", "body");
+
+        DeliveryReport report = outbox.dispatch();
+
+        assertThat(report.settled()).hasSize(2);
+        assertThat(local.ranOn).hasSize(2).allSatisfy(t -> assertThat(t).isSameAs(Thread.currentThread()));
+        assertThat(remote.ranOn).hasSize(2).allSatisfy(t -> {
+            assertThat(t).isNotSameAs(Thread.currentThread());
+            assertThat(t.isVirtual()).isTrue();
+        });
+    }
+
     /** Fails every send while {@code down}; counts the deliveries. */
     private static final class OutageChannel implements NotificationChannel {
         final List<String> sent = Collections.synchronizedList(new ArrayList<>());
