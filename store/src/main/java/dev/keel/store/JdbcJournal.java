@@ -24,7 +24,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -455,6 +457,17 @@ public final class JdbcJournal implements Journal {
     public List<StreamPosition> openStreamEnds(String streamKind) {
         return query(JournalReads.OPEN_STREAM_ENDS, List.of(streamKind),
                 rs -> new StreamPosition(rs.getString(1), rs.getLong(2)));
+    }
+
+    /** {@inheritDoc} One query. */
+    @Override
+    public Map<String, String> openStreamAccounts(String streamKind) {
+        Map<String, String> accounts = new LinkedHashMap<>();
+        for (String[] row : query(JournalReads.OPEN_STREAM_ACCOUNTS, List.of(streamKind),
+                rs -> new String[] {rs.getString(1), rs.getString(2)})) {
+            accounts.put(row[0], row[1]);
+        }
+        return accounts;
     }
 
     /** {@inheritDoc} One query on the {@code streams_by_account} index. */

@@ -19,6 +19,8 @@ final class JournalReads {
     static final String OPEN_STREAMS = "SELECT stream_id FROM streams WHERE kind = ? AND closed = 0 ORDER BY first_seq";
     static final String OPEN_STREAM_ENDS = "SELECT stream_id, last_seq FROM streams WHERE kind = ? AND closed = 0"
             + " ORDER BY first_seq";
+    static final String OPEN_STREAM_ACCOUNTS = "SELECT stream_id, account_id FROM streams WHERE kind = ?"
+            + " AND closed = 0 ORDER BY first_seq";
     static final String OPEN_STREAMS_OF_ACCOUNT = "SELECT stream_id FROM streams WHERE account_id = ? AND kind = ?"
             + " AND closed = 0 ORDER BY first_seq";
     static final String SUMMARY_COLUMNS =

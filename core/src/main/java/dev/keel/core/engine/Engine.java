@@ -157,9 +157,9 @@ public final class Engine {
         Instant began = clock.instant();
         boolean skip = accounts.values().stream().anyMatch(a -> hooks(a).skipRecovery());
         Map<String, List<String>> open = new LinkedHashMap<>();
-        for (String txId : skip ? List.<String>of() : journal.openStreams(JournalEvent.TRANSACTION)) {
-            String accountId = journal.transaction(txId).map(TransactionSummary::accountId).orElse(null);
-            open.computeIfAbsent(accountId == null ? "unknown" : accountId, k -> new ArrayList<>()).add(txId);
+        if (!skip) {
+            journal.openStreamAccounts(JournalEvent.TRANSACTION).forEach((txId, accountId) ->
+                    open.computeIfAbsent(accountId == null ? "unknown" : accountId, k -> new ArrayList<>()).add(txId));
         }
         Map<String, List<RecoveryReport.Entry>> byAccount = new ConcurrentHashMap<>();
         List<Runnable> work = new ArrayList<>();

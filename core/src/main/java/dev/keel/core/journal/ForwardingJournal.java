@@ -4,6 +4,7 @@ import dev.keel.core.model.TransactionStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -91,6 +92,11 @@ public abstract class ForwardingJournal implements Journal {
     @Override
     public List<StreamPosition> openStreamEnds(String streamKind) {
         return delegate.openStreamEnds(streamKind);
+    }
+
+    @Override
+    public Map<String, String> openStreamAccounts(String streamKind) {
+        return delegate.openStreamAccounts(streamKind);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.keel.core.model.TransactionStatus;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -121,6 +122,20 @@ public interface Journal extends AutoCloseable {
             ends.add(StreamPosition.of(id, stream(id)));
         }
         return ends;
+    }
+
+    /**
+     * {@link #openStreams(String)}, each with the account it belongs to (null when none is known), oldest first: what
+     * recovery sorts by account before it recovers them side by side. The database journals answer in one query;
+     * this default reads each stream's summary, which only transactions have (a query each: 0.1 s of the process's
+     * single thread before recovering 1,000 in flight, issue 15).
+     */
+    default Map<String, String> openStreamAccounts(String streamKind) {
+        Map<String, String> accounts = new java.util.LinkedHashMap<>();
+        for (String id : openStreams(streamKind)) {
+            accounts.put(id, transaction(id).map(TransactionSummary::accountId).orElse(null));
+        }
+        return accounts;
     }
 
     /**

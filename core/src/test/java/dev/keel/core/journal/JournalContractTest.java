@@ -20,7 +20,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -335,6 +337,27 @@ public abstract class JournalContractTest {
         assertThat(journal.openStreams(JournalEvent.TRANSACTION)).containsExactly("tx-a", "tx-c");
         assertThat(journal.openStreams(JournalEvent.NOTIFICATION)).containsExactly("notification:n-tx-n");
         assertThat(journal.openStreams(JournalEvent.ACCOUNT)).isEmpty();
+    }
+
+    /** What recovery sorts by account: each open stream with its account, as its summary says, oldest first. */
+    @Test
+    void openStreamAccountsNameEachOpenStreamsAccountOldestFirst() {
+        journal.append(started("tx-a1", "acct-a", T0));
+        journal.append(started("tx-b1", "acct-b", T0.plusSeconds(1)));
+        journal.append(intent("tx-c1", "acct-c", "buy-TLT", T0.plusSeconds(2))); // its start record is missing
+        journal.append(started("tx-a2", "acct-a", T0.plusSeconds(3)));
+        journal.append(ended("tx-b1", "acct-b", TransactionStatus.COMPLETED, T0.plusSeconds(4)));
+        journal.appendAll(JournalSamples.everyType("tx-n", "acct-a").subList(12, 14));
+
+        Map<String, String> open = journal.openStreamAccounts(JournalEvent.TRANSACTION);
+
+        assertThat(open).containsExactly(Map.entry("tx-a1", "acct-a"), Map.entry("tx-c1", "acct-c"),
+                Map.entry("tx-a2", "acct-a"));
+        Map<String, String> oneByOne = new LinkedHashMap<>();
+        journal.openStreams(JournalEvent.TRANSACTION).forEach(id -> oneByOne.put(id,
+                journal.transaction(id).map(TransactionSummary::accountId).orElse(null)));
+        assertThat(open).as("the summaries' accounts, read one by one").containsExactlyEntriesOf(oneByOne);
+        assertThat(journal.openStreamAccounts(JournalEvent.ACCOUNT)).isEmpty();
     }
 
     @Test
