@@ -42,16 +42,21 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        String nativeDir = System.getProperty(NATIVE_DIR);
-        if (nativeDir != null) {
-            SqliteNative.keepIn(Path.of(nativeDir));
-        }
+        keepNativeLibrary();
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = run(args, out, err);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /** Where the launcher asks ({@value #NATIVE_DIR}), SQLite's native library is kept across runs. */
+    static void keepNativeLibrary() {
+        String nativeDir = System.getProperty(NATIVE_DIR);
+        if (nativeDir != null) {
+            SqliteNative.keepIn(Path.of(nativeDir));
+        }
     }
 
     /** Runs one command line, printing to {@code out} and {@code err}; returns the exit code. */
