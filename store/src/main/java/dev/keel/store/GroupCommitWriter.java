@@ -115,12 +115,15 @@ final class GroupCommitWriter implements AutoCloseable {
     private long heldLastUsed;
     /** What the writer knows between batches, so that a PostgreSQL batch may go in one trip; null on SQLite. */
     private final WriterKnowledge knowledge;
+    /** The lease epochs a SQLite writer knows between batches while no other connection writes; null on PostgreSQL. */
+    private final KnownEpochs known;
 
     GroupCommitWriter(DataSource source, Dialect dialect, String description) {
         this.source = source;
         this.dialect = dialect;
         this.description = description;
         this.knowledge = dialect == Dialect.POSTGRESQL ? new WriterKnowledge() : null;
+        this.known = dialect == Dialect.POSTGRESQL ? null : new KnownEpochs();
         this.thread = Thread.ofPlatform().name("keel-journal-writer").daemon(true).start(this::run);
     }
 
@@ -263,7 +266,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 if (locked != null) {
                     batch.forEach(t -> admitted.add((Append) t));
                 } else {
-                    locked = admit(st, dialect, batch, admitted, refused, taken);
+                    locked = admit(st, dialect, known, batch, admitted, refused, taken);
                 }
                 used[0] = locked;
                 List<EventCodec.Encoded> all = new ArrayList<>();
@@ -273,6 +276,9 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (Throwable e) {
             if (knowledge != null) {
                 knowledge.forget();
+            }
+            if (known != null) {
+                known.forget();
             }
             if (used[0] != null && used[0].assumed() && !(e instanceof CommitFailed)) {
                 // Refused on what the writer knew, before its commit, nothing written: written again on what it reads.
@@ -287,18 +293,21 @@ final class GroupCommitWriter implements AutoCloseable {
             }
             return;
         }
+        Map<String, Long> epochs = new HashMap<>();
+        batch.forEach(t -> {
+            if (t instanceof Lease lease) {
+                epochs.put(lease.accountId(), taken.get(lease));
+            }
+        });
         if (knowledge != null) {
             if (written.records().isEmpty()) {
                 knowledge.forget();
             } else {
-                Map<String, Long> epochs = new HashMap<>();
-                batch.forEach(t -> {
-                    if (t instanceof Lease lease) {
-                        epochs.put(lease.accountId(), taken.get(lease));
-                    }
-                });
                 knowledge.committed(used[0], written.folds(), written.records().getLast().sequence(), epochs);
             }
+        }
+        if (known != null) {
+            known.committed(epochs);
         }
         List<JournalRecord> records = written.records();
         Runnable answer = () -> {
@@ -351,11 +360,12 @@ final class GroupCommitWriter implements AutoCloseable {
      * admitted earlier in the batch moves the streams it writes for the appends after it) or when its fence is no
      * longer the account's lease epoch ({@link LeaseLostException}; a lease taken earlier in the batch moves it for
      * the appends after it). The reads are made under the journal head's row lock. On SQLite, batches of unconditional
-     * appends alone skip them; on PostgreSQL a batch without lease takes makes all of them in one trip with the lock,
+     * appends alone skip them, and the epochs {@code known} answer without a read while no other connection has
+     * written; on PostgreSQL a batch without lease takes makes all of them in one trip with the lock,
      * and is answered with what it read there for its write (a batch with takes reads one statement at a time, then
      * the head and its streams' rows with the lock again); null when there is nothing to write or on SQLite.
      */
-    private static PostgresAppend.Locked admit(Statements c, Dialect dialect, List<Batched> batch,
+    private static PostgresAppend.Locked admit(Statements c, Dialect dialect, KnownEpochs known, List<Batched> batch,
                                                List<Append> admitted, Map<Append, KeelException> refused,
                                                Map<Lease, Long> taken) throws SQLException {
         boolean postgres = dialect == Dialect.POSTGRESQL;
@@ -378,7 +388,8 @@ final class GroupCommitWriter implements AutoCloseable {
             batch.forEach(t -> admitted.add((Append) t));
         } else {
             AppendSql.lockHead(c);
-            admit(AppendSql.reads(c), c, batch, admitted, refused, taken);
+            AppendSql.Reads reads = AppendSql.reads(c);
+            admit(known == null ? reads : known.over(c, reads), c, batch, admitted, refused, taken);
         }
         if (!postgres || admitted.isEmpty()) {
             return null;
@@ -449,6 +460,11 @@ final class GroupCommitWriter implements AutoCloseable {
         });
     }
 
+    /** Tests: how many lease epochs a SQLite writer read from the database to admit fenced appends. */
+    long epochReads() {
+        return known == null ? 0 : known.reads();
+    }
+
     /** Tests: how many batches went in one trip on what the writer knew (always 0 on SQLite). */
     long oneTripBatches() {
         return knowledge == null ? 0 : knowledge.oneTripBatches();
@@ -462,6 +478,9 @@ final class GroupCommitWriter implements AutoCloseable {
     private <T> void runExclusive(Exclusive<T> exclusive) {
         if (knowledge != null) {
             knowledge.forget(); // work outside batches may change what the writer knew, unseen
+        }
+        if (known != null) {
+            known.forget();
         }
         try {
             T result = inTransaction(exclusive.work());

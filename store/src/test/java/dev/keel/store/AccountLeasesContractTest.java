@@ -126,6 +126,49 @@ abstract class AccountLeasesContractTest {
         assertThat(journal.stream("tx-1")).hasSize(2);
     }
 
+    /**
+     * Two processes take one account's lease in turn and both write, each with the epoch it last took or an older
+     * one, in an order a seeded generator picks: every append is written exactly when its fence is the lease's epoch
+     * as the last take left it, whichever process took it and whatever either writer remembers from its own batches.
+     */
+    @Test
+    void fencedAppendsOfTwoProcessesTakingTheLeaseInTurnAreWrittenExactlyWhenTheirEpochIsTheLatest() {
+        for (long seed = 1; seed <= 12; seed++) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            String account = "acct-" + seed;
+            List<JdbcJournal> processes = List.of(open(), open());
+            opened.addAll(processes);
+            long latest = 0;
+            long[] took = new long[2];
+            int written = 0;
+            for (int step = 0; step < 40; step++) {
+                int p = random.nextInt(2);
+                JdbcJournal journal = processes.get(p);
+                if (took[p] == 0 || random.nextInt(4) == 0) {
+                    took[p] = journal.takeLease(account);
+                    assertThat(took[p]).as("seed %d step %d: epochs only grow", seed, step).isEqualTo(latest + 1);
+                    latest = took[p];
+                    continue;
+                }
+                long epoch = random.nextInt(3) == 0 ? Math.max(1, took[p] - 1) : took[p];
+                FencedJournal fenced = new FencedJournal(journal, new Fence(account, epoch));
+                String tx = "tx-" + seed + "-" + step;
+                if (epoch == latest) {
+                    fenced.append(started(tx, account, T0));
+                    written++;
+                } else {
+                    long current = latest;
+                    assertThatThrownBy(() -> fenced.append(started(tx, account, T0)))
+                            .as("seed %d step %d: epoch %d after the take of %d", seed, step, epoch, current)
+                            .isInstanceOfSatisfying(LeaseLostException.class,
+                                    e -> assertThat(e.current()).isEqualTo(current));
+                }
+            }
+            assertThat(processes.get(0).openStreams(dev.keel.core.journal.JournalEvent.TRANSACTION, account))
+                    .as("seed %d", seed).hasSize(written);
+        }
+    }
+
     private static void join(Thread t) {
         try {
             t.join(Duration.ofSeconds(30));
