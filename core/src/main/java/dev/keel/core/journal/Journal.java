@@ -127,8 +127,8 @@ public interface Journal extends AutoCloseable {
     /**
      * {@link #openStreams(String)}, each with the account it belongs to (null when none is known), oldest first: what
      * recovery sorts by account before it recovers them side by side. The database journals answer in one query;
-     * this default reads each stream's summary, which only transactions have (a query each: 0.1 s of the process's
-     * single thread before recovering 1,000 in flight, issue 15).
+     * this default reads each stream's summary, which only transactions have (recovery asked a query per transaction
+     * in flight this way, on one thread, before any account began).
      */
     default Map<String, String> openStreamAccounts(String streamKind) {
         Map<String, String> accounts = new java.util.LinkedHashMap<>();

@@ -18,8 +18,8 @@ public interface NotificationChannel {
      * Whether a send only appends to a file on this machine, as the engine's own log does with every line. The outbox
      * calls such a channel on the dispatching thread; any other send it hands to a thread of its own, which it
      * abandons after the send timeout (a mail server that accepts the connection and never answers). That hand-off
-     * is two thread wake-ups per send: 0.2 ms of each notification, 0.2 s of the dispatch after recovering 1,000
-     * transactions (issue 15). False by default.
+     * is two thread wake-ups per send, 0.13-0.21 ms of each notification: the dispatch after recovering 1,000
+     * transactions took 0.38 s with it and 0.25 s without (issue 15). False by default.
      */
     default boolean appendsLocally() {
         return false;
