@@ -6,7 +6,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The run the launcher trains its class-data archive on after a build (the {@code keel} script): the commands
@@ -26,19 +29,28 @@ public final class LauncherTraining {
     /** @param args the scratch folder, which must exist and is left to the caller to delete */
     public static void main(String[] args) throws IOException {
         Main.keepNativeLibrary();
-        Path dir = Path.of(args[0]).toAbsolutePath();
-        String config = dir.resolve("keel.yaml").toString();
-        Files.writeString(dir.resolve("keel.yaml"), String.join("\n",
-                "journal: sqlite:" + dir.resolve("keel.db"),
+        train(Path.of(args[0]));
+        System.exit(0);
+    }
+
+    /**
+     * Runs the training's commands in this JVM on a scratch configuration written to {@code dir}, their output thrown
+     * away; returns each command line (without its {@code --config}) with its exit code.
+     */
+    static Map<String, Integer> train(Path dir) throws IOException {
+        Path folder = dir.toAbsolutePath();
+        String config = folder.resolve("keel.yaml").toString();
+        Files.writeString(folder.resolve("keel.yaml"), String.join("\n",
+                "journal: sqlite:" + folder.resolve("keel.db"),
                 "broker:",
                 "  kind: paper",
                 "  paper:",
-                "    state: " + dir.resolve("paper.db"),
+                "    state: " + folder.resolve("paper.db"),
                 "    cash: 10000.00",
                 "    positions: { VTI: 10 }",
                 "    prices: { VTI: 250.00, TLT: 90.00 }",
                 "    faults: [ { op: submit, kind: timeout-after-accept, symbol: TLT, times: 1 } ]",
-                "notifications: [ { kind: file, path: " + dir.resolve("notifications.log") + " } ]",
+                "notifications: [ { kind: file, path: " + folder.resolve("notifications.log") + " } ]",
                 "accounts: [ { id: train, targets: { VTI: 0.6, TLT: 0.4 } } ]",
                 ""), StandardCharsets.UTF_8);
         List<List<String>> commands = List.of(
@@ -52,13 +64,13 @@ public final class LauncherTraining {
                 List.of("account", "status"),
                 List.of("recover", "--json"));
         PrintWriter discard = new PrintWriter(Writer.nullWriter());
+        Map<String, Integer> codes = new LinkedHashMap<>();
         for (List<String> command : commands) {
-            String[] line = new String[command.size() + 2];
-            command.toArray(line);
-            line[command.size()] = "--config";
-            line[command.size() + 1] = config;
-            Main.run(line, discard, discard);
+            List<String> line = new ArrayList<>(command);
+            line.add("--config");
+            line.add(config);
+            codes.put(String.join(" ", command), Main.run(line.toArray(String[]::new), discard, discard));
         }
-        System.exit(0);
+        return codes;
     }
 }
