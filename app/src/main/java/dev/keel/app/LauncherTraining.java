@@ -19,8 +19,8 @@ import java.util.Map;
  * journal events), which {@code keel rebalance} and {@code keel recover} then read from their jars, inflated and
  * verified at every start (issue 15). The rebalance meets a lost answer, so the lookups' classes are in too.
  *
- * <p>Not a command: its output is thrown away and its exit code is always 0, since a training that fails only
- * leaves a smaller archive.
+ * <p>Not a command: the launcher throws its output away and ignores its exit code, since a training that fails only
+ * leaves a smaller archive ({@code LauncherTrainingTest} runs it).
  */
 public final class LauncherTraining {
     private LauncherTraining() {
