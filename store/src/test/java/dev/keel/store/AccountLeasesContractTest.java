@@ -10,12 +10,14 @@ import dev.keel.core.error.ErrorCode;
 import dev.keel.core.error.KeelException;
 import dev.keel.core.journal.Fence;
 import dev.keel.core.journal.FencedJournal;
+import dev.keel.core.journal.JournalEvent;
 import dev.keel.core.journal.LeaseLostException;
 import dev.keel.core.time.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +136,7 @@ abstract class AccountLeasesContractTest {
     @Test
     void fencedAppendsOfTwoProcessesTakingTheLeaseInTurnAreWrittenExactlyWhenTheirEpochIsTheLatest() {
         for (long seed = 1; seed <= 12; seed++) {
-            java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            SplittableRandom random = new SplittableRandom(seed);
             String account = "acct-" + seed;
             List<JdbcJournal> processes = List.of(open(), open());
             opened.addAll(processes);
@@ -164,7 +166,7 @@ abstract class AccountLeasesContractTest {
                                     e -> assertThat(e.current()).isEqualTo(current));
                 }
             }
-            assertThat(processes.get(0).openStreams(dev.keel.core.journal.JournalEvent.TRANSACTION, account))
+            assertThat(processes.get(0).openStreams(JournalEvent.TRANSACTION, account))
                     .as("seed %d", seed).hasSize(written);
         }
     }
