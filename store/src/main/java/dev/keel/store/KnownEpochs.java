@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,16 +20,10 @@ import java.util.Map;
  * outside batches (the inbox's, an archive). Used on the writer thread only.
  */
 final class KnownEpochs {
-    /** Accounts kept at most; the least recently used are forgotten first. */
-    static final int KNOWN = 16_384;
     private static final String DATA_VERSION = "PRAGMA data_version";
 
-    private final Map<String, Long> epochs = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > KNOWN;
-        }
-    };
+    /** The accounts' epochs, as many as {@link WriterKnowledge#KNOWN}, the least recently used forgotten first. */
+    private final Map<String, Long> epochs = WriterKnowledge.bounded();
     /** The connection and the data version of the last look; null when nothing is kept. */
     private Connection connection;
     private long version;

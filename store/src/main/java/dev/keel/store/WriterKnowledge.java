@@ -40,7 +40,8 @@ final class WriterKnowledge {
     /** Batches that went in one trip; read by tests on other threads. */
     private volatile long oneTrip;
 
-    private static <V> Map<String, V> bounded() {
+    /** A map that keeps the {@value #KNOWN} most recently used entries; {@link KnownEpochs} keeps its epochs in one. */
+    static <V> Map<String, V> bounded() {
         return new LinkedHashMap<>(256, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
